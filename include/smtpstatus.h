@@ -1,0 +1,757 @@
+/* SPDX-License-Identifier: MIT */
+/* Copyright (c) 2026 The smtpstatus developers */
+
+/**
+ * @file smtpstatus.h
+ * @brief Parse, look up and explain SMTP replies and enhanced status codes.
+ *
+ * smtpstatus turns what SMTP servers say (RFC 5321 reply codes, RFC 3463 /
+ * RFC 5248 enhanced status codes as carried by RFC 2034) into structured
+ * facts and plain words.
+ *
+ * Conventions shared by every function:
+ *
+ * - **Inputs** are `(const char *buf, size_t len)`. They need not be
+ *   NUL-terminated and nothing at or past `buf + len` is ever read.
+ * - **Outputs** go into caller-owned structs. Nothing is allocated, nothing
+ *   needs to be freed, and there is no global or thread-local state: every
+ *   function is reentrant and may be called from any number of threads at
+ *   once.
+ * - **Positions** are byte offsets into the caller's buffer
+ *   (struct smtpstatus_span), never pointers, so they survive a buffer
+ *   being moved and are easy to use through an FFI.
+ * - **Results** are one enum, enum smtpstatus_result: 0 is success, positive
+ *   values are non-error states (more input needed), negative values are
+ *   errors. smtpstatus_strerror() names every value.
+ * - **Strings** returned by the library point into static read-only tables.
+ *   They live as long as the program and must not be freed.
+ * - **Locale** is never consulted: ASCII rules only.
+ */
+
+#ifndef SMTPSTATUS_H
+#define SMTPSTATUS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "smtpstatus-version.h"
+
+/*
+ * SMTPSTATUS_API marks every exported symbol. The library is built with
+ * hidden visibility, so only what carries this macro (and is listed in the
+ * version script) is visible. Define SMTPSTATUS_STATIC when linking the
+ * static library on Windows.
+ */
+#if defined(_WIN32) || defined(__CYGWIN__)
+#  if defined(SMTPSTATUS_STATIC)
+#    define SMTPSTATUS_API
+#  elif defined(BUILDING_SMTPSTATUS)
+#    define SMTPSTATUS_API __declspec(dllexport)
+#  else
+#    define SMTPSTATUS_API __declspec(dllimport)
+#  endif
+#elif defined(BUILDING_SMTPSTATUS) && defined(__GNUC__) && __GNUC__ >= 4
+#  define SMTPSTATUS_API __attribute__((visibility("default")))
+#else
+#  define SMTPSTATUS_API
+#endif
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ------------------------------------------------------------------------ */
+/** @name Results                                                            */
+/* ------------------------------------------------------------------------ */
+/** @{ */
+
+/**
+ * Result of every fallible call.
+ *
+ * Values are stable and never reused: a retired value stays reserved.
+ * Negative values are errors; positive values are not.
+ *
+ * @since 0.1.0
+ */
+enum smtpstatus_result {
+    /** Success. */
+    SMTPSTATUS_OK = 0,
+    /**
+     * The input ends before the reply does (a line without its terminator,
+     * or a `250-` continuation line with nothing after it). Read more bytes
+     * and call again with the whole buffer.
+     */
+    SMTPSTATUS_INCOMPLETE = 1,
+
+    /** An argument is NULL where it may not be, or a flag bit is unknown. */
+    SMTPSTATUS_E_INVALID_ARG = -1,
+    /** The bytes do not follow the grammar (see error_offset). */
+    SMTPSTATUS_E_SYNTAX = -2,
+    /**
+     * A code is well formed but out of range: an enhanced class other than
+     * 2, 4 or 5, a sub-code of more than three digits or with a leading
+     * zero, a reply code whose first digit is not 2 to 5.
+     */
+    SMTPSTATUS_E_BAD_CODE = -3,
+    /** A line or field is longer than the documented limit. */
+    SMTPSTATUS_E_TOO_LONG = -4,
+    /** More items (lines, recipients) than the documented limit. */
+    SMTPSTATUS_E_TOO_MANY = -5,
+    /** The feature was left out of this build. */
+    SMTPSTATUS_E_UNSUPPORTED = -6,
+    /** Nothing of the kind asked for was found in the input. */
+    SMTPSTATUS_E_NOT_FOUND = -7,
+    /**
+     * The input ended in the middle of a reply although the caller said it
+     * was complete (SMTPSTATUS_REPLY_AT_EOF or SMTPSTATUS_REPLY_LENIENT).
+     */
+    SMTPSTATUS_E_TRUNCATED = -8,
+    /**
+     * A caller-owned struct is too small: its `size` member is smaller
+     * than the first version of the struct.
+     */
+    SMTPSTATUS_E_STRUCT_SIZE = -9,
+};
+
+/**
+ * A one-sentence English description of a result value.
+ *
+ * @param[in] result  any value of enum smtpstatus_result, or any int.
+ * @returns a static string; never NULL ("unknown result" for values that
+ *          are not defined).
+ * @since 0.1.0
+ */
+SMTPSTATUS_API const char *smtpstatus_strerror(int result);
+
+/**
+ * The enumerator name of a result value, e.g. `"SMTPSTATUS_E_SYNTAX"`.
+ *
+ * @returns a static string; never NULL (`"SMTPSTATUS_UNKNOWN"` for values
+ *          that are not defined).
+ * @since 0.1.0
+ */
+SMTPSTATUS_API const char *smtpstatus_result_name(int result);
+
+/** @} */
+
+/* ------------------------------------------------------------------------ */
+/** @name Versions                                                           */
+/* ------------------------------------------------------------------------ */
+/** @{ */
+
+/**
+ * The library version at run time, e.g. `"0.1.0"`.
+ * Compare with SMTPSTATUS_VERSION_STRING to detect a header/library skew.
+ * @since 0.1.0
+ */
+SMTPSTATUS_API const char *smtpstatus_version(void);
+
+/**
+ * The library version as `0xMMmmpp` (SMTPSTATUS_VERSION_NUMBER at build).
+ * @since 0.1.0
+ */
+SMTPSTATUS_API uint32_t smtpstatus_version_number(void);
+
+/**
+ * The date of the IANA "SMTP Enhanced Status Codes" registry snapshot the
+ * tables were generated from, as `YYYY-MM-DD`.
+ * @since 0.1.0
+ */
+SMTPSTATUS_API const char *smtpstatus_registry_version(void);
+
+/** @} */
+
+/* ------------------------------------------------------------------------ */
+/** @name Common value types                                                 */
+/* ------------------------------------------------------------------------ */
+/** @{ */
+
+/**
+ * A run of bytes in the caller's buffer: `buf[off]` to `buf[off + len - 1]`.
+ * An empty span has `len == 0`; its `off` is still meaningful (where the
+ * thing would have been).
+ * @since 0.1.0
+ */
+struct smtpstatus_span {
+    size_t off;
+    size_t len;
+};
+
+/**
+ * The class digit of an enhanced status code (RFC 3463 §3.1). The values
+ * are the protocol's own digits.
+ * @since 0.1.0
+ */
+enum smtpstatus_class {
+    SMTPSTATUS_CLASS_NONE = 0,
+    SMTPSTATUS_CLASS_SUCCESS = 2,
+    SMTPSTATUS_CLASS_TRANSIENT = 4,
+    SMTPSTATUS_CLASS_PERMANENT = 5,
+};
+
+/**
+ * An enhanced status code `class.subject.detail` (RFC 3463 §2).
+ *
+ * A small frozen value type: it has no size member and will never grow.
+ * `cls` is 2, 4 or 5 for a parsed code; the lookup functions also accept 0
+ * for "any class" (the registry's `X.s.d` form). Subject and detail are
+ * 0 to 999.
+ * @since 0.1.0
+ */
+struct smtpstatus_enhanced {
+    uint8_t cls;      /**< enum smtpstatus_class */
+    uint8_t reserved; /**< always 0 */
+    uint16_t subject; /**< 0..999 */
+    uint16_t detail;  /**< 0..999 */
+};
+
+/**
+ * The SMTP command a reply answered, when it is known (given by the caller,
+ * or read from log text such as Postfix's "(in reply to RCPT TO command)").
+ * @since 0.1.0
+ */
+enum smtpstatus_stage {
+    SMTPSTATUS_STAGE_UNKNOWN = 0,
+    /** The greeting, at connection opening (RFC 5321 §3.1). */
+    SMTPSTATUS_STAGE_CONNECT = 1,
+    /** EHLO, HELO or LHLO. */
+    SMTPSTATUS_STAGE_EHLO = 2,
+    SMTPSTATUS_STAGE_STARTTLS = 3,
+    SMTPSTATUS_STAGE_AUTH = 4,
+    SMTPSTATUS_STAGE_MAIL = 5,
+    SMTPSTATUS_STAGE_RCPT = 6,
+    /** The DATA command itself (the reply is 354 or a refusal). */
+    SMTPSTATUS_STAGE_DATA = 7,
+    /** The final "." after the message, or the last BDAT chunk. */
+    SMTPSTATUS_STAGE_END_OF_DATA = 8,
+    SMTPSTATUS_STAGE_BDAT = 9,
+};
+
+/**
+ * The lower-case name of a stage: `"rcpt"`, `"end-of-data"`, ...
+ * @returns a static string, never NULL (`"unknown"` for unknown values).
+ * @since 0.1.0
+ */
+SMTPSTATUS_API const char *smtpstatus_stage_name(int stage);
+
+/**
+ * Parse a stage name as smtpstatus_stage_name() writes it, or an SMTP verb
+ * (`RCPT`, `MAIL FROM`, `RCPT TO`, `HELO`, ...), ASCII case-insensitive.
+ * @returns the enum smtpstatus_stage value, or SMTPSTATUS_STAGE_UNKNOWN.
+ * @since 0.1.0
+ */
+SMTPSTATUS_API int smtpstatus_stage_from_name(const char *buf, size_t len);
+
+/** @} */
+
+/* ------------------------------------------------------------------------ */
+/** @name Enhanced status codes (RFC 3463, RFC 5248)                         */
+/* ------------------------------------------------------------------------ */
+/** @{ */
+
+/**
+ * Flag for smtpstatus_parse_enhanced(): the code may be followed by more
+ * text, as in a DSN field `Status: 5.0.0 (permanent failure)`. The code
+ * must still end at a boundary: the next byte may not be a digit, a letter,
+ * or a "." followed by a digit.
+ * @since 0.1.0
+ */
+#define SMTPSTATUS_ENHANCED_PREFIX (1u << 0)
+
+/**
+ * Parse an enhanced status code.
+ *
+ * The grammar is RFC 3463 §2: `class "." subject "." detail` with class
+ * 2, 4 or 5 and subject and detail of 1 to 3 digits without a leading
+ * zero (`0` itself is fine). No white space is skipped.
+ *
+ * Without SMTPSTATUS_ENHANCED_PREFIX the whole of `buf` must be the code.
+ *
+ * @param[in]  buf    the bytes; need not be NUL-terminated.
+ * @param[in]  len    the number of bytes.
+ * @param[in]  flags  0 or SMTPSTATUS_ENHANCED_PREFIX.
+ * @param[out] out    the code; written only on success. Must not be NULL.
+ * @param[out] end    may be NULL. On success the number of bytes the code
+ *                    takes; on failure the offset of the byte where
+ *                    parsing stopped.
+ * @returns SMTPSTATUS_OK;
+ *          SMTPSTATUS_E_SYNTAX (a byte that is not the expected digit or
+ *          dot, trailing bytes, or the input ends early: `5.1`);
+ *          SMTPSTATUS_E_BAD_CODE (class not 2/4/5: `6.1.1`; more than three
+ *          digits: `5.1000.1`; a leading zero: `5.01.1`);
+ *          SMTPSTATUS_E_INVALID_ARG.
+ * @since 0.1.0
+ */
+SMTPSTATUS_API int smtpstatus_parse_enhanced(const char *buf, size_t len, unsigned flags,
+                                             struct smtpstatus_enhanced *out, size_t *end);
+
+/**
+ * Find the first enhanced status code in free text.
+ *
+ * Real bounces write codes in many places: `550 5.1.1 ...`, `550-5.1.1`,
+ * `#5.1.1`, `(#4.4.5)`, `(5.7.1)`, `dsn=4.4.1`, `Status: 5.0.0`. A code is
+ * taken only at a token boundary, so that IPv4 addresses (`192.0.2.1`),
+ * four-part numbers (`4.4.1.2`, Yahoo's `4.16.55.1`), dates and version
+ * strings (`v5.2.1`, `Postfix-2.5.1`) are not mistaken for codes:
+ *
+ * - the byte before it is not a letter, digit, `.`, `_`, `-` that follows
+ *   a letter, or `/`;
+ * - the byte after it is not a letter, digit or `_`, and not a `.`
+ *   followed by a digit;
+ * - the subject is 0 to 7, the subjects RFC 3463 defines; any detail of
+ *   up to three digits is accepted (`5.7.606`, `4.4.316`).
+ *
+ * @param[in]  buf,len  the text.
+ * @param[in]  flags    must be 0.
+ * @param[out] out      the code; written only on success.
+ * @param[out] where    may be NULL; the span of the code in `buf`.
+ * @returns SMTPSTATUS_OK, SMTPSTATUS_E_NOT_FOUND or
+ *          SMTPSTATUS_E_INVALID_ARG.
+ * @since 0.1.0
+ */
+SMTPSTATUS_API int smtpstatus_find_enhanced(const char *buf, size_t len, unsigned flags,
+                                            struct smtpstatus_enhanced *out,
+                                            struct smtpstatus_span *where);
+
+/**
+ * Write a code as text, with snprintf() semantics.
+ *
+ * A code with `cls == 0` is written in the registry's form, `X.1.1`.
+ *
+ * @param[in]  code  the code.
+ * @param[out] buf   may be NULL when `size` is 0.
+ * @param[in]  size  the size of `buf`; at most `size - 1` characters and a
+ *                   terminating NUL are written.
+ * @returns the length of the full text (not counting the NUL): at most 9,
+ *          so a buffer of SMTPSTATUS_ENHANCED_TEXT_MAX always suffices;
+ *          SMTPSTATUS_E_BAD_CODE for a class other than 0, 2, 4 or 5 or a
+ *          sub-code over 999; SMTPSTATUS_E_INVALID_ARG.
+ * @since 0.1.0
+ */
+SMTPSTATUS_API int smtpstatus_format_enhanced(const struct smtpstatus_enhanced *code, char *buf,
+                                              size_t size);
+
+/** A buffer of this many bytes holds any formatted code and its NUL. */
+#define SMTPSTATUS_ENHANCED_TEXT_MAX 10
+
+/**
+ * Order two codes by class, then subject, then detail (numerically, so
+ * `5.1.2 < 5.1.10`).
+ * @returns a negative value, 0 or a positive value, like strcmp().
+ * @since 0.1.0
+ */
+SMTPSTATUS_API int smtpstatus_compare_enhanced(const struct smtpstatus_enhanced *a,
+                                               const struct smtpstatus_enhanced *b);
+
+/** @} */
+
+/* ------------------------------------------------------------------------ */
+/** @name Registry lookups                                                   */
+/* ------------------------------------------------------------------------ */
+/** @{ */
+
+/** The code is in the IANA registry. @since 0.1.0 */
+#define SMTPSTATUS_CODE_REGISTERED (1u << 0)
+/** The registry marks the code deprecated (X.6.10, a duplicate of X.6.8). @since 0.1.0 */
+#define SMTPSTATUS_CODE_DEPRECATED (1u << 1)
+/** The subject digit is one RFC 3463 defines (0 to 7). @since 0.1.0 */
+#define SMTPSTATUS_CODE_SUBJECT_KNOWN (1u << 2)
+/** Any basic reply code goes with it (X.0.0: "Any"). @since 0.1.0 */
+#define SMTPSTATUS_CODE_ANY_REPLY (1u << 3)
+
+/** At most this many normalised basic reply codes per entry. */
+#define SMTPSTATUS_BASIC_CODES_MAX 16
+
+/**
+ * Everything the registry says about an enhanced status code.
+ *
+ * Filled by smtpstatus_lookup_enhanced() and smtpstatus_enhanced_at().
+ * Set `size` to `sizeof(struct smtpstatus_code_info)` before the call
+ * (SMTPSTATUS_CODE_INFO_INIT does): the library writes only within `size`,
+ * so programs built against an older, smaller struct keep working.
+ *
+ * Every string points into the library's static tables; absent ones are
+ * NULL (the strings of an unregistered detail, or of class 0).
+ * @since 0.1.0
+ */
+struct smtpstatus_code_info {
+    size_t size;
+    /** The code as looked up. */
+    struct smtpstatus_enhanced code;
+    /** SMTPSTATUS_CODE_* bits. */
+    uint32_t flags;
+    /** Class summary, e.g. "Permanent Failure"; NULL for class 0. */
+    const char *class_title;
+    /** The registry's description of the class; NULL for class 0. */
+    const char *class_description;
+    /** Subject summary, e.g. "Addressing Status"; NULL for subjects over 7. */
+    const char *subject_title;
+    /** The registry's description of the subject. */
+    const char *subject_description;
+    /** The registered sample text, e.g. "Bad destination mailbox address". */
+    const char *title;
+    /** The registry's description of the code. */
+    const char *description;
+    /** The registry's reference, e.g. "[RFC3463] (Standards Track)". */
+    const char *reference;
+    /** The registry's "associated basic status code" text, verbatim. */
+    const char *basic_codes_text;
+    /**
+     * For a deprecated code, the code that replaces it, in `X.s.d` form
+     * (X.6.10: "X.6.8"); otherwise NULL.
+     */
+    const char *replaced_by;
+    /**
+     * The basic reply codes the registry associates with the code, as
+     * numbers: 550 for "550", 5 for the wildcard "5XX".
+     */
+    uint16_t basic_codes[SMTPSTATUS_BASIC_CODES_MAX];
+    /** How many of basic_codes are set. */
+    uint32_t basic_code_count;
+};
+
+/** Initialiser that sets the size member. @since 0.1.0 */
+#define SMTPSTATUS_CODE_INFO_INIT { sizeof(struct smtpstatus_code_info), { 0, 0, 0, 0 }, 0, \
+    NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, { 0 }, 0 }
+
+/**
+ * Look an enhanced status code up in the IANA registry.
+ *
+ * RFC 3463 §2 asks clients to degrade gracefully, so a code whose detail is
+ * not registered (Microsoft's `5.7.606`, `4.4.316`) still gets its class
+ * and subject meanings; its SMTPSTATUS_CODE_REGISTERED bit is clear and
+ * `title` is NULL: the detail is provider-specific.
+ *
+ * @param[in]  code  the code; `cls` may be 0 to ask about `X.s.d`.
+ * @param[out] info  filled within `info->size`.
+ * @returns SMTPSTATUS_OK (registered or not: see info->flags);
+ *          SMTPSTATUS_E_BAD_CODE (class not 0/2/4/5, sub-code over 999);
+ *          SMTPSTATUS_E_STRUCT_SIZE; SMTPSTATUS_E_INVALID_ARG.
+ * @since 0.1.0
+ */
+SMTPSTATUS_API int smtpstatus_lookup_enhanced(const struct smtpstatus_enhanced *code,
+                                              struct smtpstatus_code_info *info);
+
+/**
+ * The number of enumerated codes in the registry snapshot (81 for the
+ * 2024-12-06 registry).
+ * @since 0.1.0
+ */
+SMTPSTATUS_API size_t smtpstatus_enhanced_count(void);
+
+/**
+ * The registry entry at `index`, in order of subject then detail, in the
+ * `X.s.d` form (`info->code.cls` is 0).
+ * @returns SMTPSTATUS_OK, SMTPSTATUS_E_NOT_FOUND past the end,
+ *          SMTPSTATUS_E_STRUCT_SIZE or SMTPSTATUS_E_INVALID_ARG.
+ * @since 0.1.0
+ */
+SMTPSTATUS_API int smtpstatus_enhanced_at(size_t index, struct smtpstatus_code_info *info);
+
+/**
+ * Where a reply code is defined (the `kind` member of
+ * struct smtpstatus_reply_info).
+ * @since 0.1.0
+ */
+enum smtpstatus_reply_kind {
+    /** Not in the table; read by its digits only (RFC 5321 §4.2.1). */
+    SMTPSTATUS_REPLY_KIND_UNKNOWN = 0,
+    /** Defined by RFC 5321 or a standards-track extension. */
+    SMTPSTATUS_REPLY_KIND_STANDARD = 1,
+    /** Only listed as an associated basic code in the IANA registry. */
+    SMTPSTATUS_REPLY_KIND_REGISTRY_ONLY = 2,
+    /** Defined in an Internet-Draft only. */
+    SMTPSTATUS_REPLY_KIND_DRAFT = 3,
+    /** In use, but defined by no standard. */
+    SMTPSTATUS_REPLY_KIND_NONSTANDARD = 4,
+    /** Pre-standard usage, superseded. */
+    SMTPSTATUS_REPLY_KIND_LEGACY = 5,
+    /** Defined once, now deprecated. */
+    SMTPSTATUS_REPLY_KIND_DEPRECATED = 6,
+};
+
+/**
+ * What a reply code means.
+ *
+ * Filled by smtpstatus_lookup_reply_code() and smtpstatus_reply_code_at().
+ * Set `size` first (SMTPSTATUS_REPLY_INFO_INIT). Strings are static; absent
+ * ones are NULL.
+ * @since 0.1.0
+ */
+struct smtpstatus_reply_info {
+    size_t size;
+    /** The reply code, 100 to 599. */
+    uint16_t code;
+    /** The first digit: 2 positive completion, 3 intermediate, 4, 5. */
+    uint8_t class_digit;
+    /** The second digit (RFC 5321 §4.2.1: 0 syntax ... 5 mail system). */
+    uint8_t category_digit;
+    /** enum smtpstatus_reply_kind. */
+    uint32_t kind;
+    /**
+     * The context the meaning applies to: "general" (RFC 5321) or an
+     * extension ("AUTH", "STARTTLS", "SIZE", "BDAT", "SMTPUTF8", ...).
+     */
+    const char *context;
+    /** e.g. "permanent negative completion". */
+    const char *class_name;
+    /** e.g. "mail system"; NULL for a second digit over 5. */
+    const char *category_name;
+    /** The text the defining document recommends, e.g. "Transaction failed". */
+    const char *recommended_text;
+    /** What the code means, in a sentence. */
+    const char *meaning;
+    /** e.g. "RFC 5321 §4.2.3". */
+    const char *reference;
+    /** How it is used in practice, or NULL. */
+    const char *notes;
+};
+
+/** Initialiser that sets the size member. @since 0.1.0 */
+#define SMTPSTATUS_REPLY_INFO_INIT { sizeof(struct smtpstatus_reply_info), 0, 0, 0, 0, \
+    NULL, NULL, NULL, NULL, NULL, NULL, NULL }
+
+/**
+ * Look a reply code up.
+ *
+ * The RFC 5321 ("general") meaning is preferred when the code has several.
+ * A code that is not in the table still gets its class and category from
+ * its digits (RFC 5321 §4.2.1 asks clients to read unknown codes by their
+ * first digit) and `kind` SMTPSTATUS_REPLY_KIND_UNKNOWN.
+ *
+ * @param[in]  code  100 to 599.
+ * @param[out] info  filled within `info->size`.
+ * @returns SMTPSTATUS_OK; SMTPSTATUS_E_BAD_CODE outside 100..599;
+ *          SMTPSTATUS_E_STRUCT_SIZE; SMTPSTATUS_E_INVALID_ARG.
+ * @since 0.1.0
+ */
+SMTPSTATUS_API int smtpstatus_lookup_reply_code(unsigned code, struct smtpstatus_reply_info *info);
+
+/**
+ * The number of rows in the reply-code table (a code with meanings in
+ * several contexts has several rows).
+ * @since 0.1.0
+ */
+SMTPSTATUS_API size_t smtpstatus_reply_code_count(void);
+
+/**
+ * The reply-code row at `index`, in order of code.
+ * @returns SMTPSTATUS_OK, SMTPSTATUS_E_NOT_FOUND past the end,
+ *          SMTPSTATUS_E_STRUCT_SIZE or SMTPSTATUS_E_INVALID_ARG.
+ * @since 0.1.0
+ */
+SMTPSTATUS_API int smtpstatus_reply_code_at(size_t index, struct smtpstatus_reply_info *info);
+
+/** @} */
+
+/* ------------------------------------------------------------------------ */
+/** @name SMTP replies (RFC 5321 §4.2, RFC 2034)                             */
+/* ------------------------------------------------------------------------ */
+/** @{ */
+
+/**
+ * Flags for smtpstatus_parse_reply().
+ *
+ * By default the parser reads a reply as it arrives on the wire: the reply
+ * starts at the first byte; each line ends in CRLF (a bare LF is accepted
+ * and flagged); a buffer that ends inside the reply gives
+ * SMTPSTATUS_INCOMPLETE.
+ */
+/**
+ * The buffer holds all there is: its end also ends the last line. A
+ * buffer that ends inside a `250-` continuation gives
+ * SMTPSTATUS_E_TRUNCATED instead of SMTPSTATUS_INCOMPLETE.
+ * @since 0.1.0
+ */
+#define SMTPSTATUS_REPLY_AT_EOF (1u << 0)
+/**
+ * Refuse a bare LF as a line end (SMTPSTATUS_E_SYNTAX), as RFC 5321 §2.3.8
+ * asks of servers. Cannot be combined with SMTPSTATUS_REPLY_LENIENT.
+ * @since 0.1.0
+ */
+#define SMTPSTATUS_REPLY_STRICT_CRLF (1u << 1)
+/**
+ * Find the reply inside text that quotes it: Postfix and Exim log lines
+ * (`... said: 550 5.1.1 <bob@example.com>: ... (in reply to RCPT TO
+ * command)`), DSN `Diagnostic-Code: smtp; 550-5.1.1 ...` values with folded
+ * lines, Exchange's `Remote Server returned '550 5.1.1 ...'`. The reply
+ * starts at the first three-digit code (2xx to 5xx) that stands alone as a
+ * token; continuation lines may be indented (folded), and Postfix's habit
+ * of joining a multi-line reply into one line is undone. Implies
+ * SMTPSTATUS_REPLY_AT_EOF. This is a heuristic: a stray number that looks
+ * like a reply code can be taken for one, which is why it is not the
+ * default.
+ * @since 0.1.0
+ */
+#define SMTPSTATUS_REPLY_LENIENT (1u << 2)
+
+/**
+ * Anomaly bits (the `anomalies` member of struct smtpstatus_reply). Each
+ * marks something a standard forbids or that is unusual enough to matter;
+ * the parser reports them instead of guessing.
+ */
+/** The enhanced code's class differs from the reply code's first digit (RFC 2034 §3). */
+#define SMTPSTATUS_ANOMALY_CLASS_MISMATCH (1u << 0)
+/** Lines of a multi-line reply carry different reply codes (RFC 5321 §4.2.1). */
+#define SMTPSTATUS_ANOMALY_CODE_MISMATCH (1u << 1)
+/** Lines carry different enhanced codes, or some lack one (RFC 2034 §3). */
+#define SMTPSTATUS_ANOMALY_ENHANCED_MISMATCH (1u << 2)
+/** A 2xx, 4xx or 5xx reply carries no enhanced code anywhere. */
+#define SMTPSTATUS_ANOMALY_NO_ENHANCED (1u << 3)
+/** The enhanced code was not right after the reply code but later in the text (qmail's `(#5.7.1)`). */
+#define SMTPSTATUS_ANOMALY_ENHANCED_IN_TEXT (1u << 4)
+/** The enhanced code is not in the IANA registry (a provider-specific detail). */
+#define SMTPSTATUS_ANOMALY_UNREGISTERED (1u << 5)
+/** A registered enhanced code whose registry entry does not list this reply code. */
+#define SMTPSTATUS_ANOMALY_UNUSUAL_PAIRING (1u << 6)
+/** The reply code is defined by no standard (e.g. 571), or its second digit is over 5. */
+#define SMTPSTATUS_ANOMALY_UNKNOWN_CODE (1u << 7)
+/** A line ended in a bare LF instead of CRLF. */
+#define SMTPSTATUS_ANOMALY_BARE_LF (1u << 8)
+/** A line is longer than RFC 5321 §4.5.3.1.5's 512 octets. */
+#define SMTPSTATUS_ANOMALY_LONG_LINE (1u << 9)
+/** The text has bytes outside printable US-ASCII (RFC 5321 textstring). */
+#define SMTPSTATUS_ANOMALY_8BIT (1u << 10)
+/** An enhanced code on a reply RFC 2034 §3 says should not carry one (3xx). */
+#define SMTPSTATUS_ANOMALY_ENHANCED_ON_3XX (1u << 11)
+
+/** Longest reply line accepted, in bytes, terminator included. Longer gives SMTPSTATUS_E_TOO_LONG. */
+#define SMTPSTATUS_REPLY_LINE_MAX 8192
+/** Most lines accepted in one reply. More gives SMTPSTATUS_E_TOO_MANY. */
+#define SMTPSTATUS_REPLY_LINES_MAX 1000
+
+/**
+ * A parsed reply. Set `size` to `sizeof(struct smtpstatus_reply)` before
+ * the call (SMTPSTATUS_REPLY_INIT); the library writes only within it.
+ * @since 0.1.0
+ */
+struct smtpstatus_reply {
+    size_t size;
+    /** The reply code, e.g. 550. */
+    uint16_t code;
+    /** The number of lines. */
+    uint16_t line_count;
+    /** SMTPSTATUS_ANOMALY_* bits. */
+    uint32_t anomalies;
+    /** enum smtpstatus_stage the text says the reply answered, or 0. */
+    uint32_t stage;
+    /** The flags the reply was parsed with (smtpstatus_reply_next_line() needs them). */
+    uint32_t parse_flags;
+    /** Whether `enhanced` holds a code. */
+    bool has_enhanced;
+    /** The enhanced code: the one after the first line's reply code, or else the first found in the text. */
+    struct smtpstatus_enhanced enhanced;
+    /** Where `enhanced` was found. */
+    struct smtpstatus_span enhanced_span;
+    /** The whole reply, from the first code to the end of the last line's text. */
+    struct smtpstatus_span span;
+    /** The first line's text, after the reply code and the enhanced code. */
+    struct smtpstatus_span text;
+    /**
+     * Bytes used: in the default mode, up to and including the last line's
+     * terminator (the next reply, if pipelined, starts here); in the other
+     * modes, up to the end of the reply's text.
+     */
+    size_t consumed;
+    /** On an error, the offset of the byte where parsing stopped; on success, 0. */
+    size_t error_offset;
+};
+
+/** Initialiser that sets the size member. @since 0.1.0 */
+#define SMTPSTATUS_REPLY_INIT { sizeof(struct smtpstatus_reply), 0, 0, 0, 0, 0, false, \
+    { 0, 0, 0, 0 }, { 0, 0 }, { 0, 0 }, { 0, 0 }, 0, 0 }
+
+/**
+ * Parse an SMTP reply, single- or multi-line.
+ *
+ * RFC 5321 §4.2: every line but the last is the code and a `-`; the last
+ * is the code and a space (or nothing). RFC 2034 §3: with
+ * ENHANCEDSTATUSCODES, the text of each line starts with the enhanced code.
+ *
+ * @param[in]  buf,len  the bytes; need not be NUL-terminated.
+ * @param[in]  flags    SMTPSTATUS_REPLY_* bits.
+ * @param[out] out      filled within `out->size`. On an error, `code`,
+ *                      `error_offset` and `consumed` (0) are set.
+ * @returns SMTPSTATUS_OK;
+ *          SMTPSTATUS_INCOMPLETE (default mode: read more and call again);
+ *          SMTPSTATUS_E_SYNTAX, SMTPSTATUS_E_BAD_CODE (first digit not
+ *          2-5), SMTPSTATUS_E_TRUNCATED, SMTPSTATUS_E_TOO_LONG,
+ *          SMTPSTATUS_E_TOO_MANY, with out->error_offset;
+ *          SMTPSTATUS_E_NOT_FOUND (lenient mode: no reply in the text);
+ *          SMTPSTATUS_E_STRUCT_SIZE; SMTPSTATUS_E_INVALID_ARG.
+ * @since 0.1.0
+ */
+SMTPSTATUS_API int smtpstatus_parse_reply(const char *buf, size_t len, unsigned flags,
+                                          struct smtpstatus_reply *out);
+
+/**
+ * Step through the lines of a parsed reply.
+ *
+ * Start with `*cursor = 0`. Each call gives the text of the next line (the
+ * bytes after the reply code, its separator and, when present, the
+ * enhanced code and the spaces after it) and advances the cursor.
+ *
+ * @param[in]     buf,len  the buffer given to smtpstatus_parse_reply().
+ * @param[in]     reply    the result of that call.
+ * @param[in,out] cursor   state between calls; start at 0.
+ * @param[out]    text     the line's text.
+ * @returns SMTPSTATUS_OK with a line; SMTPSTATUS_E_NOT_FOUND when there
+ *          are no more lines; SMTPSTATUS_E_INVALID_ARG.
+ * @since 0.1.0
+ */
+SMTPSTATUS_API int smtpstatus_reply_next_line(const char *buf, size_t len,
+                                              const struct smtpstatus_reply *reply, size_t *cursor,
+                                              struct smtpstatus_span *text);
+
+/** @} */
+
+/* ------------------------------------------------------------------------ */
+/** @name Plain-words explanations                                           */
+/* ------------------------------------------------------------------------ */
+/** @{ */
+
+/**
+ * One or two sentences on what an enhanced status code means, from the
+ * registry: its class, subject and (when registered) its title and
+ * description; an unregistered detail is said to be provider-specific.
+ *
+ * snprintf() semantics: at most `size - 1` bytes and a NUL are written;
+ * the return value is the full length, so a caller can size a buffer.
+ *
+ * @returns the length of the full text, or SMTPSTATUS_E_BAD_CODE,
+ *          SMTPSTATUS_E_INVALID_ARG.
+ * @since 0.1.0
+ */
+SMTPSTATUS_API int smtpstatus_explain_enhanced(const struct smtpstatus_enhanced *code, char *buf,
+                                               size_t size);
+
+/**
+ * One or two sentences on what a reply code means (as
+ * smtpstatus_explain_enhanced()).
+ * @returns the length of the full text, or SMTPSTATUS_E_BAD_CODE,
+ *          SMTPSTATUS_E_INVALID_ARG.
+ * @since 0.1.0
+ */
+SMTPSTATUS_API int smtpstatus_explain_reply_code(unsigned code, char *buf, size_t size);
+
+/**
+ * A short paragraph on a parsed reply: the reply code's meaning, the
+ * enhanced code's meaning, and the anomalies found.
+ *
+ * @param[in] input,len  the buffer the reply was parsed from.
+ * @param[in] reply      the parsed reply.
+ * @returns the length of the full text, or SMTPSTATUS_E_INVALID_ARG.
+ * @since 0.1.0
+ */
+SMTPSTATUS_API int smtpstatus_explain_reply(const char *input, size_t len,
+                                            const struct smtpstatus_reply *reply, char *buf,
+                                            size_t size);
+
+/** @} */
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* SMTPSTATUS_H */

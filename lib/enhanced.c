@@ -1,0 +1,197 @@
+/* SPDX-License-Identifier: MIT */
+/* Copyright (c) 2026 The smtpstatus developers */
+
+/*
+ * Enhanced status codes: RFC 3463 §2 grammar, as RFC 5248 keeps it.
+ *
+ *   status-code = class "." subject "." detail
+ *   class       = "2" / "4" / "5"
+ *   subject     = 1*3digit
+ *   detail      = 1*3digit
+ *
+ * RFC 3463 §2 and RFC 3464 §2.3.4 forbid leading zeros in the sub-codes;
+ * we reject them rather than normalise, so that "5.01.1" is never silently
+ * read as 5.1.1 (and never matched inside free text).
+ */
+
+#include "internal.h"
+
+/* One sub-code of 1 to 3 digits at buf[*pos]. */
+static int parse_part(const char *buf, size_t len, size_t *pos, uint16_t *value)
+{
+    size_t p = *pos;
+    unsigned v = 0;
+    size_t ndigits = 0;
+
+    if (p >= len || !smtpstatus__is_digit((unsigned char)buf[p])) {
+        *pos = p;
+        return SMTPSTATUS_E_SYNTAX;
+    }
+    if (buf[p] == '0' && p + 1 < len && smtpstatus__is_digit((unsigned char)buf[p + 1])) {
+        *pos = p;
+        return SMTPSTATUS_E_BAD_CODE; /* leading zero */
+    }
+    while (p < len && smtpstatus__is_digit((unsigned char)buf[p])) {
+        if (ndigits == 3) {
+            *pos = p;
+            return SMTPSTATUS_E_BAD_CODE; /* a fourth digit */
+        }
+        v = v * 10 + (unsigned)(buf[p] - '0');
+        ndigits++;
+        p++;
+    }
+    *value = (uint16_t)v;
+    *pos = p;
+    return SMTPSTATUS_OK;
+}
+
+int smtpstatus__parse_enhanced_at(const char *buf, size_t len, size_t at,
+                                  struct smtpstatus_enhanced *out, size_t *end)
+{
+    struct smtpstatus_enhanced code = { 0, 0, 0, 0 };
+    size_t p = at;
+    int rc;
+
+    if (p >= len || !smtpstatus__is_digit((unsigned char)buf[p])) {
+        *end = p;
+        return SMTPSTATUS_E_SYNTAX;
+    }
+    if (buf[p] != '2' && buf[p] != '4' && buf[p] != '5') {
+        *end = p;
+        return SMTPSTATUS_E_BAD_CODE;
+    }
+    code.cls = (uint8_t)(buf[p] - '0');
+    p++;
+    if (p >= len || buf[p] != '.') {
+        *end = p;
+        return SMTPSTATUS_E_SYNTAX;
+    }
+    p++;
+    rc = parse_part(buf, len, &p, &code.subject);
+    if (rc != SMTPSTATUS_OK) {
+        *end = p;
+        return rc;
+    }
+    if (p >= len || buf[p] != '.') {
+        *end = p;
+        return SMTPSTATUS_E_SYNTAX;
+    }
+    p++;
+    rc = parse_part(buf, len, &p, &code.detail);
+    *end = p;
+    if (rc != SMTPSTATUS_OK)
+        return rc;
+    *out = code;
+    return SMTPSTATUS_OK;
+}
+
+int smtpstatus__enhanced_boundary_after(const char *buf, size_t len, size_t end)
+{
+    unsigned char c;
+
+    if (end >= len)
+        return 1;
+    c = (unsigned char)buf[end];
+    if (smtpstatus__is_alnum(c) || c == '_')
+        return 0;
+    /* "4.4.1.2" and Yahoo's "4.16.55.1" are not codes followed by text. */
+    if (c == '.' && end + 1 < len && smtpstatus__is_digit((unsigned char)buf[end + 1]))
+        return 0;
+    return 1;
+}
+
+/* The byte before a code found in free text must not make it part of a
+ * larger token: an address ("192.0.2.1"), a version ("v5.2.1",
+ * "Postfix-2.5.1", "exim/4.4.1") or an identifier ("id_5.1.1"). A hyphen
+ * after a digit is fine: that is "550-5.1.1". */
+static int boundary_before(const char *buf, size_t at)
+{
+    unsigned char c;
+
+    if (at == 0)
+        return 1;
+    c = (unsigned char)buf[at - 1];
+    if (smtpstatus__is_alnum(c) || c == '.' || c == '_' || c == '/' || c == '\\' || c == '@')
+        return 0;
+    if (c == '-' && at >= 2 && smtpstatus__is_alpha((unsigned char)buf[at - 2]))
+        return 0;
+    return 1;
+}
+
+int smtpstatus_parse_enhanced(const char *buf, size_t len, unsigned flags,
+                              struct smtpstatus_enhanced *out, size_t *end)
+{
+    struct smtpstatus_enhanced code;
+    size_t stop = 0;
+    int rc;
+
+    if ((buf == NULL && len != 0) || out == NULL || (flags & ~SMTPSTATUS_ENHANCED_PREFIX)) {
+        if (end)
+            *end = 0;
+        return SMTPSTATUS_E_INVALID_ARG;
+    }
+    rc = smtpstatus__parse_enhanced_at(buf, len, 0, &code, &stop);
+    if (rc == SMTPSTATUS_OK) {
+        if (flags & SMTPSTATUS_ENHANCED_PREFIX) {
+            if (!smtpstatus__enhanced_boundary_after(buf, len, stop))
+                rc = SMTPSTATUS_E_SYNTAX;
+        } else if (stop != len) {
+            rc = SMTPSTATUS_E_SYNTAX; /* trailing bytes */
+        }
+    }
+    if (rc == SMTPSTATUS_OK)
+        *out = code;
+    if (end)
+        *end = stop;
+    return rc;
+}
+
+int smtpstatus_find_enhanced(const char *buf, size_t len, unsigned flags,
+                             struct smtpstatus_enhanced *out, struct smtpstatus_span *where)
+{
+    if ((buf == NULL && len != 0) || out == NULL || flags != 0)
+        return SMTPSTATUS_E_INVALID_ARG;
+    for (size_t i = 0; i + 5 <= len; i++) {
+        struct smtpstatus_enhanced code;
+        size_t end;
+        char c = buf[i];
+
+        if ((c != '2' && c != '4' && c != '5') || buf[i + 1] != '.' || !boundary_before(buf, i))
+            continue;
+        if (smtpstatus__parse_enhanced_at(buf, len, i, &code, &end) != SMTPSTATUS_OK)
+            continue;
+        /* RFC 3463 defines subjects 0 to 7 only; a larger "subject" in free
+         * text is far more often a version ("4.94.2") than a code. */
+        if (code.subject > 7 || !smtpstatus__enhanced_boundary_after(buf, len, end))
+            continue;
+        *out = code;
+        if (where) {
+            where->off = i;
+            where->len = end - i;
+        }
+        return SMTPSTATUS_OK;
+    }
+    return SMTPSTATUS_E_NOT_FOUND;
+}
+
+int smtpstatus_format_enhanced(const struct smtpstatus_enhanced *code, char *buf, size_t size)
+{
+    struct smtpstatus__out o;
+
+    if (code == NULL || (buf == NULL && size != 0))
+        return SMTPSTATUS_E_INVALID_ARG;
+    if ((code->cls != 0 && code->cls != 2 && code->cls != 4 && code->cls != 5) ||
+        code->subject > 999 || code->detail > 999)
+        return SMTPSTATUS_E_BAD_CODE;
+    smtpstatus__out_init(&o, buf, size);
+    smtpstatus__out_code(&o, code);
+    return smtpstatus__out_finish(&o);
+}
+
+int smtpstatus_compare_enhanced(const struct smtpstatus_enhanced *a,
+                                const struct smtpstatus_enhanced *b)
+{
+    uint32_t ka = (uint32_t)a->cls * 1000000u + a->subject * 1000u + a->detail;
+    uint32_t kb = (uint32_t)b->cls * 1000000u + b->subject * 1000u + b->detail;
+    return (ka > kb) - (ka < kb);
+}

@@ -1,0 +1,498 @@
+/* SPDX-License-Identifier: MIT */
+/* Copyright (c) 2026 The smtpstatus developers */
+
+/*
+ * SMTP replies, RFC 5321 §4.2:
+ *
+ *   Reply-line = *( Reply-code "-" [ textstring ] CRLF )
+ *                Reply-code [ SP textstring ] CRLF
+ *   Reply-code = %x32-35 %x30-35 %x30-39
+ *
+ * with the enhanced status code of RFC 2034 §3 at the start of each line's
+ * text. The parser is a single forward pass over the caller's bytes: it
+ * never copies, never allocates, and never looks at buf[len] or beyond.
+ *
+ * The lenient mode (SMTPSTATUS_REPLY_LENIENT) reads the same grammar out of
+ * the places real systems quote replies: log lines, DSN Diagnostic-Code
+ * fields (folded per RFC 3461 §9.2), and Postfix's one-line rendering of a
+ * multi-line reply.
+ */
+
+#include "internal.h"
+
+#define KNOWN_FLAGS (SMTPSTATUS_REPLY_AT_EOF | SMTPSTATUS_REPLY_STRICT_CRLF | SMTPSTATUS_REPLY_LENIENT)
+
+/* RFC 5321 §4.5.3.1.5: a reply line is at most 512 octets with its CRLF. */
+#define RFC5321_REPLY_LINE 512
+
+/* One physical or logical line of a reply. */
+struct line {
+    size_t start;      /* offset of the reply code */
+    unsigned code;
+    int more;          /* the code was followed by '-' */
+    size_t text_off;   /* after the separator */
+    size_t text_end;   /* before the line end (folds included in lenient mode) */
+    size_t next;       /* where the next line would start */
+    int has_enhanced;  /* the text starts with an enhanced code */
+    struct smtpstatus_enhanced enhanced;
+    size_t enhanced_off, enhanced_end;
+    size_t content_off; /* text_off, or past the enhanced code and its spaces */
+    uint32_t anomalies;
+};
+
+static int is_lenient(unsigned flags)
+{
+    return (flags & SMTPSTATUS_REPLY_LENIENT) != 0;
+}
+
+static int at_eof(unsigned flags)
+{
+    return (flags & (SMTPSTATUS_REPLY_AT_EOF | SMTPSTATUS_REPLY_LENIENT)) != 0;
+}
+
+/* Whether a reply line starts at buf[at]: a code of 2xx to 5xx followed by
+ * '-', a space, a line end or the end of the input. */
+static int code_line_at(const char *buf, size_t len, size_t at)
+{
+    if (at + 3 > len)
+        return 0;
+    if (buf[at] < '2' || buf[at] > '5' || !smtpstatus__is_digit((unsigned char)buf[at + 1]) ||
+        !smtpstatus__is_digit((unsigned char)buf[at + 2]))
+        return 0;
+    if (at + 3 == len)
+        return 1;
+    return buf[at + 3] == '-' || buf[at + 3] == ' ' || buf[at + 3] == '\r' || buf[at + 3] == '\n';
+}
+
+static unsigned code_value(const char *buf, size_t at)
+{
+    return (unsigned)(buf[at] - '0') * 100u + (unsigned)(buf[at + 1] - '0') * 10u +
+           (unsigned)(buf[at + 2] - '0');
+}
+
+/* RFC 2034 §3: "Reply-code SP status-code 1*SP text". Strip a leading
+ * enhanced code from the line's text. */
+static void take_enhanced(const char *buf, struct line *ln)
+{
+    struct smtpstatus_enhanced code;
+    size_t end;
+
+    ln->content_off = ln->text_off;
+    if (smtpstatus__parse_enhanced_at(buf, ln->text_end, ln->text_off, &code, &end) != SMTPSTATUS_OK ||
+        !smtpstatus__enhanced_boundary_after(buf, ln->text_end, end))
+        return;
+    ln->has_enhanced = 1;
+    ln->enhanced = code;
+    ln->enhanced_off = ln->text_off;
+    ln->enhanced_end = end;
+    while (end < ln->text_end && smtpstatus__is_space((unsigned char)buf[end]))
+        end++;
+    ln->content_off = end;
+}
+
+/* Postfix writes a multi-line reply on one line ("550-5.1.1 The email
+ * account ... Please try 550-5.1.1 double-checking ... 550 5.1.1 https://
+ * ..."). In lenient mode, a continuation line ends where " CCC-" or " CCC "
+ * with the same code (and the same enhanced code, if the line has one)
+ * starts again. */
+static void split_joined(const char *buf, struct line *ln)
+{
+    for (size_t s = ln->content_off; s + 5 <= ln->text_end; s++) {
+        struct smtpstatus_enhanced code;
+        size_t end;
+
+        if (buf[s] != ' ' || !code_line_at(buf, ln->text_end, s + 1) ||
+            code_value(buf, s + 1) != ln->code || (buf[s + 4] != '-' && buf[s + 4] != ' '))
+            continue;
+        if (ln->has_enhanced &&
+            (smtpstatus__parse_enhanced_at(buf, ln->text_end, s + 5, &code, &end) != SMTPSTATUS_OK ||
+             smtpstatus_compare_enhanced(&code, &ln->enhanced) != 0))
+            continue;
+        ln->text_end = s;
+        ln->next = s + 1;
+        return;
+    }
+}
+
+/*
+ * Scan one line whose code starts at `at`. Returns SMTPSTATUS_OK, or
+ * SMTPSTATUS_INCOMPLETE when the buffer ends first (default mode), or an
+ * error with *err set to the offending offset.
+ */
+static int scan_line(const char *buf, size_t len, unsigned flags, size_t at, struct line *ln,
+                     size_t *err)
+{
+    size_t p = at;
+    size_t phys_start = at;
+
+    memset(ln, 0, sizeof *ln);
+    ln->start = at;
+
+    for (size_t k = 0; k < 3; k++) {
+        if (p + k >= len) {
+            *err = len;
+            return at_eof(flags) ? SMTPSTATUS_E_TRUNCATED : SMTPSTATUS_INCOMPLETE;
+        }
+        if (!smtpstatus__is_digit((unsigned char)buf[p + k])) {
+            *err = p + k;
+            return SMTPSTATUS_E_SYNTAX;
+        }
+    }
+    /* RFC 5321 §4.2: the first digit is 2 to 5 (1yz no longer exists). */
+    if (buf[p] < '2' || buf[p] > '5') {
+        *err = p;
+        return SMTPSTATUS_E_BAD_CODE;
+    }
+    ln->code = code_value(buf, p);
+    p += 3;
+
+    if (p < len && buf[p] == '-') {
+        ln->more = 1;
+        p++;
+    } else if (p < len && buf[p] == ' ') {
+        p++;
+    } else if (p < len && buf[p] != '\r' && buf[p] != '\n' && !is_lenient(flags)) {
+        /* RFC 5321 §4.2: the code is followed by "-", SP or the line end. */
+        *err = p;
+        return SMTPSTATUS_E_SYNTAX;
+    }
+    ln->text_off = p;
+
+    for (;;) {
+        unsigned char c;
+
+        if (p >= len) {
+            if (!at_eof(flags)) {
+                if (p - phys_start >= SMTPSTATUS_REPLY_LINE_MAX) {
+                    *err = phys_start + SMTPSTATUS_REPLY_LINE_MAX;
+                    return SMTPSTATUS_E_TOO_LONG;
+                }
+                *err = len;
+                return SMTPSTATUS_INCOMPLETE;
+            }
+            ln->text_end = len;
+            ln->next = len;
+            break;
+        }
+        if (p - phys_start >= SMTPSTATUS_REPLY_LINE_MAX) {
+            *err = p;
+            return SMTPSTATUS_E_TOO_LONG;
+        }
+        c = (unsigned char)buf[p];
+        if (c == '\n') {
+            if (flags & SMTPSTATUS_REPLY_STRICT_CRLF) {
+                *err = p;
+                return SMTPSTATUS_E_SYNTAX;
+            }
+            ln->anomalies |= SMTPSTATUS_ANOMALY_BARE_LF;
+            ln->text_end = p;
+            ln->next = p + 1;
+        } else if (c == '\r') {
+            if (p + 1 >= len && !at_eof(flags)) {
+                *err = len;
+                return SMTPSTATUS_INCOMPLETE;
+            }
+            if (p + 1 < len && buf[p + 1] == '\n') {
+                ln->text_end = p;
+                ln->next = p + 2;
+            } else if (is_lenient(flags) || p + 1 >= len) {
+                ln->text_end = p;
+                ln->next = p + 1;
+            } else {
+                *err = p; /* a bare CR inside a line */
+                return SMTPSTATUS_E_SYNTAX;
+            }
+        } else {
+            if (c == '\0' && !is_lenient(flags)) {
+                *err = p;
+                return SMTPSTATUS_E_SYNTAX;
+            }
+            if (c >= 0x80 || (c < 0x20 && c != '\t') || c == 0x7F)
+                ln->anomalies |= SMTPSTATUS_ANOMALY_8BIT;
+            p++;
+            continue;
+        }
+        if (ln->next - phys_start > RFC5321_REPLY_LINE)
+            ln->anomalies |= SMTPSTATUS_ANOMALY_LONG_LINE;
+        /* Lenient: an indented line that does not start with a code is the
+         * folded rest of this one (RFC 5322 §2.2.3 folding in DSN fields). */
+        if (is_lenient(flags) && ln->next < len && smtpstatus__is_space((unsigned char)buf[ln->next])) {
+            size_t q = ln->next;
+            while (q < len && smtpstatus__is_space((unsigned char)buf[q]))
+                q++;
+            if (q < len && buf[q] != '\r' && buf[q] != '\n' && !code_line_at(buf, len, q)) {
+                phys_start = ln->next;
+                p = q;
+                continue;
+            }
+        }
+        break;
+    }
+
+    take_enhanced(buf, ln);
+    if (is_lenient(flags) && ln->more)
+        split_joined(buf, ln);
+    return SMTPSTATUS_OK;
+}
+
+/* Lenient mode: where the reply starts. A reply code stands alone as a
+ * token: not inside a number, an address, an identifier or a key=value
+ * pair. */
+static int find_reply_start(const char *buf, size_t len, size_t *at)
+{
+    for (size_t i = 0; i + 3 <= len; i++) {
+        if (!code_line_at(buf, len, i))
+            continue;
+        if (i > 0) {
+            unsigned char c = (unsigned char)buf[i - 1];
+            if (smtpstatus__is_alnum(c) || c == '.' || c == '=' || c == '_' || c == '-' ||
+                c == '/' || c == '+' || c == '@' || c == ',')
+                continue;
+        }
+        *at = i;
+        return 1;
+    }
+    return 0;
+}
+
+/* Lenient mode: the stage the surrounding text names. Exim writes the
+ * command before the reply ("SMTP error from remote mail server after RCPT
+ * TO:<bob@example.com>: 550 ..."); Postfix after it ("(in reply to RCPT TO
+ * command)") or says "refused to talk to me" for a greeting. */
+static int find_stage(const char *buf, size_t len, size_t reply_start, size_t reply_end)
+{
+    for (size_t i = reply_end; i < len; i++) {
+        if (buf[i] == '(' && smtpstatus__match_nocase(buf, len, i + 1, "in reply to ")) {
+            int st = smtpstatus__stage_at(buf, len, i + 1 + sizeof "in reply to " - 1, NULL);
+            if (st != SMTPSTATUS_STAGE_UNKNOWN)
+                return st;
+        }
+    }
+    for (size_t i = reply_start; i-- > 0;) {
+        if (smtpstatus__match_nocase(buf, reply_start, i, " after ")) {
+            int st = smtpstatus__stage_at(buf, reply_start, i + sizeof " after " - 1, NULL);
+            if (st != SMTPSTATUS_STAGE_UNKNOWN)
+                return st;
+        }
+        if (smtpstatus__match_nocase(buf, reply_start, i, "refused to talk to me"))
+            return SMTPSTATUS_STAGE_CONNECT;
+    }
+    return SMTPSTATUS_STAGE_UNKNOWN;
+}
+
+/* Lenient mode: the end of the reply text. Drop Postfix's " (in reply to
+ * ... command)" and a closing quote or parenthesis that matches one just
+ * before the reply (Exchange: "Remote Server returned '550 5.1.1 ...'"). */
+static size_t trim_end(const char *buf, size_t start, size_t text_off, size_t end)
+{
+    for (size_t i = text_off; i < end; i++) {
+        if (buf[i] == '(' && smtpstatus__match_nocase(buf, end, i + 1, "in reply to ")) {
+            end = i;
+            break;
+        }
+    }
+    while (end > text_off && (smtpstatus__is_space((unsigned char)buf[end - 1])))
+        end--;
+    if (start > 0 && end > text_off) {
+        char open = buf[start - 1];
+        char close = open == '(' ? ')' : open == '[' ? ']' : open;
+        if ((open == '\'' || open == '"' || open == '(' || open == '[') &&
+            buf[end - 1] == close)
+            end--;
+    }
+    while (end > text_off && (smtpstatus__is_space((unsigned char)buf[end - 1])))
+        end--;
+    return end;
+}
+
+/* In lenient mode, whether the line after `prev` belongs to the reply;
+ * sets *at to where its code starts. */
+static int next_line_start(const char *buf, size_t len, unsigned flags, const struct line *prev,
+                           size_t *at)
+{
+    size_t q = prev->next;
+
+    if (!is_lenient(flags)) {
+        *at = q;
+        return prev->more;
+    }
+    if (!prev->more)
+        return 0;
+    while (q < len && smtpstatus__is_space((unsigned char)buf[q]))
+        q++;
+    if (!code_line_at(buf, len, q))
+        return 0;
+    *at = q;
+    return 1;
+}
+
+/* Anomalies that depend on the reply as a whole and on the tables. */
+static uint32_t code_anomalies(const struct smtpstatus_reply *r)
+{
+    uint32_t a = 0;
+    const struct smtpstatus__reply_row *row = smtpstatus__find_reply(r->code);
+
+    if (row == NULL || r->code / 10 % 10 > 5)
+        a |= SMTPSTATUS_ANOMALY_UNKNOWN_CODE;
+    if (!r->has_enhanced) {
+        if (r->code / 100 != 3)
+            a |= SMTPSTATUS_ANOMALY_NO_ENHANCED;
+        return a;
+    }
+    if (r->code / 100 == 3)
+        a |= SMTPSTATUS_ANOMALY_ENHANCED_ON_3XX;
+    else if (r->enhanced.cls != r->code / 100)
+        a |= SMTPSTATUS_ANOMALY_CLASS_MISMATCH;
+    {
+        const struct smtpstatus__code_row *entry =
+            smtpstatus__find_code(r->enhanced.subject, r->enhanced.detail);
+        if (entry == NULL)
+            a |= SMTPSTATUS_ANOMALY_UNREGISTERED;
+        else if (!smtpstatus__basic_allows(entry, r->code))
+            a |= SMTPSTATUS_ANOMALY_UNUSUAL_PAIRING;
+    }
+    return a;
+}
+
+int smtpstatus_parse_reply(const char *buf, size_t len, unsigned flags, struct smtpstatus_reply *out)
+{
+    struct smtpstatus_reply r;
+    struct line ln;
+    size_t at = 0, err = 0, last_text_end = 0;
+    int first_has_enhanced = 0;
+    int rc = SMTPSTATUS_OK;
+
+    if (out == NULL || (buf == NULL && len != 0) || (flags & ~KNOWN_FLAGS) ||
+        ((flags & SMTPSTATUS_REPLY_STRICT_CRLF) && (flags & SMTPSTATUS_REPLY_LENIENT)))
+        return SMTPSTATUS_E_INVALID_ARG;
+    if (out->size < SMTPSTATUS__REPLY_SIZE_V1)
+        return SMTPSTATUS_E_STRUCT_SIZE;
+
+    memset(&r, 0, sizeof r);
+    r.size = sizeof r;
+    r.parse_flags = flags;
+
+    if (is_lenient(flags) && !find_reply_start(buf, len, &at)) {
+        rc = SMTPSTATUS_E_NOT_FOUND;
+        err = len;
+        goto done;
+    }
+    r.span.off = at;
+
+    for (;;) {
+        rc = scan_line(buf, len, flags, at, &ln, &err);
+        if (rc != SMTPSTATUS_OK)
+            goto done;
+        if (r.line_count == SMTPSTATUS_REPLY_LINES_MAX) {
+            rc = SMTPSTATUS_E_TOO_MANY;
+            err = at;
+            goto done;
+        }
+        r.anomalies |= ln.anomalies;
+        if (r.line_count == 0) {
+            r.code = (uint16_t)ln.code;
+            r.text.off = ln.content_off;
+            r.text.len = ln.text_end - ln.content_off;
+            first_has_enhanced = ln.has_enhanced;
+            if (ln.has_enhanced) {
+                r.has_enhanced = true;
+                r.enhanced = ln.enhanced;
+                r.enhanced_span.off = ln.enhanced_off;
+                r.enhanced_span.len = ln.enhanced_end - ln.enhanced_off;
+            }
+        } else {
+            if (ln.code != r.code)
+                r.anomalies |= SMTPSTATUS_ANOMALY_CODE_MISMATCH;
+            if (ln.has_enhanced != first_has_enhanced ||
+                (ln.has_enhanced && r.has_enhanced &&
+                 smtpstatus_compare_enhanced(&ln.enhanced, &r.enhanced) != 0))
+                r.anomalies |= SMTPSTATUS_ANOMALY_ENHANCED_MISMATCH;
+            if (ln.has_enhanced && !r.has_enhanced) {
+                r.has_enhanced = true;
+                r.enhanced = ln.enhanced;
+                r.enhanced_span.off = ln.enhanced_off;
+                r.enhanced_span.len = ln.enhanced_end - ln.enhanced_off;
+            }
+        }
+        r.line_count++;
+        last_text_end = ln.text_end;
+        r.consumed = ln.next;
+        if (!next_line_start(buf, len, flags, &ln, &at))
+            break;
+        if (at >= len && !at_eof(flags)) {
+            /* "250-..." CRLF and nothing yet: the reply goes on. */
+            rc = SMTPSTATUS_INCOMPLETE;
+            err = len;
+            goto done;
+        }
+    }
+
+    if (is_lenient(flags)) {
+        r.stage = (uint32_t)find_stage(buf, len, r.span.off, ln.content_off);
+        last_text_end = trim_end(buf, r.span.off, ln.content_off, last_text_end);
+        if (r.line_count == 1)
+            r.text.len = last_text_end - r.text.off;
+    }
+    r.span.len = last_text_end - r.span.off;
+
+    /* No enhanced code after the reply code: look in the text (qmail's
+     * "(#5.7.1)", Exchange's "#5.1.1"), but only inside the reply. */
+    if (!r.has_enhanced && r.text.off < last_text_end) {
+        struct smtpstatus_enhanced code;
+        struct smtpstatus_span where;
+        if (smtpstatus_find_enhanced(buf + r.text.off, last_text_end - r.text.off, 0, &code,
+                                     &where) == SMTPSTATUS_OK) {
+            r.has_enhanced = true;
+            r.enhanced = code;
+            r.enhanced_span.off = r.text.off + where.off;
+            r.enhanced_span.len = where.len;
+            r.anomalies |= SMTPSTATUS_ANOMALY_ENHANCED_IN_TEXT;
+        }
+    }
+    r.anomalies |= code_anomalies(&r);
+
+done:
+    if (rc != SMTPSTATUS_OK) {
+        uint16_t code = r.code;
+        memset(&r, 0, sizeof r);
+        r.size = sizeof r;
+        r.parse_flags = flags;
+        r.code = code;
+        r.error_offset = err;
+    }
+    smtpstatus__copy_out(out, out->size, &r, sizeof r);
+    return rc;
+}
+
+int smtpstatus_reply_next_line(const char *buf, size_t len, const struct smtpstatus_reply *reply,
+                               size_t *cursor, struct smtpstatus_span *text)
+{
+    struct line ln;
+    size_t at, err, end;
+    unsigned flags;
+
+    if (reply == NULL || cursor == NULL || text == NULL || (buf == NULL && len != 0))
+        return SMTPSTATUS_E_INVALID_ARG;
+    if (reply->size < SMTPSTATUS__REPLY_SIZE_V1 || reply->line_count == 0)
+        return SMTPSTATUS_E_INVALID_ARG;
+    flags = reply->parse_flags;
+    end = reply->span.off + reply->span.len;
+    at = *cursor == 0 ? reply->span.off : *cursor;
+    /* A cursor at or past the end of the reply means "no more lines"; the
+     * cursor of the last line is set past `end` below. */
+    if (at > end || at < reply->span.off || end > len)
+        return SMTPSTATUS_E_NOT_FOUND;
+    if (scan_line(buf, len, flags, at, &ln, &err) != SMTPSTATUS_OK)
+        return SMTPSTATUS_E_INVALID_ARG; /* not the buffer the reply came from */
+    if (ln.text_end > end)
+        ln.text_end = end;
+    if (ln.content_off > ln.text_end)
+        ln.content_off = ln.text_end;
+    text->off = ln.content_off;
+    text->len = ln.text_end - ln.content_off;
+    if (next_line_start(buf, len, flags, &ln, &at) && at < end)
+        *cursor = at;
+    else
+        *cursor = end + 1;
+    return SMTPSTATUS_OK;
+}

@@ -1,0 +1,8 @@
+/* SPDX-License-Identifier: MIT */
+#include <criterion/criterion.h>
+#include <smtpstatus.h>
+
+Test(reply, placeholder)
+{
+    cr_assert_eq(smtpstatus_enhanced_count(), 81);
+}
