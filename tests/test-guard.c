@@ -17,13 +17,13 @@
 static const char *const inputs[] = {
     "550 5.1.1 <bob@example.com>: Recipient address rejected: User unknown\r\n",
     "250-mx.example.com\r\n250-PIPELINING\r\n250-SIZE 10240000\r\n250 ENHANCEDSTATUSCODES\r\n",
-    "550-5.1.1 The email account that you tried to reach does not exist. Please try\r\n"
+    ("550-5.1.1 The email account that you tried to reach does not exist. Please try\r\n"
     "550-5.1.1 double-checking the recipient's email address for typos or\r\n"
-    "550 5.1.1 https://support.google.com/mail/?p=NoSuchUser - gsmtp\r\n",
+    "550 5.1.1 https://support.google.com/mail/?p=NoSuchUser - gsmtp\r\n"),
     "553 sorry, that domain isn't in my list of allowed rcpthosts (#5.7.1)\n",
     "421 4.7.0 [TSS04] Messages temporarily deferred - 4.16.55.1; see https://example.com\r\n",
-    "status=bounced (host mx.example.com[192.0.2.1] said: 550-5.1.1 No such user 550 5.1.1 "
-    "really (in reply to RCPT TO command))",
+    ("status=bounced (host mx.example.com[192.0.2.1] said: 550-5.1.1 No such user 550 5.1.1 "
+    "really (in reply to RCPT TO command))"),
     "SMTP error from remote mail server after RCPT TO:<bob@example.com>: 550 5.7.606 Access denied",
     "smtp; 550-5.1.1 first\n    550 5.1.1 second\n    folded tail",
     "Remote Server returned '550 5.1.1 RESOLVER.ADR.RecipNotFound; not found'",

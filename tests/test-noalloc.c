@@ -60,11 +60,11 @@ void free(void *p)
 
 static const char *const replies[] = {
     "550 5.1.1 <bob@example.com>: Recipient address rejected: User unknown\r\n",
-    "550-5.1.1 The email account that you tried to reach does not exist.\r\n"
-    "550 5.1.1 https://support.google.com/mail/?p=NoSuchUser - gsmtp\r\n",
+    ("550-5.1.1 The email account that you tried to reach does not exist.\r\n"
+    "550 5.1.1 https://support.google.com/mail/?p=NoSuchUser - gsmtp\r\n"),
     "553 sorry, that domain isn't in my list of allowed rcpthosts (#5.7.1)\r\n",
-    "status=bounced (host mx.example.com[192.0.2.1] said: 550 5.1.1 <bob@example.com>: "
-    "Recipient address rejected (in reply to RCPT TO command))",
+    ("status=bounced (host mx.example.com[192.0.2.1] said: 550 5.1.1 <bob@example.com>: "
+    "Recipient address rejected (in reply to RCPT TO command))"),
     "421 4.7.0 [TSS04] Messages temporarily deferred - 4.16.55.1\r\n",
 };
 
