@@ -254,7 +254,7 @@ SMTPSTATUS_API int smtpstatus_stage_from_name(const char *buf, size_t len);
  * Flag for smtpstatus_parse_enhanced(): the code may be followed by more
  * text, as in a DSN field `Status: 5.0.0 (permanent failure)`. The code
  * must still end at a boundary: the next byte may not be a digit, a letter,
- * or a "." followed by a digit.
+ * `_`, or a "." followed by a digit.
  * @since 0.1.0
  */
 #define SMTPSTATUS_ENHANCED_PREFIX (1u << 0)
@@ -295,8 +295,8 @@ SMTPSTATUS_API int smtpstatus_parse_enhanced(const char *buf, size_t len, unsign
  * four-part numbers (`4.4.1.2`, Yahoo's `4.16.55.1`), dates and version
  * strings (`v5.2.1`, `Postfix-2.5.1`) are not mistaken for codes:
  *
- * - the byte before it is not a letter, digit, `.`, `_`, `-` that follows
- *   a letter, or `/`;
+ * - the byte before it is not a letter, digit, `.`, `_`, `/`, `\`, `@`,
+ *   or a `-` that follows a letter;
  * - the byte after it is not a letter, digit or `_`, and not a `.`
  *   followed by a digit;
  * - the subject is 0 to 7, the subjects RFC 3463 defines; any detail of
@@ -372,7 +372,8 @@ SMTPSTATUS_API int smtpstatus_compare_enhanced(const struct smtpstatus_enhanced 
  * so programs built against an older, smaller struct keep working.
  *
  * Every string points into the library's static tables; absent ones are
- * NULL (the strings of an unregistered detail, or of class 0).
+ * NULL (the title, description and basic codes of an unregistered detail;
+ * the class strings of class 0).
  * @since 0.1.0
  */
 struct smtpstatus_code_info {
@@ -393,7 +394,10 @@ struct smtpstatus_code_info {
     const char *title;
     /** The registry's description of the code. */
     const char *description;
-    /** The registry's reference, e.g. "[RFC3463] (Standards Track)". */
+    /**
+     * The registry's reference, e.g. "[RFC3463] (Standards Track)"; for an
+     * unregistered detail, the reference of its subject.
+     */
     const char *reference;
     /** The registry's "associated basic status code" text, verbatim. */
     const char *basic_codes_text;
@@ -409,11 +413,19 @@ struct smtpstatus_code_info {
     uint16_t basic_codes[SMTPSTATUS_BASIC_CODES_MAX];
     /** How many of basic_codes are set. */
     uint32_t basic_code_count;
+    /** enum smtpstatus_party: who usually has to act on this code. */
+    uint32_t party;
+    /** What the code means in practice, in plain words (or the subject's, for an unregistered detail). */
+    const char *practical_meaning;
+    /** The causes seen in practice, including known misuse by servers. */
+    const char *causes;
+    /** What to do about it. */
+    const char *remedy;
 };
 
 /** Initialiser that sets the size member. @since 0.1.0 */
 #define SMTPSTATUS_CODE_INFO_INIT { sizeof(struct smtpstatus_code_info), { 0, 0, 0, 0 }, 0, \
-    NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, { 0 }, 0 }
+    NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, { 0 }, 0, 0, NULL, NULL, NULL }
 
 /**
  * Look an enhanced status code up in the IANA registry.
@@ -575,11 +587,14 @@ SMTPSTATUS_API int smtpstatus_reply_code_at(size_t index, struct smtpstatus_repl
  * Find the reply inside text that quotes it: Postfix and Exim log lines
  * (`... said: 550 5.1.1 <bob@example.com>: ... (in reply to RCPT TO
  * command)`), DSN `Diagnostic-Code: smtp; 550-5.1.1 ...` values with folded
- * lines, Exchange's `Remote Server returned '550 5.1.1 ...'`. The reply
- * starts at the first three-digit code (2xx to 5xx) that stands alone as a
- * token; continuation lines may be indented (folded), and Postfix's habit
+ * lines, Exchange's `Remote Server returned '550 5.1.1 ...'`, session
+ * transcripts. The reply starts at the first three-digit code that stands
+ * alone as a token, preferring the first failure (4xx or 5xx) to an earlier
+ * 2xx or 3xx; continuation lines may be indented (folded), and Postfix's habit
  * of joining a multi-line reply into one line is undone. Implies
- * SMTPSTATUS_REPLY_AT_EOF. This is a heuristic: a stray number that looks
+ * SMTPSTATUS_REPLY_AT_EOF, except that a reply cut short after a
+ * continuation line is returned as far as it goes, flagged
+ * SMTPSTATUS_ANOMALY_TRUNCATED. This is a heuristic: a stray number that looks
  * like a reply code can be taken for one, which is why it is not the
  * default.
  * @since 0.1.0
@@ -615,6 +630,11 @@ SMTPSTATUS_API int smtpstatus_reply_code_at(size_t index, struct smtpstatus_repl
 #define SMTPSTATUS_ANOMALY_8BIT (1u << 10)
 /** An enhanced code on a reply RFC 2034 §3 says should not carry one (3xx). */
 #define SMTPSTATUS_ANOMALY_ENHANCED_ON_3XX (1u << 11)
+/**
+ * Lenient mode: a continuation line ("550-...") had nothing after it; the
+ * reply is returned as far as it goes.
+ */
+#define SMTPSTATUS_ANOMALY_TRUNCATED (1u << 12)
 
 /** Longest reply line accepted, in bytes, terminator included. Longer gives SMTPSTATUS_E_TOO_LONG. */
 #define SMTPSTATUS_REPLY_LINE_MAX 8192
@@ -649,9 +669,10 @@ struct smtpstatus_reply {
     /** The first line's text, after the reply code and the enhanced code. */
     struct smtpstatus_span text;
     /**
-     * Bytes used: in the default mode, up to and including the last line's
-     * terminator (the next reply, if pipelined, starts here); in the other
-     * modes, up to the end of the reply's text.
+     * Bytes used: up to and including the last line's terminator (the next
+     * reply, if pipelined, starts here). In lenient mode, the end of the
+     * last line the reply occupies, its terminator included, so a caller
+     * can step through a log one reply at a time.
      */
     size_t consumed;
     /** On an error, the offset of the byte where parsing stopped; on success, 0. */
@@ -676,7 +697,8 @@ struct smtpstatus_reply {
  * @returns SMTPSTATUS_OK;
  *          SMTPSTATUS_INCOMPLETE (default mode: read more and call again);
  *          SMTPSTATUS_E_SYNTAX, SMTPSTATUS_E_BAD_CODE (first digit not
- *          2-5), SMTPSTATUS_E_TRUNCATED, SMTPSTATUS_E_TOO_LONG,
+ *          2-5), SMTPSTATUS_E_TRUNCATED (with SMTPSTATUS_REPLY_AT_EOF),
+ *          SMTPSTATUS_E_TOO_LONG,
  *          SMTPSTATUS_E_TOO_MANY, with out->error_offset;
  *          SMTPSTATUS_E_NOT_FOUND (lenient mode: no reply in the text);
  *          SMTPSTATUS_E_STRUCT_SIZE; SMTPSTATUS_E_INVALID_ARG.
@@ -747,6 +769,445 @@ SMTPSTATUS_API int smtpstatus_explain_reply_code(unsigned code, char *buf, size_
 SMTPSTATUS_API int smtpstatus_explain_reply(const char *input, size_t len,
                                             const struct smtpstatus_reply *reply, char *buf,
                                             size_t size);
+
+/** @} */
+
+/* ------------------------------------------------------------------------ */
+/** @name Classification                                                     */
+/* ------------------------------------------------------------------------ */
+/** @{ */
+
+/**
+ * What happened, by the reply's class (RFC 5321 §4.2.1). The values are
+ * the protocol's digits.
+ * @since 0.1.0
+ */
+enum smtpstatus_outcome {
+    SMTPSTATUS_OUTCOME_UNKNOWN = 0,
+    SMTPSTATUS_OUTCOME_SUCCESS = 2,
+    SMTPSTATUS_OUTCOME_INTERMEDIATE = 3,
+    SMTPSTATUS_OUTCOME_TRANSIENT = 4,
+    SMTPSTATUS_OUTCOME_PERMANENT = 5,
+};
+
+/**
+ * The bounce type a list manager cares about.
+ * @since 0.1.0
+ */
+enum smtpstatus_bounce {
+    /** Not a failure (success, intermediate reply, auto-reply, complaint). */
+    SMTPSTATUS_BOUNCE_NONE = 0,
+    /** A failure that says nothing against the address: keep it. */
+    SMTPSTATUS_BOUNCE_SOFT = 1,
+    /** A permanent failure because the recipient address itself is dead. */
+    SMTPSTATUS_BOUNCE_HARD = 2,
+};
+
+/**
+ * Why a message failed (or that it did not). Stable, append-only; the names
+ * (smtpstatus_reason_name()) are stable too. docs/reasons.md describes each.
+ * @since 0.1.0
+ */
+enum smtpstatus_reason {
+    SMTPSTATUS_REASON_UNKNOWN = 0,
+    SMTPSTATUS_REASON_DELIVERED = 1,
+    SMTPSTATUS_REASON_RECIPIENT_UNKNOWN = 2,
+    SMTPSTATUS_REASON_RECIPIENT_MOVED = 3,
+    SMTPSTATUS_REASON_MAILBOX_DISABLED = 4,
+    SMTPSTATUS_REASON_DOMAIN_UNKNOWN = 5,
+    SMTPSTATUS_REASON_ADDRESS_INVALID = 6,
+    SMTPSTATUS_REASON_MAILBOX_FULL = 7,
+    SMTPSTATUS_REASON_MESSAGE_TOO_LARGE = 8,
+    SMTPSTATUS_REASON_SYSTEM_FULL = 9,
+    SMTPSTATUS_REASON_GREYLISTED = 10,
+    SMTPSTATUS_REASON_RATE_LIMITED = 11,
+    SMTPSTATUS_REASON_TOO_MANY_RECIPIENTS = 12,
+    SMTPSTATUS_REASON_BLOCKLISTED = 13,
+    SMTPSTATUS_REASON_SPAM_CONTENT = 14,
+    SMTPSTATUS_REASON_VIRUS = 15,
+    /** SPF, DKIM, DMARC or ARC did not pass. */
+    SMTPSTATUS_REASON_AUTH_FAILURE = 16,
+    SMTPSTATUS_REASON_REVERSE_DNS = 17,
+    SMTPSTATUS_REASON_TLS_REQUIRED = 18,
+    SMTPSTATUS_REASON_RELAY_DENIED = 19,
+    SMTPSTATUS_REASON_SENDER_REJECTED = 20,
+    SMTPSTATUS_REASON_POLICY = 21,
+    SMTPSTATUS_REASON_CONTENT_INVALID = 22,
+    SMTPSTATUS_REASON_PROTOCOL_ERROR = 23,
+    SMTPSTATUS_REASON_DNS_FAILURE = 24,
+    SMTPSTATUS_REASON_CONNECTION_FAILURE = 25,
+    SMTPSTATUS_REASON_ROUTING_ERROR = 26,
+    SMTPSTATUS_REASON_SYSTEM_ERROR = 27,
+    SMTPSTATUS_REASON_EXPIRED = 28,
+    SMTPSTATUS_REASON_AUTO_REPLY = 29,
+    SMTPSTATUS_REASON_COMPLAINT = 30,
+    SMTPSTATUS_REASON_SUPPRESSED = 31,
+    /** The host or domain accepts no mail at all (RFC 7504 521/556, RFC 7505 null MX). */
+    SMTPSTATUS_REASON_NOT_ACCEPTING = 32,
+};
+
+/**
+ * Who must act.
+ * @since 0.1.0
+ */
+enum smtpstatus_party {
+    SMTPSTATUS_PARTY_UNKNOWN = 0,
+    /** The recipient (their address, mailbox or choices). */
+    SMTPSTATUS_PARTY_RECIPIENT = 1,
+    /** The recipient's mail system or its administrators. */
+    SMTPSTATUS_PARTY_RECIPIENT_SYSTEM = 2,
+    /** The network between the two (DNS, connectivity). */
+    SMTPSTATUS_PARTY_NETWORK = 3,
+    /** The sender's setup: DNS records, TLS, authentication, configuration. */
+    SMTPSTATUS_PARTY_SENDER_SETUP = 4,
+    /** The sender's reputation: IP or domain standing, volume, complaints. */
+    SMTPSTATUS_PARTY_SENDER_REPUTATION = 5,
+    /** The message content. */
+    SMTPSTATUS_PARTY_CONTENT = 6,
+};
+
+/**
+ * What the sender should do.
+ * @since 0.1.0
+ */
+enum smtpstatus_action {
+    SMTPSTATUS_ACTION_NONE = 0,
+    /** Try again now (for example on the next connection). */
+    SMTPSTATUS_ACTION_RETRY = 1,
+    /** Try again after `retry_after` seconds; the queue does this by itself. */
+    SMTPSTATUS_ACTION_RETRY_LATER = 2,
+    /** Try again from another IP address or pool. */
+    SMTPSTATUS_ACTION_RETRY_OTHER_IP = 3,
+    /** Send more slowly to this destination (fewer connections, messages per hour). */
+    SMTPSTATUS_ACTION_SLOW_DOWN = 4,
+    /** Send the recipients of this transaction in smaller batches. */
+    SMTPSTATUS_ACTION_SPLIT_RECIPIENTS = 5,
+    /** Change the message (size, content, format) before sending again. */
+    SMTPSTATUS_ACTION_FIX_MESSAGE = 6,
+    /** Fix the sending setup (SPF, DKIM, DMARC, PTR, TLS, relay, credentials). */
+    SMTPSTATUS_ACTION_FIX_SENDER_SETUP = 7,
+    /** Remove the address from the list: it is dead, or its owner complained. */
+    SMTPSTATUS_ACTION_SUPPRESS_RECIPIENT = 8,
+    /** Nothing to do (an auto-reply). */
+    SMTPSTATUS_ACTION_IGNORE = 9,
+    /** Do not retry this message; the address itself is not at fault. */
+    SMTPSTATUS_ACTION_STOP = 10,
+};
+
+/**
+ * What kind of rule decided.
+ * @since 0.1.0
+ */
+enum smtpstatus_evidence_kind {
+    SMTPSTATUS_EVIDENCE_NONE = 0,
+    /** A default for the enhanced status code. */
+    SMTPSTATUS_EVIDENCE_ENHANCED_CODE = 1,
+    /** A default for the reply code. */
+    SMTPSTATUS_EVIDENCE_REPLY_CODE = 2,
+    /** A phrase in the text. */
+    SMTPSTATUS_EVIDENCE_TEXT = 3,
+    /** A rule of a recognised provider (Gmail, Microsoft, Yahoo, ...). */
+    SMTPSTATUS_EVIDENCE_PROVIDER = 4,
+    /** The class digit alone. */
+    SMTPSTATUS_EVIDENCE_CLASS = 5,
+};
+
+/**
+ * One piece of evidence: a rule that matched.
+ * @since 0.1.0
+ */
+struct smtpstatus_evidence {
+    /** enum smtpstatus_evidence_kind. */
+    uint32_t kind;
+    /** enum smtpstatus_reason the rule points to. */
+    uint32_t reason;
+    /** 1 to 100: how sure the rule is; the highest wins. */
+    uint32_t confidence;
+    /** The rule's stable id, e.g. "text.en.user-unknown" (static string). */
+    const char *rule;
+    /** Where the rule comes from, e.g. "RFC 3463 §3.2" (static string). */
+    const char *source;
+    /** The bytes of the input it matched (the phrase or the code); empty for a class default. */
+    struct smtpstatus_span span;
+};
+
+/** The most evidence items a verdict holds. */
+#define SMTPSTATUS_EVIDENCE_MAX 4
+
+/** retry_after was read from the text ("try again in 5 minutes"). @since 0.1.0 */
+#define SMTPSTATUS_VERDICT_DELAY_FROM_TEXT (1u << 0)
+/** There was no reply or enhanced code; the outcome was inferred from the reason. @since 0.1.0 */
+#define SMTPSTATUS_VERDICT_OUTCOME_INFERRED (1u << 1)
+/**
+ * A 552 meaning "too many recipients" was taken as transient, as RFC 5321
+ * §4.5.3.1.10 asks of clients. @since 0.1.0
+ */
+#define SMTPSTATUS_VERDICT_552_AS_452 (1u << 2)
+/** The enhanced code's class contradicts the reply code; the reply code decided the outcome (RFC 2034 §3). @since 0.1.0 */
+#define SMTPSTATUS_VERDICT_CLASS_MISMATCH (1u << 3)
+
+/**
+ * What a sender should make of a reply. Set `size` first
+ * (SMTPSTATUS_VERDICT_INIT); the library writes only within it.
+ * @since 0.1.0
+ */
+struct smtpstatus_verdict {
+    size_t size;
+    /** enum smtpstatus_outcome. */
+    uint32_t outcome;
+    /** enum smtpstatus_bounce. */
+    uint32_t bounce;
+    /** enum smtpstatus_reason. */
+    uint32_t reason;
+    /** enum smtpstatus_party. */
+    uint32_t party;
+    /** enum smtpstatus_action. */
+    uint32_t action;
+    /** Seconds to wait before the next try when the action retries; 0 otherwise. */
+    uint32_t retry_after;
+    /** SMTPSTATUS_VERDICT_* bits. */
+    uint32_t flags;
+    /** The confidence of the deciding rule, 0 to 100. */
+    uint32_t confidence;
+    /** The reply code used, or 0. */
+    uint16_t reply_code;
+    /** Whether `enhanced` holds the code used. */
+    bool has_enhanced;
+    /** The enhanced code used. */
+    struct smtpstatus_enhanced enhanced;
+    /** enum smtpstatus_stage used (given, or read from the text). */
+    uint32_t stage;
+    /** The key of the recognised provider ("gmail", "microsoft", ...), or NULL. */
+    const char *provider;
+    /** The reason in sisimai's taxonomy ("userunknown", "blocked", ...). */
+    const char *sisimai_reason;
+    /** The PowerMTA bounce category ("bad-mailbox", "spam-related", ...). */
+    const char *powermta_category;
+    /** The SparkPost / Momentum bounce class number (10 invalid recipient, ...). */
+    uint32_t sparkpost_class;
+    /** How many items of `evidence` are set; evidence[0] decided. */
+    uint32_t evidence_count;
+    /** The deciding rule first, then the strongest others. */
+    struct smtpstatus_evidence evidence[SMTPSTATUS_EVIDENCE_MAX];
+};
+
+/** Initialiser that sets the size member. @since 0.1.0 */
+#define SMTPSTATUS_VERDICT_INIT { sizeof(struct smtpstatus_verdict), 0, 0, 0, 0, 0, 0, 0, 0, 0, \
+    false, { 0, 0, 0, 0 }, 0, NULL, NULL, NULL, 0, 0, { { 0, 0, 0, NULL, NULL, { 0, 0 } } } }
+
+/**
+ * Everything the classifier may use, for callers that hold the facts apart
+ * (a DSN's Status and Diagnostic-Code, a log's dsn= field). Set `size`
+ * first (SMTPSTATUS_CLASSIFY_INPUT_INIT); unset members are "unknown".
+ * @since 0.1.0
+ */
+struct smtpstatus_classify_input {
+    size_t size;
+    /** The text to read: the reply, a log line or a Diagnostic-Code. May be NULL if text_len is 0. */
+    const char *text;
+    size_t text_len;
+    /** The reply code, or 0. */
+    uint16_t reply_code;
+    /** Whether `enhanced` is set. */
+    bool has_enhanced;
+    struct smtpstatus_enhanced enhanced;
+    /** enum smtpstatus_stage, or 0. */
+    uint32_t stage;
+    /**
+     * A host name that identifies the receiving provider (the remote MTA,
+     * the MX, or the recipient's domain), or NULL. Need not be
+     * NUL-terminated.
+     */
+    const char *host;
+    size_t host_len;
+};
+
+/** Initialiser that sets the size member. @since 0.1.0 */
+#define SMTPSTATUS_CLASSIFY_INPUT_INIT { sizeof(struct smtpstatus_classify_input), NULL, 0, 0, \
+    false, { 0, 0, 0, 0 }, 0, NULL, 0 }
+
+/**
+ * Classify from separate facts.
+ *
+ * Every rule that matches proposes a reason with a confidence; the highest
+ * confidence wins, and on a tie provider rules beat text rules, which beat
+ * enhanced-code defaults, which beat reply-code defaults. The confidences
+ * (lib/data/rules.tsv) encode the precedence: a provider's documented
+ * meaning beats everything; a clear phrase ("user unknown", "mailbox
+ * full") beats a generic code (X.0.0, X.y.0) and beats a specific code that
+ * servers are known to misuse; a specific reliable code beats a weak phrase.
+ * The outcome comes from the reply code, else the enhanced class (RFC 2034
+ * §3: when they disagree the reply code decides). docs/classification.md
+ * has the details.
+ *
+ * Matching is one pass over the text with a precompiled automaton: time
+ * linear in the input, no allocation, byte-safe on any input (ASCII letters
+ * compare case-insensitively, other bytes exactly).
+ *
+ * @returns SMTPSTATUS_OK; SMTPSTATUS_E_STRUCT_SIZE; SMTPSTATUS_E_INVALID_ARG.
+ * @since 0.1.0
+ */
+SMTPSTATUS_API int smtpstatus_classify(const struct smtpstatus_classify_input *input,
+                                       struct smtpstatus_verdict *out);
+
+/**
+ * Classify a parsed reply (all of its lines).
+ *
+ * @param[in] buf,len  the buffer the reply was parsed from.
+ * @param[in] reply    the parsed reply.
+ * @param[in] stage    enum smtpstatus_stage the reply answered, or 0 to use
+ *                     the one the parser read from the text.
+ * @param[out] out     the verdict.
+ * @returns as smtpstatus_classify().
+ * @since 0.1.0
+ */
+SMTPSTATUS_API int smtpstatus_classify_reply(const char *buf, size_t len,
+                                             const struct smtpstatus_reply *reply, int stage,
+                                             struct smtpstatus_verdict *out);
+
+/**
+ * Classify free text: a reply, a log line or a DSN field. The reply in it
+ * is found as SMTPSTATUS_REPLY_LENIENT does; when there is none, the first
+ * enhanced code in the text (a log's `dsn=5.1.1`) is used, and failing that
+ * the words alone.
+ * @returns as smtpstatus_classify().
+ * @since 0.1.0
+ */
+SMTPSTATUS_API int smtpstatus_classify_text(const char *buf, size_t len, int stage,
+                                            struct smtpstatus_verdict *out);
+
+/** The name of a reason, e.g. "recipient_unknown"; "unknown" for unknown values. @since 0.1.0 */
+SMTPSTATUS_API const char *smtpstatus_reason_name(int reason);
+/** The reason with that name, or SMTPSTATUS_REASON_UNKNOWN. @since 0.1.0 */
+SMTPSTATUS_API int smtpstatus_reason_from_name(const char *buf, size_t len);
+/** "success", "intermediate", "transient", "permanent" or "unknown". @since 0.1.0 */
+SMTPSTATUS_API const char *smtpstatus_outcome_name(int outcome);
+/** "none", "soft" or "hard". @since 0.1.0 */
+SMTPSTATUS_API const char *smtpstatus_bounce_name(int bounce);
+/** "recipient", "recipient_system", "network", "sender_setup", "sender_reputation", "content" or "unknown". @since 0.1.0 */
+SMTPSTATUS_API const char *smtpstatus_party_name(int party);
+/** "none", "retry", "retry_later", "retry_other_ip", "slow_down", "split_recipients", "fix_message", "fix_sender_setup", "suppress_recipient", "ignore", "stop". @since 0.1.0 */
+SMTPSTATUS_API const char *smtpstatus_action_name(int action);
+/** "enhanced_code", "reply_code", "text", "provider", "class" or "none". @since 0.1.0 */
+SMTPSTATUS_API const char *smtpstatus_evidence_kind_name(int kind);
+
+/**
+ * What the library knows about a reason, for documentation and bindings.
+ * Set `size` first (SMTPSTATUS_REASON_INFO_INIT).
+ * @since 0.1.0
+ */
+struct smtpstatus_reason_info {
+    size_t size;
+    /** enum smtpstatus_reason. */
+    uint32_t reason;
+    /** enum smtpstatus_party. */
+    uint32_t party;
+    /** Whether a permanent failure for this reason means the address is dead. */
+    bool address_dead;
+    /** enum smtpstatus_action for a transient and for a permanent failure. */
+    uint32_t transient_action;
+    uint32_t permanent_action;
+    /** Default seconds before the next try. */
+    uint32_t default_delay;
+    /** The stable name. */
+    const char *name;
+    /** The other taxonomies' names for it. */
+    const char *sisimai_reason;
+    const char *powermta_category;
+    uint32_t sparkpost_class;
+    /** Plain words: a title, what it means, likely causes, what to do. */
+    const char *title;
+    const char *meaning;
+    const char *causes;
+    const char *remedy;
+};
+
+/** Initialiser that sets the size member. @since 0.1.0 */
+#define SMTPSTATUS_REASON_INFO_INIT { sizeof(struct smtpstatus_reason_info), 0, 0, false, 0, 0, 0, \
+    NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL }
+
+/**
+ * Describe a reason.
+ * @returns SMTPSTATUS_OK; SMTPSTATUS_E_NOT_FOUND for a value that is not a
+ *          reason; SMTPSTATUS_E_STRUCT_SIZE; SMTPSTATUS_E_INVALID_ARG.
+ * @since 0.1.0
+ */
+SMTPSTATUS_API int smtpstatus_reason_info(int reason, struct smtpstatus_reason_info *info);
+
+/** The number of reasons (the highest value plus one). @since 0.1.0 */
+SMTPSTATUS_API size_t smtpstatus_reason_count(void);
+
+/**
+ * A short paragraph for a person: what happened, why (the evidence), who
+ * must act and what to do, with the advice for the enhanced code.
+ * snprintf() semantics.
+ *
+ * @param[in] input,len  the text that was classified (the evidence spans
+ *                      point into it); may be NULL with len 0.
+ * @param[in] verdict    a verdict from one of the classify functions.
+ * @returns the length of the full text, or SMTPSTATUS_E_INVALID_ARG.
+ * @since 0.1.0
+ */
+SMTPSTATUS_API int smtpstatus_explain_verdict(const char *input, size_t len,
+                                              const struct smtpstatus_verdict *verdict, char *buf,
+                                              size_t size);
+
+/** @} */
+
+/* ------------------------------------------------------------------------ */
+/** @name Retry advice                                                       */
+/* ------------------------------------------------------------------------ */
+/** @{ */
+
+/**
+ * When to try again (the `decision` member of struct smtpstatus_retry).
+ * @since 0.1.0
+ */
+enum smtpstatus_retry_decision {
+    /** Nothing to retry: the message was delivered, or it is not a failure. */
+    SMTPSTATUS_RETRY_NONE = 0,
+    /** Try again after `delay` seconds. */
+    SMTPSTATUS_RETRY_AT = 1,
+    /** Stop trying and return the message to its sender. */
+    SMTPSTATUS_RETRY_GIVE_UP = 2,
+};
+
+/**
+ * Retry advice. Set `size` first (SMTPSTATUS_RETRY_INIT).
+ * @since 0.1.0
+ */
+struct smtpstatus_retry {
+    size_t size;
+    /** enum smtpstatus_retry_decision. */
+    uint32_t decision;
+    /** With SMTPSTATUS_RETRY_AT: seconds from now. */
+    uint32_t delay;
+    /** How long, in seconds since the first attempt, this kind of failure is worth retrying. */
+    uint32_t give_up_after;
+};
+
+/** Initialiser that sets the size member. @since 0.1.0 */
+#define SMTPSTATUS_RETRY_INIT { sizeof(struct smtpstatus_retry), 0, 0, 0 }
+
+/**
+ * Say when to try next, or to give up.
+ *
+ * The schedule follows RFC 5321 §4.5.4.1 (at least 30 minutes between tries
+ * of an ordinary transient failure; give up after 4 to 5 days), adjusted by
+ * the reason: greylisting is retried after minutes, rate limits back off
+ * exponentially, a full mailbox is retried over hours and given up after 3
+ * days, permanent failures are not retried. docs/retry.md has the table.
+ *
+ * @param[in] verdict     the verdict of the last attempt.
+ * @param[in] queued_for  seconds since the message was first tried.
+ * @param[in] attempts    attempts made so far (at least 1).
+ * @param[out] out        the advice.
+ * @returns SMTPSTATUS_OK; SMTPSTATUS_E_STRUCT_SIZE; SMTPSTATUS_E_INVALID_ARG.
+ * @since 0.1.0
+ */
+SMTPSTATUS_API int smtpstatus_retry_advice(const struct smtpstatus_verdict *verdict,
+                                           uint64_t queued_for, uint32_t attempts,
+                                           struct smtpstatus_retry *out);
 
 /** @} */
 

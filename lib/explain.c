@@ -166,6 +166,7 @@ static const struct {
     { SMTPSTATUS_ANOMALY_LONG_LINE, "a line is longer than RFC 5321's 512 octets" },
     { SMTPSTATUS_ANOMALY_8BIT, "the text holds bytes outside printable ASCII" },
     { SMTPSTATUS_ANOMALY_ENHANCED_ON_3XX, "a 3xx reply carries an enhanced code" },
+    { SMTPSTATUS_ANOMALY_TRUNCATED, "the reply is cut short after a continuation line" },
 };
 
 /* How a sentence names each stage (enum smtpstatus_stage order). */
@@ -211,5 +212,152 @@ int smtpstatus_explain_reply(const char *input, size_t len, const struct smtpsta
     }
     if (!first)
         smtpstatus__out_str(&o, ".");
+    return smtpstatus__out_finish(&o);
+}
+
+static const char *party_words(unsigned party)
+{
+    switch (party) {
+    case SMTPSTATUS_PARTY_RECIPIENT:
+        return "the recipient";
+    case SMTPSTATUS_PARTY_RECIPIENT_SYSTEM:
+        return "the recipient's mail system";
+    case SMTPSTATUS_PARTY_NETWORK:
+        return "the network (DNS or connectivity)";
+    case SMTPSTATUS_PARTY_SENDER_SETUP:
+        return "the sender's setup";
+    case SMTPSTATUS_PARTY_SENDER_REPUTATION:
+        return "the sender's reputation";
+    case SMTPSTATUS_PARTY_CONTENT:
+        return "the message content";
+    default:
+        return "unclear";
+    }
+}
+
+static const char *outcome_words(const struct smtpstatus_verdict *v)
+{
+    switch (v->outcome) {
+    case SMTPSTATUS_OUTCOME_SUCCESS:
+        return "Success";
+    case SMTPSTATUS_OUTCOME_INTERMEDIATE:
+        return "Intermediate reply (the server waits for more)";
+    case SMTPSTATUS_OUTCOME_TRANSIENT:
+        return "Temporary failure (soft bounce)";
+    case SMTPSTATUS_OUTCOME_PERMANENT:
+        return v->bounce == SMTPSTATUS_BOUNCE_HARD ? "Permanent failure (hard bounce)"
+                                                    : "Permanent failure (soft bounce: the address is not at fault)";
+    default:
+        return "Failure of unknown class";
+    }
+}
+
+static void out_duration(struct smtpstatus__out *o, uint32_t secs)
+{
+    if (secs % 86400u == 0) {
+        smtpstatus__out_uint(o, secs / 86400u);
+        smtpstatus__out_str(o, secs == 86400u ? " day" : " days");
+    } else if (secs % 3600u == 0) {
+        smtpstatus__out_uint(o, secs / 3600u);
+        smtpstatus__out_str(o, secs == 3600u ? " hour" : " hours");
+    } else if (secs % 60u == 0) {
+        smtpstatus__out_uint(o, secs / 60u);
+        smtpstatus__out_str(o, secs == 60u ? " minute" : " minutes");
+    } else {
+        smtpstatus__out_uint(o, secs);
+        smtpstatus__out_str(o, secs == 1 ? " second" : " seconds");
+    }
+}
+
+/* The matched bytes, quoted, with anything that is not printable ASCII
+ * replaced, so the paragraph stays one clean line. */
+static void out_quoted(struct smtpstatus__out *o, const char *input, size_t len,
+                       const struct smtpstatus_span *span)
+{
+    size_t n = span->len > 80 ? 80 : span->len;
+
+    if (input == NULL || span->off > len || len - span->off < n)
+        return;
+    smtpstatus__out_str(o, "\"");
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)input[span->off + i];
+        char ch = (c >= 0x20 && c < 0x7F) ? (char)c : (c >= 0x80 ? (char)c : ' ');
+        smtpstatus__out_bytes(o, &ch, 1);
+    }
+    smtpstatus__out_str(o, "\"");
+}
+
+int smtpstatus_explain_verdict(const char *input, size_t len, const struct smtpstatus_verdict *v,
+                               char *buf, size_t size)
+{
+    struct smtpstatus_reason_info info = SMTPSTATUS_REASON_INFO_INIT;
+    struct smtpstatus__out o;
+
+    if (v == NULL || (buf == NULL && size != 0) || (input == NULL && len != 0) ||
+        v->size < sizeof *v)
+        return SMTPSTATUS_E_INVALID_ARG;
+    if (smtpstatus_reason_info((int)v->reason, &info) != SMTPSTATUS_OK)
+        smtpstatus_reason_info(SMTPSTATUS_REASON_UNKNOWN, &info);
+    smtpstatus__out_init(&o, buf, size);
+    smtpstatus__out_str(&o, outcome_words(v));
+    smtpstatus__out_str(&o, ": ");
+    out_sentence(&o, info.title);
+    if (v->outcome != SMTPSTATUS_OUTCOME_SUCCESS && v->outcome != SMTPSTATUS_OUTCOME_INTERMEDIATE) {
+        smtpstatus__out_str(&o, " ");
+        out_sentence(&o, info.meaning);
+    }
+    if (v->evidence_count > 0) {
+        const struct smtpstatus_evidence *e = &v->evidence[0];
+        smtpstatus__out_str(&o, " Evidence: ");
+        switch (e->kind) {
+        case SMTPSTATUS_EVIDENCE_PROVIDER:
+            smtpstatus__out_str(&o, "a rule for ");
+            smtpstatus__out_str(&o, v->provider ? v->provider : "the provider");
+            break;
+        case SMTPSTATUS_EVIDENCE_TEXT:
+            smtpstatus__out_str(&o, "the text");
+            break;
+        case SMTPSTATUS_EVIDENCE_ENHANCED_CODE:
+            smtpstatus__out_str(&o, "the enhanced status code");
+            break;
+        case SMTPSTATUS_EVIDENCE_REPLY_CODE:
+            smtpstatus__out_str(&o, "the reply code");
+            break;
+        default:
+            smtpstatus__out_str(&o, "the class");
+            break;
+        }
+        if (e->span.len > 0) {
+            smtpstatus__out_str(&o, " ");
+            out_quoted(&o, input, len, &e->span);
+        }
+        smtpstatus__out_str(&o, " (rule ");
+        smtpstatus__out_str(&o, e->rule ? e->rule : "?");
+        if (e->source) {
+            smtpstatus__out_str(&o, "; ");
+            smtpstatus__out_str(&o, e->source);
+        }
+        smtpstatus__out_str(&o, "; confidence ");
+        smtpstatus__out_uint(&o, e->confidence);
+        smtpstatus__out_str(&o, "%).");
+    }
+    if (v->outcome == SMTPSTATUS_OUTCOME_SUCCESS || v->outcome == SMTPSTATUS_OUTCOME_INTERMEDIATE)
+        return smtpstatus__out_finish(&o);
+    smtpstatus__out_str(&o, " Likely causes: ");
+    out_sentence(&o, info.causes);
+    smtpstatus__out_str(&o, " Who must act: ");
+    smtpstatus__out_str(&o, party_words(v->party));
+    smtpstatus__out_str(&o, ". What to do: ");
+    out_sentence(&o, info.remedy);
+    if (v->retry_after) {
+        smtpstatus__out_str(&o, " Next try: in ");
+        out_duration(&o, v->retry_after);
+        smtpstatus__out_str(&o, (v->flags & SMTPSTATUS_VERDICT_DELAY_FROM_TEXT) ? " (as the server asked)."
+                                                                               : ".");
+    }
+    if (v->flags & SMTPSTATUS_VERDICT_552_AS_452)
+        smtpstatus__out_str(&o, " The 552 is read as a temporary 452, as RFC 5321 section 4.5.3.1.10 asks.");
+    if (v->flags & SMTPSTATUS_VERDICT_CLASS_MISMATCH)
+        smtpstatus__out_str(&o, " The enhanced code's class contradicts the reply code; the reply code decides (RFC 2034).");
     return smtpstatus__out_finish(&o);
 }

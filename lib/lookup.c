@@ -121,6 +121,16 @@ static void fill_code_info(struct smtpstatus_code_info *info, const struct smtps
         /* RFC 3463 §2: degrade to the subject's meaning. */
         info->reference = smtpstatus__string(s->reference);
     }
+    {
+        const struct smtpstatus__advice_row *advice =
+            smtpstatus__find_advice(code->subject, code->detail);
+        if (advice) {
+            info->party = advice->party;
+            info->practical_meaning = smtpstatus__rstring(advice->meaning);
+            info->causes = smtpstatus__rstring(advice->causes);
+            info->remedy = smtpstatus__rstring(advice->remedy);
+        }
+    }
 }
 
 static int check_info_size(const void *p, size_t size, size_t min)

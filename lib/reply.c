@@ -172,6 +172,8 @@ static int scan_line(const char *buf, size_t len, unsigned flags, size_t at, str
             }
             ln->text_end = len;
             ln->next = len;
+            if (ln->next - phys_start > RFC5321_REPLY_LINE)
+                ln->anomalies |= SMTPSTATUS_ANOMALY_LONG_LINE;
             break;
         }
         if (p - phys_start >= SMTPSTATUS_REPLY_LINE_MAX) {
@@ -212,6 +214,10 @@ static int scan_line(const char *buf, size_t len, unsigned flags, size_t at, str
             p++;
             continue;
         }
+        if (ln->next - phys_start > SMTPSTATUS_REPLY_LINE_MAX) {
+            *err = phys_start + SMTPSTATUS_REPLY_LINE_MAX;
+            return SMTPSTATUS_E_TOO_LONG;
+        }
         if (ln->next - phys_start > RFC5321_REPLY_LINE)
             ln->anomalies |= SMTPSTATUS_ANOMALY_LONG_LINE;
         /* Lenient: an indented line that does not start with a code is the
@@ -235,24 +241,48 @@ static int scan_line(const char *buf, size_t len, unsigned flags, size_t at, str
     return SMTPSTATUS_OK;
 }
 
-/* Lenient mode: where the reply starts. A reply code stands alone as a
- * token: not inside a number, an address, an identifier or a key=value
- * pair. */
+/* Lenient mode: whether a reply code at buf[i] stands alone as a token:
+ * not inside a number, an address, an identifier, a key=value pair or a
+ * host:port. */
+static int reply_token_at(const char *buf, size_t len, size_t i)
+{
+    unsigned char c;
+
+    if (!code_line_at(buf, len, i))
+        return 0;
+    if (i == 0)
+        return 1;
+    c = (unsigned char)buf[i - 1];
+    if (smtpstatus__is_alnum(c) || c == '.' || c == '=' || c == '_' || c == '-' || c == '/' ||
+        c == '+' || c == '@' || c == ',')
+        return 0;
+    /* "[192.0.2.1]:465", "mx.example.com:587": a port, not a reply. */
+    if (c == ':' && i >= 2 && (smtpstatus__is_alnum((unsigned char)buf[i - 2]) || buf[i - 2] == ']'))
+        return 0;
+    return 1;
+}
+
+/* Lenient mode: where the reply starts. Texts that quote a session
+ * ("Out: 354 End data ... Out: 451 4.3.0 queue file write error", ">>>
+ * DATA <<< 550 ...") hold several replies; the one that matters is the
+ * first failure, so a 4xx or 5xx is preferred to an earlier 2xx or 3xx. */
 static int find_reply_start(const char *buf, size_t len, size_t *at)
 {
+    int found = 0;
+
     for (size_t i = 0; i + 3 <= len; i++) {
-        if (!code_line_at(buf, len, i))
+        if (!reply_token_at(buf, len, i))
             continue;
-        if (i > 0) {
-            unsigned char c = (unsigned char)buf[i - 1];
-            if (smtpstatus__is_alnum(c) || c == '.' || c == '=' || c == '_' || c == '-' ||
-                c == '/' || c == '+' || c == '@' || c == ',')
-                continue;
+        if (buf[i] == '4' || buf[i] == '5') {
+            *at = i;
+            return 1;
         }
-        *at = i;
-        return 1;
+        if (!found) {
+            *at = i;
+            found = 1;
+        }
     }
-    return 0;
+    return found;
 }
 
 /* Lenient mode: the stage the surrounding text names. Exim writes the
@@ -310,6 +340,8 @@ static size_t trim_end(const char *buf, size_t start, size_t text_off, size_t en
 static int next_line_start(const char *buf, size_t len, unsigned flags, const struct line *prev,
                            size_t *at)
 {
+    /* (In lenient mode a "550-" line with no continuation ends the reply;
+     * the caller flags it as SMTPSTATUS_ANOMALY_TRUNCATED.) */
     size_t q = prev->next;
 
     if (!is_lenient(flags)) {
@@ -332,7 +364,8 @@ static uint32_t code_anomalies(const struct smtpstatus_reply *r)
     uint32_t a = 0;
     const struct smtpstatus__reply_row *row = smtpstatus__find_reply(r->code);
 
-    if (row == NULL || r->code / 10 % 10 > 5)
+    if (row == NULL || r->code / 10 % 10 > 5 ||
+        (row->kind != SMTPSTATUS_REPLY_KIND_STANDARD && row->kind != SMTPSTATUS_REPLY_KIND_DEPRECATED))
         a |= SMTPSTATUS_ANOMALY_UNKNOWN_CODE;
     if (!r->has_enhanced) {
         if (r->code / 100 != 3)
@@ -381,8 +414,11 @@ int smtpstatus_parse_reply(const char *buf, size_t len, unsigned flags, struct s
 
     for (;;) {
         rc = scan_line(buf, len, flags, at, &ln, &err);
-        if (rc != SMTPSTATUS_OK)
+        if (rc != SMTPSTATUS_OK) {
+            if (r.line_count == 0)
+                r.code = (uint16_t)ln.code;
             goto done;
+        }
         if (r.line_count == SMTPSTATUS_REPLY_LINES_MAX) {
             rc = SMTPSTATUS_E_TOO_MANY;
             err = at;
@@ -417,8 +453,11 @@ int smtpstatus_parse_reply(const char *buf, size_t len, unsigned flags, struct s
         r.line_count++;
         last_text_end = ln.text_end;
         r.consumed = ln.next;
-        if (!next_line_start(buf, len, flags, &ln, &at))
+        if (!next_line_start(buf, len, flags, &ln, &at)) {
+            if (ln.more && is_lenient(flags))
+                r.anomalies |= SMTPSTATUS_ANOMALY_TRUNCATED;
             break;
+        }
         if (at >= len && !at_eof(flags)) {
             /* "250-..." CRLF and nothing yet: the reply goes on. */
             rc = SMTPSTATUS_INCOMPLETE;

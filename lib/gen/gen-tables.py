@@ -19,8 +19,12 @@ names the file and line.
 
 import csv
 import io
+import os
 import re
 import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from cgen import Pool  # noqa: E402
 
 ENHANCED_COLUMNS = [
     "table", "code", "class_digit", "subject", "detail", "title", "basic_codes",
@@ -104,26 +108,6 @@ def number(path, lineno, value, what, low, high):
     if not low <= n <= high:
         fail(path, lineno, f"{what} {n} is outside {low}..{high}")
     return n
-
-
-class Pool:
-    """Deduplicated NUL-terminated strings; offset 0 is the empty string."""
-
-    def __init__(self):
-        self.strings = [""]
-        self.offsets = {"": 0}
-        self.size = 1
-
-    def add(self, s):
-        if s in self.offsets:
-            return self.offsets[s]
-        off = self.size
-        self.offsets[s] = off
-        self.strings.append(s)
-        self.size += len(s.encode("utf-8")) + 1
-        if off > UINT16_MAX:
-            raise DataError(f"string pool offset {off} overflows uint16_t")
-        return off
 
 
 def load_enhanced(path):
@@ -220,26 +204,11 @@ def parse_basic(path, lineno, r, reply_codes):
     return flags, values
 
 
-def c_string(s):
-    """A C literal for s; bytes outside printable ASCII become octal escapes,
-    so the generated file is ASCII whatever the data holds (UTF-8 here)."""
-    out = []
-    for b in s.encode("utf-8"):
-        c = chr(b)
-        if c in '"\\?':
-            out.append("\\" + c)
-        elif 0x20 <= b < 0x7F:
-            out.append(c)
-        else:
-            out.append("\\%03o" % b)
-    return '"' + "".join(out) + '"'
-
-
 def generate(enhanced_path, reply_path):
     date, classes, subjects, codes = load_enhanced(enhanced_path)
     replies = load_replies(reply_path)
     reply_codes = {code for _, code, _ in replies}
-    pool = Pool()
+    pool = Pool(UINT16_MAX)
     lines_class, lines_subject, lines_code, lines_reply = [], [], [], []
 
     for digit in sorted(classes):
@@ -290,14 +259,7 @@ def generate(enhanced_path, reply_path):
     out.append("")
     out.append("/* The string pool: one char array per string, so the whole pool is a")
     out.append(" * single object in .rodata addressed by byte offsets. */")
-    out.append("static const struct {")
-    for i, s in enumerate(pool.strings):
-        out.append(f"    char s{i}[{len(s.encode('utf-8')) + 1}];")
-    out.append("} smtpstatus__pool_struct = {")
-    for s in pool.strings:
-        out.append(f"    {c_string(s)},")
-    out.append("};")
-    out.append("#define SMTPSTATUS__POOL ((const char *)&smtpstatus__pool_struct)")
+    out.extend(pool.emit("smtpstatus__pool"))
     out.append(f"#define SMTPSTATUS__POOL_SIZE {pool.size}")
     out.append("")
     out.append("static const struct smtpstatus__class_row smtpstatus__classes[] = {")
@@ -329,7 +291,7 @@ def main(argv):
         return 2
     try:
         text = generate(argv[1], argv[2])
-    except (DataError, OSError, csv.Error) as e:
+    except (DataError, OSError, ValueError, csv.Error) as e:
         sys.stderr.write(f"gen-tables.py: {e}\n")
         return 1
     with open(argv[3], "w", encoding="ascii", newline="\n") as f:

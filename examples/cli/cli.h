@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: MIT */
+/* Copyright (c) 2026 The smtpstatus developers */
+
+/* Shared pieces of the smtpstatus command-line tool. */
+
+#ifndef SMTPSTATUS_CLI_H
+#define SMTPSTATUS_CLI_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include <smtpstatus.h>
+
+/* Exit statuses (documented in smtpstatus(1)). */
+#define CLI_EXIT_OK 0
+#define CLI_EXIT_NOT_FOUND 1 /* some input had nothing to explain or classify */
+#define CLI_EXIT_USAGE 2
+
+int cmd_explain(int argc, char **argv);
+int cmd_classify(int argc, char **argv);
+
+/* Read standard input line by line (any length, CRLF or LF), calling
+ * fn(line, len, ctx) for each; returns the bitwise OR of the results. */
+int cli_for_each_line(FILE *in, int (*fn)(const char *line, size_t len, void *ctx), void *ctx);
+
+/* Text wrapped at 76 columns; continuation lines indented by `indent`. */
+void cli_print_wrapped(const char *text, const char *indent);
+void cli_print_wrapped_after(const char *text, size_t first_width, const char *indent);
+/* "  name         value", the value wrapped. Nothing for a NULL or empty value. */
+void cli_print_field(const char *name, const char *value);
+
+/* JSON output. */
+void json_string(FILE *f, const char *s, size_t len);
+void json_cstring(FILE *f, const char *s); /* null for NULL */
+
+#endif

@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: MIT */
+/* Copyright (c) 2026 The smtpstatus developers */
+
+/*
+ * smtpstatus: the command-line face of libsmtpstatus, and the reference
+ * example of its API.
+ */
+
+#include <string.h>
+
+#include "cli.h"
+
+static void usage(FILE *f)
+{
+    fputs("usage: smtpstatus COMMAND [ARGS]\n"
+          "\n"
+          "  explain [CODE|REPLY ...]       what a code, reply or log line means and what to do\n"
+          "      explain 4.4.1              an enhanced status code (RFC 3463 / IANA)\n"
+          "      explain 550                a reply code (RFC 5321)\n"
+          "      explain \"550 5.1.1 <bob@example.com>: user unknown\"\n"
+          "                                 a reply, or a log line or DSN field that quotes one\n"
+          "  classify [--json] [--stage STAGE] [TEXT ...]\n"
+          "                                 a verdict per argument, or per line of standard input\n"
+          "  --version                      the library and registry versions\n"
+          "\n"
+          "With no TEXT, explain and classify read one input per line of standard input.\n"
+          "Exit status: 0 success, 1 some input had no reply or code, 2 usage error.\n",
+          f);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return CLI_EXIT_USAGE;
+    }
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+        strcmp(argv[1], "help") == 0) {
+        usage(stdout);
+        return CLI_EXIT_OK;
+    }
+    if (strcmp(argv[1], "--version") == 0) {
+        printf("smtpstatus %s (IANA registry %s)\n", smtpstatus_version(),
+               smtpstatus_registry_version());
+        return CLI_EXIT_OK;
+    }
+    if (strcmp(argv[1], "explain") == 0)
+        return cmd_explain(argc - 2, argv + 2);
+    if (strcmp(argv[1], "classify") == 0)
+        return cmd_classify(argc - 2, argv + 2);
+    fprintf(stderr, "smtpstatus: unknown command '%s'\n", argv[1]);
+    usage(stderr);
+    return CLI_EXIT_USAGE;
+}

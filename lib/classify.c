@@ -1,0 +1,355 @@
+/* SPDX-License-Identifier: MIT */
+/* Copyright (c) 2026 The smtpstatus developers */
+
+/*
+ * From facts to a verdict. Every matching rule (rules.c) proposes a reason
+ * with a confidence; the strongest wins. The rest follows from the reason
+ * and the outcome through the reason table (lib/data/reasons.tsv):
+ *
+ * - outcome: the reply code's first digit, else the enhanced class; with
+ *   neither, inferred from the reason (RFC 2034 §3 and RFC 5321 §4.2.1:
+ *   the reply code is what a client acts on);
+ * - bounce: hard only for a permanent failure whose reason means the
+ *   address is dead; soft for any other failure;
+ * - action and party: the reason's defaults for a transient or permanent
+ *   failure;
+ * - retry_after: a delay the text states, else the rule's, else the
+ *   reason's default.
+ */
+
+#include "internal.h"
+
+static void set_evidence(struct smtpstatus_evidence *e, const struct smtpstatus__candidate *c)
+{
+    const struct smtpstatus__rule_row *r = smtpstatus__rule(c->rule);
+
+    memset(e, 0, sizeof *e);
+    e->kind = c->kind;
+    e->reason = c->reason;
+    e->confidence = c->conf;
+    e->rule = r ? smtpstatus__rstring(r->id) : NULL;
+    e->source = r ? smtpstatus__rstring(r->source) : NULL;
+    e->span.off = c->off;
+    e->span.len = c->len;
+}
+
+/* A "3-digit code" or "c.s.d" token in the text, for the evidence span of
+ * code rules. */
+static void locate_codes(const struct smtpstatus__facts *f, struct smtpstatus_span *reply_span,
+                         struct smtpstatus_span *enh_span)
+{
+    memset(reply_span, 0, sizeof *reply_span);
+    memset(enh_span, 0, sizeof *enh_span);
+    if (f->has_enhanced) {
+        size_t at = 0;
+        while (at < f->len) {
+            struct smtpstatus_enhanced code;
+            struct smtpstatus_span where;
+            if (smtpstatus_find_enhanced(f->text + at, f->len - at, 0, &code, &where) !=
+                SMTPSTATUS_OK)
+                break;
+            if (smtpstatus_compare_enhanced(&code, &f->enhanced) == 0) {
+                enh_span->off = at + where.off;
+                enh_span->len = where.len;
+                break;
+            }
+            at += where.off + where.len;
+        }
+    }
+    if (f->reply) {
+        char digits[3] = { (char)('0' + f->reply / 100), (char)('0' + f->reply / 10 % 10),
+                           (char)('0' + f->reply % 10) };
+        for (size_t i = 0; i + 3 <= f->len; i++) {
+            if (memcmp(f->text + i, digits, 3) == 0 &&
+                (i == 0 || !smtpstatus__is_alnum((unsigned char)f->text[i - 1])) &&
+                (i + 3 == f->len || !smtpstatus__is_alnum((unsigned char)f->text[i + 3]))) {
+                reply_span->off = i;
+                reply_span->len = 3;
+                break;
+            }
+        }
+    }
+}
+
+/* "try again in 5 minutes", "retry after 300 seconds", "wait 1 hour":
+ * a number with a time unit, after a word that speaks of waiting. */
+static int find_delay(const char *t, size_t len, uint32_t *seconds)
+{
+    static const struct {
+        const char *word;
+        uint32_t factor;
+    } units[] = {
+        { "seconds", 1 }, { "second", 1 }, { "secs", 1 }, { "sec", 1 }, { "s", 1 },
+        { "minutes", 60 }, { "minute", 60 }, { "mins", 60 }, { "min", 60 }, { "m", 60 },
+        { "hours", 3600 }, { "hour", 3600 }, { "hrs", 3600 }, { "hr", 3600 }, { "h", 3600 },
+        { "days", 86400 }, { "day", 86400 },
+    };
+    static const char *const cues[] = { "again", "retry", "later", "after", "wait", "in", "for",
+                                        "within" };
+
+    for (size_t i = 0; i < len; i++) {
+        uint64_t n = 0;
+        size_t j = i, k, cue_end;
+        int cued = 0;
+
+        if (!smtpstatus__is_digit((unsigned char)t[i]) ||
+            (i > 0 && (smtpstatus__is_alnum((unsigned char)t[i - 1]) || t[i - 1] == '.')))
+            continue;
+        while (j < len && smtpstatus__is_digit((unsigned char)t[j]) && n < 1000000)
+            n = n * 10 + (uint64_t)(t[j++] - '0');
+        if (j < len && (smtpstatus__is_digit((unsigned char)t[j]) || t[j] == '.'))
+            continue; /* too long, or a decimal or address */
+        /* The cue word must end just before the number. */
+        cue_end = i;
+        while (cue_end > 0 && t[cue_end - 1] == ' ')
+            cue_end--;
+        for (size_t c = 0; c < sizeof cues / sizeof cues[0] && !cued; c++) {
+            size_t n_cue = strlen(cues[c]);
+            if (cue_end >= n_cue && cue_end < i + 1 &&
+                smtpstatus__match_nocase(t, len, cue_end - n_cue, cues[c]) &&
+                (cue_end == n_cue || !smtpstatus__is_alnum((unsigned char)t[cue_end - n_cue - 1])))
+                cued = 1;
+        }
+        if (!cued)
+            continue;
+        k = j;
+        while (k < len && t[k] == ' ')
+            k++;
+        for (size_t u = 0; u < sizeof units / sizeof units[0]; u++) {
+            size_t n_unit = strlen(units[u].word);
+            if (smtpstatus__match_nocase(t, len, k, units[u].word) &&
+                (k + n_unit == len || !smtpstatus__is_alpha((unsigned char)t[k + n_unit]))) {
+                uint64_t secs = n * units[u].factor;
+                /* Anything beyond a week is not a retry hint. */
+                if (secs == 0 || secs > 7u * 86400u)
+                    break;
+                *seconds = (uint32_t)secs;
+                return 1;
+            }
+        }
+    }
+    return 0;
+}
+
+static int is_retry_action(unsigned action)
+{
+    return action == SMTPSTATUS_ACTION_RETRY || action == SMTPSTATUS_ACTION_RETRY_LATER ||
+           action == SMTPSTATUS_ACTION_RETRY_OTHER_IP || action == SMTPSTATUS_ACTION_SLOW_DOWN;
+}
+
+static void decide(struct smtpstatus__facts *f, struct smtpstatus_verdict *v)
+{
+    struct smtpstatus__collector c;
+    struct smtpstatus_span reply_span, enh_span;
+    const struct smtpstatus__reason_row *reason;
+    const struct smtpstatus__rule_row *rule = NULL;
+    unsigned outcome;
+    uint32_t delay;
+
+    memset(&c, 0, sizeof c);
+    smtpstatus__match_text(f, &c);
+    smtpstatus__match_codes(f, &c);
+
+    memset(v, 0, sizeof *v);
+    v->size = sizeof *v;
+    v->reply_code = (uint16_t)f->reply;
+    v->has_enhanced = f->has_enhanced != 0;
+    v->enhanced = f->enhanced;
+    v->stage = f->stage;
+
+    locate_codes(f, &reply_span, &enh_span);
+    for (unsigned i = 0; i < c.count; i++) {
+        struct smtpstatus_evidence *e = &v->evidence[i];
+        set_evidence(e, &c.best[i]);
+        if (c.best[i].len == 0) {
+            const struct smtpstatus_span *sp =
+                c.best[i].kind == SMTPSTATUS__KIND_REPLY ? &reply_span : &enh_span;
+            e->span.off = sp->off;
+            e->span.len = sp->len;
+        }
+    }
+    v->evidence_count = c.count;
+
+    if (f->reply)
+        outcome = f->reply / 100;
+    else if (f->has_enhanced)
+        outcome = f->enhanced.cls;
+    else
+        outcome = 0;
+
+    if (outcome == SMTPSTATUS_OUTCOME_SUCCESS) {
+        /* A 2xx to RCPT or to the end of data (or to an unknown command)
+         * is a delivery; a 2xx greeting or a 250 to MAIL FROM is not. */
+        if (f->stage == SMTPSTATUS_STAGE_UNKNOWN || f->stage == SMTPSTATUS_STAGE_RCPT ||
+            f->stage == SMTPSTATUS_STAGE_END_OF_DATA || f->stage == SMTPSTATUS_STAGE_BDAT)
+            v->reason = SMTPSTATUS_REASON_DELIVERED;
+    } else if (c.count > 0) {
+        v->reason = c.best[0].reason;
+        v->confidence = c.best[0].conf;
+        rule = smtpstatus__rule(c.best[0].rule);
+    }
+    if (outcome == SMTPSTATUS_OUTCOME_INTERMEDIATE)
+        v->reason = SMTPSTATUS_REASON_UNKNOWN;
+    reason = smtpstatus__reason(v->reason);
+
+    if (outcome == 0 && v->reason != SMTPSTATUS_REASON_UNKNOWN) {
+        /* No code at all ("stat=User unknown"): a dead address is a
+         * permanent condition; anything else may pass. */
+        outcome = reason->address_dead ? SMTPSTATUS_OUTCOME_PERMANENT : SMTPSTATUS_OUTCOME_TRANSIENT;
+        v->flags |= SMTPSTATUS_VERDICT_OUTCOME_INFERRED;
+    }
+    /* RFC 5321 §4.5.3.1.10: RFC 821 sent 552 for too many recipients, and
+     * clients should treat that 552 as the temporary 452. */
+    if (f->reply == 552 && v->reason == SMTPSTATUS_REASON_TOO_MANY_RECIPIENTS) {
+        outcome = SMTPSTATUS_OUTCOME_TRANSIENT;
+        v->flags |= SMTPSTATUS_VERDICT_552_AS_452;
+    }
+    if (f->reply && f->has_enhanced && f->enhanced.cls != f->reply / 100)
+        v->flags |= SMTPSTATUS_VERDICT_CLASS_MISMATCH;
+    v->outcome = outcome;
+
+    v->party = reason->party;
+    v->sisimai_reason = smtpstatus__rstring(reason->sisimai);
+    if (rule && rule->sisimai)
+        v->sisimai_reason = smtpstatus__sisimai_name(rule->sisimai);
+    v->powermta_category = smtpstatus__rstring(reason->powermta);
+    v->sparkpost_class = reason->sparkpost;
+    if (rule && rule->provider)
+        v->provider = smtpstatus__provider_key(rule->provider - 1u);
+    else
+        for (unsigned p = 0; p < 64 && v->provider == NULL; p++)
+            if (f->providers & ((uint64_t)1 << p))
+                v->provider = smtpstatus__provider_key(p);
+
+    switch (outcome) {
+    case SMTPSTATUS_OUTCOME_SUCCESS:
+    case SMTPSTATUS_OUTCOME_INTERMEDIATE:
+        v->bounce = SMTPSTATUS_BOUNCE_NONE;
+        v->action = SMTPSTATUS_ACTION_NONE;
+        break;
+    case SMTPSTATUS_OUTCOME_TRANSIENT:
+        v->bounce = SMTPSTATUS_BOUNCE_SOFT;
+        v->action = reason->transient_action;
+        break;
+    case SMTPSTATUS_OUTCOME_PERMANENT:
+        v->bounce = reason->address_dead ? SMTPSTATUS_BOUNCE_HARD : SMTPSTATUS_BOUNCE_SOFT;
+        v->action = reason->permanent_action;
+        break;
+    default:
+        v->bounce = SMTPSTATUS_BOUNCE_SOFT;
+        v->action = reason->transient_action;
+        break;
+    }
+    /* Auto-replies and complaints are not bounces at all. */
+    if (v->reason == SMTPSTATUS_REASON_AUTO_REPLY || v->reason == SMTPSTATUS_REASON_COMPLAINT)
+        v->bounce = SMTPSTATUS_BOUNCE_NONE;
+
+    if (is_retry_action(v->action)) {
+        if (find_delay(f->text, f->len, &delay))
+            v->flags |= SMTPSTATUS_VERDICT_DELAY_FROM_TEXT;
+        else if (rule && rule->delay)
+            delay = rule->delay;
+        else
+            delay = reason->delay;
+        v->retry_after = delay;
+    }
+}
+
+static int check_verdict(struct smtpstatus_verdict *out)
+{
+    if (out == NULL)
+        return SMTPSTATUS_E_INVALID_ARG;
+    if (out->size < sizeof(struct smtpstatus_verdict))
+        return SMTPSTATUS_E_STRUCT_SIZE;
+    return SMTPSTATUS_OK;
+}
+
+int smtpstatus_classify(const struct smtpstatus_classify_input *in, struct smtpstatus_verdict *out)
+{
+    struct smtpstatus__facts f;
+    struct smtpstatus_verdict v;
+    int rc = check_verdict(out);
+
+    if (rc != SMTPSTATUS_OK)
+        return rc;
+    if (in == NULL || (in->text == NULL && in->text_len != 0) ||
+        (in->host == NULL && in->host_len != 0))
+        return SMTPSTATUS_E_INVALID_ARG;
+    if (in->size < sizeof(struct smtpstatus_classify_input))
+        return SMTPSTATUS_E_STRUCT_SIZE;
+    if ((in->reply_code != 0 && (in->reply_code < 200 || in->reply_code > 599)) ||
+        (in->has_enhanced && in->enhanced.cls != 2 && in->enhanced.cls != 4 &&
+         in->enhanced.cls != 5))
+        return SMTPSTATUS_E_BAD_CODE;
+
+    memset(&f, 0, sizeof f);
+    f.text = in->text;
+    f.len = in->text_len;
+    f.reply = in->reply_code;
+    f.has_enhanced = in->has_enhanced;
+    f.enhanced = in->enhanced;
+    f.cls = f.reply ? f.reply / 100 : f.has_enhanced ? f.enhanced.cls : 0;
+    f.stage = in->stage;
+    f.providers = smtpstatus__providers_for_host(in->host, in->host_len);
+    decide(&f, &v);
+    smtpstatus__copy_out(out, out->size, &v, sizeof v);
+    return SMTPSTATUS_OK;
+}
+
+int smtpstatus_classify_reply(const char *buf, size_t len, const struct smtpstatus_reply *reply,
+                              int stage, struct smtpstatus_verdict *out)
+{
+    struct smtpstatus_classify_input in = SMTPSTATUS_CLASSIFY_INPUT_INIT;
+    size_t end;
+
+    int rc = check_verdict(out);
+
+    if (rc != SMTPSTATUS_OK)
+        return rc;
+    if (reply == NULL || (buf == NULL && len != 0) || reply->size < sizeof *reply ||
+        reply->code == 0 || stage < 0)
+        return SMTPSTATUS_E_INVALID_ARG;
+    end = reply->span.off + reply->span.len;
+    if (end > len)
+        return SMTPSTATUS_E_INVALID_ARG;
+    /* A reply found inside a log line is read with its surroundings (they
+     * can say "Connection timed out" or name the provider); a reply read
+     * off the wire is read alone, without what may follow it. */
+    in.text = buf;
+    in.text_len = (reply->parse_flags & SMTPSTATUS_REPLY_LENIENT) ? len : end;
+    in.reply_code = reply->code;
+    in.has_enhanced = reply->has_enhanced;
+    in.enhanced = reply->enhanced;
+    in.stage = stage ? (uint32_t)stage : reply->stage;
+    return smtpstatus_classify(&in, out);
+}
+
+int smtpstatus_classify_text(const char *buf, size_t len, int stage, struct smtpstatus_verdict *out)
+{
+    struct smtpstatus_classify_input in = SMTPSTATUS_CLASSIFY_INPUT_INIT;
+    struct smtpstatus_reply reply = SMTPSTATUS_REPLY_INIT;
+    int rc = check_verdict(out);
+
+    if (rc != SMTPSTATUS_OK)
+        return rc;
+    if ((buf == NULL && len != 0) || stage < 0)
+        return SMTPSTATUS_E_INVALID_ARG;
+    in.text = buf;
+    in.text_len = len;
+    in.stage = (uint32_t)stage;
+    if (smtpstatus_parse_reply(buf, len, SMTPSTATUS_REPLY_LENIENT, &reply) == SMTPSTATUS_OK) {
+        in.reply_code = reply.code;
+        in.has_enhanced = reply.has_enhanced;
+        in.enhanced = reply.enhanced;
+        if (!stage)
+            in.stage = reply.stage;
+    }
+    if (!in.has_enhanced) {
+        /* No reply, or one without an enhanced code: a log's "dsn=4.4.1"
+         * or a DSN's "Status: 5.1.1" still says something. */
+        struct smtpstatus_span where;
+        if (smtpstatus_find_enhanced(buf, len, 0, &in.enhanced, &where) == SMTPSTATUS_OK)
+            in.has_enhanced = true;
+    }
+    return smtpstatus_classify(&in, out);
+}

@@ -1,0 +1,551 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+# Copyright (c) 2026 The smtpstatus developers
+"""Compile the classifier's rule data into static C tables.
+
+Usage: gen-rules.py HEADER REGISTRY_CSV REASONS REASON_TEXTS CODE_ADVICE PROVIDERS RULES OUTPUT_H
+
+Inputs (lib/data/):
+  reasons.tsv       the reason taxonomy with its defaults and foreign names
+  reason-texts.tsv  plain words for every reason
+  code-advice.tsv   plain words for every registered code and subject
+  providers.tsv     how providers are recognised
+  rules.tsv         the rules
+and the public header, whose enums the data must agree with: the build fails
+when a rule names a reason, action, stage, party or provider that does not
+exist, when an id repeats, or when a registered code lacks its advice.
+
+Text patterns are compiled into an Aho-Corasick automaton (goto, failure and
+output functions, computed here once) so that the run-time scan is a single
+pass over the input, linear in its length, with no backtracking and no
+allocation.
+
+The output depends only on the input bytes (no dates, paths or hash order).
+"""
+
+import csv
+import io
+import os
+import re
+import sys
+from collections import deque
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from cgen import Pool  # noqa: E402
+
+SISIMAI_REASONS = set("""
+authfailure badreputation blocked contenterror delivered exceedlimit expired failedstarttls
+feedback filtered hasmoved hostunknown mailboxfull mailererror mesgtoobig networkerror
+norelaying notaccept notcompliantrfc onhold policyviolation rejected requireptr securityerror
+spamdetected speeding suppressed suspend syntaxerror systemerror systemfull toomanyconn
+undefined userunknown vacation virusdetected
+""".split())
+
+POWERMTA_CATEGORIES = set("""
+bad-configuration bad-connection bad-domain bad-mailbox content-related inactive-mailbox
+invalid-sender message-expired no-answer-from-host other policy-related protocol-errors
+quota-issues relaying-issues routing-errors spam-related virus-related
+""".split())
+
+SPARKPOST_CLASSES = {1, 10, 20, 21, 22, 23, 24, 25, 30, 40, 50, 51, 52, 53, 54, 60, 70, 80, 90,
+                     100}
+
+WILDCARD = 0xFFFF
+MAX_PROVIDERS = 64  # a uint64_t bit set at run time
+
+
+class DataError(Exception):
+    pass
+
+
+def fail(path, line, message):
+    raise DataError(f"{path}:{line}: {message}")
+
+
+def read_tsv(path, columns):
+    with open(path, encoding="utf-8", newline="") as f:
+        lines = f.read().split("\n")
+    rows, header = [], None
+    for lineno, line in enumerate(lines, 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        fields = line.split("\t")
+        if header is None:
+            header = fields
+            if header != columns:
+                fail(path, lineno, f"columns {header!r}, want {columns!r}")
+            continue
+        if len(fields) != len(columns):
+            fail(path, lineno, f"{len(fields)} fields, want {len(columns)}")
+        for v in fields:
+            if any(ord(c) < 0x20 for c in v):
+                fail(path, lineno, "control character in a field")
+        rows.append((lineno, dict(zip(columns, (v.strip() for v in fields)))))
+    if header is None:
+        fail(path, 1, "no header row")
+    return rows
+
+
+def header_enum(text, prefix):
+    """NAME -> value for `SMTPSTATUS_<prefix>_NAME = value,` in the header."""
+    out = {}
+    for m in re.finditer(r"\bSMTPSTATUS_" + prefix + r"_([A-Z0-9_]+)\s*=\s*([0-9]+)\s*,", text):
+        out[m.group(1).lower()] = int(m.group(2))
+    if not out:
+        raise DataError(f"no SMTPSTATUS_{prefix}_* enumerators in the header")
+    return out
+
+
+def parse_status(path, lineno, value):
+    """'-' -> None; 'X.1.1' / '5.1.*' / '5.*.*' -> (cls, subject, detail), with 0 for any
+    class and WILDCARD for '*'."""
+    if value == "-":
+        return None
+    m = re.fullmatch(r"([245X])\.([0-9]{1,3}|\*)\.([0-9]{1,3}|\*)", value)
+    if not m:
+        fail(path, lineno, f"bad status pattern {value!r}")
+    cls = 0 if m.group(1) == "X" else int(m.group(1))
+    subject = WILDCARD if m.group(2) == "*" else int(m.group(2))
+    detail = WILDCARD if m.group(3) == "*" else int(m.group(3))
+    if subject == WILDCARD and detail != WILDCARD:
+        fail(path, lineno, f"status {value!r}: a wildcard subject needs a wildcard detail")
+    return cls, subject, detail
+
+
+def parse_reply(path, lineno, value):
+    if value == "-":
+        return []
+    out = []
+    for token in value.split(","):
+        token = token.strip()
+        if re.fullmatch(r"[2-5]xx", token):
+            out.append(int(token[0]))
+        elif re.fullmatch(r"[2-5][0-9][0-9]", token):
+            out.append(int(token))
+        else:
+            fail(path, lineno, f"bad reply code {token!r}")
+    return out
+
+
+def parse_pattern(path, lineno, value):
+    """-> (bytes lower-cased, flags) or None. Flags: 1 word boundary before, 2 after."""
+    if value == "-":
+        return None
+    flags = 0
+    if value.startswith("\\b"):
+        flags |= 1
+        value = value[2:]
+    if value.endswith("\\b"):
+        flags |= 2
+        value = value[:-2]
+    if "\\" in value:
+        fail(path, lineno, f"pattern {value!r}: the only escape is a leading or trailing \\b")
+    raw = value.encode("utf-8")
+    if len(raw) < 3:
+        fail(path, lineno, f"pattern {value!r} is shorter than 3 bytes")
+    if len(raw) > 255:
+        fail(path, lineno, f"pattern {value!r} is longer than 255 bytes")
+    lowered = bytes(b + 32 if 0x41 <= b <= 0x5A else b for b in raw)
+    return lowered, flags
+
+
+def build_automaton(patterns):
+    """Aho-Corasick over byte strings. Returns (goto list of dicts, fail list, out list)."""
+    goto, fail_link, out = [{}], [0], [[]]
+    for pid, p in enumerate(patterns):
+        s = 0
+        for b in p:
+            if b not in goto[s]:
+                goto.append({})
+                fail_link.append(0)
+                out.append([])
+                goto[s][b] = len(goto) - 1
+            s = goto[s][b]
+        out[s].append(pid)
+    queue = deque()
+    for b, t in sorted(goto[0].items()):
+        fail_link[t] = 0
+        queue.append(t)
+    while queue:
+        s = queue.popleft()
+        for b, t in sorted(goto[s].items()):
+            queue.append(t)
+            f = fail_link[s]
+            while f and b not in goto[f]:
+                f = fail_link[f]
+            fail_link[t] = goto[f].get(b, 0) if goto[f].get(b, 0) != t else 0
+            out[t] = out[t] + [x for x in out[fail_link[t]] if x not in out[t]]
+    return goto, fail_link, out
+
+
+def generate(argv):
+    (header_path, registry_path, reasons_path, texts_path, advice_path, providers_path,
+     rules_path) = argv
+    header = open(header_path, encoding="utf-8").read()
+    reason_enum = header_enum(header, "REASON")
+    action_enum = header_enum(header, "ACTION")
+    party_enum = header_enum(header, "PARTY")
+    stage_enum = {k.replace("_", "-"): v for k, v in header_enum(header, "STAGE").items()}
+    pool = Pool(0xFFFFFFFF)
+
+    # ---- reasons ----
+    reasons = {}
+    for lineno, r in read_tsv(reasons_path, ["value", "reason", "party", "address", "transient",
+                                             "permanent", "delay", "sisimai", "powermta",
+                                             "sparkpost"]):
+        name = r["reason"]
+        if name not in reason_enum:
+            fail(reasons_path, lineno, f"reason {name!r} is not in enum smtpstatus_reason")
+        if int(r["value"]) != reason_enum[name]:
+            fail(reasons_path, lineno, f"{name} is {r['value']} here but "
+                 f"{reason_enum[name]} in the header")
+        if name in reasons:
+            fail(reasons_path, lineno, f"duplicate reason {name}")
+        for col in ("transient", "permanent"):
+            if r[col] not in action_enum:
+                fail(reasons_path, lineno, f"unknown action {r[col]!r}")
+        if r["party"] not in party_enum:
+            fail(reasons_path, lineno, f"unknown party {r['party']!r}")
+        if r["address"] not in ("dead", "live"):
+            fail(reasons_path, lineno, "address must be dead or live")
+        if r["sisimai"] not in SISIMAI_REASONS:
+            fail(reasons_path, lineno, f"unknown sisimai reason {r['sisimai']!r}")
+        if r["powermta"] not in POWERMTA_CATEGORIES:
+            fail(reasons_path, lineno, f"unknown PowerMTA category {r['powermta']!r}")
+        if int(r["sparkpost"]) not in SPARKPOST_CLASSES:
+            fail(reasons_path, lineno, f"unknown SparkPost class {r['sparkpost']!r}")
+        reasons[name] = r
+    missing = set(reason_enum) - set(reasons)
+    if missing:
+        fail(reasons_path, 1, f"reasons missing: {sorted(missing)}")
+
+    texts = {}
+    for lineno, r in read_tsv(texts_path, ["reason", "title", "meaning", "causes", "remedy"]):
+        if r["reason"] not in reasons:
+            fail(texts_path, lineno, f"unknown reason {r['reason']!r}")
+        if r["reason"] in texts:
+            fail(texts_path, lineno, f"duplicate reason {r['reason']}")
+        for col in ("title", "meaning", "causes", "remedy"):
+            if not r[col]:
+                fail(texts_path, lineno, f"empty {col}")
+        texts[r["reason"]] = r
+    if set(texts) != set(reasons):
+        fail(texts_path, 1, f"reasons without texts: {sorted(set(reasons) - set(texts))}")
+
+    sisimai_names = sorted(SISIMAI_REASONS)
+    reason_rows = []
+    for name, value in sorted(reason_enum.items(), key=lambda kv: kv[1]):
+        if value != len(reason_rows):
+            raise DataError("enum smtpstatus_reason values must be dense from 0")
+        r, t = reasons[name], texts[name]
+        reason_rows.append(
+            f"    {{ {party_enum[r['party']]}, {1 if r['address'] == 'dead' else 0}, "
+            f"{action_enum[r['transient']]}, {action_enum[r['permanent']]}, {int(r['delay'])}, "
+            f"{int(r['sparkpost'])}, {pool.add(name)}, {pool.add(r['sisimai'])}, "
+            f"{pool.add(r['powermta'])}, {pool.add(t['title'])}, {pool.add(t['meaning'])}, "
+            f"{pool.add(t['causes'])}, {pool.add(t['remedy'])} }}, /* {name} */")
+
+    # ---- advice for registered codes ----
+    with open(registry_path, encoding="utf-8") as f:
+        body = "".join(line for line in f if not line.startswith("#"))
+    registered = set()
+    subjects = set()
+    for row in csv.DictReader(io.StringIO(body)):
+        if row["table"] == "enumerated":
+            registered.add((int(row["subject"]), int(row["detail"])))
+        elif row["table"] == "subject":
+            subjects.add(int(row["subject"]))
+    advice = {}
+    for lineno, r in read_tsv(advice_path, ["code", "party", "meaning", "causes", "remedy"]):
+        m = re.fullmatch(r"X\.([0-9]{1,3})\.([0-9]{1,3}|\*)", r["code"])
+        if not m:
+            fail(advice_path, lineno, f"bad code {r['code']!r}")
+        key = (int(m.group(1)), WILDCARD if m.group(2) == "*" else int(m.group(2)))
+        if key[1] == WILDCARD and key[0] not in subjects:
+            fail(advice_path, lineno, f"subject {key[0]} is not in the registry")
+        if key[1] != WILDCARD and key not in registered:
+            fail(advice_path, lineno, f"{r['code']} is not a registered code")
+        if key in advice:
+            fail(advice_path, lineno, f"duplicate {r['code']}")
+        if r["party"] not in party_enum:
+            fail(advice_path, lineno, f"unknown party {r['party']!r}")
+        for col in ("meaning", "causes", "remedy"):
+            if not r[col]:
+                fail(advice_path, lineno, f"empty {col}")
+        advice[key] = r
+    lacking = sorted(registered - set(advice)) + sorted(
+        (s, WILDCARD) for s in subjects if (s, WILDCARD) not in advice)
+    if lacking:
+        fail(advice_path, 1, "no advice for " + ", ".join(
+            f"X.{s}.{'*' if d == WILDCARD else d}" for s, d in lacking))
+    advice_rows = []
+    for key in sorted(advice):
+        r = advice[key]
+        advice_rows.append(
+            f"    {{ {key[0]}, {key[1]}, {party_enum[r['party']]}, {pool.add(r['meaning'])}, "
+            f"{pool.add(r['causes'])}, {pool.add(r['remedy'])} }}, /* {r['code']} */")
+
+    # ---- providers ----
+    providers = {}
+    provider_rows, domain_offsets, markers = [], [], []
+    for lineno, r in read_tsv(providers_path, ["provider", "name", "domains", "markers",
+                                               "source"]):
+        key = r["provider"]
+        if not re.fullmatch(r"[a-z0-9_]+", key):
+            fail(providers_path, lineno, f"bad provider key {key!r}")
+        if key in providers:
+            fail(providers_path, lineno, f"duplicate provider {key}")
+        if not r["source"] or r["source"] == "-":
+            fail(providers_path, lineno, "no source")
+        index = len(providers)
+        if index >= MAX_PROVIDERS:
+            fail(providers_path, lineno, f"more than {MAX_PROVIDERS} providers")
+        providers[key] = index
+        first = len(domain_offsets)
+        if r["domains"] != "-":
+            for d in r["domains"].split():
+                if not re.fullmatch(r"[a-z0-9.-]+\.[a-z0-9-]+", d):
+                    fail(providers_path, lineno, f"bad domain {d!r}")
+                domain_offsets.append(pool.add(d))
+        provider_rows.append(f"    {{ {pool.add(key)}, {pool.add(r['name'])}, {first}, "
+                             f"{len(domain_offsets) - first} }},")
+        if r["markers"] != "-":
+            for mk in r["markers"].split(";"):
+                mk = mk.strip()
+                if len(mk.encode("utf-8")) < 4:
+                    fail(providers_path, lineno, f"marker {mk!r} is shorter than 4 bytes")
+                markers.append((mk.lower().encode("utf-8"), index))
+
+    # ---- rules ----
+    kinds = {"code": 1, "reply": 2, "text": 3, "provider": 4}
+    rules, ids = [], set()
+    pattern_ids, patterns, pattern_flags = {}, [], []
+    for lineno, r in read_tsv(rules_path, ["id", "provider", "class", "reply", "status", "stage",
+                                           "pattern", "reason", "conf", "delay", "sisimai",
+                                           "source"]):
+        rid = r["id"]
+        if not re.fullmatch(r"[a-z0-9][a-z0-9._-]*", rid):
+            fail(rules_path, lineno, f"bad rule id {rid!r}")
+        if rid in ids:
+            fail(rules_path, lineno, f"duplicate rule id {rid}")
+        ids.add(rid)
+        if r["reason"] not in reasons:
+            fail(rules_path, lineno, f"unknown reason {r['reason']!r}")
+        provider = 0
+        if r["provider"] != "-":
+            if r["provider"] not in providers:
+                fail(rules_path, lineno, f"unknown provider {r['provider']!r}")
+            provider = providers[r["provider"]] + 1
+        cls = 0 if r["class"] == "-" else int(r["class"]) if r["class"] in ("2", "4", "5") else -1
+        if cls < 0:
+            fail(rules_path, lineno, f"bad class {r['class']!r}")
+        stage = 0
+        if r["stage"] != "-":
+            if r["stage"] not in stage_enum or stage_enum[r["stage"]] == 0:
+                fail(rules_path, lineno, f"unknown stage {r['stage']!r}")
+            stage = stage_enum[r["stage"]]
+        try:
+            conf = int(r["conf"])
+        except ValueError:
+            conf = -1
+        if not 1 <= conf <= 100:
+            fail(rules_path, lineno, f"confidence {r['conf']!r} is not 1..100")
+        delay = 0
+        if r["delay"] != "-":
+            if not re.fullmatch(r"[0-9]{1,7}", r["delay"]):
+                fail(rules_path, lineno, f"bad delay {r['delay']!r}")
+            delay = int(r["delay"])
+        sisimai = 0
+        if r["sisimai"] != "-":
+            if r["sisimai"] not in SISIMAI_REASONS:
+                fail(rules_path, lineno, f"unknown sisimai reason {r['sisimai']!r}")
+            sisimai = sisimai_names.index(r["sisimai"]) + 1
+        if not r["source"] or r["source"] == "-":
+            fail(rules_path, lineno, "no source")
+        status = parse_status(rules_path, lineno, r["status"])
+        reply = parse_reply(rules_path, lineno, r["reply"])
+        pattern = parse_pattern(rules_path, lineno, r["pattern"])
+        if pattern is not None:
+            kind = kinds["provider"] if provider else kinds["text"]
+            key = pattern
+            if key not in pattern_ids:
+                pattern_ids[key] = len(patterns)
+                patterns.append(pattern[0])
+                pattern_flags.append(pattern[1])
+            pid = pattern_ids[key]
+        elif status is not None:
+            kind = kinds["provider"] if provider else kinds["code"]
+            pid = None
+        elif reply:
+            if len(reply) != 1:
+                fail(rules_path, lineno, "a reply-code default rule names exactly one code")
+            kind = kinds["provider"] if provider else kinds["reply"]
+            pid = None
+        else:
+            fail(rules_path, lineno, "a rule needs a pattern, a status or a reply code")
+        if provider and pattern is None and status is None:
+            fail(rules_path, lineno, "a provider rule needs a pattern or a status")
+        rules.append(dict(id=rid, source=r["source"], provider=provider, cls=cls, stage=stage,
+                          reason=reason_enum[r["reason"]], conf=conf, delay=delay,
+                          sisimai=sisimai, status=status, reply=reply, pattern=pid, kind=kind,
+                          lineno=lineno))
+
+    # Provider markers share the automaton; their ids follow the rule patterns.
+    marker_base = len(patterns)
+    for mk, index in markers:
+        patterns.append(mk)
+        pattern_flags.append(0)
+    if len(patterns) > 0xFFFF:
+        raise DataError("too many patterns")
+
+    goto, fail_link, out = build_automaton(patterns)
+    if len(goto) > 0xFFFF:
+        raise DataError(f"{len(goto)} automaton states overflow uint16_t")
+
+    # ---- emit ----
+    reply_values = []
+    rule_rows = []
+    for i, r in enumerate(rules):
+        st = r["status"]
+        has_status = 1 if st is not None else 0
+        st_cls, st_subject, st_detail = st if st is not None else (0, WILDCARD, WILDCARD)
+        reply_first = len(reply_values)
+        reply_values.extend(r["reply"])
+        rule_rows.append(
+            f"    {{ {pool.add(r['id'])}, {pool.add(r['source'])}, {r['delay']}, {reply_first}, "
+            f"{len(r['reply'])}, {r['provider']}, {r['cls']}, {r['stage']}, {r['reason']}, "
+            f"{r['conf']}, {r['sisimai']}, {r['kind']}, {has_status}, {st_cls}, {st_subject}, "
+            f"{st_detail} }}, /* {i} */")
+
+    def code_key(r):
+        _, s, d = r["status"]
+        return (1000 if s == WILDCARD else s) * 1001 + (1000 if d == WILDCARD else d)
+
+    code_rules = sorted((i for i, r in enumerate(rules)
+                         if r["kind"] == kinds["code"]), key=lambda i: (code_key(rules[i]), i))
+    reply_rules = sorted((i for i, r in enumerate(rules) if r["kind"] == kinds["reply"]),
+                         key=lambda i: (rules[i]["reply"][0], i))
+    # Provider rules without a pattern are keyed by their status like code rules.
+    provider_code_rules = [i for i, r in enumerate(rules)
+                           if r["kind"] == kinds["provider"] and r["pattern"] is None]
+
+    pattern_rules = [[] for _ in range(marker_base)]
+    for i, r in enumerate(rules):
+        if r["pattern"] is not None:
+            pattern_rules[r["pattern"]].append(i)
+    pattern_rows, pattern_rule_list = [], []
+    marker_of = {marker_base + k: idx for k, (_, idx) in enumerate(markers)}
+    for pid, p in enumerate(patterns):
+        first = len(pattern_rule_list)
+        flags = pattern_flags[pid]
+        if pid < marker_base:
+            pattern_rule_list.extend(pattern_rules[pid])
+            if any(rules[i]["provider"] for i in pattern_rules[pid]):
+                flags |= 4  # SMTPSTATUS__PATTERN_HAS_PROVIDER_RULES
+        marker = marker_of.get(pid, -1) + 1
+        pattern_rows.append(f"    {{ {len(p)}, {flags}, {marker}, {first}, "
+                            f"{len(pattern_rule_list) - first} }},")
+
+    root = [goto[0].get(b, 0) for b in range(256)]
+    state_rows, edge_bytes, edge_targets, out_list = [], [], [], []
+    for s in range(len(goto)):
+        first = len(edge_bytes)
+        for b, t in sorted(goto[s].items()):
+            edge_bytes.append(b)
+            edge_targets.append(t)
+        out_first = len(out_list)
+        out_list.extend(out[s])
+        state_rows.append(f"    {{ {first}, {len(goto[s])}, {fail_link[s]}, {out_first}, "
+                          f"{len(out[s])} }},")
+
+    def array(ctype, name, values, per_line=16):
+        lines = [f"static const {ctype} {name}[] = {{"]
+        vals = list(values) or [0]
+        for k in range(0, len(vals), per_line):
+            lines.append("    " + ", ".join(str(v) for v in vals[k:k + per_line]) + ",")
+        lines.append("};")
+        return lines
+
+    o = []
+    o.append("/* SPDX-License-Identifier: MIT */")
+    o.append("/* generated from reasons.tsv, reason-texts.tsv, code-advice.tsv, providers.tsv "
+             "and rules.tsv by gen-rules.py; do not edit */")
+    o.append("")
+    o.append("#ifndef SMTPSTATUS_RULES_H")
+    o.append("#define SMTPSTATUS_RULES_H")
+    o.append("")
+    o.extend(pool.emit("smtpstatus__rpool"))
+    o.append("")
+    o.append("static const struct smtpstatus__reason_row smtpstatus__reasons[] = {")
+    o.extend(reason_rows)
+    o.append("};")
+    o.append("")
+    o.append("/* Sorted by (subject, detail); detail 0xFFFF is the subject's own row. */")
+    o.append("static const struct smtpstatus__advice_row smtpstatus__advice[] = {")
+    o.extend(advice_rows)
+    o.append("};")
+    o.append("")
+    o.append("static const struct smtpstatus__provider_row smtpstatus__providers[] = {")
+    o.extend(provider_rows or ["    { 0, 0, 0, 0 },"])
+    o.append("};")
+    o.append(f"#define SMTPSTATUS__PROVIDER_COUNT {len(providers)}")
+    o.extend(array("uint32_t", "smtpstatus__provider_domains", domain_offsets))
+    o.extend(array("uint32_t", "smtpstatus__sisimai_names",
+                   [0] + [pool.add(n) for n in sisimai_names]))
+    o.append("")
+    o.append("static const struct smtpstatus__rule_row smtpstatus__rules[] = {")
+    o.extend(rule_rows)
+    o.append("};")
+    o.extend(array("uint16_t", "smtpstatus__reply_values", reply_values))
+    o.append(f"#define SMTPSTATUS__CODE_RULE_COUNT {len(code_rules)}")
+    o.extend(array("uint16_t", "smtpstatus__code_rules", code_rules))
+    o.extend(array("uint32_t", "smtpstatus__code_rule_keys",
+                   [code_key(rules[i]) for i in code_rules]))
+    o.append(f"#define SMTPSTATUS__REPLY_RULE_COUNT {len(reply_rules)}")
+    o.extend(array("uint16_t", "smtpstatus__reply_rules", reply_rules))
+    o.extend(array("uint32_t", "smtpstatus__reply_rule_keys",
+                   [rules[i]["reply"][0] for i in reply_rules]))
+    o.append(f"#define SMTPSTATUS__PROVIDER_CODE_RULE_COUNT {len(provider_code_rules)}")
+    o.extend(array("uint16_t", "smtpstatus__provider_code_rules", provider_code_rules))
+    o.append("")
+    o.append("static const struct smtpstatus__pattern_row smtpstatus__patterns[] = {")
+    o.extend(pattern_rows or ["    { 0, 0, 0, 0, 0 },"])
+    o.append("};")
+    o.extend(array("uint16_t", "smtpstatus__pattern_rules", pattern_rule_list))
+    o.append("")
+    o.append("/* Aho-Corasick automaton over lower-cased bytes; state 0 is the root. */")
+    o.extend(array("uint16_t", "smtpstatus__ac_root", root))
+    o.append("static const struct smtpstatus__ac_state smtpstatus__ac_states[] = {")
+    o.extend(state_rows)
+    o.append("};")
+    o.extend(array("uint8_t", "smtpstatus__ac_edge_byte", edge_bytes, 24))
+    o.extend(array("uint16_t", "smtpstatus__ac_edge_target", edge_targets))
+    o.extend(array("uint16_t", "smtpstatus__ac_out", out_list))
+    o.append("")
+    o.append("#endif")
+    o.append("")
+    stats = (f"{len(rules)} rules ({len(code_rules)} code, {len(reply_rules)} reply, "
+             f"{sum(1 for r in rules if r['kind'] == kinds['text'])} text, "
+             f"{sum(1 for r in rules if r['kind'] == kinds['provider'])} provider), "
+             f"{len(patterns)} patterns, {len(goto)} automaton states, {len(providers)} providers")
+    return "\n".join(o), stats
+
+
+def main(argv):
+    if len(argv) != 9:
+        sys.stderr.write("usage: gen-rules.py HEADER REGISTRY_CSV REASONS REASON_TEXTS "
+                         "CODE_ADVICE PROVIDERS RULES OUTPUT_H\n")
+        return 2
+    try:
+        text, stats = generate(argv[1:8])
+    except (DataError, OSError, ValueError) as e:
+        sys.stderr.write(f"gen-rules.py: {e}\n")
+        return 1
+    with open(argv[8], "w", encoding="ascii", newline="\n") as f:
+        f.write(text)
+    sys.stdout.write(stats + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

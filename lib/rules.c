@@ -1,0 +1,344 @@
+/* SPDX-License-Identifier: MIT */
+/* Copyright (c) 2026 The smtpstatus developers */
+
+/*
+ * The classifier's rules, compiled by lib/gen/gen-rules.py from lib/data/
+ * into static const tables, and the matching over them.
+ *
+ * Text matching runs an Aho-Corasick automaton over the input once: time
+ * linear in the input whatever the number of patterns, no backtracking, no
+ * allocation. ASCII letters are folded to lower case on the fly; other
+ * bytes (UTF-8 in non-English patterns, or garbage) compare exactly, so any
+ * byte sequence is safe input.
+ */
+
+#include "internal.h"
+
+#include "smtpstatus-rules.h"
+
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+#define WILDCARD 0xFFFFu
+
+/* At most this many occurrences of patterns with provider rules are kept
+ * for weighing after the scan; plain text rules have no such limit. */
+#define MATCHES_MAX 64
+
+const char *smtpstatus__rstring(uint32_t off)
+{
+    return off == 0 ? NULL : SMTPSTATUS__RPOOL + off;
+}
+
+const struct smtpstatus__reason_row *smtpstatus__reason(unsigned reason)
+{
+    return reason < COUNT(smtpstatus__reasons) ? &smtpstatus__reasons[reason] : NULL;
+}
+
+size_t smtpstatus__reason_count(void)
+{
+    return COUNT(smtpstatus__reasons);
+}
+
+const struct smtpstatus__rule_row *smtpstatus__rule(unsigned index)
+{
+    return index < COUNT(smtpstatus__rules) ? &smtpstatus__rules[index] : NULL;
+}
+
+const char *smtpstatus__sisimai_name(unsigned index)
+{
+    return index < COUNT(smtpstatus__sisimai_names)
+               ? smtpstatus__rstring(smtpstatus__sisimai_names[index])
+               : NULL;
+}
+
+const char *smtpstatus__provider_key(unsigned index)
+{
+    return index < SMTPSTATUS__PROVIDER_COUNT
+               ? smtpstatus__rstring(smtpstatus__providers[index].key)
+               : NULL;
+}
+
+const struct smtpstatus__advice_row *smtpstatus__find_advice(unsigned subject, unsigned detail)
+{
+    const struct smtpstatus__advice_row *subject_row = NULL;
+
+    for (size_t i = 0; i < COUNT(smtpstatus__advice); i++) {
+        const struct smtpstatus__advice_row *row = &smtpstatus__advice[i];
+        if (row->subject != subject)
+            continue;
+        if (row->detail == detail)
+            return row;
+        if (row->detail == WILDCARD)
+            subject_row = row;
+    }
+    return subject_row;
+}
+
+/* Tier on a confidence tie: provider > text > enhanced code > reply code. */
+static int tier(unsigned kind)
+{
+    switch (kind) {
+    case SMTPSTATUS__KIND_PROVIDER:
+        return 3;
+    case SMTPSTATUS__KIND_TEXT:
+        return 2;
+    case SMTPSTATUS__KIND_CODE:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+/* The order of evidence: confidence, then the tier, then (between two
+ * phrases) the longer, more specific one; on a full tie the first found
+ * stays ahead. */
+static int stronger(const struct smtpstatus__candidate *a, const struct smtpstatus__candidate *b)
+{
+    if (a->conf != b->conf)
+        return a->conf > b->conf;
+    if (tier(a->kind) != tier(b->kind))
+        return tier(a->kind) > tier(b->kind);
+    return a->len > b->len;
+}
+
+void smtpstatus__collect(struct smtpstatus__collector *c, const struct smtpstatus__candidate *cand)
+{
+    unsigned pos;
+
+    for (unsigned i = 0; i < c->count; i++)
+        if (c->best[i].rule == cand->rule && c->best[i].kind == cand->kind)
+            return; /* the same rule again: keep its first occurrence */
+    for (pos = 0; pos < c->count && !stronger(cand, &c->best[pos]); pos++)
+        ;
+    if (pos >= SMTPSTATUS_EVIDENCE_MAX)
+        return;
+    if (c->count < SMTPSTATUS_EVIDENCE_MAX)
+        c->count++;
+    for (unsigned i = c->count - 1; i > pos; i--)
+        c->best[i] = c->best[i - 1];
+    c->best[pos] = *cand;
+}
+
+/* Whether `host` is `domain` or ends in "." + domain, ignoring ASCII case. */
+static int host_in_domain(const char *host, size_t len, const char *domain)
+{
+    size_t n = strlen(domain);
+
+    if (len < n || !smtpstatus__match_nocase(host, len, len - n, domain))
+        return 0;
+    return len == n || host[len - n - 1] == '.';
+}
+
+uint64_t smtpstatus__providers_for_host(const char *host, size_t len)
+{
+    uint64_t bits = 0;
+
+    if (host == NULL)
+        return 0;
+    /* Tolerate a trailing dot (an absolute name), space or bracket. */
+    while (len > 0 && (host[len - 1] == '.' || host[len - 1] == ']' || host[len - 1] == ' '))
+        len--;
+    if (len == 0)
+        return 0;
+    for (unsigned p = 0; p < SMTPSTATUS__PROVIDER_COUNT; p++) {
+        const struct smtpstatus__provider_row *row = &smtpstatus__providers[p];
+        for (unsigned d = 0; d < row->domain_count; d++) {
+            const char *domain = smtpstatus__rstring(smtpstatus__provider_domains[row->domain_first + d]);
+            if (domain && host_in_domain(host, len, domain)) {
+                bits |= (uint64_t)1 << p;
+                break;
+            }
+        }
+    }
+    return bits;
+}
+
+static unsigned step(unsigned state, unsigned char c)
+{
+    for (;;) {
+        const struct smtpstatus__ac_state *s;
+
+        if (state == 0)
+            return smtpstatus__ac_root[c];
+        s = &smtpstatus__ac_states[state];
+        /* Edges are few below the root: a linear look is fastest. */
+        for (unsigned i = 0; i < s->edge_count; i++) {
+            unsigned char b = smtpstatus__ac_edge_byte[s->edge_first + i];
+            if (b == c)
+                return smtpstatus__ac_edge_target[s->edge_first + i];
+            if (b > c)
+                break;
+        }
+        state = s->fail;
+    }
+}
+
+static int status_matches(const struct smtpstatus__rule_row *r, const struct smtpstatus__facts *f)
+{
+    if (!r->has_status)
+        return 1;
+    if (!f->has_enhanced)
+        return 0;
+    if (r->st_cls != 0 && r->st_cls != f->enhanced.cls)
+        return 0;
+    if (r->st_subject != WILDCARD && r->st_subject != f->enhanced.subject)
+        return 0;
+    if (r->st_detail != WILDCARD && r->st_detail != f->enhanced.detail)
+        return 0;
+    return 1;
+}
+
+static int reply_matches(const struct smtpstatus__rule_row *r, unsigned reply)
+{
+    if (r->reply_count == 0)
+        return 1;
+    for (unsigned i = 0; i < r->reply_count; i++) {
+        unsigned v = smtpstatus__reply_values[r->reply_first + i];
+        if (v == reply || (v < 10 && reply / 100 == v))
+            return 1;
+    }
+    return 0;
+}
+
+/* Constraints shared by every kind of rule. */
+static int rule_applies(const struct smtpstatus__rule_row *r, const struct smtpstatus__facts *f)
+{
+    if (r->provider != 0 && !(f->providers & ((uint64_t)1 << (r->provider - 1))))
+        return 0;
+    if (r->cls != 0 && r->cls != f->cls)
+        return 0;
+    if (r->stage != 0 && r->stage != f->stage)
+        return 0;
+    return status_matches(r, f) && reply_matches(r, f->reply);
+}
+
+static int word_boundary(const char *text, size_t len, size_t start, size_t end, unsigned flags)
+{
+    if ((flags & SMTPSTATUS__PATTERN_WORD_BEFORE) && start > 0 && smtpstatus__is_alnum((unsigned char)text[start - 1]))
+        return 0;
+    if ((flags & SMTPSTATUS__PATTERN_WORD_AFTER) && end < len && smtpstatus__is_alnum((unsigned char)text[end]))
+        return 0;
+    return 1;
+}
+
+static void offer_match(const struct smtpstatus__facts *f, struct smtpstatus__collector *c,
+                        const struct smtpstatus__pattern_row *p, size_t end, int provider_rules)
+{
+    for (unsigned k = 0; k < p->rule_count; k++) {
+        unsigned ri = smtpstatus__pattern_rules[p->rule_first + k];
+        const struct smtpstatus__rule_row *r = &smtpstatus__rules[ri];
+        struct smtpstatus__candidate cand;
+
+        if ((r->provider != 0) != provider_rules || !rule_applies(r, f))
+            continue;
+        cand.rule = (uint16_t)ri;
+        cand.kind = r->kind;
+        cand.conf = r->conf;
+        cand.reason = r->reason;
+        cand.off = end - p->len;
+        cand.len = p->len;
+        smtpstatus__collect(c, &cand);
+    }
+}
+
+void smtpstatus__match_text(struct smtpstatus__facts *f, struct smtpstatus__collector *c)
+{
+    /* Occurrences of patterns that have provider rules: those are weighed
+     * after the scan, because a provider's marker ("- gsmtp") often comes
+     * after the phrase its rules look for. Other rules are weighed at once,
+     * so no occurrence is ever dropped for them. */
+    struct {
+        uint16_t pattern;
+        size_t end;
+    } later[MATCHES_MAX];
+    unsigned nlater = 0;
+    unsigned state = 0;
+
+    for (size_t i = 0; i < f->len; i++) {
+        const struct smtpstatus__ac_state *s;
+
+        state = step(state, smtpstatus__lower((unsigned char)f->text[i]));
+        if (state == 0)
+            continue;
+        s = &smtpstatus__ac_states[state];
+        for (unsigned k = 0; k < s->out_count; k++) {
+            uint16_t pid = smtpstatus__ac_out[s->out_first + k];
+            const struct smtpstatus__pattern_row *p = &smtpstatus__patterns[pid];
+            if (!word_boundary(f->text, f->len, i + 1 - p->len, i + 1, p->flags))
+                continue;
+            if (p->marker)
+                f->providers |= (uint64_t)1 << (p->marker - 1);
+            if (p->rule_count == 0)
+                continue;
+            offer_match(f, c, p, i + 1, 0);
+            if ((p->flags & SMTPSTATUS__PATTERN_HAS_PROVIDER_RULES) && nlater < MATCHES_MAX) {
+                later[nlater].pattern = pid;
+                later[nlater].end = i + 1;
+                nlater++;
+            }
+        }
+    }
+    for (unsigned m = 0; m < nlater; m++)
+        offer_match(f, c, &smtpstatus__patterns[later[m].pattern], later[m].end, 1);
+}
+
+static void offer(const struct smtpstatus__facts *f, struct smtpstatus__collector *c, unsigned ri)
+{
+    const struct smtpstatus__rule_row *r = &smtpstatus__rules[ri];
+    struct smtpstatus__candidate cand;
+
+    if (!rule_applies(r, f))
+        return;
+    cand.rule = (uint16_t)ri;
+    cand.kind = r->kind;
+    cand.conf = r->conf;
+    cand.reason = r->reason;
+    cand.off = 0;
+    cand.len = 0;
+    smtpstatus__collect(c, &cand);
+}
+
+/* The first index in keys[0..n) whose key is not below `key`. */
+static size_t lower_bound(const uint32_t *keys, size_t n, uint32_t key)
+{
+    size_t lo = 0, hi = n;
+
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (keys[mid] < key)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* Offer the rules of `index` (sorted by `keys`) whose key is `key`. Code
+ * rules are keyed subject * 1001 + detail, with 1000 for a wildcard; reply
+ * rules by the code, or by its first digit for a class wildcard. */
+static void offer_key(const struct smtpstatus__facts *f, struct smtpstatus__collector *c,
+                      const uint16_t *index, const uint32_t *keys, size_t n, uint32_t key)
+{
+    for (size_t i = lower_bound(keys, n, key); i < n && keys[i] == key; i++)
+        offer(f, c, index[i]);
+}
+
+void smtpstatus__match_codes(const struct smtpstatus__facts *f, struct smtpstatus__collector *c)
+{
+    if (f->has_enhanced) {
+        unsigned s = f->enhanced.subject, d = f->enhanced.detail;
+        offer_key(f, c, smtpstatus__code_rules, smtpstatus__code_rule_keys,
+                  SMTPSTATUS__CODE_RULE_COUNT, s * 1001u + d);
+        offer_key(f, c, smtpstatus__code_rules, smtpstatus__code_rule_keys,
+                  SMTPSTATUS__CODE_RULE_COUNT, s * 1001u + 1000u);
+        offer_key(f, c, smtpstatus__code_rules, smtpstatus__code_rule_keys,
+                  SMTPSTATUS__CODE_RULE_COUNT, 1000u * 1001u + 1000u);
+        for (unsigned i = 0; i < SMTPSTATUS__PROVIDER_CODE_RULE_COUNT; i++)
+            offer(f, c, smtpstatus__provider_code_rules[i]);
+    }
+    if (f->reply) {
+        offer_key(f, c, smtpstatus__reply_rules, smtpstatus__reply_rule_keys,
+                  SMTPSTATUS__REPLY_RULE_COUNT, f->reply);
+        offer_key(f, c, smtpstatus__reply_rules, smtpstatus__reply_rule_keys,
+                  SMTPSTATUS__REPLY_RULE_COUNT, f->reply / 100);
+    }
+}
