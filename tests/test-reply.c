@@ -1499,7 +1499,7 @@ Test(reply, lenient_consumed_ends_with_the_line)
 
     expect_ok(parse(LIT(two_lines), SMTPSTATUS_REPLY_LENIENT, &r));
     cr_expect_eq(r.code, 550);
-    cr_expect_eq(r.consumed, strchr(two_lines, '\n') - two_lines + 1);
+    cr_expect_eq(r.consumed, (size_t)(strchr(two_lines, '\n') - two_lines) + 1);
 }
 
 /* Lenient mode reads what is there: a quoted "550-" continuation with

@@ -70,6 +70,35 @@ Test(vectors, every_labelled_reply_classifies_as_labelled)
     cr_assert_eq(failures, 0, "%zu labelled replies classified wrongly (see the log)", failures);
 }
 
+/* sisimai's reason names (its 5.x taxonomy): every verdict names one. */
+static const char *const sisimai_names[] = {
+    "authfailure", "badreputation", "blocked", "contenterror", "delivered", "exceedlimit",
+    "expired", "failedstarttls", "feedback", "filtered", "hasmoved", "hostunknown", "mailboxfull",
+    "mailererror", "mesgtoobig", "networkerror", "norelaying", "notaccept", "notcompliantrfc",
+    "onhold", "policyviolation", "rejected", "requireptr", "securityerror", "spamdetected",
+    "speeding", "suppressed", "suspend", "syntaxerror", "systemerror", "systemfull", "toomanyconn",
+    "undefined", "userunknown", "vacation", "virusdetected",
+};
+
+static int known_sisimai_name(const char *name)
+{
+    for (size_t i = 0; i < sizeof sisimai_names / sizeof sisimai_names[0]; i++)
+        if (name && strcmp(name, sisimai_names[i]) == 0)
+            return 1;
+    return 0;
+}
+
+Test(vectors, every_verdict_names_a_real_sisimai_reason)
+{
+    for (size_t i = 0; i < NVECTORS; i++) {
+        struct smtpstatus_verdict v = SMTPSTATUS_VERDICT_INIT;
+        cr_assert_eq(classify(&vectors[i], &v), SMTPSTATUS_OK);
+        cr_assert(known_sisimai_name(v.sisimai_reason), "line %d: %s", vectors[i].line,
+                  v.sisimai_reason ? v.sisimai_reason : "(null)");
+        cr_assert_not_null(v.powermta_category);
+    }
+}
+
 Test(vectors, agreement_with_sisimai_is_reported)
 {
     size_t rows = 0, agree = 0;

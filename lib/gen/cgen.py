@@ -29,10 +29,18 @@ class Pool:
 
     def __init__(self, limit):
         self.strings, self.offsets, self.size, self.limit = [""], {"": 0}, 1, limit
+        self.frozen = False
+
+    def freeze(self):
+        """After the pool is emitted, adding to it would hand out offsets
+        past its end: make that an error."""
+        self.frozen = True
 
     def add(self, s):
         if s in self.offsets:
             return self.offsets[s]
+        if self.frozen:
+            raise ValueError(f"string {s!r} added after the pool was emitted")
         off = self.size
         if off > self.limit:
             raise ValueError(f"string pool offset {off} overflows its {self.limit} limit")

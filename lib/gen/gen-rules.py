@@ -233,6 +233,7 @@ def generate(argv):
         fail(texts_path, 1, f"reasons without texts: {sorted(set(reasons) - set(texts))}")
 
     sisimai_names = sorted(SISIMAI_REASONS)
+    sisimai_offsets = [0] + [pool.add(n) for n in sisimai_names]
     reason_rows = []
     for name, value in sorted(reason_enum.items(), key=lambda kv: kv[1]):
         if value != len(reason_rows):
@@ -475,6 +476,7 @@ def generate(argv):
     o.append("#define SMTPSTATUS_RULES_H")
     o.append("")
     o.extend(pool.emit("smtpstatus__rpool"))
+    pool.freeze()
     o.append("")
     o.append("static const struct smtpstatus__reason_row smtpstatus__reasons[] = {")
     o.extend(reason_rows)
@@ -490,8 +492,7 @@ def generate(argv):
     o.append("};")
     o.append(f"#define SMTPSTATUS__PROVIDER_COUNT {len(providers)}")
     o.extend(array("uint32_t", "smtpstatus__provider_domains", domain_offsets))
-    o.extend(array("uint32_t", "smtpstatus__sisimai_names",
-                   [0] + [pool.add(n) for n in sisimai_names]))
+    o.extend(array("uint32_t", "smtpstatus__sisimai_names", sisimai_offsets))
     o.append("")
     o.append("static const struct smtpstatus__rule_row smtpstatus__rules[] = {")
     o.extend(rule_rows)

@@ -260,6 +260,7 @@ def generate(enhanced_path, reply_path):
     out.append("/* The string pool: one char array per string, so the whole pool is a")
     out.append(" * single object in .rodata addressed by byte offsets. */")
     out.extend(pool.emit("smtpstatus__pool"))
+    pool.freeze()
     out.append(f"#define SMTPSTATUS__POOL_SIZE {pool.size}")
     out.append("")
     out.append("static const struct smtpstatus__class_row smtpstatus__classes[] = {")
