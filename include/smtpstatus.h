@@ -112,6 +112,8 @@ enum smtpstatus_result {
      * than the first version of the struct.
      */
     SMTPSTATUS_E_STRUCT_SIZE = -9,
+    /** A caller-supplied buffer is too small; the call says how much is needed. */
+    SMTPSTATUS_E_NO_SPACE = -10,
 };
 
 /**
@@ -1208,6 +1210,256 @@ struct smtpstatus_retry {
 SMTPSTATUS_API int smtpstatus_retry_advice(const struct smtpstatus_verdict *verdict,
                                            uint64_t queued_for, uint32_t attempts,
                                            struct smtpstatus_retry *out);
+
+/** @} */
+
+/* ------------------------------------------------------------------------ */
+/** @name Bounce messages (RFC 3464, RFC 6522, RFC 6533, RFC 5965, RFC 3834) */
+/* ------------------------------------------------------------------------ */
+/** @{ */
+
+/**
+ * A run of bytes in the input message or in the caller's scratch buffer.
+ *
+ * DSN results need two bases: most fields point into the message itself,
+ * but text that had to be decoded first (base64 or quoted-printable parts)
+ * lives in the scratch buffer the caller lends. Both belong to the caller
+ * and stay valid as long as they do; nothing is ever allocated. An absent
+ * field has `ptr == NULL` and `len == 0`.
+ * @since 0.1.0
+ */
+struct smtpstatus_text {
+    const char *ptr;
+    size_t len;
+};
+
+/**
+ * What kind of message was read.
+ * @since 0.1.0
+ */
+enum smtpstatus_message_kind {
+    /** Not a report of any kind: an ordinary message. */
+    SMTPSTATUS_MESSAGE_ORDINARY = 0,
+    /** A bounce: at least one recipient failed or is delayed. */
+    SMTPSTATUS_MESSAGE_BOUNCE = 1,
+    /** A DSN reporting only successes (delivered, relayed, expanded). */
+    SMTPSTATUS_MESSAGE_DELIVERY_REPORT = 2,
+    /** A feedback-loop report (ARF, RFC 5965): a complaint, not a bounce. */
+    SMTPSTATUS_MESSAGE_FEEDBACK = 3,
+    /** An automatic reply (RFC 3834, vacation): not a bounce. */
+    SMTPSTATUS_MESSAGE_AUTO_REPLY = 4,
+};
+
+/**
+ * The RFC 3464 §2.3.3 Action of a recipient (the `action` member).
+ * @since 0.1.0
+ */
+enum smtpstatus_dsn_action {
+    SMTPSTATUS_DSN_ACTION_NONE = 0,
+    SMTPSTATUS_DSN_ACTION_FAILED = 1,
+    SMTPSTATUS_DSN_ACTION_DELAYED = 2,
+    SMTPSTATUS_DSN_ACTION_DELIVERED = 3,
+    SMTPSTATUS_DSN_ACTION_RELAYED = 4,
+    SMTPSTATUS_DSN_ACTION_EXPANDED = 5,
+};
+
+/**
+ * Which decoder found a recipient (the `decoder` member); names from
+ * smtpstatus_decoder_name().
+ * @since 0.1.0
+ */
+enum smtpstatus_decoder {
+    SMTPSTATUS_DECODER_NONE = 0,
+    /** A message/delivery-status or message/global-delivery-status part. */
+    SMTPSTATUS_DECODER_RFC3464 = 1,
+    /** A message/feedback-report part. */
+    SMTPSTATUS_DECODER_ARF = 2,
+    /** Auto-Submitted and the other auto-reply signs. */
+    SMTPSTATUS_DECODER_RFC3834 = 3,
+    SMTPSTATUS_DECODER_POSTFIX = 4,
+    SMTPSTATUS_DECODER_EXIM = 5,
+    SMTPSTATUS_DECODER_SENDMAIL = 6,
+    SMTPSTATUS_DECODER_QMAIL = 7,
+    SMTPSTATUS_DECODER_COURIER = 8,
+    SMTPSTATUS_DECODER_EXCHANGE = 9,
+    SMTPSTATUS_DECODER_GMAIL = 10,
+    SMTPSTATUS_DECODER_YAHOO = 11,
+    SMTPSTATUS_DECODER_AMAZON_SES = 12,
+    SMTPSTATUS_DECODER_OPENSMTPD = 13,
+    SMTPSTATUS_DECODER_MDAEMON = 14,
+    SMTPSTATUS_DECODER_IMAIL = 15,
+    SMTPSTATUS_DECODER_DOMINO = 16,
+    /** The generic layouts: "original message follows", an address and a reply. */
+    SMTPSTATUS_DECODER_GENERIC = 17,
+};
+
+/** The name of a decoder ("rfc3464", "postfix", ...), "none" for unknown values. @since 0.1.0 */
+SMTPSTATUS_API const char *smtpstatus_decoder_name(int decoder);
+/** The name of a message kind ("bounce", "feedback", ...). @since 0.1.0 */
+SMTPSTATUS_API const char *smtpstatus_message_kind_name(int kind);
+/** The name of a DSN action ("failed", "delayed", ...), "none" for unknown values. @since 0.1.0 */
+SMTPSTATUS_API const char *smtpstatus_dsn_action_name(int action);
+
+/** Status (or the class of a bounce without one) and the Diagnostic-Code's codes disagree. @since 0.1.0 */
+#define SMTPSTATUS_DSN_STATUS_MISMATCH (1u << 0)
+/** The recipient comes from the human-readable text, not a delivery-status field. @since 0.1.0 */
+#define SMTPSTATUS_DSN_FROM_TEXT (1u << 1)
+/** Action was not one of RFC 3464's five; it was mapped (failure, expired, deliverable). @since 0.1.0 */
+#define SMTPSTATUS_DSN_ACTION_NONSTANDARD (1u << 2)
+
+/**
+ * One recipient of a report. Set `size` of the FIRST element of the array
+ * to `sizeof(struct smtpstatus_dsn_recipient)` (SMTPSTATUS_DSN_RECIPIENT_INIT):
+ * it is also the stride between elements, so an older program with a
+ * smaller struct keeps working.
+ * @since 0.1.0
+ */
+struct smtpstatus_dsn_recipient {
+    size_t size;
+    /** Final-Recipient's address (type prefix and angle brackets removed). */
+    struct smtpstatus_text recipient;
+    /** Final-Recipient's address type, e.g. "rfc822", "utf-8". */
+    struct smtpstatus_text recipient_type;
+    /** Original-Recipient's address, if given. */
+    struct smtpstatus_text original_recipient;
+    /** enum smtpstatus_dsn_action. */
+    uint32_t action;
+    /** SMTPSTATUS_DSN_* bits. */
+    uint32_t flags;
+    /** enum smtpstatus_decoder. */
+    uint32_t decoder;
+    /** The SMTP stage that failed, when the report says. */
+    uint32_t stage;
+    /** Whether `status` holds the Status field (or the code the text gave). */
+    bool has_status;
+    struct smtpstatus_enhanced status;
+    /** The reply code in the Diagnostic-Code (or the text), or 0. */
+    uint16_t reply_code;
+    /** Remote-MTA's name (type removed). */
+    struct smtpstatus_text remote_mta;
+    /** The Diagnostic-Code text after its type ("smtp;"), folds kept. */
+    struct smtpstatus_text diagnostic;
+    /** The Diagnostic-Code's type, e.g. "smtp", "X-Postfix". */
+    struct smtpstatus_text diagnostic_type;
+    struct smtpstatus_text last_attempt_date;
+    struct smtpstatus_text will_retry_until;
+    struct smtpstatus_text final_log_id;
+    /**
+     * The whole per-recipient block of fields, for reading the fields this
+     * struct does not hold (X- extensions) with smtpstatus_next_field().
+     */
+    struct smtpstatus_text fields;
+    /** The classifier's verdict for this recipient. */
+    struct smtpstatus_verdict verdict;
+};
+
+/** Initialiser that sets the size member. @since 0.1.0 */
+#define SMTPSTATUS_DSN_RECIPIENT_INIT { sizeof(struct smtpstatus_dsn_recipient), { NULL, 0 }, \
+    { NULL, 0 }, { NULL, 0 }, 0, 0, 0, 0, false, { 0, 0, 0, 0 }, 0, { NULL, 0 }, { NULL, 0 }, \
+    { NULL, 0 }, { NULL, 0 }, { NULL, 0 }, { NULL, 0 }, { NULL, 0 }, SMTPSTATUS_VERDICT_INIT }
+
+/**
+ * What a report says about the message as a whole. Set `size` first
+ * (SMTPSTATUS_DSN_INIT).
+ * @since 0.1.0
+ */
+struct smtpstatus_dsn {
+    size_t size;
+    /** enum smtpstatus_message_kind. */
+    uint32_t kind;
+    /** enum smtpstatus_decoder that found the recipients. */
+    uint32_t decoder;
+    /** Recipients found (may exceed the array given; see smtpstatus_parse_dsn()). */
+    uint32_t recipient_count;
+    /** Bytes of scratch used, or needed when the call said SMTPSTATUS_E_NO_SPACE. */
+    size_t scratch_used;
+    /** Per-message DSN fields (RFC 3464 §2.2), type prefixes removed. */
+    struct smtpstatus_text reporting_mta;
+    struct smtpstatus_text received_from_mta;
+    struct smtpstatus_text arrival_date;
+    struct smtpstatus_text original_envelope_id;
+    /** The report's own Subject and From. */
+    struct smtpstatus_text subject;
+    struct smtpstatus_text from;
+    /** From the returned message (message/rfc822 or text/rfc822-headers part). */
+    struct smtpstatus_text original_message_id;
+    struct smtpstatus_text original_from;
+    struct smtpstatus_text original_to;
+    struct smtpstatus_text original_subject;
+    /** ARF (RFC 5965 §3.1) Feedback-Type, e.g. "abuse". */
+    struct smtpstatus_text feedback_type;
+};
+
+/** Initialiser that sets the size member. @since 0.1.0 */
+#define SMTPSTATUS_DSN_INIT { sizeof(struct smtpstatus_dsn), 0, 0, 0, 0, { NULL, 0 }, { NULL, 0 }, \
+    { NULL, 0 }, { NULL, 0 }, { NULL, 0 }, { NULL, 0 }, { NULL, 0 }, { NULL, 0 }, { NULL, 0 }, \
+    { NULL, 0 }, { NULL, 0 } }
+
+/** Most MIME nesting followed; deeper parts are not read. @since 0.1.0 */
+#define SMTPSTATUS_DSN_MIME_DEPTH_MAX 16
+/** Longest header field (folded lines included) read in full, in bytes. @since 0.1.0 */
+#define SMTPSTATUS_DSN_FIELD_MAX 65536
+
+/**
+ * Read a bounce message (or a feedback report, an auto-reply, a success
+ * DSN) and classify every recipient it reports.
+ *
+ * The message is the whole of it, headers and body, with CRLF, LF or CR
+ * line endings. MIME (RFC 2045-2047) is followed through nested
+ * multiparts; base64 and quoted-printable parts that matter are decoded
+ * into `scratch`. A multipart/report with a message/delivery-status or
+ * message/global-delivery-status part (RFC 3464, RFC 6522, RFC 6533) is
+ * read field by field; without one, the human-readable text is read by the
+ * decoders for Postfix, Exim, Sendmail, qmail, Courier, Exchange, Gmail,
+ * Yahoo, Amazon SES, OpenSMTPD, MDaemon, IMail, Domino and the generic
+ * layouts. Each recipient's Diagnostic-Code goes through the reply parser
+ * and the classifier. Work is linear in the size of the message.
+ *
+ * An ordinary message yields SMTPSTATUS_OK, kind SMTPSTATUS_MESSAGE_ORDINARY
+ * and no recipients.
+ *
+ * @param[in]     buf,len  the message.
+ * @param[in]     flags    must be 0.
+ * @param[out]    dsn      what the message says as a whole.
+ * @param[out]    rcpts    an array for the recipients; may be NULL if
+ *                         `*nrcpts` is 0. rcpts[0].size must be set.
+ * @param[in,out] nrcpts   in: the array's length; out: how many were
+ *                         written.
+ * @param[out]    scratch  room for decoded text; may be NULL if
+ *                         `scratch_size` is 0. `len` bytes always suffice.
+ * @param[in]     scratch_size  its size.
+ * @returns SMTPSTATUS_OK;
+ *          SMTPSTATUS_E_TOO_MANY when there are more recipients than room:
+ *          the first `*nrcpts` are written and dsn->recipient_count says
+ *          how many there are;
+ *          SMTPSTATUS_E_NO_SPACE when the scratch buffer is too small:
+ *          dsn->scratch_used says how much is needed;
+ *          SMTPSTATUS_E_UNSUPPORTED when the library was built without
+ *          DSN support (-Ddsn=disabled);
+ *          SMTPSTATUS_E_STRUCT_SIZE; SMTPSTATUS_E_INVALID_ARG.
+ * @since 0.1.0
+ */
+SMTPSTATUS_API int smtpstatus_parse_dsn(const char *buf, size_t len, unsigned flags,
+                                        struct smtpstatus_dsn *dsn,
+                                        struct smtpstatus_dsn_recipient *rcpts, size_t *nrcpts,
+                                        char *scratch, size_t scratch_size);
+
+/**
+ * Step through the fields of a header block or a DSN field group (RFC 5322
+ * §2.2: a field is "name: value", continued on lines that start with white
+ * space).
+ *
+ * @param[in]     block   the fields, e.g. a recipient's `fields`.
+ * @param[in,out] cursor  start at 0.
+ * @param[out]    name    the field name.
+ * @param[out]    value   the value, leading white space removed, folds kept.
+ * @returns SMTPSTATUS_OK; SMTPSTATUS_E_NOT_FOUND after the last field;
+ *          SMTPSTATUS_E_INVALID_ARG.
+ * @since 0.1.0
+ */
+SMTPSTATUS_API int smtpstatus_next_field(const struct smtpstatus_text *block, size_t *cursor,
+                                         struct smtpstatus_text *name,
+                                         struct smtpstatus_text *value);
 
 /** @} */
 

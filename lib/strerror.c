@@ -22,6 +22,7 @@ static const struct {
     { SMTPSTATUS_E_NOT_FOUND, "SMTPSTATUS_E_NOT_FOUND", "nothing of the kind asked for was found" },
     { SMTPSTATUS_E_TRUNCATED, "SMTPSTATUS_E_TRUNCATED", "the input ended inside a reply" },
     { SMTPSTATUS_E_STRUCT_SIZE, "SMTPSTATUS_E_STRUCT_SIZE", "the struct's size member is too small" },
+    { SMTPSTATUS_E_NO_SPACE, "SMTPSTATUS_E_NO_SPACE", "a buffer is too small; the call says how much is needed" },
 };
 
 const char *smtpstatus_strerror(int result)

@@ -21,6 +21,9 @@ static void usage(FILE *f)
           "                                 a reply, or a log line or DSN field that quotes one\n"
           "  classify [--json] [--stage STAGE] [TEXT ...]\n"
           "                                 a verdict per argument, or per line of standard input\n"
+          "  dsn [--json] FILE|DIR|- ...    bounce messages in, one line per recipient out\n"
+          "                                 (a directory is read as a maildir, a file starting\n"
+          "                                 with \"From \" as an mbox)\n"
           "  --version                      the library and registry versions\n"
           "\n"
           "With no TEXT, explain and classify read one input per line of standard input.\n"
@@ -48,6 +51,8 @@ int main(int argc, char **argv)
         return cmd_explain(argc - 2, argv + 2);
     if (strcmp(argv[1], "classify") == 0)
         return cmd_classify(argc - 2, argv + 2);
+    if (strcmp(argv[1], "dsn") == 0)
+        return cmd_dsn(argc - 2, argv + 2);
     fprintf(stderr, "smtpstatus: unknown command '%s'\n", argv[1]);
     usage(stderr);
     return CLI_EXIT_USAGE;

@@ -1,0 +1,109 @@
+/* SPDX-License-Identifier: MIT */
+/* Copyright (c) 2026 The smtpstatus developers */
+
+/*
+ * The generic layouts: a bounce text that names each failed recipient on
+ * a line of its own ("<bob@example.com>:", "bob@example.com", "  bob@...
+ * (reason)"), followed by what went wrong, before the copy of the original
+ * message. Many MTAs write this way (qmail, Postfix's text part, Exim,
+ * Courier, hosted gateways).
+ */
+
+#include "decoders.h"
+
+/* Separators before the returned message, lower case. */
+static const char *const original_marks[] = {
+    "below this line is a copy of the message",
+    "this is a copy of the message",
+    "original message follows",
+    "original message ---",
+    "original message header",
+    "the original message was received",
+    "returned message",
+    "the header of the original message",
+    "content of the original message",
+    "--- the following is a copy",
+    "text of the original message",
+    "headers of the original message",
+    "----- original message -----",
+    "message headers follow",
+};
+
+size_t smtpstatus__original_starts(const char *text, size_t len)
+{
+    struct smtpstatus__line ln;
+    size_t at = 0;
+
+    while (smtpstatus__line_at(text, len, at, &ln)) {
+        for (size_t i = 0; i < sizeof original_marks / sizeof original_marks[0]; i++)
+            if (smtpstatus__find_nocase(text, ln.end, ln.off, original_marks[i]) < ln.end)
+                return ln.off;
+        at = ln.next;
+    }
+    return len;
+}
+
+/* Whether the line names a recipient and little else: it starts (after
+ * white space) with the address, optionally in angle brackets, and ends
+ * after it or after a ':' (qmail, Postfix) or a "(...)" note. */
+static int recipient_line(const char *t, const struct smtpstatus__line *ln, struct smtpstatus_text *addr)
+{
+    size_t i = ln->off, end;
+
+    while (i < ln->end && (t[i] == ' ' || t[i] == '\t'))
+        i++;
+    if (i < ln->end && t[i] == '<')
+        i++;
+    end = smtpstatus__find_address(t, ln->end, i, addr);
+    if (end == 0 || addr->ptr != t + i)
+        return 0;
+    if (end < ln->end && t[end] == '>')
+        end++;
+    while (end < ln->end && (t[end] == ' ' || t[end] == '\t' || t[end] == ':' || t[end] == ','))
+        end++;
+    return end == ln->end || t[end] == '(' || t[end] == '.' ;
+}
+
+static int is_daemon(const struct smtpstatus_text *addr)
+{
+    return smtpstatus__find_nocase(addr->ptr, addr->len, 0, "mailer-daemon") < addr->len ||
+           smtpstatus__find_nocase(addr->ptr, addr->len, 0, "postmaster") < addr->len;
+}
+
+size_t smtpstatus__decode_generic(const struct smtpstatus__bounce *b, struct smtpstatus__sink *sink)
+{
+    const char *t = b->text.ptr;
+    size_t len = smtpstatus__original_starts(t, b->text.len);
+    struct smtpstatus__line ln;
+    struct smtpstatus__found f;
+    size_t at = 0, diag_start = 0, emitted = 0;
+    int open = 0;
+
+    memset(&f, 0, sizeof f);
+    while (smtpstatus__line_at(t, len, at, &ln)) {
+        struct smtpstatus_text addr;
+        if (recipient_line(t, &ln, &addr) && !is_daemon(&addr)) {
+            if (open) {
+                f.diagnostic = smtpstatus__slice(t, diag_start, ln.off);
+                f.action = SMTPSTATUS_DSN_ACTION_FAILED;
+                f.flags = SMTPSTATUS_DSN_FROM_TEXT;
+                smtpstatus__emit(sink, &f, SMTPSTATUS_DECODER_GENERIC);
+                emitted++;
+            }
+            memset(&f, 0, sizeof f);
+            f.recipient = addr;
+            /* The rest of the line belongs to the diagnostic ("(reason)"). */
+            diag_start = (size_t)(addr.ptr - t) + addr.len;
+            open = 1;
+        }
+        at = ln.next;
+    }
+    if (open) {
+        f.diagnostic = smtpstatus__slice(t, diag_start, len);
+        f.action = SMTPSTATUS_DSN_ACTION_FAILED;
+        f.flags = SMTPSTATUS_DSN_FROM_TEXT;
+        smtpstatus__emit(sink, &f, SMTPSTATUS_DECODER_GENERIC);
+        emitted++;
+    }
+    return emitted;
+}

@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: MIT */
+/* Copyright (c) 2026 The smtpstatus developers */
+
+/*
+ * The text decoders, tried in order; the first that finds recipients
+ * wins. Each checks for its own layout before doing any work, so the
+ * order matters only between layouts that look alike; the generic decoder
+ * comes last.
+ */
+
+#include "decoders.h"
+
+static const struct {
+    smtpstatus__decoder_fn fn;
+    unsigned id;
+} decoders[] = {
+    { smtpstatus__decode_generic, SMTPSTATUS_DECODER_GENERIC },
+};
+
+size_t smtpstatus__decode_text(const struct smtpstatus__bounce *b, struct smtpstatus__sink *sink,
+                               unsigned *decoder)
+{
+    if (b->text.ptr == NULL || b->text.len == 0)
+        return 0;
+    for (size_t i = 0; i < sizeof decoders / sizeof decoders[0]; i++) {
+        struct smtpstatus__sink probe = *sink;
+        size_t n = decoders[i].fn(b, &probe);
+        if (n > 0) {
+            *sink = probe;
+            *decoder = decoders[i].id;
+            return n;
+        }
+    }
+    return 0;
+}

@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: MIT */
+/* Copyright (c) 2026 The smtpstatus developers */
+
+/*
+ * The text decoders. Each reads the human-readable text of a bounce that
+ * has no usable delivery-status part, emits the recipients it finds with
+ * smtpstatus__emit() (decoder id from enum smtpstatus_decoder), and returns
+ * how many. A decoder must return 0 without emitting anything when the
+ * text is not in its layout.
+ */
+
+#ifndef SMTPSTATUS_DSN_DECODERS_H
+#define SMTPSTATUS_DSN_DECODERS_H
+
+#include "dsn.h"
+
+/* Where the returned original message starts in a bounce text (one of the
+ * usual separator lines), or len. Decoders stop there so that addresses in
+ * the original are not taken for recipients. */
+size_t smtpstatus__original_starts(const char *text, size_t len);
+
+size_t smtpstatus__decode_generic(const struct smtpstatus__bounce *b, struct smtpstatus__sink *sink);
+
+#endif

@@ -1,0 +1,178 @@
+/* SPDX-License-Identifier: MIT */
+/* Copyright (c) 2026 The smtpstatus developers */
+
+/*
+ * smtpstatus_parse_dsn(): a report message in, one classified result per
+ * recipient out. The MIME tree is walked once to find the parts that
+ * matter; then, in order:
+ *
+ * 1. a message/delivery-status (or global) part: RFC 3464 fields;
+ * 2. a message/feedback-report part: an ARF complaint;
+ * 3. a message that presents itself as a bounce: the text decoders;
+ * 4. an automatic reply;
+ * 5. otherwise an ordinary message, with nothing to report.
+ */
+
+#include "fields.h"
+#include "report.h"
+
+struct parts {
+    struct smtpstatus__part ds, fb, orig, text, html;
+    int has_ds, has_fb, has_orig, has_text, has_html, is_report;
+};
+
+static int visit(const struct smtpstatus__part *p, void *ctx)
+{
+    struct parts *ps = ctx;
+    const struct smtpstatus__ctype *ct = &p->ctype;
+
+    if (smtpstatus__ctype_is(ct, "message", "delivery-status") ||
+        smtpstatus__ctype_is(ct, "message", "global-delivery-status")) {
+        if (!ps->has_ds) {
+            ps->ds = *p;
+            ps->has_ds = 1;
+        }
+    } else if (smtpstatus__ctype_is(ct, "message", "feedback-report")) {
+        if (!ps->has_fb) {
+            ps->fb = *p;
+            ps->has_fb = 1;
+        }
+    } else if (smtpstatus__ctype_is(ct, "message", "rfc822") ||
+               smtpstatus__ctype_is(ct, "message", "global") ||
+               smtpstatus__ctype_is(ct, "text", "rfc822-headers") ||
+               smtpstatus__ctype_is(ct, "message", "global-headers") ||
+               smtpstatus__ctype_is(ct, "message", "partial")) {
+        if (!ps->has_orig) {
+            ps->orig = *p;
+            ps->has_orig = 1;
+        }
+    } else if (smtpstatus__ctype_is(ct, "text", "plain")) {
+        if (!ps->has_text && !ps->has_orig) {
+            ps->text = *p;
+            ps->has_text = 1;
+        }
+    } else if (smtpstatus__ctype_is(ct, "text", "html")) {
+        if (!ps->has_html && !ps->has_orig) {
+            ps->html = *p;
+            ps->has_html = 1;
+        }
+    }
+    return 0;
+}
+
+static void read_original(const struct smtpstatus_text *orig, struct smtpstatus_dsn *dsn,
+                          struct smtpstatus__scratch *scratch)
+{
+    size_t hdr_len;
+    struct smtpstatus_text v;
+
+    if (orig->ptr == NULL)
+        return;
+    smtpstatus__split_headers(orig->ptr, orig->len, &hdr_len);
+    if (smtpstatus__field_find(orig->ptr, hdr_len, "message-id", &v))
+        dsn->original_message_id = v;
+    if (smtpstatus__field_find(orig->ptr, hdr_len, "from", &v))
+        dsn->original_from = smtpstatus__decode_words(&v, scratch);
+    if (smtpstatus__field_find(orig->ptr, hdr_len, "to", &v))
+        dsn->original_to = smtpstatus__decode_words(&v, scratch);
+    if (smtpstatus__field_find(orig->ptr, hdr_len, "subject", &v))
+        dsn->original_subject = smtpstatus__decode_words(&v, scratch);
+}
+
+static uint32_t kind_of_dsn(const struct smtpstatus__sink *sink)
+{
+    /* Only successes reported: a delivery report, not a bounce. */
+    for (size_t i = 0; i < sink->count && i < sink->capacity; i++) {
+        const struct smtpstatus_dsn_recipient *r =
+            (const void *)(sink->base + i * sink->stride);
+        if (r->action != SMTPSTATUS_DSN_ACTION_DELIVERED &&
+            r->action != SMTPSTATUS_DSN_ACTION_RELAYED &&
+            r->action != SMTPSTATUS_DSN_ACTION_EXPANDED)
+            return SMTPSTATUS_MESSAGE_BOUNCE;
+    }
+    return sink->count > 0 && sink->count <= sink->capacity ? SMTPSTATUS_MESSAGE_DELIVERY_REPORT
+                                                            : SMTPSTATUS_MESSAGE_BOUNCE;
+}
+
+int smtpstatus__parse_dsn(const char *buf, size_t len, struct smtpstatus_dsn *out,
+                          struct smtpstatus_dsn_recipient *rcpts, size_t *nrcpts, char *scratch_buf,
+                          size_t scratch_size)
+{
+    struct smtpstatus_dsn dsn;
+    struct parts ps;
+    struct smtpstatus__scratch scratch = { scratch_buf, scratch_size, 0, 0 };
+    struct smtpstatus__sink sink;
+    struct smtpstatus__bounce b;
+    struct smtpstatus_text v, top_ctype_value, top_cte_value, original = { NULL, 0 };
+    struct smtpstatus__ctype top_ctype;
+    size_t hdr_len, body_off;
+
+    memset(&dsn, 0, sizeof dsn);
+    dsn.size = sizeof dsn;
+    memset(&ps, 0, sizeof ps);
+    memset(&b, 0, sizeof b);
+    sink.base = (char *)rcpts;
+    sink.stride = *nrcpts > 0 ? rcpts[0].size : sizeof(struct smtpstatus_dsn_recipient);
+    sink.capacity = *nrcpts;
+    sink.count = 0;
+    sink.decoder = SMTPSTATUS_DECODER_NONE;
+
+    body_off = smtpstatus__split_headers(buf, len, &hdr_len);
+    b.headers.ptr = buf;
+    b.headers.len = hdr_len;
+    if (smtpstatus__field_find(buf, hdr_len, "subject", &v))
+        b.subject = smtpstatus__decode_words(&v, &scratch);
+    if (smtpstatus__field_find(buf, hdr_len, "from", &v))
+        b.from = smtpstatus__decode_words(&v, &scratch);
+    dsn.subject = b.subject;
+    dsn.from = b.from;
+    smtpstatus__field_find(buf, hdr_len, "content-type", &top_ctype_value);
+    smtpstatus__parse_ctype(&top_ctype_value, &top_ctype);
+    ps.is_report = smtpstatus__ctype_is(&top_ctype, "multipart", "report");
+
+    smtpstatus__walk(buf, len, visit, &ps);
+
+    if (ps.has_orig) {
+        original = smtpstatus__decode_body(&ps.orig.body, ps.orig.cte, &scratch);
+        read_original(&original, &dsn, &scratch);
+    }
+    if (ps.has_text) {
+        b.text = smtpstatus__decode_body(&ps.text.body, ps.text.cte, &scratch);
+    } else if (ps.has_html) {
+        b.text = smtpstatus__decode_body(&ps.html.body, ps.html.cte, &scratch);
+    } else if (!smtpstatus__ctype_is(&top_ctype, "multipart", NULL)) {
+        struct smtpstatus_text body = { buf + body_off, len - body_off };
+        smtpstatus__field_find(buf, hdr_len, "content-transfer-encoding", &top_cte_value);
+        b.text = smtpstatus__decode_body(&body, smtpstatus__parse_cte(&top_cte_value), &scratch);
+    }
+    b.original = original;
+
+    if (ps.has_ds) {
+        struct smtpstatus_text ds = smtpstatus__decode_body(&ps.ds.body, ps.ds.cte, &scratch);
+        if (smtpstatus__read_delivery_status(&ds, &dsn, &sink) > 0)
+            dsn.kind = kind_of_dsn(&sink);
+    }
+    if (sink.count == 0 && ps.has_fb) {
+        struct smtpstatus_text fb = smtpstatus__decode_body(&ps.fb.body, ps.fb.cte, &scratch);
+        if (smtpstatus__read_feedback(&fb, &original, &dsn, &sink) > 0)
+            dsn.kind = SMTPSTATUS_MESSAGE_FEEDBACK;
+    }
+    if (sink.count == 0 && (ps.has_ds || ps.is_report || smtpstatus__looks_like_bounce(&b))) {
+        unsigned decoder = SMTPSTATUS_DECODER_NONE;
+        if (smtpstatus__decode_text(&b, &sink, &decoder) > 0)
+            dsn.kind = SMTPSTATUS_MESSAGE_BOUNCE;
+    }
+    if (sink.count == 0 && smtpstatus__read_auto_reply(&b, &sink) > 0)
+        dsn.kind = SMTPSTATUS_MESSAGE_AUTO_REPLY;
+
+    dsn.decoder = sink.decoder;
+    dsn.recipient_count = sink.count > UINT32_MAX ? UINT32_MAX : (uint32_t)sink.count;
+    dsn.scratch_used = scratch.needed;
+    *nrcpts = sink.count < sink.capacity ? sink.count : sink.capacity;
+    smtpstatus__copy_out(out, out->size, &dsn, sizeof dsn);
+    if (scratch.needed > scratch.size)
+        return SMTPSTATUS_E_NO_SPACE;
+    if (sink.count > sink.capacity)
+        return SMTPSTATUS_E_TOO_MANY;
+    return SMTPSTATUS_OK;
+}

@@ -1,0 +1,81 @@
+/* SPDX-License-Identifier: MIT */
+/* Copyright (c) 2026 The smtpstatus developers */
+
+/*
+ * The DSN reader's internal interfaces: what a decoder reads, what it
+ * reports, and the sink that classifies each recipient and writes it into
+ * the caller's array.
+ */
+
+#ifndef SMTPSTATUS_DSN_DSN_H
+#define SMTPSTATUS_DSN_DSN_H
+
+#include "mime.h"
+
+/* What the text decoders read. */
+struct smtpstatus__bounce {
+    struct smtpstatus_text headers; /* the message's own header block */
+    struct smtpstatus_text subject; /* RFC 2047 decoded */
+    struct smtpstatus_text from;
+    struct smtpstatus_text text;    /* the human-readable text, transfer-decoded */
+    struct smtpstatus_text original; /* the returned message or its headers, when a part of its own */
+};
+
+/* One recipient as a decoder (or the RFC 3464 reader) found it. */
+struct smtpstatus__found {
+    struct smtpstatus_text recipient, recipient_type, original_recipient;
+    struct smtpstatus_text diagnostic, diagnostic_type, remote_mta;
+    struct smtpstatus_text last_attempt_date, will_retry_until, final_log_id, fields;
+    uint32_t action; /* enum smtpstatus_dsn_action */
+    uint32_t stage;
+    uint32_t flags;  /* SMTPSTATUS_DSN_* */
+    int has_status;
+    struct smtpstatus_enhanced status;
+    /* Set when the kind of message, not its text, decides the reason
+     * (a complaint, an auto-reply). */
+    int has_forced_reason;
+    uint32_t forced_reason;
+};
+
+struct smtpstatus__sink {
+    char *base;    /* the caller's array */
+    size_t stride; /* rcpts[0].size */
+    size_t capacity, count;
+    unsigned decoder; /* the decoder of the first recipient */
+};
+
+/* Classify a found recipient and store it (or only count it, past the
+ * array's end). */
+void smtpstatus__emit(struct smtpstatus__sink *sink, const struct smtpstatus__found *f,
+                      unsigned decoder);
+
+/* A text decoder: reads b, emits recipients, returns how many. */
+typedef size_t (*smtpstatus__decoder_fn)(const struct smtpstatus__bounce *b,
+                                         struct smtpstatus__sink *sink);
+
+/* ---- Helpers for decoders (text.c) ---- */
+
+/* The first e-mail address at or after `at` in [0, len): "local@domain",
+ * with or without angle brackets. Returns the offset past it, or 0. */
+size_t smtpstatus__find_address(const char *buf, size_t len, size_t at, struct smtpstatus_text *addr);
+
+/* Whether `t` is a plausible address (one "@", both sides non-empty). */
+int smtpstatus__is_address(const struct smtpstatus_text *t);
+
+/* The offset of the first case-insensitive occurrence of `lower` in
+ * buf[at, len), or len. */
+size_t smtpstatus__find_nocase(const char *buf, size_t len, size_t at, const char *lower);
+
+/* A text from [off, end) of a buffer, trimmed. */
+struct smtpstatus_text smtpstatus__slice(const char *buf, size_t off, size_t end);
+
+/* Whether the message presents itself as a delivery failure notice
+ * (From MAILER-DAEMON, a bounce subject, an empty Return-Path...). */
+int smtpstatus__looks_like_bounce(const struct smtpstatus__bounce *b);
+
+/* ---- The decoders (decode-*.c), tried in the order of decoders.c ---- */
+
+size_t smtpstatus__decode_text(const struct smtpstatus__bounce *b, struct smtpstatus__sink *sink,
+                               unsigned *decoder);
+
+#endif

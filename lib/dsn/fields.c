@@ -1,0 +1,246 @@
+/* SPDX-License-Identifier: MIT */
+/* Copyright (c) 2026 The smtpstatus developers */
+
+/*
+ * The message/delivery-status body (RFC 3464 §2.1; RFC 6533 §4.1 for
+ * message/global-delivery-status): a block of per-message fields, then one
+ * block per recipient, separated by blank lines. Real generators stray
+ * from the grammar (dsn-fields.md §10), so:
+ *
+ * - blank lines may be missing or doubled; a block starts wherever a
+ *   Final-Recipient (or Original-Recipient) follows fields of another one;
+ * - the per-message block may be missing;
+ * - a value without "type;" is an untyped address or name;
+ * - angle brackets around addresses are dropped, case is kept;
+ * - Action values outside RFC 3464's five are mapped (failure, expired,
+ *   deliverable) and flagged; unknown ones do not stop the parse;
+ * - Status may carry a comment ("5.0.0 (permanent failure)").
+ */
+
+#include "fields.h"
+
+/* "type; value" -> type and value; a value without ';' is untyped. */
+static void split_typed(const struct smtpstatus_text *v, struct smtpstatus_text *type,
+                        struct smtpstatus_text *value)
+{
+    const char *semi = v->ptr ? memchr(v->ptr, ';', v->len) : NULL;
+
+    type->ptr = NULL;
+    type->len = 0;
+    *value = *v;
+    if (semi) {
+        *type = smtpstatus__trim(smtpstatus__slice(v->ptr, 0, (size_t)(semi - v->ptr)));
+        value->ptr = semi + 1;
+        value->len = v->len - (size_t)(semi + 1 - v->ptr);
+        /* A "type" with spaces is not a type: "smtp; 550 ..." is, "Not delivered; ..." is not. */
+        for (size_t i = 0; i < type->len; i++)
+            if (type->ptr[i] == ' ') {
+                type->ptr = NULL;
+                type->len = 0;
+                *value = *v;
+                break;
+            }
+    }
+    *value = smtpstatus__trim(*value);
+}
+
+/* An address field value: strip the type, angle brackets, a trailing
+ * comment and quotes around the whole. */
+static void address_of(const struct smtpstatus_text *v, struct smtpstatus_text *type,
+                       struct smtpstatus_text *addr)
+{
+    split_typed(v, type, addr);
+    if (addr->len > 0) {
+        const char *lt = memchr(addr->ptr, '<', addr->len);
+        if (lt) {
+            const char *gt = memchr(lt, '>', addr->len - (size_t)(lt - addr->ptr));
+            if (gt && gt > lt + 1)
+                *addr = smtpstatus__slice(lt + 1, 0, (size_t)(gt - lt - 1));
+        }
+    }
+    /* "bob@example.com (Bob)": drop the comment. */
+    for (size_t i = 0; i < addr->len; i++)
+        if (addr->ptr[i] == ' ' || addr->ptr[i] == '(' || addr->ptr[i] == '\t') {
+            addr->len = i;
+            break;
+        }
+    while (addr->len >= 2 && addr->ptr[0] == '"' && addr->ptr[addr->len - 1] == '"') {
+        addr->ptr++;
+        addr->len -= 2;
+    }
+    if (addr->len == 0)
+        addr->ptr = NULL;
+}
+
+static uint32_t action_of(const struct smtpstatus_text *v, uint32_t *flags)
+{
+    static const struct {
+        const char *word;
+        uint32_t action;
+        int standard;
+    } actions[] = {
+        { "failed", SMTPSTATUS_DSN_ACTION_FAILED, 1 },
+        { "delayed", SMTPSTATUS_DSN_ACTION_DELAYED, 1 },
+        { "delivered", SMTPSTATUS_DSN_ACTION_DELIVERED, 1 },
+        { "relayed", SMTPSTATUS_DSN_ACTION_RELAYED, 1 },
+        { "expanded", SMTPSTATUS_DSN_ACTION_EXPANDED, 1 },
+        /* RFC 3464's own note says "failure"; others seen in the wild. */
+        { "failure", SMTPSTATUS_DSN_ACTION_FAILED, 0 },
+        { "expired", SMTPSTATUS_DSN_ACTION_FAILED, 0 },
+        { "deliverable", SMTPSTATUS_DSN_ACTION_DELIVERED, 0 },
+        { "delay", SMTPSTATUS_DSN_ACTION_DELAYED, 0 },
+    };
+    struct smtpstatus_text word = smtpstatus__trim(*v);
+
+    /* Some add a comment: "failed (bad mailbox)". */
+    for (size_t i = 0; i < word.len; i++)
+        if (word.ptr[i] == ' ' || word.ptr[i] == '(' || word.ptr[i] == ';') {
+            word.len = i;
+            break;
+        }
+    for (size_t i = 0; i < sizeof actions / sizeof actions[0]; i++)
+        if (smtpstatus__text_is(&word, actions[i].word)) {
+            if (!actions[i].standard)
+                *flags |= SMTPSTATUS_DSN_ACTION_NONSTANDARD;
+            return actions[i].action;
+        }
+    if (word.len > 0)
+        *flags |= SMTPSTATUS_DSN_ACTION_NONSTANDARD;
+    return SMTPSTATUS_DSN_ACTION_NONE;
+}
+
+static void status_of(const struct smtpstatus_text *v, struct smtpstatus__found *f)
+{
+    struct smtpstatus_text t = smtpstatus__trim(*v);
+    struct smtpstatus_enhanced code;
+
+    if (t.len > 0 &&
+        smtpstatus_parse_enhanced(t.ptr, t.len, SMTPSTATUS_ENHANCED_PREFIX, &code, NULL) == SMTPSTATUS_OK) {
+        f->has_status = 1;
+        f->status = code;
+    }
+}
+
+/* Whether a field name starts a recipient. */
+static int starts_recipient(const struct smtpstatus_text *name)
+{
+    return smtpstatus__text_is(name, "final-recipient") ||
+           smtpstatus__text_is(name, "original-recipient");
+}
+
+static int is_recipient_field(const struct smtpstatus_text *name)
+{
+    static const char *const names[] = {
+        "final-recipient", "original-recipient", "action", "status", "remote-mta",
+        "diagnostic-code", "last-attempt-date", "will-retry-until", "final-log-id",
+        "x-actual-recipient",
+    };
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (smtpstatus__text_is(name, names[i]))
+            return 1;
+    return 0;
+}
+
+static void set_recipient_field(struct smtpstatus__found *f, const struct smtpstatus_text *name,
+                                const struct smtpstatus_text *value)
+{
+    struct smtpstatus_text type;
+
+    if (smtpstatus__text_is(name, "final-recipient")) {
+        address_of(value, &f->recipient_type, &f->recipient);
+    } else if (smtpstatus__text_is(name, "original-recipient")) {
+        address_of(value, &type, &f->original_recipient);
+    } else if (smtpstatus__text_is(name, "x-actual-recipient")) {
+        if (f->recipient.len == 0)
+            address_of(value, &f->recipient_type, &f->recipient);
+    } else if (smtpstatus__text_is(name, "action")) {
+        f->action = action_of(value, &f->flags);
+    } else if (smtpstatus__text_is(name, "status")) {
+        status_of(value, f);
+    } else if (smtpstatus__text_is(name, "remote-mta")) {
+        split_typed(value, &type, &f->remote_mta);
+    } else if (smtpstatus__text_is(name, "diagnostic-code")) {
+        split_typed(value, &f->diagnostic_type, &f->diagnostic);
+    } else if (smtpstatus__text_is(name, "last-attempt-date")) {
+        f->last_attempt_date = *value;
+    } else if (smtpstatus__text_is(name, "will-retry-until")) {
+        f->will_retry_until = *value;
+    } else if (smtpstatus__text_is(name, "final-log-id")) {
+        f->final_log_id = *value;
+    }
+}
+
+static void set_message_field(struct smtpstatus_dsn *dsn, const struct smtpstatus_text *name,
+                              const struct smtpstatus_text *value)
+{
+    struct smtpstatus_text type, v;
+
+    split_typed(value, &type, &v);
+    /* RFC 3464 §2.2: each at most once; take the first. */
+    if (smtpstatus__text_is(name, "reporting-mta") && dsn->reporting_mta.len == 0)
+        dsn->reporting_mta = v;
+    else if (smtpstatus__text_is(name, "received-from-mta") && dsn->received_from_mta.len == 0)
+        dsn->received_from_mta = v;
+    else if (smtpstatus__text_is(name, "arrival-date") && dsn->arrival_date.len == 0)
+        dsn->arrival_date = *value;
+    else if (smtpstatus__text_is(name, "original-envelope-id") && dsn->original_envelope_id.len == 0)
+        dsn->original_envelope_id = *value;
+}
+
+static void finish(struct smtpstatus__found *f, const char *block, size_t block_start, size_t end,
+                   struct smtpstatus__sink *sink)
+{
+    if (f->recipient.len == 0 && f->original_recipient.len == 0)
+        return;
+    if (f->recipient.len == 0) {
+        f->recipient = f->original_recipient;
+    }
+    f->fields = smtpstatus__slice(block, block_start, end);
+    smtpstatus__emit(sink, f, SMTPSTATUS_DECODER_RFC3464);
+}
+
+size_t smtpstatus__read_delivery_status(const struct smtpstatus_text *body, struct smtpstatus_dsn *dsn,
+                                        struct smtpstatus__sink *sink)
+{
+    const char *buf = body->ptr;
+    size_t len = body->len, cursor = 0, before = sink->count, field_start = 0;
+    size_t block_start = 0;
+    struct smtpstatus_text name, value;
+    struct smtpstatus__found f;
+    int have = 0;
+    int have_final = 0, have_original = 0;
+
+    if (buf == NULL)
+        return 0;
+    memset(&f, 0, sizeof f);
+    for (;;) {
+        field_start = cursor;
+        if (smtpstatus__field_next(buf, len, &cursor, &name, &value) != SMTPSTATUS_OK)
+            break;
+        if (starts_recipient(&name)) {
+            int is_final = smtpstatus__text_is(&name, "final-recipient");
+            /* A new recipient starts when this kind of field was already
+             * seen for the current one (two Final-Recipients in one block). */
+            if (have && ((is_final && have_final) || (!is_final && (have_original || have_final)))) {
+                finish(&f, buf, block_start, field_start, sink);
+                memset(&f, 0, sizeof f);
+                have = have_final = have_original = 0;
+            }
+            if (!have)
+                block_start = name.ptr - buf;
+            have = 1;
+            if (is_final)
+                have_final = 1;
+            else
+                have_original = 1;
+            set_recipient_field(&f, &name, &value);
+        } else if (have && is_recipient_field(&name)) {
+            set_recipient_field(&f, &name, &value);
+        } else if (!have) {
+            set_message_field(dsn, &name, &value);
+        }
+    }
+    if (have)
+        finish(&f, buf, block_start, len, sink);
+    return sink->count - before;
+}

@@ -1,0 +1,492 @@
+/* SPDX-License-Identifier: MIT */
+/* Copyright (c) 2026 The smtpstatus developers */
+
+/*
+ * MIME for the DSN reader. Every function reads only within the bounds it
+ * is given and allocates nothing: decoded text goes to the caller's
+ * scratch area through a bump allocator.
+ */
+
+#include "mime.h"
+
+int smtpstatus__line_at(const char *buf, size_t len, size_t at, struct smtpstatus__line *line)
+{
+    size_t i = at;
+
+    if (at >= len)
+        return 0;
+    while (i < len && buf[i] != '\n' && buf[i] != '\r')
+        i++;
+    line->off = at;
+    line->end = i;
+    if (i < len && buf[i] == '\r') {
+        i++;
+        if (i < len && buf[i] == '\n')
+            i++;
+    } else if (i < len) {
+        i++;
+    }
+    line->next = i;
+    return 1;
+}
+
+size_t smtpstatus__split_headers(const char *buf, size_t len, size_t *hdr_len)
+{
+    struct smtpstatus__line ln;
+    size_t at = 0;
+
+    while (smtpstatus__line_at(buf, len, at, &ln)) {
+        if (ln.end == ln.off) {
+            *hdr_len = ln.off;
+            return ln.next;
+        }
+        at = ln.next;
+    }
+    *hdr_len = len;
+    return len;
+}
+
+static int is_ws(char c)
+{
+    return c == ' ' || c == '\t';
+}
+
+struct smtpstatus_text smtpstatus__trim(struct smtpstatus_text t)
+{
+    while (t.len > 0 && (is_ws(t.ptr[0]) || t.ptr[0] == '\r' || t.ptr[0] == '\n')) {
+        t.ptr++;
+        t.len--;
+    }
+    while (t.len > 0 && (is_ws(t.ptr[t.len - 1]) || t.ptr[t.len - 1] == '\r' || t.ptr[t.len - 1] == '\n'))
+        t.len--;
+    if (t.len == 0)
+        t.ptr = NULL;
+    return t;
+}
+
+int smtpstatus__field_next(const char *buf, size_t len, size_t *cursor, struct smtpstatus_text *name,
+                           struct smtpstatus_text *value)
+{
+    struct smtpstatus__line ln;
+
+    while (smtpstatus__line_at(buf, len, *cursor, &ln)) {
+        size_t start = ln.off, colon = ln.off, name_end, vstart, vend;
+
+        *cursor = ln.next;
+        if (ln.end == ln.off || is_ws(buf[ln.off]))
+            continue; /* a blank line, or a stray continuation */
+        /* RFC 5322 §3.6.8: field names are printable ASCII other than ':'. */
+        while (colon < ln.end && buf[colon] != ':' && (unsigned char)buf[colon] > 0x20 &&
+               (unsigned char)buf[colon] < 0x7F)
+            colon++;
+        name_end = colon;
+        while (name_end > ln.off && is_ws(buf[name_end - 1]))
+            name_end--;
+        if (colon >= ln.end || buf[colon] != ':' || name_end == ln.off)
+            continue; /* not a field ("From " separator lines, garbage) */
+        vstart = colon + 1;
+        vend = ln.end;
+        /* Continuation lines start with white space (RFC 5322 §2.2.3). */
+        while (smtpstatus__line_at(buf, len, *cursor, &ln) && ln.end > ln.off &&
+               is_ws(buf[ln.off]) && ln.end - vstart < SMTPSTATUS_DSN_FIELD_MAX) {
+            vend = ln.end;
+            *cursor = ln.next;
+        }
+        name->ptr = buf + start;
+        name->len = name_end - start;
+        value->ptr = buf + vstart;
+        value->len = vend - vstart;
+        *value = smtpstatus__trim(*value);
+        return SMTPSTATUS_OK;
+    }
+    return SMTPSTATUS_E_NOT_FOUND;
+}
+
+int smtpstatus__field_find(const char *buf, size_t len, const char *lower_name,
+                           struct smtpstatus_text *value)
+{
+    struct smtpstatus_text name;
+    size_t cursor = 0;
+
+    while (smtpstatus__field_next(buf, len, &cursor, &name, value) == SMTPSTATUS_OK)
+        if (smtpstatus__text_is(&name, lower_name))
+            return 1;
+    value->ptr = NULL;
+    value->len = 0;
+    return 0;
+}
+
+int smtpstatus__text_is(const struct smtpstatus_text *t, const char *lower)
+{
+    return t->ptr != NULL && smtpstatus__equal_nocase(t->ptr, t->len, lower);
+}
+
+/* A token or a quoted string at *p (RFC 2045 §5.1); returns its text. */
+static struct smtpstatus_text param_value(const char *s, size_t len, size_t *p)
+{
+    struct smtpstatus_text v = { NULL, 0 };
+    size_t i = *p;
+
+    while (i < len && is_ws(s[i]))
+        i++;
+    if (i < len && s[i] == '"') {
+        size_t start = ++i;
+        while (i < len && s[i] != '"') {
+            if (s[i] == '\\' && i + 1 < len)
+                i++;
+            i++;
+        }
+        v.ptr = s + start;
+        v.len = i - start;
+        if (i < len)
+            i++;
+    } else {
+        size_t start = i;
+        while (i < len && s[i] != ';' && !is_ws(s[i]) && s[i] != '\r' && s[i] != '\n')
+            i++;
+        v.ptr = s + start;
+        v.len = i - start;
+    }
+    *p = i;
+    return v;
+}
+
+void smtpstatus__parse_ctype(const struct smtpstatus_text *value, struct smtpstatus__ctype *ct)
+{
+    const char *s = value->ptr;
+    size_t len = value->ptr ? value->len : 0, i = 0, start;
+
+    memset(ct, 0, sizeof *ct);
+    while (i < len && (is_ws(s[i]) || s[i] == '\r' || s[i] == '\n'))
+        i++;
+    start = i;
+    while (i < len && s[i] != '/' && s[i] != ';' && !is_ws(s[i]))
+        i++;
+    ct->type.ptr = s + start;
+    ct->type.len = i - start;
+    if (i < len && s[i] == '/') {
+        start = ++i;
+        while (i < len && s[i] != ';' && !is_ws(s[i]) && s[i] != '\r' && s[i] != '\n')
+            i++;
+        ct->subtype.ptr = s + start;
+        ct->subtype.len = i - start;
+    }
+    while (i < len) {
+        struct smtpstatus_text name, v;
+        while (i < len && s[i] != ';')
+            i++;
+        if (i >= len)
+            break;
+        i++;
+        while (i < len && (is_ws(s[i]) || s[i] == '\r' || s[i] == '\n'))
+            i++;
+        start = i;
+        while (i < len && s[i] != '=' && s[i] != ';')
+            i++;
+        name.ptr = s + start;
+        name.len = i - start;
+        name = smtpstatus__trim(name);
+        if (i >= len || s[i] != '=')
+            continue;
+        i++;
+        v = param_value(s, len, &i);
+        if (smtpstatus__text_is(&name, "boundary"))
+            ct->boundary = v;
+        else if (smtpstatus__text_is(&name, "report-type"))
+            ct->report_type = v;
+        else if (smtpstatus__text_is(&name, "charset"))
+            ct->charset = v;
+    }
+}
+
+int smtpstatus__ctype_is(const struct smtpstatus__ctype *ct, const char *type, const char *subtype)
+{
+    return smtpstatus__text_is(&ct->type, type) &&
+           (subtype == NULL || smtpstatus__text_is(&ct->subtype, subtype));
+}
+
+int smtpstatus__parse_cte(const struct smtpstatus_text *value)
+{
+    struct smtpstatus_text v = value->ptr ? smtpstatus__trim(*value) : *value;
+
+    if (smtpstatus__text_is(&v, "base64"))
+        return SMTPSTATUS__CTE_BASE64;
+    if (smtpstatus__text_is(&v, "quoted-printable"))
+        return SMTPSTATUS__CTE_QP;
+    return SMTPSTATUS__CTE_IDENTITY;
+}
+
+char *smtpstatus__scratch_take(struct smtpstatus__scratch *s, size_t n)
+{
+    if (s->buf == NULL || s->size - s->used < n) {
+        s->needed += n;
+        return NULL;
+    }
+    s->used += n;
+    if (s->needed < s->used)
+        s->needed = s->used;
+    return s->buf + s->used - n;
+}
+
+void smtpstatus__scratch_trim(struct smtpstatus__scratch *s, size_t taken, size_t kept)
+{
+    /* `needed` keeps its peak: an upper bound is what the caller needs. */
+    s->used -= taken - kept;
+}
+
+static int hex_value(unsigned char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    c = smtpstatus__lower(c);
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    return -1;
+}
+
+static int b64_value(unsigned char c)
+{
+    if (c >= 'A' && c <= 'Z')
+        return c - 'A';
+    if (c >= 'a' && c <= 'z')
+        return c - 'a' + 26;
+    if (c >= '0' && c <= '9')
+        return c - '0' + 52;
+    if (c == '+' || c == '-')
+        return 62; /* '-' and '_': the URL-safe alphabet, seen in the wild */
+    if (c == '/' || c == '_')
+        return 63;
+    return -1;
+}
+
+/* Base64 (RFC 2045 §6.8): characters outside the alphabet are skipped, as
+ * the RFC asks; decoding stops at the first '='. Writes at most 3/4 of n. */
+static size_t decode_base64(const char *in, size_t n, char *out)
+{
+    uint32_t acc = 0;
+    int bits = 0;
+    size_t o = 0;
+
+    for (size_t i = 0; i < n; i++) {
+        int v;
+        if (in[i] == '=')
+            break;
+        v = b64_value((unsigned char)in[i]);
+        if (v < 0)
+            continue;
+        acc = (acc << 6) | (uint32_t)v;
+        bits += 6;
+        if (bits >= 8) {
+            bits -= 8;
+            out[o++] = (char)((acc >> bits) & 0xFF);
+        }
+    }
+    return o;
+}
+
+/* Quoted-printable (RFC 2045 §6.7); a malformed "=" is kept as it is.
+ * With `underscore_space` (RFC 2047 "Q"), '_' stands for a space. */
+static size_t decode_qp(const char *in, size_t n, char *out, int underscore_space)
+{
+    size_t o = 0;
+
+    for (size_t i = 0; i < n; i++) {
+        char c = in[i];
+        if (c == '=' && i + 1 < n && (in[i + 1] == '\n' || in[i + 1] == '\r')) {
+            i++; /* a soft line break */
+            if (in[i] == '\r' && i + 1 < n && in[i + 1] == '\n')
+                i++;
+            continue;
+        }
+        if (c == '=' && i + 2 < n) {
+            int hi = hex_value((unsigned char)in[i + 1]), lo = hex_value((unsigned char)in[i + 2]);
+            if (hi >= 0 && lo >= 0) {
+                out[o++] = (char)(hi * 16 + lo);
+                i += 2;
+                continue;
+            }
+        }
+        out[o++] = (underscore_space && c == '_') ? ' ' : c;
+    }
+    return o;
+}
+
+struct smtpstatus_text smtpstatus__decode_body(const struct smtpstatus_text *body, int cte,
+                                               struct smtpstatus__scratch *scratch)
+{
+    struct smtpstatus_text out = { NULL, 0 };
+    char *dst;
+    size_t n;
+
+    if (cte == SMTPSTATUS__CTE_IDENTITY || body->ptr == NULL || body->len == 0)
+        return *body;
+    dst = smtpstatus__scratch_take(scratch, body->len);
+    if (dst == NULL)
+        return out;
+    n = cte == SMTPSTATUS__CTE_BASE64 ? decode_base64(body->ptr, body->len, dst)
+                                      : decode_qp(body->ptr, body->len, dst, 0);
+    smtpstatus__scratch_trim(scratch, body->len, n);
+    out.ptr = n ? dst : NULL;
+    out.len = n;
+    return out;
+}
+
+struct smtpstatus_text smtpstatus__decode_words(const struct smtpstatus_text *value,
+                                                struct smtpstatus__scratch *scratch)
+{
+    const char *s = value->ptr;
+    size_t len = value->len, o = 0, i = 0, pending_ws = 0;
+    int last_was_word = 0, has_words = 0;
+    char *dst;
+    struct smtpstatus_text out = { NULL, 0 };
+
+    if (s == NULL || len < 8)
+        return *value;
+    for (size_t k = 0; k + 1 < len && !has_words; k++)
+        has_words = s[k] == '=' && s[k + 1] == '?';
+    if (!has_words)
+        return *value;
+    dst = smtpstatus__scratch_take(scratch, len);
+    if (dst == NULL)
+        return *value; /* undecoded is better than nothing */
+    while (i < len) {
+        /* =?charset?enc?text?= (RFC 2047 §2) */
+        if (s[i] == '=' && i + 1 < len && s[i + 1] == '?') {
+            size_t q1 = i + 2, q2, q3, end;
+            while (q1 < len && s[q1] != '?')
+                q1++;
+            q2 = q1 + 2;
+            if (q1 + 2 < len && s[q1 + 2] == '?' && q2 < len) {
+                char enc = (char)smtpstatus__lower((unsigned char)s[q1 + 1]);
+                q3 = q2 + 1;
+                end = q3;
+                while (end + 1 < len && !(s[end] == '?' && s[end + 1] == '='))
+                    end++;
+                if (end + 1 < len && (enc == 'b' || enc == 'q')) {
+                    /* White space between two encoded words is dropped (§6.2). */
+                    if (last_was_word)
+                        o -= pending_ws;
+                    o += enc == 'b' ? decode_base64(s + q3, end - q3, dst + o)
+                                    : decode_qp(s + q3, end - q3, dst + o, 1);
+                    i = end + 2;
+                    last_was_word = 1;
+                    pending_ws = 0;
+                    continue;
+                }
+            }
+        }
+        if (is_ws(s[i]) || s[i] == '\r' || s[i] == '\n') {
+            pending_ws++;
+        } else {
+            last_was_word = 0;
+            pending_ws = 0;
+        }
+        dst[o++] = s[i++];
+    }
+    smtpstatus__scratch_trim(scratch, len, o);
+    out.ptr = dst;
+    out.len = o;
+    return out;
+}
+
+/* ---- The MIME tree ---- */
+
+struct walker {
+    int (*visit)(const struct smtpstatus__part *part, void *ctx);
+    void *ctx;
+    int stop;
+};
+
+static void walk_entity(struct walker *w, const char *buf, size_t len, unsigned depth);
+
+/* Whether the line is "--boundary" or "--boundary--"; sets *close. */
+static int delimiter(const char *buf, const struct smtpstatus__line *ln,
+                     const struct smtpstatus_text *b, int *close)
+{
+    size_t n = ln->end - ln->off, i;
+
+    if (n < b->len + 2 || buf[ln->off] != '-' || buf[ln->off + 1] != '-' ||
+        memcmp(buf + ln->off + 2, b->ptr, b->len) != 0)
+        return 0;
+    i = ln->off + 2 + b->len;
+    *close = i + 1 < ln->end && buf[i] == '-' && buf[i + 1] == '-';
+    if (*close)
+        i += 2;
+    /* RFC 2046 §5.1.1: only white space may follow the boundary. */
+    while (i < ln->end && is_ws(buf[i]))
+        i++;
+    return i == ln->end;
+}
+
+static void walk_multipart(struct walker *w, const char *body, size_t len,
+                           const struct smtpstatus_text *boundary, unsigned depth)
+{
+    struct smtpstatus__line ln;
+    size_t at = 0, part_start = 0;
+    int in_part = 0, close = 0;
+
+    while (!w->stop && smtpstatus__line_at(body, len, at, &ln)) {
+        if (delimiter(body, &ln, boundary, &close)) {
+            if (in_part) {
+                /* The line break before a delimiter belongs to it (RFC 2046 §5.1.1). */
+                size_t end = ln.off;
+                if (end > part_start && body[end - 1] == '\n')
+                    end--;
+                if (end > part_start && body[end - 1] == '\r')
+                    end--;
+                walk_entity(w, body + part_start, end - part_start, depth + 1);
+            }
+            if (close)
+                return;
+            in_part = 1;
+            part_start = ln.next;
+        }
+        at = ln.next;
+    }
+    /* A missing close delimiter: the last part runs to the end. */
+    if (in_part && !w->stop && part_start < len)
+        walk_entity(w, body + part_start, len - part_start, depth + 1);
+}
+
+static void walk_entity(struct walker *w, const char *buf, size_t len, unsigned depth)
+{
+    struct smtpstatus__part part;
+    struct smtpstatus_text ctype_value, cte_value;
+    size_t hdr_len, body_off;
+
+    if (w->stop)
+        return;
+    body_off = smtpstatus__split_headers(buf, len, &hdr_len);
+    memset(&part, 0, sizeof part);
+    part.headers.ptr = buf;
+    part.headers.len = hdr_len;
+    part.body.ptr = buf + body_off;
+    part.body.len = len - body_off;
+    part.depth = depth;
+    smtpstatus__field_find(buf, hdr_len, "content-type", &ctype_value);
+    smtpstatus__parse_ctype(&ctype_value, &part.ctype);
+    if (part.ctype.type.len == 0) {
+        /* RFC 2045 §5.2: the default is text/plain. */
+        static const char text[] = "text/plain";
+        part.ctype.type.ptr = text;
+        part.ctype.type.len = 4;
+        part.ctype.subtype.ptr = text + 5;
+        part.ctype.subtype.len = 5;
+    }
+    smtpstatus__field_find(buf, hdr_len, "content-transfer-encoding", &cte_value);
+    part.cte = smtpstatus__parse_cte(&cte_value);
+    if (smtpstatus__ctype_is(&part.ctype, "multipart", NULL) && part.ctype.boundary.len > 0 &&
+        depth < SMTPSTATUS_DSN_MIME_DEPTH_MAX) {
+        walk_multipart(w, part.body.ptr, part.body.len, &part.ctype.boundary, depth);
+        return;
+    }
+    if (w->visit(&part, w->ctx))
+        w->stop = 1;
+}
+
+void smtpstatus__walk(const char *buf, size_t len,
+                      int (*visit)(const struct smtpstatus__part *part, void *ctx), void *ctx)
+{
+    struct walker w = { visit, ctx, 0 };
+    walk_entity(&w, buf, len, 0);
+}

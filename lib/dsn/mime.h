@@ -1,0 +1,101 @@
+/* SPDX-License-Identifier: MIT */
+/* Copyright (c) 2026 The smtpstatus developers */
+
+/*
+ * Zero-allocation MIME (RFC 2045, RFC 2046, RFC 2047, RFC 5322) for the
+ * DSN reader: lines with any ending, header fields with folding, content
+ * types with parameters, multipart walking, and base64 / quoted-printable
+ * decoding into a caller-owned scratch area.
+ */
+
+#ifndef SMTPSTATUS_DSN_MIME_H
+#define SMTPSTATUS_DSN_MIME_H
+
+#include "../internal.h"
+
+/* A line of text: [off, end) without its ending; next is past the ending.
+ * CRLF, LF and a bare CR all end a line. */
+struct smtpstatus__line {
+    size_t off, end, next;
+};
+
+/* The line starting at `at`; returns 0 at the end of the text. */
+int smtpstatus__line_at(const char *buf, size_t len, size_t at, struct smtpstatus__line *line);
+
+/* Where the body starts: after the first empty line (or len). *hdr_len is
+ * the length of the header block. */
+size_t smtpstatus__split_headers(const char *buf, size_t len, size_t *hdr_len);
+
+/* Iterate header fields: name and value (leading white space removed,
+ * folds kept, trailing white space removed). */
+int smtpstatus__field_next(const char *buf, size_t len, size_t *cursor, struct smtpstatus_text *name,
+                           struct smtpstatus_text *value);
+
+/* The first field named `lower_name` (lower-case) in a header block. */
+int smtpstatus__field_find(const char *buf, size_t len, const char *lower_name,
+                           struct smtpstatus_text *value);
+
+/* Whether a text equals a lower-case ASCII word, ignoring case. */
+int smtpstatus__text_is(const struct smtpstatus_text *t, const char *lower);
+
+/* Trim ASCII white space (and CR/LF) from both ends. */
+struct smtpstatus_text smtpstatus__trim(struct smtpstatus_text t);
+
+/* A Content-Type value (RFC 2045 §5.1). Missing parts are empty. */
+struct smtpstatus__ctype {
+    struct smtpstatus_text type, subtype, boundary, report_type, charset;
+};
+
+void smtpstatus__parse_ctype(const struct smtpstatus_text *value, struct smtpstatus__ctype *ct);
+int smtpstatus__ctype_is(const struct smtpstatus__ctype *ct, const char *type, const char *subtype);
+
+enum smtpstatus__cte { SMTPSTATUS__CTE_IDENTITY = 0, SMTPSTATUS__CTE_BASE64, SMTPSTATUS__CTE_QP };
+
+int smtpstatus__parse_cte(const struct smtpstatus_text *value);
+
+/* A bump allocator over the caller's scratch buffer. When it runs out it
+ * keeps counting, so the caller learns how much was needed. */
+struct smtpstatus__scratch {
+    char *buf;
+    size_t size, used, needed;
+};
+
+/* Room for n bytes, or NULL (and `needed` grows) when there is none. */
+char *smtpstatus__scratch_take(struct smtpstatus__scratch *s, size_t n);
+/* Give back the unused tail of the last take of `taken` bytes of which
+ * `kept` were used. */
+void smtpstatus__scratch_trim(struct smtpstatus__scratch *s, size_t taken, size_t kept);
+
+/* Decode a body with its transfer encoding. Identity returns the input
+ * itself; the others decode into scratch. On a scratch shortage the result
+ * is empty and scratch->needed records the shortfall. */
+struct smtpstatus_text smtpstatus__decode_body(const struct smtpstatus_text *body, int cte,
+                                               struct smtpstatus__scratch *scratch);
+
+/* Decode RFC 2047 encoded words in a header value (the bytes stay in their
+ * charset); returns the value itself when it has none. */
+struct smtpstatus_text smtpstatus__decode_words(const struct smtpstatus_text *value,
+                                                struct smtpstatus__scratch *scratch);
+
+/* A leaf part found by the walker. */
+struct smtpstatus__part {
+    struct smtpstatus_text headers; /* the part's header block */
+    struct smtpstatus_text body;    /* raw, still transfer-encoded */
+    struct smtpstatus__ctype ctype;
+    int cte;
+    unsigned depth;
+};
+
+/* Walk a message's MIME tree, depth first, calling visit for every leaf
+ * part (message/rfc822 parts are leaves: their insides are the original
+ * message, not the report). A visitor returning non-zero stops the walk. */
+void smtpstatus__walk(const char *buf, size_t len,
+                      int (*visit)(const struct smtpstatus__part *part, void *ctx), void *ctx);
+
+/* The DSN reader (dsn.c), behind smtpstatus_parse_dsn() in api.c;
+ * arguments already checked. */
+int smtpstatus__parse_dsn(const char *buf, size_t len, struct smtpstatus_dsn *out,
+                          struct smtpstatus_dsn_recipient *rcpts, size_t *nrcpts, char *scratch,
+                          size_t scratch_size);
+
+#endif

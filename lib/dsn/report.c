@@ -1,0 +1,116 @@
+/* SPDX-License-Identifier: MIT */
+/* Copyright (c) 2026 The smtpstatus developers */
+
+/*
+ * Reports that are not bounces: feedback-loop complaints (ARF, RFC 5965)
+ * and automatic replies (RFC 3834). They are reported as what they are,
+ * with a reason (complaint, auto_reply) and no bounce.
+ */
+
+#include "report.h"
+
+size_t smtpstatus__read_feedback(const struct smtpstatus_text *report,
+                                 const struct smtpstatus_text *original, struct smtpstatus_dsn *dsn,
+                                 struct smtpstatus__sink *sink)
+{
+    struct smtpstatus_text name, value;
+    size_t cursor = 0, before = sink->count;
+    struct smtpstatus__found f;
+
+    memset(&f, 0, sizeof f);
+    f.has_forced_reason = 1;
+    f.forced_reason = SMTPSTATUS_REASON_COMPLAINT;
+    f.fields = *report;
+    /* RFC 5965 §3.2: Original-Rcpt-To may repeat, once per recipient;
+     * Removal-Recipient (§3.3) names who asked to be removed. */
+    while (report->ptr &&
+           smtpstatus__field_next(report->ptr, report->len, &cursor, &name, &value) == SMTPSTATUS_OK) {
+        if (smtpstatus__text_is(&name, "feedback-type") && dsn->feedback_type.len == 0)
+            dsn->feedback_type = value;
+        else if (smtpstatus__text_is(&name, "reporting-mta") && dsn->reporting_mta.len == 0)
+            dsn->reporting_mta = value;
+        else if (smtpstatus__text_is(&name, "arrival-date") && dsn->arrival_date.len == 0)
+            dsn->arrival_date = value;
+    }
+    cursor = 0;
+    while (report->ptr &&
+           smtpstatus__field_next(report->ptr, report->len, &cursor, &name, &value) == SMTPSTATUS_OK) {
+        if (smtpstatus__text_is(&name, "original-rcpt-to") ||
+            smtpstatus__text_is(&name, "removal-recipient")) {
+            struct smtpstatus_text addr;
+            if (smtpstatus__find_address(value.ptr, value.len, 0, &addr)) {
+                f.recipient = addr;
+                smtpstatus__emit(sink, &f, SMTPSTATUS_DECODER_ARF);
+            }
+        }
+    }
+    /* None named: the recipients of the reported message. */
+    if (sink->count == before && original && original->ptr) {
+        size_t hdr_len;
+        size_t at = 0;
+        struct smtpstatus_text addr;
+        smtpstatus__split_headers(original->ptr, original->len, &hdr_len);
+        if (smtpstatus__field_find(original->ptr, hdr_len, "to", &value))
+            while ((at = smtpstatus__find_address(value.ptr, value.len, at, &addr)) != 0) {
+                f.recipient = addr;
+                smtpstatus__emit(sink, &f, SMTPSTATUS_DECODER_ARF);
+            }
+    }
+    /* A complaint with no address at all is still one complaint. */
+    if (sink->count == before) {
+        f.recipient.ptr = NULL;
+        f.recipient.len = 0;
+        smtpstatus__emit(sink, &f, SMTPSTATUS_DECODER_ARF);
+    }
+    return sink->count - before;
+}
+
+/* RFC 3834 §5: Auto-Submitted other than "no" marks an automatic message;
+ * "auto-replied" a reply. Older responders say X-Autoreply, X-Autorespond,
+ * or Precedence: auto_reply; many only say it in the Subject. */
+static int auto_reply_signs(const struct smtpstatus__bounce *b)
+{
+    static const char *const subjects[] = {
+        "out of office", "out of the office", "auto:", "automatic reply", "auto reply",
+        "autoreply", "auto-reply", "auto response", "autoresponse", "vacation", "away from",
+        "i am away", "abwesenheit", "r\xc3\xa9ponse automatique", "absence", "automatische antwort",
+        "respuesta autom\xc3\xa1tica", "risposta automatica", "afwezig",
+    };
+    struct smtpstatus_text v;
+    const char *h = b->headers.ptr;
+    size_t n = b->headers.len;
+
+    if (h == NULL)
+        return 0;
+    if (smtpstatus__field_find(h, n, "auto-submitted", &v) &&
+        smtpstatus__find_nocase(v.ptr, v.len, 0, "auto-replied") < v.len)
+        return 1;
+    if (smtpstatus__field_find(h, n, "x-autoreply", &v) || smtpstatus__field_find(h, n, "x-autorespond", &v) ||
+        smtpstatus__field_find(h, n, "x-autoresponder", &v))
+        return 1;
+    if (smtpstatus__field_find(h, n, "precedence", &v) &&
+        smtpstatus__find_nocase(v.ptr, v.len, 0, "auto_reply") < v.len)
+        return 1;
+    for (size_t i = 0; i < sizeof subjects / sizeof subjects[0]; i++)
+        if (b->subject.ptr && smtpstatus__find_nocase(b->subject.ptr, b->subject.len, 0, subjects[i]) < b->subject.len)
+            return 1;
+    return 0;
+}
+
+size_t smtpstatus__read_auto_reply(const struct smtpstatus__bounce *b, struct smtpstatus__sink *sink)
+{
+    struct smtpstatus__found f;
+    struct smtpstatus_text addr;
+
+    if (!auto_reply_signs(b))
+        return 0;
+    memset(&f, 0, sizeof f);
+    f.has_forced_reason = 1;
+    f.forced_reason = SMTPSTATUS_REASON_AUTO_REPLY;
+    f.diagnostic = b->subject;
+    /* The recipient who is away is the one who answered. */
+    if (b->from.ptr && smtpstatus__find_address(b->from.ptr, b->from.len, 0, &addr))
+        f.recipient = addr;
+    smtpstatus__emit(sink, &f, SMTPSTATUS_DECODER_RFC3834);
+    return 1;
+}

@@ -1,0 +1,155 @@
+/* SPDX-License-Identifier: MIT */
+/* Copyright (c) 2026 The smtpstatus developers */
+
+/*
+ * Each recipient a decoder finds goes through here: its diagnostic is read
+ * as a reply (leniently), the classifier gives the verdict, the DSN's own
+ * facts (Action, Status) adjust it, and the result is written into the
+ * caller's array at the caller's stride.
+ */
+
+#include "dsn.h"
+
+static void classify(const struct smtpstatus__found *f, struct smtpstatus_dsn_recipient *r)
+{
+    struct smtpstatus_classify_input in = SMTPSTATUS_CLASSIFY_INPUT_INIT;
+    struct smtpstatus_reply reply = SMTPSTATUS_REPLY_INIT;
+    struct smtpstatus_verdict *v = &r->verdict;
+    int have_reply = 0;
+
+    in.text = f->diagnostic.ptr;
+    in.text_len = f->diagnostic.len;
+    if (f->diagnostic.len > 0 &&
+        smtpstatus_parse_reply(f->diagnostic.ptr, f->diagnostic.len, SMTPSTATUS_REPLY_LENIENT,
+                               &reply) == SMTPSTATUS_OK) {
+        have_reply = 1;
+        in.reply_code = reply.code;
+        r->reply_code = reply.code;
+        if (r->stage == SMTPSTATUS_STAGE_UNKNOWN)
+            r->stage = reply.stage;
+    }
+    /* The Status field speaks for the DSN; but a generic one (X.0.0) says
+     * less than a specific code in the diagnostic. */
+    if (f->has_status &&
+        !(have_reply && reply.has_enhanced && f->status.subject == 0 && f->status.detail == 0 &&
+          reply.enhanced.cls == f->status.cls)) {
+        in.has_enhanced = true;
+        in.enhanced = f->status;
+    } else if (have_reply && reply.has_enhanced) {
+        in.has_enhanced = true;
+        in.enhanced = reply.enhanced;
+    }
+    if (f->has_status && have_reply && reply.has_enhanced &&
+        smtpstatus_compare_enhanced(&f->status, &reply.enhanced) != 0)
+        r->flags |= SMTPSTATUS_DSN_STATUS_MISMATCH;
+    if (f->has_status && have_reply && reply.code / 100 != f->status.cls)
+        r->flags |= SMTPSTATUS_DSN_STATUS_MISMATCH;
+    if (!r->has_status && in.has_enhanced) {
+        r->has_status = true;
+        r->status = in.enhanced;
+    }
+    in.stage = r->stage;
+    if (f->remote_mta.len > 0) {
+        in.host = f->remote_mta.ptr;
+        in.host_len = f->remote_mta.len;
+    } else if (f->recipient.len > 0) {
+        const char *at = memchr(f->recipient.ptr, '@', f->recipient.len);
+        if (at) {
+            in.host = at + 1;
+            in.host_len = f->recipient.len - (size_t)(at + 1 - f->recipient.ptr);
+        }
+    }
+    smtpstatus_classify(&in, v);
+
+    if (f->has_forced_reason) {
+        struct smtpstatus_reason_info info = SMTPSTATUS_REASON_INFO_INIT;
+        smtpstatus_reason_info((int)f->forced_reason, &info);
+        v->reason = f->forced_reason;
+        v->outcome = SMTPSTATUS_OUTCOME_UNKNOWN;
+        v->bounce = SMTPSTATUS_BOUNCE_NONE;
+        v->party = info.party;
+        v->action = info.transient_action;
+        v->retry_after = 0;
+        v->confidence = 100;
+        v->sisimai_reason = info.sisimai_reason;
+        v->powermta_category = info.powermta_category;
+        v->sparkpost_class = info.sparkpost_class;
+        return;
+    }
+
+    switch (f->action) {
+    case SMTPSTATUS_DSN_ACTION_DELIVERED:
+    case SMTPSTATUS_DSN_ACTION_RELAYED:
+    case SMTPSTATUS_DSN_ACTION_EXPANDED:
+        /* RFC 3464 §2.3.3: a success, whatever the codes say. */
+        v->outcome = SMTPSTATUS_OUTCOME_SUCCESS;
+        v->reason = SMTPSTATUS_REASON_DELIVERED;
+        v->bounce = SMTPSTATUS_BOUNCE_NONE;
+        v->action = SMTPSTATUS_ACTION_NONE;
+        v->retry_after = 0;
+        v->sisimai_reason = "delivered";
+        break;
+    case SMTPSTATUS_DSN_ACTION_DELAYED:
+        if (v->outcome == SMTPSTATUS_OUTCOME_PERMANENT || v->outcome == SMTPSTATUS_OUTCOME_UNKNOWN) {
+            v->outcome = SMTPSTATUS_OUTCOME_TRANSIENT;
+            v->bounce = SMTPSTATUS_BOUNCE_SOFT;
+        }
+        break;
+    case SMTPSTATUS_DSN_ACTION_FAILED:
+        /* The reporting MTA has given up. A failure with a transient code
+         * means its queue ran out of time (RFC 3464 §2.3.3 note): the
+         * delivery expired; what made it fail stays in the evidence. */
+        if (v->outcome == SMTPSTATUS_OUTCOME_TRANSIENT ||
+            (v->outcome == SMTPSTATUS_OUTCOME_UNKNOWN && v->reason == SMTPSTATUS_REASON_UNKNOWN)) {
+            struct smtpstatus_reason_info info = SMTPSTATUS_REASON_INFO_INIT;
+            v->outcome = SMTPSTATUS_OUTCOME_PERMANENT;
+            v->reason = SMTPSTATUS_REASON_EXPIRED;
+            smtpstatus_reason_info(SMTPSTATUS_REASON_EXPIRED, &info);
+            v->party = info.party;
+            v->action = info.permanent_action;
+            v->bounce = SMTPSTATUS_BOUNCE_SOFT;
+            v->retry_after = 0;
+            v->sisimai_reason = info.sisimai_reason;
+            v->powermta_category = info.powermta_category;
+            v->sparkpost_class = info.sparkpost_class;
+        }
+        break;
+    default:
+        break;
+    }
+}
+
+void smtpstatus__emit(struct smtpstatus__sink *sink, const struct smtpstatus__found *f,
+                      unsigned decoder)
+{
+    struct smtpstatus_dsn_recipient r;
+
+    if (sink->count == 0)
+        sink->decoder = decoder;
+    if (sink->count >= sink->capacity) {
+        sink->count++;
+        return;
+    }
+    memset(&r, 0, sizeof r);
+    r.size = sizeof r;
+    r.verdict.size = sizeof r.verdict;
+    r.recipient = f->recipient;
+    r.recipient_type = f->recipient_type;
+    r.original_recipient = f->original_recipient;
+    r.action = f->action;
+    r.flags = f->flags;
+    r.decoder = decoder;
+    r.stage = f->stage;
+    r.has_status = f->has_status != 0;
+    r.status = f->status;
+    r.remote_mta = f->remote_mta;
+    r.diagnostic = f->diagnostic;
+    r.diagnostic_type = f->diagnostic_type;
+    r.last_attempt_date = f->last_attempt_date;
+    r.will_retry_until = f->will_retry_until;
+    r.final_log_id = f->final_log_id;
+    r.fields = f->fields;
+    classify(f, &r);
+    smtpstatus__copy_out(sink->base + sink->count * sink->stride, sink->stride, &r, sizeof r);
+    sink->count++;
+}

@@ -1,0 +1,112 @@
+/* SPDX-License-Identifier: MIT */
+/* Copyright (c) 2026 The smtpstatus developers */
+
+/* Small text helpers shared by the decoders. */
+
+#include "dsn.h"
+
+struct smtpstatus_text smtpstatus__slice(const char *buf, size_t off, size_t end)
+{
+    struct smtpstatus_text t;
+
+    t.ptr = buf + off;
+    t.len = end > off ? end - off : 0;
+    return smtpstatus__trim(t);
+}
+
+size_t smtpstatus__find_nocase(const char *buf, size_t len, size_t at, const char *lower)
+{
+    size_t n = strlen(lower);
+    unsigned char first = (unsigned char)lower[0];
+
+    if (n == 0 || len < n)
+        return len;
+    for (size_t i = at; i + n <= len; i++)
+        if (smtpstatus__lower((unsigned char)buf[i]) == first &&
+            smtpstatus__match_nocase(buf, len, i, lower))
+            return i;
+    return len;
+}
+
+/* RFC 5322 atext plus '.', for the local part; letters, digits, '-', '.'
+ * for the domain. Bytes >= 0x80 are allowed on both sides (RFC 6531). */
+static int local_char(unsigned char c)
+{
+    return smtpstatus__is_alnum(c) || c >= 0x80 || (c && strchr("!#$%&'*+-/=?^_`{|}~.", c));
+}
+
+static int domain_char(unsigned char c)
+{
+    return smtpstatus__is_alnum(c) || c >= 0x80 || c == '-' || c == '.';
+}
+
+int smtpstatus__is_address(const struct smtpstatus_text *t)
+{
+    const char *at;
+
+    if (t->ptr == NULL || t->len < 3)
+        return 0;
+    at = memchr(t->ptr, '@', t->len);
+    return at && at > t->ptr && at < t->ptr + t->len - 1 &&
+           memchr(at + 1, '@', t->len - (size_t)(at + 1 - t->ptr)) == NULL;
+}
+
+size_t smtpstatus__find_address(const char *buf, size_t len, size_t at, struct smtpstatus_text *addr)
+{
+    for (size_t i = at; i < len; i++) {
+        size_t s, e;
+
+        if (buf[i] != '@')
+            continue;
+        s = i;
+        while (s > at && local_char((unsigned char)buf[s - 1]))
+            s--;
+        e = i + 1;
+        while (e < len && domain_char((unsigned char)buf[e]))
+            e++;
+        /* Trailing dots end a sentence, not a domain. */
+        while (e > i + 1 && buf[e - 1] == '.')
+            e--;
+        while (s < i && buf[s] == '.')
+            s++;
+        if (s == i || e <= i + 1 || memchr(buf + i + 1, '.', e - i - 1) == NULL)
+            continue; /* "@" alone, or a domain without a dot */
+        addr->ptr = buf + s;
+        addr->len = e - s;
+        return e;
+    }
+    addr->ptr = NULL;
+    addr->len = 0;
+    return 0;
+}
+
+int smtpstatus__looks_like_bounce(const struct smtpstatus__bounce *b)
+{
+    static const char *const from_marks[] = {
+        "mailer-daemon", "postmaster", "mail delivery", "mail-daemon", "mailerdaemon",
+        "mail administrator", "mail system", "mdaemon", "postoffice",
+    };
+    static const char *const subject_marks[] = {
+        "undeliver", "undelivered", "returned mail", "delivery fail", "delivery status",
+        "failure notice", "mail delivery", "non-deliver", "nondeliver", "not delivered",
+        "delivery problem", "could not be delivered", "delivery notification", "bounce",
+        "mail system error", "delivery report", "returned to sender", "rejected",
+        "unzustellbar", "non remis", "non recapitabile",
+    };
+    struct smtpstatus_text v;
+
+    for (size_t i = 0; i < sizeof from_marks / sizeof from_marks[0]; i++)
+        if (b->from.ptr && smtpstatus__find_nocase(b->from.ptr, b->from.len, 0, from_marks[i]) < b->from.len)
+            return 1;
+    for (size_t i = 0; i < sizeof subject_marks / sizeof subject_marks[0]; i++)
+        if (b->subject.ptr &&
+            smtpstatus__find_nocase(b->subject.ptr, b->subject.len, 0, subject_marks[i]) < b->subject.len)
+            return 1;
+    if (b->headers.ptr && smtpstatus__field_find(b->headers.ptr, b->headers.len, "x-failed-recipients", &v))
+        return 1;
+    /* RFC 5321 §4.5.5: notifications are sent with a null reverse-path. */
+    if (b->headers.ptr && smtpstatus__field_find(b->headers.ptr, b->headers.len, "return-path", &v) &&
+        v.len == 2 && v.ptr[0] == '<' && v.ptr[1] == '>')
+        return 1;
+    return 0;
+}
