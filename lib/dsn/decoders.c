@@ -14,6 +14,20 @@ static const struct {
     smtpstatus__decoder_fn fn;
     unsigned id;
 } decoders[] = {
+    { smtpstatus__decode_postfix, SMTPSTATUS_DECODER_POSTFIX },
+    { smtpstatus__decode_exim, SMTPSTATUS_DECODER_EXIM },
+    { smtpstatus__decode_qmail, SMTPSTATUS_DECODER_QMAIL },
+    { smtpstatus__decode_sendmail, SMTPSTATUS_DECODER_SENDMAIL },
+    { smtpstatus__decode_courier, SMTPSTATUS_DECODER_COURIER },
+    { smtpstatus__decode_opensmtpd, SMTPSTATUS_DECODER_OPENSMTPD },
+    { smtpstatus__decode_exchange, SMTPSTATUS_DECODER_EXCHANGE },
+    { smtpstatus__decode_gmail, SMTPSTATUS_DECODER_GMAIL },
+    { smtpstatus__decode_yahoo, SMTPSTATUS_DECODER_YAHOO },
+    { smtpstatus__decode_amazonses, SMTPSTATUS_DECODER_AMAZON_SES },
+    { smtpstatus__decode_mdaemon, SMTPSTATUS_DECODER_MDAEMON },
+    { smtpstatus__decode_imail, SMTPSTATUS_DECODER_IMAIL },
+    { smtpstatus__decode_domino, SMTPSTATUS_DECODER_DOMINO },
+    { smtpstatus__decode_hosted, SMTPSTATUS_DECODER_GENERIC },
     { smtpstatus__decode_generic, SMTPSTATUS_DECODER_GENERIC },
 };
 

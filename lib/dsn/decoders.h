@@ -19,6 +19,20 @@
  * the original are not taken for recipients. */
 size_t smtpstatus__original_starts(const char *text, size_t len);
 
+size_t smtpstatus__decode_postfix(const struct smtpstatus__bounce *b, struct smtpstatus__sink *sink);
+size_t smtpstatus__decode_exim(const struct smtpstatus__bounce *b, struct smtpstatus__sink *sink);
+size_t smtpstatus__decode_qmail(const struct smtpstatus__bounce *b, struct smtpstatus__sink *sink);
+size_t smtpstatus__decode_sendmail(const struct smtpstatus__bounce *b, struct smtpstatus__sink *sink);
+size_t smtpstatus__decode_courier(const struct smtpstatus__bounce *b, struct smtpstatus__sink *sink);
+size_t smtpstatus__decode_opensmtpd(const struct smtpstatus__bounce *b, struct smtpstatus__sink *sink);
+size_t smtpstatus__decode_exchange(const struct smtpstatus__bounce *b, struct smtpstatus__sink *sink);
+size_t smtpstatus__decode_gmail(const struct smtpstatus__bounce *b, struct smtpstatus__sink *sink);
+size_t smtpstatus__decode_yahoo(const struct smtpstatus__bounce *b, struct smtpstatus__sink *sink);
+size_t smtpstatus__decode_amazonses(const struct smtpstatus__bounce *b, struct smtpstatus__sink *sink);
+size_t smtpstatus__decode_mdaemon(const struct smtpstatus__bounce *b, struct smtpstatus__sink *sink);
+size_t smtpstatus__decode_imail(const struct smtpstatus__bounce *b, struct smtpstatus__sink *sink);
+size_t smtpstatus__decode_domino(const struct smtpstatus__bounce *b, struct smtpstatus__sink *sink);
+size_t smtpstatus__decode_hosted(const struct smtpstatus__bounce *b, struct smtpstatus__sink *sink);
 size_t smtpstatus__decode_generic(const struct smtpstatus__bounce *b, struct smtpstatus__sink *sink);
 
 #endif

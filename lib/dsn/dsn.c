@@ -106,6 +106,7 @@ int smtpstatus__parse_dsn(const char *buf, size_t len, struct smtpstatus_dsn *ou
     struct smtpstatus_text v, top_ctype_value, top_cte_value, original = { NULL, 0 };
     struct smtpstatus__ctype top_ctype;
     size_t hdr_len, body_off;
+    int looks_like_bounce;
 
     memset(&dsn, 0, sizeof dsn);
     dsn.size = sizeof dsn;
@@ -157,12 +158,16 @@ int smtpstatus__parse_dsn(const char *buf, size_t len, struct smtpstatus_dsn *ou
         if (smtpstatus__read_feedback(&fb, &original, &dsn, &sink) > 0)
             dsn.kind = SMTPSTATUS_MESSAGE_FEEDBACK;
     }
-    if (sink.count == 0 && (ps.has_ds || ps.is_report || smtpstatus__looks_like_bounce(&b))) {
+    looks_like_bounce = ps.has_ds || ps.is_report || smtpstatus__looks_like_bounce(&b);
+    if (sink.count == 0 && looks_like_bounce) {
         unsigned decoder = SMTPSTATUS_DECODER_NONE;
         if (smtpstatus__decode_text(&b, &sink, &decoder) > 0)
             dsn.kind = SMTPSTATUS_MESSAGE_BOUNCE;
     }
-    if (sink.count == 0 && smtpstatus__read_auto_reply(&b, &sink) > 0)
+    /* Bounces often carry "Auto-Submitted: auto-replied" too (RFC 3834
+     * §2 asks it of them); only a message that is not one is an
+     * auto-reply. */
+    if (sink.count == 0 && !looks_like_bounce && smtpstatus__read_auto_reply(&b, &sink) > 0)
         dsn.kind = SMTPSTATUS_MESSAGE_AUTO_REPLY;
 
     dsn.decoder = sink.decoder;

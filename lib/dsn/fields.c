@@ -208,7 +208,7 @@ size_t smtpstatus__read_delivery_status(const struct smtpstatus_text *body, stru
     struct smtpstatus_text name, value;
     struct smtpstatus__found f;
     int have = 0;
-    int have_final = 0, have_original = 0;
+    int have_final = 0, have_original = 0, have_other = 0;
 
     if (buf == NULL)
         return 0;
@@ -220,11 +220,15 @@ size_t smtpstatus__read_delivery_status(const struct smtpstatus_text *body, stru
         if (starts_recipient(&name)) {
             int is_final = smtpstatus__text_is(&name, "final-recipient");
             /* A new recipient starts when this kind of field was already
-             * seen for the current one (two Final-Recipients in one block). */
-            if (have && ((is_final && have_final) || (!is_final && (have_original || have_final)))) {
+             * seen for the current one (two Final-Recipients in one block),
+             * or when an Original-Recipient follows a complete recipient.
+             * Postfix writes Original-Recipient right after Final-Recipient:
+             * that is the same recipient. */
+            if (have && ((is_final && have_final) || (!is_final && have_original) ||
+                         (!is_final && have_final && have_other))) {
                 finish(&f, buf, block_start, field_start, sink);
                 memset(&f, 0, sizeof f);
-                have = have_final = have_original = 0;
+                have = have_final = have_original = have_other = 0;
             }
             if (!have)
                 block_start = name.ptr - buf;
@@ -236,6 +240,7 @@ size_t smtpstatus__read_delivery_status(const struct smtpstatus_text *body, stru
             set_recipient_field(&f, &name, &value);
         } else if (have && is_recipient_field(&name)) {
             set_recipient_field(&f, &name, &value);
+            have_other = 1;
         } else if (!have) {
             set_message_field(dsn, &name, &value);
         }

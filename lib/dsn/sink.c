@@ -10,6 +10,25 @@
 
 #include "dsn.h"
 
+static int names_a_cause(const struct smtpstatus_verdict *v)
+{
+    if (v->evidence_count == 0 || v->confidence < 70)
+        return 0;
+    if (v->evidence[0].kind != SMTPSTATUS_EVIDENCE_TEXT &&
+        v->evidence[0].kind != SMTPSTATUS_EVIDENCE_PROVIDER)
+        return 0;
+    switch (v->reason) {
+    case SMTPSTATUS_REASON_UNKNOWN:
+    case SMTPSTATUS_REASON_CONNECTION_FAILURE:
+    case SMTPSTATUS_REASON_DNS_FAILURE:
+    case SMTPSTATUS_REASON_SYSTEM_ERROR:
+    case SMTPSTATUS_REASON_EXPIRED:
+        return 0;
+    default:
+        return 1;
+    }
+}
+
 static void classify(const struct smtpstatus__found *f, struct smtpstatus_dsn_recipient *r)
 {
     struct smtpstatus_classify_input in = SMTPSTATUS_CLASSIFY_INPUT_INIT;
@@ -98,9 +117,14 @@ static void classify(const struct smtpstatus__found *f, struct smtpstatus_dsn_re
     case SMTPSTATUS_DSN_ACTION_FAILED:
         /* The reporting MTA has given up. A failure with a transient code
          * means its queue ran out of time (RFC 3464 §2.3.3 note): the
-         * delivery expired; what made it fail stays in the evidence. */
-        if (v->outcome == SMTPSTATUS_OUTCOME_TRANSIENT ||
-            (v->outcome == SMTPSTATUS_OUTCOME_UNKNOWN && v->reason == SMTPSTATUS_REASON_UNKNOWN)) {
+         * delivery expired, unless the text names a cause on the
+         * recipient's or the sender's side (a full mailbox, a block),
+         * which is what the sender needs to know. Network trouble is what
+         * expiry usually means, so it reads as expired; the cause stays in
+         * the evidence either way. */
+        if (v->outcome == SMTPSTATUS_OUTCOME_TRANSIENT && names_a_cause(v)) {
+            v->outcome = SMTPSTATUS_OUTCOME_PERMANENT;
+        } else if (v->outcome == SMTPSTATUS_OUTCOME_TRANSIENT) {
             struct smtpstatus_reason_info info = SMTPSTATUS_REASON_INFO_INIT;
             v->outcome = SMTPSTATUS_OUTCOME_PERMANENT;
             v->reason = SMTPSTATUS_REASON_EXPIRED;

@@ -1,0 +1,13 @@
+/* SPDX-License-Identifier: MIT */
+/* Copyright (c) 2026 The smtpstatus developers */
+
+/* The exchange bounce layout (not written yet). */
+
+#include "decoders.h"
+
+size_t smtpstatus__decode_exchange(const struct smtpstatus__bounce *b, struct smtpstatus__sink *sink)
+{
+    (void)b;
+    (void)sink;
+    return 0;
+}

@@ -1,0 +1,8 @@
+/* SPDX-License-Identifier: MIT */
+#include <criterion/criterion.h>
+#include <smtpstatus.h>
+
+Test(decoders_mta, placeholder)
+{
+    cr_assert_str_eq(smtpstatus_decoder_name(SMTPSTATUS_DECODER_RFC3464), "rfc3464");
+}
