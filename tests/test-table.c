@@ -904,6 +904,7 @@ static const struct {
     { SMTPSTATUS_E_NOT_FOUND, "SMTPSTATUS_E_NOT_FOUND" },
     { SMTPSTATUS_E_TRUNCATED, "SMTPSTATUS_E_TRUNCATED" },
     { SMTPSTATUS_E_STRUCT_SIZE, "SMTPSTATUS_E_STRUCT_SIZE" },
+    { SMTPSTATUS_E_NO_SPACE, "SMTPSTATUS_E_NO_SPACE" },
 };
 
 static bool is_defined_result(int v)
@@ -928,6 +929,7 @@ Test(table, result_values_are_the_documented_numbers)
     cr_expect_eq(SMTPSTATUS_E_NOT_FOUND, -7);
     cr_expect_eq(SMTPSTATUS_E_TRUNCATED, -8);
     cr_expect_eq(SMTPSTATUS_E_STRUCT_SIZE, -9);
+    cr_expect_eq(SMTPSTATUS_E_NO_SPACE, -10);
 }
 
 Test(table, result_name_and_strerror_name_every_defined_value)
