@@ -1,8 +1,645 @@
 /* SPDX-License-Identifier: MIT */
+/* Copyright (c) 2026 The smtpstatus developers */
+
+/*
+ * The DSN reader: RFC 3464 fields, RFC 6522 nesting, RFC 6533 global DSNs,
+ * transfer encodings, line endings, feedback reports, auto-replies,
+ * ordinary messages, and the caller-storage contract (too many recipients,
+ * too little scratch, strides). The MTA- and provider-specific text
+ * layouts have their own tests (test-decoders-*.c).
+ */
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include <criterion/criterion.h>
 #include <smtpstatus.h>
 
-Test(dsn, placeholder)
+#define MAX_RCPTS 8
+
+struct parsed {
+    int rc;
+    struct smtpstatus_dsn dsn;
+    size_t n;
+    struct smtpstatus_dsn_recipient r[MAX_RCPTS];
+    char *copy, *scratch;
+};
+
+/* Parse an exactly sized copy (so ASan sees any over-read), with LF line
+ * endings turned into `eol`. */
+static struct parsed *parse_eol(const char *msg, const char *eol)
 {
-    cr_assert_str_eq(smtpstatus_decoder_name(SMTPSTATUS_DECODER_RFC3464), "rfc3464");
+    struct parsed *p = calloc(1, sizeof *p);
+    size_t len = 0, n = strlen(msg), eol_len = strlen(eol);
+
+    p->copy = malloc(n * 2 + 1);
+    for (size_t i = 0; i < n; i++) {
+        if (msg[i] == '\n') {
+            memcpy(p->copy + len, eol, eol_len);
+            len += eol_len;
+        } else {
+            p->copy[len++] = msg[i];
+        }
+    }
+    p->scratch = malloc(len + 1);
+    p->dsn.size = sizeof p->dsn;
+    p->r[0].size = sizeof p->r[0];
+    p->n = MAX_RCPTS;
+    p->rc = smtpstatus_parse_dsn(p->copy, len, 0, &p->dsn, p->r, &p->n, p->scratch, len + 1);
+    return p;
+}
+
+static struct parsed *parse(const char *msg)
+{
+    return parse_eol(msg, "\n");
+}
+
+static void release(struct parsed *p)
+{
+    free(p->copy);
+    free(p->scratch);
+    free(p);
+}
+
+static int text_is(const struct smtpstatus_text *t, const char *s)
+{
+    return t->ptr != NULL && t->len == strlen(s) && memcmp(t->ptr, s, t->len) == 0;
+}
+
+#define assert_text(t, s) \
+    cr_assert(text_is(&(t), (s)), "got \"%.*s\", want \"%s\"", (int)(t).len, \
+              (t).ptr ? (t).ptr : "", (s))
+
+static const char rfc3464_two[] =
+    "From: Mail Delivery System <MAILER-DAEMON@mx.example.org>\n"
+    "To: alice@example.com\n"
+    "Subject: Undelivered Mail Returned to Sender\n"
+    "MIME-Version: 1.0\n"
+    "Content-Type: multipart/report; report-type=delivery-status;\n"
+    "\tboundary=\"B1\"\n"
+    "\n"
+    "This is a MIME-encapsulated message.\n"
+    "\n"
+    "--B1\n"
+    "Content-Type: text/plain\n"
+    "\n"
+    "I'm sorry to have to inform you that your message could not be delivered.\n"
+    "\n"
+    "--B1\n"
+    "Content-Type: message/delivery-status\n"
+    "\n"
+    "Reporting-MTA: dns; mx.example.org\n"
+    "Arrival-Date: Mon, 23 Nov 2026 10:00:00 +0000\n"
+    "Original-Envelope-Id: QQ314159\n"
+    "\n"
+    "Original-Recipient: rfc822;Bob@Example.COM\n"
+    "Final-Recipient: rfc822; <bob@example.com>\n"
+    "Action: failed\n"
+    "Status: 5.1.1 (bad destination mailbox address)\n"
+    "Remote-MTA: dns; gmail-smtp-in.l.google.com\n"
+    "Diagnostic-Code: smtp; 550-5.1.1 The email account that you tried to reach does\n"
+    "    550-5.1.1 not exist. Please try double-checking the recipient's email\n"
+    "    550 5.1.1 address for typos or unnecessary spaces. - gsmtp\n"
+    "X-Custom-Field: kept\n"
+    "\n"
+    "Final-Recipient: rfc822; carol@example.net\n"
+    "Action: delayed\n"
+    "Status: 4.4.1\n"
+    "Diagnostic-Code: smtp; connect to mx.example.net[192.0.2.7]:25: Connection timed out\n"
+    "Will-Retry-Until: Sat, 28 Nov 2026 10:00:00 +0000\n"
+    "\n"
+    "--B1\n"
+    "Content-Type: text/rfc822-headers\n"
+    "\n"
+    "Message-ID: <m1@example.com>\n"
+    "From: alice@example.com\n"
+    "To: bob@example.com, carol@example.net\n"
+    "Subject: Lunch?\n"
+    "\n"
+    "--B1--\n";
+
+static void check_rfc3464_two(struct parsed *p)
+{
+    cr_assert_eq(p->rc, SMTPSTATUS_OK, "%s", smtpstatus_result_name(p->rc));
+    cr_assert_eq(p->dsn.kind, SMTPSTATUS_MESSAGE_BOUNCE);
+    cr_assert_eq(p->dsn.decoder, SMTPSTATUS_DECODER_RFC3464);
+    cr_assert_eq(p->n, 2);
+    cr_assert_eq(p->dsn.recipient_count, 2);
+    assert_text(p->dsn.reporting_mta, "mx.example.org");
+    assert_text(p->dsn.original_envelope_id, "QQ314159");
+    assert_text(p->dsn.original_message_id, "<m1@example.com>");
+    assert_text(p->dsn.original_subject, "Lunch?");
+    assert_text(p->dsn.subject, "Undelivered Mail Returned to Sender");
+
+    const struct smtpstatus_dsn_recipient *bob = &p->r[0];
+    assert_text(bob->recipient, "bob@example.com");
+    assert_text(bob->recipient_type, "rfc822");
+    assert_text(bob->original_recipient, "Bob@Example.COM");
+    assert_text(bob->remote_mta, "gmail-smtp-in.l.google.com");
+    assert_text(bob->diagnostic_type, "smtp");
+    cr_assert_eq(bob->action, SMTPSTATUS_DSN_ACTION_FAILED);
+    cr_assert(bob->has_status);
+    cr_assert_eq(bob->status.cls, 5);
+    cr_assert_eq(bob->status.subject, 1);
+    cr_assert_eq(bob->status.detail, 1);
+    cr_assert_eq(bob->reply_code, 550);
+    cr_assert_eq(bob->verdict.reason, SMTPSTATUS_REASON_RECIPIENT_UNKNOWN);
+    cr_assert_eq(bob->verdict.bounce, SMTPSTATUS_BOUNCE_HARD);
+    cr_assert_str_eq(bob->verdict.provider, "gmail");
+    cr_assert_not(bob->flags & SMTPSTATUS_DSN_STATUS_MISMATCH);
+
+    const struct smtpstatus_dsn_recipient *carol = &p->r[1];
+    assert_text(carol->recipient, "carol@example.net");
+    cr_assert_eq(carol->action, SMTPSTATUS_DSN_ACTION_DELAYED);
+    cr_assert_eq(carol->verdict.outcome, SMTPSTATUS_OUTCOME_TRANSIENT);
+    cr_assert_eq(carol->verdict.bounce, SMTPSTATUS_BOUNCE_SOFT);
+    cr_assert_eq(carol->verdict.reason, SMTPSTATUS_REASON_CONNECTION_FAILURE);
+    assert_text(carol->will_retry_until, "Sat, 28 Nov 2026 10:00:00 +0000");
+}
+
+Test(dsn, rfc3464_report_with_two_recipients)
+{
+    struct parsed *p = parse(rfc3464_two);
+    check_rfc3464_two(p);
+    release(p);
+}
+
+Test(dsn, any_line_ending)
+{
+    /* CRLF (RFC 5322), LF (Unix mail stores) and bare CR (old Mac tools). */
+    static const char *const endings[] = { "\r\n", "\n", "\r" };
+    for (size_t i = 0; i < 3; i++) {
+        struct parsed *p = parse_eol(rfc3464_two, endings[i]);
+        check_rfc3464_two(p);
+        release(p);
+    }
+}
+
+Test(dsn, unknown_fields_are_kept)
+{
+    struct parsed *p = parse(rfc3464_two);
+    struct smtpstatus_text name, value;
+    size_t cursor = 0;
+    int saw_custom = 0, fields = 0;
+
+    while (smtpstatus_next_field(&p->r[0].fields, &cursor, &name, &value) == SMTPSTATUS_OK) {
+        fields++;
+        if (text_is(&name, "X-Custom-Field")) {
+            assert_text(value, "kept");
+            saw_custom = 1;
+        }
+    }
+    cr_assert(saw_custom);
+    cr_assert_eq(fields, 7);
+    cr_assert_eq(smtpstatus_next_field(&p->r[0].fields, &cursor, &name, &value),
+                 SMTPSTATUS_E_NOT_FOUND);
+    cr_assert_eq(smtpstatus_next_field(NULL, &cursor, &name, &value), SMTPSTATUS_E_INVALID_ARG);
+    release(p);
+}
+
+Test(dsn, a_report_nested_in_a_multipart_mixed)
+{
+    /* RFC 6522 §1 dropped the rule that multipart/report be outermost. */
+    static const char msg[] =
+        "From: helpdesk@example.com\n"
+        "Subject: Fwd: delivery failure\n"
+        "Content-Type: multipart/mixed; boundary=outer\n"
+        "\n"
+        "--outer\n"
+        "Content-Type: text/plain\n"
+        "\n"
+        "See below.\n"
+        "--outer\n"
+        "Content-Type: multipart/report; report-type=\"delivery-status\"; boundary=\"inner\"\n"
+        "\n"
+        "--inner\n"
+        "Content-Type: text/plain\n"
+        "\n"
+        "Failed.\n"
+        "--inner\n"
+        "Content-Type: message/delivery-status\n"
+        "\n"
+        "Reporting-MTA: dns; mx.example.org\n"
+        "\n"
+        "Final-Recipient: rfc822; dave@example.org\n"
+        "Action: failed\n"
+        "Status: 5.2.2\n"
+        "Diagnostic-Code: smtp; 552 5.2.2 Mailbox full\n"
+        "--inner--\n"
+        "--outer--\n";
+    struct parsed *p = parse(msg);
+    cr_assert_eq(p->rc, SMTPSTATUS_OK);
+    cr_assert_eq(p->n, 1);
+    assert_text(p->r[0].recipient, "dave@example.org");
+    cr_assert_eq(p->r[0].verdict.reason, SMTPSTATUS_REASON_MAILBOX_FULL);
+    release(p);
+}
+
+Test(dsn, global_delivery_status_in_base64)
+{
+    /* RFC 6533 §4: message/global-delivery-status may be encoded; the
+     * address type is "utf-8" and the address raw UTF-8. The part below is
+     * base64 of:
+     *   Reporting-MTA: dns; mx.example.org
+     *
+     *   Final-Recipient: utf-8; jos\xc3\xa9@example.org
+     *   Action: failed
+     *   Status: 5.1.1
+     *   Diagnostic-Code: smtp; 550 5.1.1 unknown user
+     */
+    static const char msg[] =
+        "From: MAILER-DAEMON@mx.example.org\n"
+        "Subject: Delivery Status Notification (Failure)\n"
+        "Content-Type: multipart/report; report-type=global-delivery-status; boundary=G\n"
+        "\n"
+        "--G\n"
+        "Content-Type: message/global-delivery-status\n"
+        "Content-Transfer-Encoding: base64\n"
+        "\n"
+        "UmVwb3J0aW5nLU1UQTogZG5zOyBteC5leGFtcGxlLm9yZwoKRmluYWwtUmVjaXBpZW50OiB1dGYt\n"
+        "ODsgam9zw6lAZXhhbXBsZS5vcmcKQWN0aW9uOiBmYWlsZWQKU3RhdHVzOiA1LjEuMQpEaWFnbm9z\n"
+        "dGljLUNvZGU6IHNtdHA7IDU1MCA1LjEuMSB1bmtub3duIHVzZXIK\n"
+        "--G--\n";
+    struct parsed *p = parse(msg);
+    cr_assert_eq(p->rc, SMTPSTATUS_OK, "%s", smtpstatus_result_name(p->rc));
+    cr_assert_eq(p->n, 1);
+    assert_text(p->r[0].recipient, "jos\xc3\xa9@example.org");
+    assert_text(p->r[0].recipient_type, "utf-8");
+    cr_assert_eq(p->r[0].reply_code, 550);
+    cr_assert_gt(p->dsn.scratch_used, 0);
+    release(p);
+}
+
+Test(dsn, quoted_printable_soft_break_inside_a_status)
+{
+    /* A soft line break may split a token (dsn-fields.md §10.4). */
+    static const char msg[] =
+        "From: postmaster@example.org\n"
+        "Subject: Returned mail\n"
+        "Content-Type: multipart/report; report-type=delivery-status; boundary=Q\n"
+        "\n"
+        "--Q\n"
+        "Content-Type: message/delivery-status\n"
+        "Content-Transfer-Encoding: quoted-printable\n"
+        "\n"
+        "Final-Recipient: rfc822; erin@example.org\n"
+        "Action: failed\n"
+        "Status: 5.1.=\n"
+        "1\n"
+        "Diagnostic-Code: smtp; 550 no such user =3D erin\n"
+        "--Q--\n";
+    struct parsed *p = parse(msg);
+    cr_assert_eq(p->rc, SMTPSTATUS_OK);
+    cr_assert_eq(p->n, 1);
+    cr_assert(p->r[0].has_status);
+    cr_assert_eq(p->r[0].status.detail, 1);
+    assert_text(p->r[0].diagnostic, "550 no such user = erin");
+    release(p);
+}
+
+static const char *dsn_with(const char *fields)
+{
+    static char buf[4096];
+    snprintf(buf, sizeof buf,
+             "From: MAILER-DAEMON@example.org\n"
+             "Subject: Delivery Status Notification\n"
+             "Content-Type: multipart/report; report-type=delivery-status; boundary=X\n"
+             "\n"
+             "--X\n"
+             "Content-Type: message/delivery-status\n"
+             "\n"
+             "Reporting-MTA: dns; mx.example.org\n"
+             "\n"
+             "%s"
+             "--X--\n",
+             fields);
+    return buf;
+}
+
+Test(dsn, two_final_recipients_in_one_block_are_two_recipients)
+{
+    struct parsed *p = parse(dsn_with("Final-Recipient: rfc822; a@example.org\n"
+                                      "Action: failed\n"
+                                      "Status: 5.1.1\n"
+                                      "Final-Recipient: rfc822; b@example.org\n"
+                                      "Action: failed\n"
+                                      "Status: 5.2.2\n"));
+    cr_assert_eq(p->n, 2);
+    assert_text(p->r[0].recipient, "a@example.org");
+    assert_text(p->r[1].recipient, "b@example.org");
+    cr_assert_eq(p->r[1].status.subject, 2);
+    release(p);
+}
+
+Test(dsn, only_successes_make_a_delivery_report)
+{
+    struct parsed *p = parse(dsn_with("Final-Recipient: rfc822; a@example.org\n"
+                                      "Action: delivered\n"
+                                      "Status: 2.0.0\n"
+                                      "\n"
+                                      "Final-Recipient: rfc822; b@example.org\n"
+                                      "Action: relayed\n"
+                                      "Status: 2.0.0\n"));
+    cr_assert_eq(p->dsn.kind, SMTPSTATUS_MESSAGE_DELIVERY_REPORT);
+    cr_assert_eq(p->n, 2);
+    for (size_t i = 0; i < 2; i++) {
+        cr_assert_eq(p->r[i].verdict.outcome, SMTPSTATUS_OUTCOME_SUCCESS);
+        cr_assert_eq(p->r[i].verdict.bounce, SMTPSTATUS_BOUNCE_NONE);
+        cr_assert_eq(p->r[i].verdict.reason, SMTPSTATUS_REASON_DELIVERED);
+    }
+    release(p);
+}
+
+Test(dsn, a_failure_with_a_transient_code_expired)
+{
+    /* RFC 3464 §2.3.3: the MTA gave up on a 4.x.x condition. */
+    struct parsed *p = parse(dsn_with("Final-Recipient: rfc822; a@example.org\n"
+                                      "Action: failed\n"
+                                      "Status: 4.4.7\n"
+                                      "Diagnostic-Code: X-Postfix; delivery temporarily suspended\n"));
+    cr_assert_eq(p->n, 1);
+    cr_assert_eq(p->r[0].verdict.reason, SMTPSTATUS_REASON_EXPIRED);
+    cr_assert_eq(p->r[0].verdict.outcome, SMTPSTATUS_OUTCOME_PERMANENT);
+    cr_assert_eq(p->r[0].verdict.bounce, SMTPSTATUS_BOUNCE_SOFT);
+    cr_assert_str_eq(p->r[0].verdict.sisimai_reason, "expired");
+    release(p);
+}
+
+Test(dsn, a_named_cause_survives_the_expiry)
+{
+    struct parsed *p = parse(dsn_with("Final-Recipient: rfc822; a@example.org\n"
+                                      "Action: failed\n"
+                                      "Status: 4.2.2\n"
+                                      "Diagnostic-Code: smtp; 452 4.2.2 Mailbox full\n"));
+    cr_assert_eq(p->r[0].verdict.reason, SMTPSTATUS_REASON_MAILBOX_FULL);
+    cr_assert_eq(p->r[0].verdict.outcome, SMTPSTATUS_OUTCOME_PERMANENT);
+    release(p);
+}
+
+Test(dsn, status_and_diagnostic_disagree)
+{
+    struct parsed *p = parse(dsn_with("Final-Recipient: rfc822; a@example.org\n"
+                                      "Action: failed\n"
+                                      "Status: 5.0.0\n"
+                                      "Diagnostic-Code: smtp; 450 4.2.0 greylisted, try later\n"));
+    cr_assert(p->r[0].flags & SMTPSTATUS_DSN_STATUS_MISMATCH);
+    release(p);
+}
+
+Test(dsn, nonstandard_actions_are_mapped_and_flagged)
+{
+    struct parsed *p = parse(dsn_with("Final-Recipient: a@example.org\n"
+                                      "Action: failure\n"
+                                      "Status: 5.1.1\n"));
+    cr_assert_eq(p->r[0].action, SMTPSTATUS_DSN_ACTION_FAILED);
+    cr_assert(p->r[0].flags & SMTPSTATUS_DSN_ACTION_NONSTANDARD);
+    /* A value with no "type;" is an untyped address (dsn-fields.md §10.9). */
+    assert_text(p->r[0].recipient, "a@example.org");
+    cr_assert_null(p->r[0].recipient_type.ptr);
+    release(p);
+}
+
+Test(dsn, a_feedback_report_is_a_complaint)
+{
+    static const char msg[] =
+        "From: feedback@fbl.example.net\n"
+        "Subject: FW: Spam report\n"
+        "Content-Type: multipart/report; report-type=feedback-report; boundary=F\n"
+        "\n"
+        "--F\n"
+        "Content-Type: text/plain\n"
+        "\n"
+        "This is an email abuse report.\n"
+        "--F\n"
+        "Content-Type: message/feedback-report\n"
+        "\n"
+        "Feedback-Type: abuse\n"
+        "User-Agent: SomeGenerator/1.0\n"
+        "Version: 1\n"
+        "Original-Rcpt-To: <frank@example.net>\n"
+        "--F\n"
+        "Content-Type: message/rfc822\n"
+        "\n"
+        "From: news@example.com\n"
+        "To: frank@example.net\n"
+        "Subject: Offers\n"
+        "\n"
+        "Buy now.\n"
+        "--F--\n";
+    struct parsed *p = parse(msg);
+    cr_assert_eq(p->rc, SMTPSTATUS_OK);
+    cr_assert_eq(p->dsn.kind, SMTPSTATUS_MESSAGE_FEEDBACK);
+    cr_assert_eq(p->n, 1);
+    assert_text(p->r[0].recipient, "frank@example.net");
+    assert_text(p->dsn.feedback_type, "abuse");
+    cr_assert_eq(p->r[0].verdict.reason, SMTPSTATUS_REASON_COMPLAINT);
+    cr_assert_eq(p->r[0].verdict.bounce, SMTPSTATUS_BOUNCE_NONE);
+    cr_assert_eq(p->r[0].verdict.action, SMTPSTATUS_ACTION_SUPPRESS_RECIPIENT);
+    cr_assert_str_eq(p->r[0].verdict.sisimai_reason, "feedback");
+    assert_text(p->dsn.original_subject, "Offers");
+    release(p);
+}
+
+Test(dsn, an_auto_reply_is_not_a_bounce)
+{
+    static const char msg[] =
+        "From: Gina <gina@example.org>\n"
+        "To: alice@example.com\n"
+        "Auto-Submitted: auto-replied\n"
+        "Subject: Out of office: Lunch?\n"
+        "\n"
+        "I am away until Monday.\n";
+    struct parsed *p = parse(msg);
+    cr_assert_eq(p->dsn.kind, SMTPSTATUS_MESSAGE_AUTO_REPLY);
+    cr_assert_eq(p->n, 1);
+    assert_text(p->r[0].recipient, "gina@example.org");
+    cr_assert_eq(p->r[0].verdict.reason, SMTPSTATUS_REASON_AUTO_REPLY);
+    cr_assert_eq(p->r[0].verdict.bounce, SMTPSTATUS_BOUNCE_NONE);
+    cr_assert_eq(p->r[0].verdict.action, SMTPSTATUS_ACTION_IGNORE);
+    release(p);
+}
+
+Test(dsn, an_ordinary_message_yields_nothing)
+{
+    static const char msg[] =
+        "From: alice@example.com\n"
+        "To: bob@example.com\n"
+        "Subject: Lunch?\n"
+        "Content-Type: text/plain\n"
+        "\n"
+        "Shall we meet at noon? Write to carol@example.net too.\n"
+        "550 5.1.1 is a code I saw once.\n";
+    struct parsed *p = parse(msg);
+    cr_assert_eq(p->rc, SMTPSTATUS_OK);
+    cr_assert_eq(p->dsn.kind, SMTPSTATUS_MESSAGE_ORDINARY);
+    cr_assert_eq(p->n, 0);
+    cr_assert_eq(p->dsn.recipient_count, 0);
+    release(p);
+}
+
+Test(dsn, rfc2047_subject_is_decoded)
+{
+    static const char msg[] =
+        "From: MAILER-DAEMON@example.org\n"
+        "Subject: =?UTF-8?B?VW56dXN0ZWxsYmFy?= =?ISO-8859-1?Q?_R=FCckmeldung?=\n"
+        "\n"
+        "nothing\n";
+    struct parsed *p = parse(msg);
+    assert_text(p->dsn.subject, "Unzustellbar R\xfc" "ckmeldung");
+    release(p);
+}
+
+Test(dsn, too_many_recipients_for_the_array)
+{
+    const char *msg = dsn_with("Final-Recipient: rfc822; a@example.org\nAction: failed\nStatus: 5.1.1\n\n"
+                               "Final-Recipient: rfc822; b@example.org\nAction: failed\nStatus: 5.1.1\n\n"
+                               "Final-Recipient: rfc822; c@example.org\nAction: failed\nStatus: 5.1.1\n");
+    struct smtpstatus_dsn dsn = SMTPSTATUS_DSN_INIT;
+    struct smtpstatus_dsn_recipient one = SMTPSTATUS_DSN_RECIPIENT_INIT;
+    size_t n = 1, len = strlen(msg);
+    char *scratch = malloc(len);
+
+    cr_assert_eq(smtpstatus_parse_dsn(msg, len, 0, &dsn, &one, &n, scratch, len),
+                 SMTPSTATUS_E_TOO_MANY);
+    cr_assert_eq(n, 1);
+    cr_assert_eq(dsn.recipient_count, 3);
+    cr_assert(text_is(&one.recipient, "a@example.org"));
+    /* No array at all: count only. */
+    n = 0;
+    cr_assert_eq(smtpstatus_parse_dsn(msg, len, 0, &dsn, NULL, &n, scratch, len),
+                 SMTPSTATUS_E_TOO_MANY);
+    cr_assert_eq(dsn.recipient_count, 3);
+    free(scratch);
+}
+
+Test(dsn, too_little_scratch_says_how_much)
+{
+    static const char msg[] =
+        "From: MAILER-DAEMON@example.org\n"
+        "Subject: failure\n"
+        "Content-Type: multipart/report; report-type=delivery-status; boundary=Z\n"
+        "\n"
+        "--Z\n"
+        "Content-Type: message/delivery-status\n"
+        "Content-Transfer-Encoding: base64\n"
+        "\n"
+        "RmluYWwtUmVjaXBpZW50OiByZmM4MjI7IGFAZXhhbXBsZS5vcmcKQWN0aW9uOiBmYWlsZWQKU3Rh\n"
+        "dHVzOiA1LjEuMQo=\n"
+        "--Z--\n";
+    struct smtpstatus_dsn dsn = SMTPSTATUS_DSN_INIT;
+    struct smtpstatus_dsn_recipient r[2];
+    size_t n = 2;
+    char small[8];
+
+    r[0].size = sizeof r[0];
+    cr_assert_eq(smtpstatus_parse_dsn(msg, sizeof msg - 1, 0, &dsn, r, &n, small, sizeof small),
+                 SMTPSTATUS_E_NO_SPACE);
+    cr_assert_gt(dsn.scratch_used, sizeof small);
+    char *enough = malloc(dsn.scratch_used);
+    size_t need = dsn.scratch_used;
+    n = 2;
+    cr_assert_eq(smtpstatus_parse_dsn(msg, sizeof msg - 1, 0, &dsn, r, &n, enough, need),
+                 SMTPSTATUS_OK);
+    cr_assert_eq(n, 1);
+    cr_assert(text_is(&r[0].recipient, "a@example.org"));
+    free(enough);
+}
+
+Test(dsn, the_stride_is_the_callers_struct_size)
+{
+    /* A program built against a newer, larger struct: the library writes
+     * at that stride and leaves the extra bytes alone. */
+    const char *msg = dsn_with("Final-Recipient: rfc822; a@example.org\nAction: failed\nStatus: 5.1.1\n\n"
+                               "Final-Recipient: rfc822; b@example.org\nAction: failed\nStatus: 5.2.2\n");
+    size_t stride = sizeof(struct smtpstatus_dsn_recipient) + 64, n = 2, len = strlen(msg);
+    unsigned char *mem = malloc(stride * 2);
+    struct smtpstatus_dsn dsn = SMTPSTATUS_DSN_INIT;
+    char *scratch = malloc(len);
+
+    memset(mem, 0xA5, stride * 2);
+    ((struct smtpstatus_dsn_recipient *)mem)->size = stride;
+    cr_assert_eq(smtpstatus_parse_dsn(msg, len, 0, &dsn, (struct smtpstatus_dsn_recipient *)mem,
+                                      &n, scratch, len),
+                 SMTPSTATUS_OK);
+    cr_assert_eq(n, 2);
+    const struct smtpstatus_dsn_recipient *second = (const void *)(mem + stride);
+    cr_assert(text_is(&second->recipient, "b@example.org"));
+    for (size_t i = sizeof(struct smtpstatus_dsn_recipient); i < stride; i++)
+        cr_assert_eq(mem[i], 0xA5, "byte %zu of the first element's tail", i);
+    free(mem);
+    free(scratch);
+}
+
+Test(dsn, bad_arguments)
+{
+    struct smtpstatus_dsn dsn = SMTPSTATUS_DSN_INIT;
+    struct smtpstatus_dsn_recipient r = SMTPSTATUS_DSN_RECIPIENT_INIT;
+    size_t n = 1;
+    char s[4];
+
+    cr_assert_eq(smtpstatus_parse_dsn("x", 1, 0, NULL, &r, &n, s, 4), SMTPSTATUS_E_INVALID_ARG);
+    cr_assert_eq(smtpstatus_parse_dsn("x", 1, 1, &dsn, &r, &n, s, 4), SMTPSTATUS_E_INVALID_ARG);
+    cr_assert_eq(smtpstatus_parse_dsn("x", 1, 0, &dsn, NULL, &n, s, 4), SMTPSTATUS_E_INVALID_ARG);
+    cr_assert_eq(smtpstatus_parse_dsn("x", 1, 0, &dsn, &r, NULL, s, 4), SMTPSTATUS_E_INVALID_ARG);
+    cr_assert_eq(smtpstatus_parse_dsn(NULL, 1, 0, &dsn, &r, &n, s, 4), SMTPSTATUS_E_INVALID_ARG);
+    cr_assert_eq(smtpstatus_parse_dsn("x", 1, 0, &dsn, &r, &n, NULL, 4), SMTPSTATUS_E_INVALID_ARG);
+    r.size = 8;
+    cr_assert_eq(smtpstatus_parse_dsn("x", 1, 0, &dsn, &r, &n, s, 4), SMTPSTATUS_E_STRUCT_SIZE);
+    r.size = sizeof r;
+    dsn.size = 8;
+    cr_assert_eq(smtpstatus_parse_dsn("x", 1, 0, &dsn, &r, &n, s, 4), SMTPSTATUS_E_STRUCT_SIZE);
+    dsn.size = sizeof dsn;
+    cr_assert_eq(smtpstatus_parse_dsn("", 0, 0, &dsn, &r, &n, NULL, 0), SMTPSTATUS_OK);
+    cr_assert_eq(n, 0);
+}
+
+Test(dsn, broken_and_hostile_structure)
+{
+    /* Unclosed boundaries, a boundary that never appears, nesting past the
+     * limit, a header that never ends: each parses, nothing crashes. */
+    char deep[8192];
+    size_t at = 0;
+    at += (size_t)snprintf(deep + at, sizeof deep - at, "From: MAILER-DAEMON@example.org\n");
+    for (int i = 0; i < 40; i++)
+        at += (size_t)snprintf(deep + at, sizeof deep - at,
+                               "Content-Type: multipart/mixed; boundary=b%d\n\n--b%d\n", i, i);
+    at += (size_t)snprintf(deep + at, sizeof deep - at,
+                           "Content-Type: message/delivery-status\n\nFinal-Recipient: rfc822; x@example.org\n"
+                           "Action: failed\nStatus: 5.1.1\n");
+    struct parsed *p = parse(deep);
+    cr_assert_eq(p->rc, SMTPSTATUS_OK);
+    cr_assert_eq(p->n, 0, "parts deeper than SMTPSTATUS_DSN_MIME_DEPTH_MAX are not read");
+    release(p);
+
+    static const char *const broken[] = {
+        "Content-Type: multipart/report; boundary=\"",
+        "Content-Type: multipart/report; boundary=Q\n\n--Q\nContent-Type: message/delivery-status\n\n"
+        "Final-Recipient: rfc822; y@example.org\nAction: failed\nStatus: 5.1",
+        "Subject: =?utf-8?B?",
+        "Subject: =?utf-8?Q?=",
+        "From: MAILER-DAEMON\n\n<@>:\n<a@>:\n<@b.c>:\n",
+        "Content-Type: multipart/mixed; boundary=\"\"\n\n----\n",
+        "\n\n\n",
+        "Content-Transfer-Encoding: base64\nFrom: MAILER-DAEMON@x.org\n\n====\n",
+    };
+    for (size_t i = 0; i < sizeof broken / sizeof broken[0]; i++) {
+        p = parse(broken[i]);
+        cr_assert(p->rc == SMTPSTATUS_OK, "case %zu: %s", i, smtpstatus_result_name(p->rc));
+        release(p);
+    }
+    p = parse(broken[1]);
+    cr_assert_eq(p->n, 1, "an unclosed part still counts");
+    release(p);
+}
+
+Test(dsn, names)
+{
+    cr_assert_str_eq(smtpstatus_decoder_name(SMTPSTATUS_DECODER_QMAIL), "qmail");
+    cr_assert_str_eq(smtpstatus_decoder_name(-1), "none");
+    cr_assert_str_eq(smtpstatus_decoder_name(999), "none");
+    cr_assert_str_eq(smtpstatus_message_kind_name(SMTPSTATUS_MESSAGE_FEEDBACK), "feedback");
+    cr_assert_str_eq(smtpstatus_message_kind_name(42), "unknown");
+    cr_assert_str_eq(smtpstatus_dsn_action_name(SMTPSTATUS_DSN_ACTION_EXPANDED), "expanded");
+    cr_assert_str_eq(smtpstatus_dsn_action_name(42), "none");
 }

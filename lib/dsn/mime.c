@@ -157,6 +157,8 @@ void smtpstatus__parse_ctype(const struct smtpstatus_text *value, struct smtpsta
     size_t len = value->ptr ? value->len : 0, i = 0, start;
 
     memset(ct, 0, sizeof *ct);
+    if (s == NULL)
+        return;
     while (i < len && (is_ws(s[i]) || s[i] == '\r' || s[i] == '\n'))
         i++;
     start = i;

@@ -7,8 +7,10 @@
 
 struct smtpstatus_text smtpstatus__slice(const char *buf, size_t off, size_t end)
 {
-    struct smtpstatus_text t;
+    struct smtpstatus_text t = { NULL, 0 };
 
+    if (buf == NULL)
+        return t;
     t.ptr = buf + off;
     t.len = end > off ? end - off : 0;
     return smtpstatus__trim(t);
