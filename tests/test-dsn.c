@@ -614,8 +614,8 @@ Test(dsn, broken_and_hostile_structure)
 
     static const char *const broken[] = {
         "Content-Type: multipart/report; boundary=\"",
-        "Content-Type: multipart/report; boundary=Q\n\n--Q\nContent-Type: message/delivery-status\n\n"
-        "Final-Recipient: rfc822; y@example.org\nAction: failed\nStatus: 5.1",
+        ("Content-Type: multipart/report; boundary=Q\n\n--Q\nContent-Type: message/delivery-status\n\n"
+         "Final-Recipient: rfc822; y@example.org\nAction: failed\nStatus: 5.1"),
         "Subject: =?utf-8?B?",
         "Subject: =?utf-8?Q?=",
         "From: MAILER-DAEMON\n\n<@>:\n<a@>:\n<@b.c>:\n",
