@@ -113,6 +113,10 @@ static void classify(const struct smtpstatus__found *f, struct smtpstatus_dsn_re
             v->outcome = SMTPSTATUS_OUTCOME_TRANSIENT;
             v->bounce = SMTPSTATUS_BOUNCE_SOFT;
         }
+        /* Still being retried: the reason stays the cause, but in sisimai's
+         * taxonomy a delay without a named cause is "expired". */
+        if (!names_a_cause(v))
+            v->sisimai_reason = "expired";
         break;
     case SMTPSTATUS_DSN_ACTION_FAILED:
         /* The reporting MTA has given up. A failure with a transient code
