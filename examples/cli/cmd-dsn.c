@@ -39,8 +39,11 @@ static void print_recipient(const char *file, size_t index, int mbox,
     if (r->has_status)
         smtpstatus_format_enhanced(&r->status, status, sizeof status);
     if (!opt->json) {
-        printf("%s%s%zu\t%.*s\t%s\t%u\t%s\t%s\t%s\t%s\t%s\n", file, mbox ? "#" : "", mbox ? index : 0,
-               (int)r->recipient.len, r->recipient.ptr ? r->recipient.ptr : "", status[0] ? status : "-",
+        if (mbox)
+            printf("%s#%zu\t", file, index);
+        else
+            printf("%s\t", file);
+        printf("%.*s\t%s\t%u\t%s\t%s\t%s\t%s\t%s\n", (int)r->recipient.len, r->recipient.ptr ? r->recipient.ptr : "", status[0] ? status : "-",
                r->reply_code, smtpstatus_reason_name((int)v->reason), smtpstatus_bounce_name((int)v->bounce),
                smtpstatus_action_name((int)v->action), smtpstatus_decoder_name((int)r->decoder),
                smtpstatus_message_kind_name((int)dsn->kind));

@@ -159,6 +159,14 @@ static void set_recipient_field(struct smtpstatus__found *f, const struct smtpst
         status_of(value, f);
     } else if (smtpstatus__text_is(name, "remote-mta")) {
         split_typed(value, &type, &f->remote_mta);
+        /* "mx.example.net. (192.0.2.27, the server for ...)": the name only. */
+        for (size_t i = 0; i < f->remote_mta.len; i++)
+            if (f->remote_mta.ptr[i] == ' ' || f->remote_mta.ptr[i] == '(') {
+                f->remote_mta.len = i;
+                break;
+            }
+        while (f->remote_mta.len > 0 && f->remote_mta.ptr[f->remote_mta.len - 1] == '.')
+            f->remote_mta.len--;
     } else if (smtpstatus__text_is(name, "diagnostic-code")) {
         split_typed(value, &f->diagnostic_type, &f->diagnostic);
     } else if (smtpstatus__text_is(name, "last-attempt-date")) {
