@@ -100,5 +100,83 @@ check("classify bad option", ["classify", "--frob"], 2, [], ["unknown option"])
 check("explain gives advice for a reply", ["explain", "550 5.1.1 <bob@example.com>: User unknown"],
       0, ["What to do", "hard bounce", "suppress_recipient"])
 check("explain 4.4.1 advice", ["explain", "4.4.1"], 0, ["30 minutes", "port 25"])
+
+import json
+import os
+
+SAMPLES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "examples", "samples")
+LOG = os.path.join(SAMPLES, "mail.log")
+check("triage text", ["triage", "--quiet", LOG], 0,
+      ["Addresses to suppress", "bob@example.org", "Domains with transient trouble", "example.net",
+       "Problems on the sender's side", "blocklisted", "auth_failure"])
+
+
+def check_output(name, args, test):
+    global passed, failed
+    r = subprocess.run([CLI] + args, capture_output=True, text=True)
+    try:
+        problem = test(r)
+    except Exception as e:  # noqa: BLE001 - any failure of the check is a failure
+        problem = f"{type(e).__name__}: {e}"
+    if r.returncode != 0:
+        problem = problem or f"exit {r.returncode}"
+    if problem:
+        failed += 1
+        print(f"FAIL {name}: {problem}")
+    else:
+        passed += 1
+        print(f"ok {name}")
+
+
+def triage_json(r):
+    doc = json.loads(r.stdout)
+    suppressed = {s["address"]: s["why"] for s in doc["suppress"]}
+    if suppressed.get("bob@example.org") != "hard bounce":
+        return f"bob not suppressed: {suppressed}"
+    if suppressed.get("carol@example.net") != "repeated soft bounces":
+        return "carol (three soft bounces) not suppressed"
+    if "dave@example.com" in suppressed:
+        return "greylisted then delivered dave was suppressed"
+    if doc["outcomes"]["delivered"] != 5 or doc["bounces"]["hard"] != 5:
+        return f"counts {doc['outcomes']} {doc['bounces']}"
+    if not any(p["reason"] == "blocklisted" for p in doc["sender_problems"]):
+        return "no blocklisting among the sender problems"
+    return None
+
+
+def triage_csv(r):
+    rows = r.stdout.splitlines()
+    if rows[0] != "address,suppress,why,last_reason,hard,soft,complaints,delivered":
+        return f"header {rows[0]!r}"
+    if not any(row.startswith('"bob@example.org",yes,') for row in rows):
+        return "bob missing"
+    return None
+
+
+def dsn_json(r):
+    objs = [json.loads(line) for line in r.stdout.splitlines()]
+    keys = {"file", "recipient", "status", "reply_code", "reason", "sisimai_reason", "hardbounce",
+            "bounce", "action", "decoded_by"}
+    for o in objs:
+        if keys - set(o):
+            return f"missing {keys - set(o)}"
+    got = {(o["recipient"], o["reason"], o["hardbounce"]) for o in objs}
+    want = {("bob@example.org", "recipient_unknown", True), ("carol@example.net", "mailbox_full", False),
+            ("dave@example.org", "blocklisted", False), ("erin@example.net", "auth_failure", False),
+            ("frank@example.net", "complaint", False)}
+    return None if want <= got else f"missing {want - got}"
+
+
+check_output("triage --json", ["triage", "--json", "--quiet", LOG], triage_json)
+check_output("triage --csv", ["triage", "--csv", "--quiet", LOG], triage_csv)
+check_output("triage of bounce messages", ["triage", "--json", "--quiet", SAMPLES + "/postfix-dsn.eml",
+             SAMPLES + "/qmail-text.eml"],
+             lambda r: None if json.loads(r.stdout)["messages"] == 2 and json.loads(r.stdout)["bounces"]["hard"] == 1
+             else r.stdout[:300])
+check_output("dsn --json samples", ["dsn", "--json"] + sorted(
+    os.path.join(SAMPLES, f) for f in os.listdir(SAMPLES) if f.endswith(".eml")), dsn_json)
+check("triage usage", ["triage"], 2, [], ["usage"])
+check("triage missing file", ["triage", "--quiet", "/nonexistent/log"], 1, [], ["nonexistent"])
+check("dsn missing file", ["dsn", "/nonexistent/x.eml"], 1, [], ["nonexistent"])
 print(f"{passed} passed, {failed} failed")
 sys.exit(1 if failed else 0)

@@ -19,6 +19,7 @@
 int cmd_explain(int argc, char **argv);
 int cmd_classify(int argc, char **argv);
 int cmd_dsn(int argc, char **argv);
+int cmd_triage(int argc, char **argv);
 
 /* Read standard input line by line (any length, CRLF or LF), calling
  * fn(line, len, ctx) for each; returns the bitwise OR of the results. */

@@ -24,6 +24,9 @@ static void usage(FILE *f)
           "  dsn [--json] FILE|DIR|- ...    bounce messages in, one line per recipient out\n"
           "                                 (a directory is read as a maildir, a file starting\n"
           "                                 with \"From \" as an mbox)\n"
+          "  triage [--json|--csv] [--top N] [--quiet] INPUT ...\n"
+          "                                 a campaign report from a mail log (Postfix, Exim,\n"
+          "                                 Sendmail) or bounces (maildir, mbox, .eml files)\n"
           "  --version                      the library and registry versions\n"
           "\n"
           "With no TEXT, explain and classify read one input per line of standard input.\n"
@@ -53,6 +56,8 @@ int main(int argc, char **argv)
         return cmd_classify(argc - 2, argv + 2);
     if (strcmp(argv[1], "dsn") == 0)
         return cmd_dsn(argc - 2, argv + 2);
+    if (strcmp(argv[1], "triage") == 0)
+        return cmd_triage(argc - 2, argv + 2);
     fprintf(stderr, "smtpstatus: unknown command '%s'\n", argv[1]);
     usage(stderr);
     return CLI_EXIT_USAGE;
