@@ -765,6 +765,8 @@ SMTPSTATUS_API int smtpstatus_explain_reply_code(unsigned code, char *buf, size_
  *
  * @param[in] input,len  the buffer the reply was parsed from.
  * @param[in] reply      the parsed reply.
+ * @param[out] buf       where the text goes; may be NULL when size is 0.
+ * @param[in] size       the size of buf.
  * @returns the length of the full text, or SMTPSTATUS_E_INVALID_ARG.
  * @since 0.1.0
  */
@@ -1147,6 +1149,8 @@ SMTPSTATUS_API size_t smtpstatus_reason_count(void);
  * @param[in] input,len  the text that was classified (the evidence spans
  *                      point into it); may be NULL with len 0.
  * @param[in] verdict    a verdict from one of the classify functions.
+ * @param[out] buf       where the text goes; may be NULL when size is 0.
+ * @param[in] size       the size of buf.
  * @returns the length of the full text, or SMTPSTATUS_E_INVALID_ARG.
  * @since 0.1.0
  */
