@@ -809,7 +809,8 @@ enum smtpstatus_bounce {
 
 /**
  * Why a message failed (or that it did not). Stable, append-only; the names
- * (smtpstatus_reason_name()) are stable too. docs/reasons.md describes each.
+ * (smtpstatus_reason_name()) are stable too. The reference page generated at
+ * build time (reference.md) describes each, as smtpstatus_reason_info() does.
  * @since 0.1.0
  */
 enum smtpstatus_reason {
@@ -1206,7 +1207,7 @@ struct smtpstatus_retry {
  *
  * @param[in] verdict     the verdict of the last attempt.
  * @param[in] queued_for  seconds since the message was first tried.
- * @param[in] attempts    attempts made so far (at least 1).
+ * @param[in] attempts    attempts made so far (0 is read as 1).
  * @param[out] out        the advice.
  * @returns SMTPSTATUS_OK; SMTPSTATUS_E_STRUCT_SIZE; SMTPSTATUS_E_INVALID_ARG.
  * @since 0.1.0

@@ -70,9 +70,9 @@ int smtpstatus_retry_advice(const struct smtpstatus_verdict *v, uint64_t queued_
         r.decision = SMTPSTATUS_RETRY_NONE;
         goto done;
     case SMTPSTATUS_ACTION_SPLIT_RECIPIENTS:
-        r.decision = SMTPSTATUS_RETRY_AT;
-        r.delay = 0;
         r.give_up_after = horizon;
+        r.decision = queued_for >= horizon ? SMTPSTATUS_RETRY_GIVE_UP : SMTPSTATUS_RETRY_AT;
+        r.delay = 0;
         goto done;
     case SMTPSTATUS_ACTION_RETRY:
     case SMTPSTATUS_ACTION_RETRY_LATER:

@@ -13,6 +13,7 @@
 struct options {
     int json;
     int stage;
+    int from_stdin; /* lines starting with '#' are comments there */
 };
 
 static void print_json(const char *text, size_t len, const struct smtpstatus_verdict *v)
@@ -87,7 +88,7 @@ static int classify_one(const char *text, size_t len, void *ctx)
     const struct options *opt = ctx;
     struct smtpstatus_verdict v = SMTPSTATUS_VERDICT_INIT;
 
-    if (len == 0)
+    if (len == 0 || (opt->from_stdin && text[0] == '#'))
         return 0;
     if (smtpstatus_classify_text(text, len, opt->stage, &v) != SMTPSTATUS_OK)
         return 1;
@@ -100,13 +101,17 @@ static int classify_one(const char *text, size_t len, void *ctx)
 
 int cmd_classify(int argc, char **argv)
 {
-    struct options opt = { 0, 0 };
+    struct options opt = { 0, 0, 0 };
     int i;
 
     for (i = 0; i < argc; i++) {
         if (strcmp(argv[i], "--json") == 0) {
             opt.json = 1;
-        } else if (strcmp(argv[i], "--stage") == 0 && i + 1 < argc) {
+        } else if (strcmp(argv[i], "--stage") == 0 && i + 1 >= argc) {
+            fputs("smtpstatus: classify: --stage needs a stage (connect, ehlo, starttls, auth, "
+                  "mail, rcpt, data, end-of-data, bdat)\n", stderr);
+            return CLI_EXIT_USAGE;
+        } else if (strcmp(argv[i], "--stage") == 0) {
             opt.stage = smtpstatus_stage_from_name(argv[i + 1], strlen(argv[i + 1]));
             if (opt.stage == SMTPSTATUS_STAGE_UNKNOWN) {
                 fprintf(stderr, "smtpstatus: unknown stage '%s' (connect, ehlo, starttls, auth, "
@@ -125,8 +130,10 @@ int cmd_classify(int argc, char **argv)
             break;
         }
     }
-    if (i >= argc)
+    if (i >= argc) {
+        opt.from_stdin = 1;
         return cli_for_each_line(stdin, classify_one, &opt) ? CLI_EXIT_NOT_FOUND : CLI_EXIT_OK;
+    }
     for (; i < argc; i++)
         classify_one(argv[i], strlen(argv[i]), &opt);
     return CLI_EXIT_OK;

@@ -147,8 +147,27 @@ static int explain_one(const char *arg, size_t len)
         print_reply_code_details((unsigned)((arg[0] - '0') * 100 + (arg[1] - '0') * 10 + (arg[2] - '0')), 1);
         return CLI_EXIT_OK;
     }
+    if (smtpstatus_parse_enhanced(arg, len, 0, &code, NULL) == SMTPSTATUS_E_BAD_CODE) {
+        fprintf(stderr, "smtpstatus: %.*s: not an enhanced status code: the class must be 2, 4 "
+                        "or 5 and each part one to three digits without a leading zero "
+                        "(RFC 3463)\n", (int)len, arg);
+        return CLI_EXIT_NOT_FOUND;
+    }
     rc = smtpstatus_parse_reply(arg, len, SMTPSTATUS_REPLY_LENIENT, &reply);
     if (rc != SMTPSTATUS_OK) {
+        /* No reply, but perhaps a code: a log's "dsn=5.1.1", a "Status:". */
+        struct smtpstatus_span where;
+        if (smtpstatus_find_enhanced(arg, len, 0, &code, &where) == SMTPSTATUS_OK) {
+            smtpstatus_classify_text(arg, len, 0, &verdict);
+            printf("%.*s\n", (int)len, arg);
+            {
+                struct verdict_ctx ctx = { arg, len, &verdict };
+                print_rendered(render_verdict, &ctx, "  ");
+            }
+            putchar('\n');
+            print_code_details(&code, 0);
+            return CLI_EXIT_OK;
+        }
         fprintf(stderr, "smtpstatus: %.*s: no SMTP reply or status code found (%s, at byte %zu)\n",
                 (int)len, arg, smtpstatus_strerror(rc), reply.error_offset);
         return CLI_EXIT_NOT_FOUND;

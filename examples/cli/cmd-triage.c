@@ -648,6 +648,9 @@ int cmd_triage(int argc, char **argv)
         } else if (strcmp(argv[i], "--help") == 0) {
             usage(stdout);
             return CLI_EXIT_OK;
+        } else if (strcmp(argv[i], "--") == 0) {
+            i++;
+            break;
         } else {
             fprintf(stderr, "smtpstatus: triage: unknown option '%s'\n", argv[i]);
             usage(stderr);

@@ -1222,8 +1222,8 @@ class DsnRecipient:
 class Report:
     """What a message says as a whole (see :func:`parse_dsn`).
 
-    ``kind`` is "ordinary", "bounce", "delivery-report", "feedback" or
-    "auto-reply"; ``decoder`` names the decoder that found the recipients.
+    ``kind`` is "ordinary", "bounce", "delivery_report", "feedback" or
+    "auto_reply"; ``decoder`` names the decoder that found the recipients.
     ``from_`` is the report's own From field.
     """
 

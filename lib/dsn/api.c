@@ -52,8 +52,8 @@ const char *smtpstatus_decoder_name(int decoder)
 
 const char *smtpstatus_message_kind_name(int kind)
 {
-    static const char *const names[] = { "ordinary", "bounce", "delivery-report", "feedback",
-                                         "auto-reply" };
+    static const char *const names[] = { "ordinary", "bounce", "delivery_report", "feedback",
+                                         "auto_reply" };
     return kind >= 0 && (size_t)kind < sizeof names / sizeof names[0] ? names[kind] : "unknown";
 }
 

@@ -236,9 +236,12 @@ def generate(enhanced_path, reply_path):
                 fail(enhanced_path, lineno, f"replacement {m.group(1)} is not registered")
             replaced_by = m.group(1)
         basic_c = ", ".join(str(v) for v in basic) or "0"
+        # X.7.28's basic-code column holds a literal "." in the registry:
+        # that is no code at all.
+        basic_text = "" if r["basic_codes"].strip() == "." else r["basic_codes"]
         lines_code.append(
             f"    {{ {subject}, {detail}, {pool.add(r['title'])}, {pool.add(r['description'])}, "
-            f"{pool.add(r['reference'])}, {pool.add(r['basic_codes'])}, {pool.add(replaced_by)}, "
+            f"{pool.add(r['reference'])}, {pool.add(basic_text)}, {pool.add(replaced_by)}, "
             f"{flags}, {len(basic)}, {{ {basic_c} }} }}, /* X.{subject}.{detail} */")
     for _, code, r in replies:
         lines_reply.append(
