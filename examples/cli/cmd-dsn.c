@@ -8,11 +8,9 @@
  * file starting with "From ").
  */
 
-#include <dirent.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "cli.h"
 
@@ -87,165 +85,41 @@ static void print_recipient(const char *file, size_t index, int mbox,
     printf(",\"status_mismatch\":%s}\n", (r->flags & SMTPSTATUS_DSN_STATUS_MISMATCH) ? "true" : "false");
 }
 
-/* Parse one message and print its recipients; the arrays grow as the
- * library asks. */
-static int one_message(const char *file, size_t index, int mbox, const char *buf, size_t len,
-                       struct dsn_options *opt)
-{
-    struct smtpstatus_dsn dsn = SMTPSTATUS_DSN_INIT;
-    size_t cap = 16, n;
-    struct smtpstatus_dsn_recipient *rcpts = NULL;
-    char *scratch = malloc(len + 1);
-    int rc;
+struct file_ctx {
+    const char *file;
+    struct dsn_options *opt;
+};
 
-    if (scratch == NULL)
-        return 1;
-    for (;;) {
-        struct smtpstatus_dsn_recipient *bigger = realloc(rcpts, cap * sizeof *rcpts);
-        if (bigger == NULL) {
-            free(rcpts);
-            free(scratch);
-            return 1;
-        }
-        rcpts = bigger;
-        rcpts[0].size = sizeof rcpts[0];
-        n = cap;
-        rc = smtpstatus_parse_dsn(buf, len, 0, &dsn, rcpts, &n, scratch, len + 1);
-        if (rc != SMTPSTATUS_E_TOO_MANY)
-            break;
-        cap = dsn.recipient_count;
-    }
-    opt->messages++;
+static int one_message(const char *buf, size_t len, size_t index, void *ctx)
+{
+    const struct file_ctx *fc = ctx;
+    struct cli_report report;
+    int rc = cli_parse_dsn(buf, len, &report);
+
+    fc->opt->messages++;
     if (rc != SMTPSTATUS_OK) {
-        fprintf(stderr, "smtpstatus: %s: %s\n", file, smtpstatus_strerror(rc));
-        opt->failures++;
-    } else {
-        for (size_t i = 0; i < n; i++)
-            print_recipient(file, index, mbox, &dsn, &rcpts[i], opt);
-        opt->recipients += n;
+        fprintf(stderr, "smtpstatus: %s: %s\n", fc->file, smtpstatus_strerror(rc));
+        fc->opt->failures++;
     }
-    free(rcpts);
-    free(scratch);
+    for (size_t i = 0; i < report.n; i++)
+        print_recipient(fc->file, index, index > 0, &report.dsn, &report.rcpts[i], fc->opt);
+    fc->opt->recipients += report.n;
+    cli_report_free(&report);
     return rc == SMTPSTATUS_OK ? 0 : 1;
 }
 
-static char *read_all(FILE *f, size_t *len)
+static int one_file(const char *path, void *ctx)
 {
-    size_t cap = 65536, n = 0, got;
-    char *buf = malloc(cap);
-
-    if (buf == NULL)
-        return NULL;
-    while ((got = fread(buf + n, 1, cap - n, f)) > 0) {
-        n += got;
-        if (n == cap) {
-            char *bigger = realloc(buf, cap * 2);
-            if (bigger == NULL) {
-                free(buf);
-                return NULL;
-            }
-            buf = bigger;
-            cap *= 2;
-        }
-    }
-    *len = n;
-    return buf;
-}
-
-/* An mbox: messages start at lines beginning "From " (RFC 4155). */
-static int one_mbox(const char *file, const char *buf, size_t len, struct dsn_options *opt)
-{
-    size_t start = 0, index = 0, i = 0;
-    int status = 0;
-
-    while (i <= len) {
-        int boundary = i == len || (i > start && buf[i - 1] == '\n' && len - i >= 5 &&
-                                    memcmp(buf + i, "From ", 5) == 0);
-        if (boundary && i > start) {
-            /* Skip the "From " line itself. */
-            size_t body = start;
-            while (body < i && buf[body] != '\n')
-                body++;
-            if (body < i)
-                body++;
-            status |= one_message(file, ++index, 1, buf + body, i - body, opt);
-            start = i;
-        }
-        if (i == len)
-            break;
-        /* Jump to the next line. */
-        const char *nl = memchr(buf + i, '\n', len - i);
-        i = nl ? (size_t)(nl - buf) + 1 : len;
-    }
-    return status;
-}
-
-static int one_file(const char *path, struct dsn_options *opt);
-
-static int one_dir(const char *path, struct dsn_options *opt)
-{
-    static const char *const subdirs[] = { "cur", "new" };
-    int status = 0, is_maildir = 0;
-    char sub[4096];
-
-    for (size_t k = 0; k < 2; k++) {
-        struct stat st;
-        snprintf(sub, sizeof sub, "%s/%s", path, subdirs[k]);
-        if (stat(sub, &st) == 0 && S_ISDIR(st.st_mode)) {
-            is_maildir = 1;
-            status |= one_dir(sub, opt);
-        }
-    }
-    if (!is_maildir) {
-        DIR *d = opendir(path);
-        struct dirent *e;
-        if (d == NULL) {
-            fprintf(stderr, "smtpstatus: %s: %s\n", path, strerror(errno));
-            return 1;
-        }
-        while ((e = readdir(d)) != NULL) {
-            struct stat st;
-            if (e->d_name[0] == '.')
-                continue;
-            snprintf(sub, sizeof sub, "%s/%s", path, e->d_name);
-            if (stat(sub, &st) == 0 && S_ISREG(st.st_mode))
-                status |= one_file(sub, opt);
-        }
-        closedir(d);
-    }
-    return status;
-}
-
-static int one_file(const char *path, struct dsn_options *opt)
-{
-    FILE *f;
-    char *buf;
+    struct file_ctx fc = { path, ctx };
     size_t len = 0;
+    char *buf = cli_read_file(path, &len);
     int status;
-    struct stat st;
 
-    if (strcmp(path, "-") == 0) {
-        f = stdin;
-    } else {
-        if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
-            return one_dir(path, opt);
-        f = fopen(path, "rb");
-        if (f == NULL) {
-            fprintf(stderr, "smtpstatus: %s: %s\n", path, strerror(errno));
-            return 1;
-        }
-    }
-    buf = read_all(f, &len);
-    if (f != stdin)
-        fclose(f);
     if (buf == NULL) {
-        fprintf(stderr, "smtpstatus: %s: out of memory\n", path);
+        fprintf(stderr, "smtpstatus: %s: %s\n", path, strerror(errno));
         return 1;
     }
-    if (len >= 5 && memcmp(buf, "From ", 5) == 0)
-        status = one_mbox(path, buf, len, opt);
-    else
-        status = one_message(path, 0, 0, buf, len, opt);
+    status = cli_for_each_message(buf, len, one_message, &fc);
     free(buf);
     return status;
 }
@@ -271,6 +145,6 @@ int cmd_dsn(int argc, char **argv)
         return CLI_EXIT_USAGE;
     }
     for (; i < argc; i++)
-        status |= one_file(argv[i], &opt);
+        status |= cli_walk(argv[i], one_file, &opt);
     return status ? CLI_EXIT_NOT_FOUND : CLI_EXIT_OK;
 }

@@ -11,11 +11,9 @@
  * problems on the sender's side and what to fix.
  */
 
-#include <dirent.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -185,66 +183,20 @@ static int log_line(const char *line, size_t len, void *ctx)
     return 0;
 }
 
-static int message(struct triage *t, const char *buf, size_t len)
+static int message(const char *buf, size_t len, size_t index, void *ctx)
 {
-    struct smtpstatus_dsn dsn = SMTPSTATUS_DSN_INIT;
-    size_t cap = 16, n;
-    struct smtpstatus_dsn_recipient *r = NULL;
-    char *scratch = malloc(len + 1);
+    struct triage *t = ctx;
+    struct cli_report report;
     int rc;
 
+    (void)index;
     t->messages++;
     progress(t, 0);
-    if (scratch == NULL)
-        return 1;
-    for (;;) {
-        struct smtpstatus_dsn_recipient *bigger = realloc(r, cap * sizeof *r);
-        if (bigger == NULL) {
-            rc = SMTPSTATUS_E_TOO_MANY;
-            break;
-        }
-        r = bigger;
-        r[0].size = sizeof r[0];
-        n = cap;
-        rc = smtpstatus_parse_dsn(buf, len, 0, &dsn, r, &n, scratch, len + 1);
-        if (rc != SMTPSTATUS_E_TOO_MANY)
-            break;
-        cap = dsn.recipient_count;
-    }
-    if (rc == SMTPSTATUS_OK)
-        for (size_t i = 0; i < n; i++)
-            record(t, &r[i].recipient, &r[i].verdict, &r[i].diagnostic);
-    free(r);
-    free(scratch);
+    rc = cli_parse_dsn(buf, len, &report);
+    for (size_t i = 0; i < report.n; i++)
+        record(t, &report.rcpts[i].recipient, &report.rcpts[i].verdict, &report.rcpts[i].diagnostic);
+    cli_report_free(&report);
     return rc == SMTPSTATUS_OK ? 0 : 1;
-}
-
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
-    size_t cap = 1 << 16, n = 0, got;
-    char *buf;
-
-    if (f == NULL)
-        return NULL;
-    buf = malloc(cap);
-    while (buf && (got = fread(buf + n, 1, cap - n, f)) > 0) {
-        n += got;
-        if (n == cap) {
-            char *bigger = realloc(buf, cap * 2);
-            if (bigger == NULL) {
-                free(buf);
-                buf = NULL;
-                break;
-            }
-            buf = bigger;
-            cap *= 2;
-        }
-    }
-    if (f != stdin)
-        fclose(f);
-    *len = n;
-    return buf;
 }
 
 /* A message file starts with header fields; a log starts with a date. */
@@ -261,73 +213,20 @@ static int looks_like_message(const char *buf, size_t len)
     return 0;
 }
 
-static int one_input(struct triage *t, const char *path);
-
-static int one_dir(struct triage *t, const char *path)
+static int one_input(const char *path, void *ctx)
 {
-    char sub[4096];
-    int status = 0, maildir = 0;
-    static const char *const parts[] = { "cur", "new" };
-    DIR *d;
-    struct dirent *e;
-
-    for (size_t k = 0; k < 2; k++) {
-        struct stat st;
-        snprintf(sub, sizeof sub, "%s/%s", path, parts[k]);
-        if (stat(sub, &st) == 0 && S_ISDIR(st.st_mode)) {
-            maildir = 1;
-            status |= one_dir(t, sub);
-        }
-    }
-    if (maildir)
-        return status;
-    if ((d = opendir(path)) == NULL) {
-        fprintf(stderr, "smtpstatus: %s: %s\n", path, strerror(errno));
-        t->unreadable++;
-        return 1;
-    }
-    while ((e = readdir(d)) != NULL) {
-        struct stat st;
-        if (e->d_name[0] == '.')
-            continue;
-        snprintf(sub, sizeof sub, "%s/%s", path, e->d_name);
-        if (stat(sub, &st) == 0 && S_ISREG(st.st_mode))
-            status |= one_input(t, sub);
-    }
-    closedir(d);
-    return status;
-}
-
-static int one_input(struct triage *t, const char *path)
-{
-    struct stat st;
+    struct triage *t = ctx;
     size_t len = 0;
-    char *buf;
+    char *buf = cli_read_file(path, &len);
     int status = 0;
 
-    if (strcmp(path, "-") != 0 && stat(path, &st) == 0 && S_ISDIR(st.st_mode))
-        return one_dir(t, path);
-    buf = slurp(path, &len);
     if (buf == NULL) {
         fprintf(stderr, "smtpstatus: %s: %s\n", path, strerror(errno));
         t->unreadable++;
         return 1;
     }
-    if (len >= 5 && memcmp(buf, "From ", 5) == 0) {
-        /* An mbox (RFC 4155): messages start at "From " lines. */
-        size_t start = 0;
-        for (size_t i = 0; i <= len; i++) {
-            if (i == len || (buf[i] == 'F' && i > 0 && buf[i - 1] == '\n' && len - i >= 5 &&
-                             memcmp(buf + i, "From ", 5) == 0)) {
-                const char *nl = memchr(buf + start, '\n', i - start);
-                size_t body = nl ? (size_t)(nl - buf) + 1 : i;
-                if (i > body)
-                    status |= message(t, buf + body, i - body);
-                start = i;
-            }
-        }
-    } else if (looks_like_message(buf, len)) {
-        status = message(t, buf, len);
+    if (cli_is_mbox(buf, len) || looks_like_message(buf, len)) {
+        status = cli_for_each_message(buf, len, message, t);
     } else {
         size_t start = 0;
         for (size_t i = 0; i <= len; i++)
@@ -662,7 +561,7 @@ int cmd_triage(int argc, char **argv)
         return CLI_EXIT_USAGE;
     }
     for (; i < argc; i++)
-        status |= one_input(&t, argv[i]);
+        status |= cli_walk(argv[i], one_input, &t);
     if (t.progress)
         progress(&t, 1);
     if (t.format == FORMAT_JSON)

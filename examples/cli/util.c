@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /* Copyright (c) 2026 The smtpstatus developers */
 
+#include <dirent.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli.h"
 
@@ -140,4 +143,132 @@ void json_cstring(FILE *f, const char *s)
         fputs("null", f);
     else
         json_string(f, s, strlen(s));
+}
+
+char *cli_read_file(const char *path, size_t *len)
+{
+    FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+    size_t cap = 1 << 16, n = 0, got;
+    char *buf;
+
+    if (f == NULL)
+        return NULL;
+    buf = malloc(cap);
+    while (buf && (got = fread(buf + n, 1, cap - n, f)) > 0) {
+        n += got;
+        if (n == cap) {
+            char *bigger = realloc(buf, cap * 2);
+            if (bigger == NULL) {
+                free(buf);
+                buf = NULL;
+                break;
+            }
+            buf = bigger;
+            cap *= 2;
+        }
+    }
+    if (f != stdin)
+        fclose(f);
+    *len = n;
+    return buf;
+}
+
+int cli_walk(const char *path, int (*file_fn)(const char *path, void *ctx), void *ctx)
+{
+    static const char *const maildir_parts[] = { "cur", "new" };
+    char sub[4096];
+    struct stat st;
+    int status = 0, maildir = 0;
+    DIR *d;
+    struct dirent *e;
+
+    if (strcmp(path, "-") == 0 || stat(path, &st) != 0 || !S_ISDIR(st.st_mode))
+        return file_fn(path, ctx);
+    /* A maildir keeps its messages in cur/ and new/. */
+    for (size_t k = 0; k < 2; k++) {
+        snprintf(sub, sizeof sub, "%s/%s", path, maildir_parts[k]);
+        if (stat(sub, &st) == 0 && S_ISDIR(st.st_mode)) {
+            maildir = 1;
+            status |= cli_walk(sub, file_fn, ctx);
+        }
+    }
+    if (maildir)
+        return status;
+    if ((d = opendir(path)) == NULL) {
+        fprintf(stderr, "smtpstatus: %s: %s\n", path, strerror(errno));
+        return 1;
+    }
+    while ((e = readdir(d)) != NULL) {
+        if (e->d_name[0] == '.')
+            continue;
+        snprintf(sub, sizeof sub, "%s/%s", path, e->d_name);
+        if (stat(sub, &st) == 0 && S_ISREG(st.st_mode))
+            status |= file_fn(sub, ctx);
+    }
+    closedir(d);
+    return status;
+}
+
+int cli_is_mbox(const char *buf, size_t len)
+{
+    return len >= 5 && memcmp(buf, "From ", 5) == 0;
+}
+
+int cli_for_each_message(const char *buf, size_t len,
+                         int (*fn)(const char *msg, size_t len, size_t index, void *ctx), void *ctx)
+{
+    size_t start = 0, index = 0;
+    int status = 0;
+
+    if (!cli_is_mbox(buf, len))
+        return fn(buf, len, 0, ctx);
+    /* An mbox (RFC 4155): each message starts at a line beginning "From ". */
+    for (size_t i = 0; i <= len; i++) {
+        if (i == len || (buf[i] == 'F' && i > 0 && buf[i - 1] == '\n' && len - i >= 5 &&
+                         memcmp(buf + i, "From ", 5) == 0)) {
+            const char *nl = memchr(buf + start, '\n', i - start);
+            size_t body = nl ? (size_t)(nl - buf) + 1 : i;
+            if (i > body)
+                status |= fn(buf + body, i - body, ++index, ctx);
+            start = i;
+        }
+    }
+    return status;
+}
+
+int cli_parse_dsn(const char *buf, size_t len, struct cli_report *report)
+{
+    size_t cap = 16;
+    int rc = SMTPSTATUS_E_TOO_MANY;
+
+    memset(report, 0, sizeof *report);
+    report->scratch = malloc(len + 1);
+    if (report->scratch == NULL)
+        return rc;
+    /* The library says how many recipients there are when the array is
+     * short; a scratch area the size of the message always suffices. */
+    for (;;) {
+        struct smtpstatus_dsn_recipient *bigger = realloc(report->rcpts, cap * sizeof *bigger);
+        if (bigger == NULL)
+            break;
+        report->rcpts = bigger;
+        report->rcpts[0].size = sizeof *bigger;
+        report->n = cap;
+        report->dsn.size = sizeof report->dsn;
+        rc = smtpstatus_parse_dsn(buf, len, 0, &report->dsn, report->rcpts, &report->n,
+                                  report->scratch, len + 1);
+        if (rc != SMTPSTATUS_E_TOO_MANY)
+            break;
+        cap = report->dsn.recipient_count;
+    }
+    if (rc != SMTPSTATUS_OK)
+        report->n = 0;
+    return rc;
+}
+
+void cli_report_free(struct cli_report *report)
+{
+    free(report->rcpts);
+    free(report->scratch);
+    memset(report, 0, sizeof *report);
 }
