@@ -52,6 +52,18 @@ static int at_eof(unsigned flags)
 
 /* Whether a reply line starts at buf[at]: a code of 2xx to 5xx followed by
  * '-', a space, a line end or the end of the input. */
+static int code_line_at(const char *buf, size_t len, size_t at);
+
+/* Lenient mode also takes a code followed by a colon, as some bounces
+ * quote it ("550: 5.2.2 <a@example.org>... Mailbox Full"). */
+static int quoted_code_at(const char *buf, size_t len, size_t at)
+{
+    return code_line_at(buf, len, at) ||
+           (at + 4 <= len && buf[at + 3] == ':' && buf[at] >= '2' && buf[at] <= '5' &&
+            smtpstatus__is_digit((unsigned char)buf[at + 1]) &&
+            smtpstatus__is_digit((unsigned char)buf[at + 2]));
+}
+
 static int code_line_at(const char *buf, size_t len, size_t at)
 {
     if (at + 3 > len)
@@ -151,6 +163,10 @@ static int scan_line(const char *buf, size_t len, unsigned flags, size_t at, str
         p++;
     } else if (p < len && buf[p] == ' ') {
         p++;
+    } else if (p < len && buf[p] == ':' && is_lenient(flags)) {
+        p++;
+        while (p < len && buf[p] == ' ')
+            p++;
     } else if (p < len && buf[p] != '\r' && buf[p] != '\n' && !is_lenient(flags)) {
         /* RFC 5321 §4.2: the code is followed by "-", SP or the line end. */
         *err = p;
@@ -248,7 +264,7 @@ static int reply_token_at(const char *buf, size_t len, size_t i)
 {
     unsigned char c;
 
-    if (!code_line_at(buf, len, i))
+    if (!quoted_code_at(buf, len, i))
         return 0;
     if (i == 0)
         return 1;

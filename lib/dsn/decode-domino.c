@@ -1,13 +1,190 @@
 /* SPDX-License-Identifier: MIT */
 /* Copyright (c) 2026 The smtpstatus developers */
 
-/* The domino bounce layout (not written yet). */
+/*
+ * Lotus (HCL) Domino and the older Lotus Notes SMTP gateway.
+ *
+ * Domino, Subject "DELIVERY FAILURE: <reason>" (or "DELIVERY_FAILURE"):
+ *
+ *   Your message
+ *
+ *     Subject: Hello
+ *
+ *   was not delivered to:
+ *
+ *     bob@example.com
+ *
+ *   because:
+ *
+ *     User bob (bob@example.com) not listed in Domino Directory
+ *
+ * The Notes gateway, Subject "Undeliverable message":
+ *
+ *   ------- Failure Reasons  --------
+ *
+ *   User not listed in public Name & Address Book
+ *   bob@example.com
+ *
+ *   ------- Returned Message --------
+ *
+ * The reasons are often localized (and in the message's own charset);
+ * they are passed on as they are.
+ */
 
 #include "decoders.h"
 
+static size_t skip_blanks(const char *t, size_t at, size_t end)
+{
+    while (at < end && smtpstatus__is_space((unsigned char)t[at]))
+        at++;
+    return at;
+}
+
+static int blank_line(const char *t, const struct smtpstatus__line *ln)
+{
+    return skip_blanks(t, ln->off, ln->end) == ln->end;
+}
+
+static int address_line(const char *t, const struct smtpstatus__line *ln,
+                        struct smtpstatus_text *addr)
+{
+    size_t i = skip_blanks(t, ln->off, ln->end), end;
+
+    if (i < ln->end && t[i] == '<')
+        i++;
+    end = smtpstatus__find_address(t, ln->end, i, addr);
+    if (end == 0 || addr->ptr != t + i)
+        return 0;
+    if (end < ln->end && t[end] == '>')
+        end++;
+    return skip_blanks(t, end, ln->end) == ln->end;
+}
+
+static void status_from_text(struct smtpstatus__found *f)
+{
+    struct smtpstatus_enhanced e;
+
+    if (!f->has_status && f->diagnostic.len > 0 &&
+        smtpstatus_find_enhanced(f->diagnostic.ptr, f->diagnostic.len, 0, &e, NULL) ==
+            SMTPSTATUS_OK) {
+        f->has_status = 1;
+        f->status = e;
+    }
+}
+
+static void emit(struct smtpstatus__sink *sink, struct smtpstatus__found *f)
+{
+    f->action = SMTPSTATUS_DSN_ACTION_FAILED;
+    f->flags = SMTPSTATUS_DSN_FROM_TEXT;
+    status_from_text(f);
+    smtpstatus__emit(sink, f, SMTPSTATUS_DECODER_DOMINO);
+}
+
+/* The paragraph that starts at the first non-blank line at or after at. */
+static struct smtpstatus_text paragraph(const char *t, size_t end, size_t at, size_t *next)
+{
+    struct smtpstatus__line ln;
+    size_t s = end, e = end;
+
+    while (smtpstatus__line_at(t, end, at, &ln) && blank_line(t, &ln))
+        at = ln.next;
+    if (at < end) {
+        s = at;
+        e = at;
+        while (smtpstatus__line_at(t, end, at, &ln) && !blank_line(t, &ln)) {
+            e = ln.end;
+            at = ln.next;
+        }
+    }
+    *next = at;
+    return smtpstatus__slice(t, s, e);
+}
+
+static size_t read_domino(const char *t, size_t end, struct smtpstatus__sink *sink)
+{
+    size_t at = 0, emitted = 0;
+    struct smtpstatus__line ln;
+
+    while (smtpstatus__line_at(t, end, at, &ln)) {
+        size_t i = skip_blanks(t, ln.off, ln.end), next, because;
+        struct smtpstatus__found f;
+        struct smtpstatus_text who;
+
+        at = ln.next;
+        if (!smtpstatus__match_nocase(t, ln.end, i, "was not delivered to:"))
+            continue;
+        memset(&f, 0, sizeof f);
+        who = paragraph(t, end, ln.next, &next);
+        if (who.len == 0 || !smtpstatus__find_address(who.ptr, who.len, 0, &f.recipient))
+            continue;
+        at = next;
+        /* "because:" opens the reason, before the next recipient. */
+        while (smtpstatus__line_at(t, end, at, &ln) && blank_line(t, &ln))
+            at = ln.next;
+        because = skip_blanks(t, at, end);
+        if (smtpstatus__match_nocase(t, end, because, "because:")) {
+            smtpstatus__line_at(t, end, because, &ln);
+            f.diagnostic = paragraph(t, end, ln.next, &next);
+            at = next;
+        }
+        emit(sink, &f);
+        emitted++;
+    }
+    return emitted;
+}
+
+static size_t read_notes(const char *t, size_t len, struct smtpstatus__sink *sink)
+{
+    size_t w = len < 65536 ? len : 65536,
+           start = smtpstatus__find_nocase(t, w, 0, "------- failure reasons"), end, at, reason = 0,
+           reason_end = 0, emitted = 0;
+    struct smtpstatus__line ln;
+
+    if (start == w)
+        return 0;
+    end = smtpstatus__find_nocase(t, len, start, "------- returned message");
+    smtpstatus__line_at(t, end, start, &ln);
+    at = ln.next;
+    /* Each address follows the lines that give its reason. */
+    while (smtpstatus__line_at(t, end, at, &ln)) {
+        struct smtpstatus_text addr;
+        struct smtpstatus__found f;
+
+        at = ln.next;
+        if (blank_line(t, &ln))
+            continue;
+        if (!address_line(t, &ln, &addr)) {
+            if (reason_end <= reason)
+                reason = ln.off;
+            reason_end = ln.end;
+            continue;
+        }
+        memset(&f, 0, sizeof f);
+        f.recipient = addr;
+        if (reason_end > reason)
+            f.diagnostic = smtpstatus__slice(t, reason, reason_end);
+        reason = reason_end = 0;
+        emit(sink, &f);
+        emitted++;
+    }
+    return emitted;
+}
+
 size_t smtpstatus__decode_domino(const struct smtpstatus__bounce *b, struct smtpstatus__sink *sink)
 {
-    (void)b;
-    (void)sink;
-    return 0;
+    const char *t = b->text.ptr;
+    size_t len = b->text.len, w = len < 65536 ? len : 65536;
+    int domino =
+        b->subject.ptr &&
+        (smtpstatus__match_nocase(b->subject.ptr, b->subject.len, 0, "delivery failure:") ||
+         smtpstatus__find_nocase(b->subject.ptr, b->subject.len, 0, "delivery_failure") <
+             b->subject.len);
+
+    if (domino || (smtpstatus__find_nocase(t, w, 0, "was not delivered to:") < w &&
+                   smtpstatus__find_nocase(t, w, 0, "because:") < w)) {
+        size_t n = read_domino(t, smtpstatus__original_starts(t, len), sink);
+        if (n)
+            return n;
+    }
+    return read_notes(t, len, sink);
 }

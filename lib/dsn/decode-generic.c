@@ -18,7 +18,6 @@ static const char *const original_marks[] = {
     "original message follows",
     "original message ---",
     "original message header",
-    "the original message was received",
     "returned message",
     "the header of the original message",
     "content of the original message",

@@ -1,13 +1,130 @@
 /* SPDX-License-Identifier: MIT */
 /* Copyright (c) 2026 The smtpstatus developers */
 
-/* The imail bounce layout (not written yet). */
+/*
+ * Ipswitch IMail Server ("X-Mailer: <SMTP32 v8.22>", Subject
+ * "Undeliverable Mail", From "Postmaster"). Each failed recipient is one
+ * line, IMail's reason then the address:
+ *
+ *   Unknown user: bob@example.com
+ *   User mailbox exceeds allowed size: bob@example.com
+ *   Delivery failed 20 attempts: bob@example.com
+ *
+ * or, when the remote server refused the message, "undeliverable to
+ * bob@example.com" and, after "Body of message generated response:", the
+ * remote server's reply. The original follows "Original message
+ * follows.".
+ */
 
 #include "decoders.h"
 
+static size_t skip_blanks(const char *t, size_t at, size_t end)
+{
+    while (at < end && smtpstatus__is_space((unsigned char)t[at]))
+        at++;
+    return at;
+}
+
+static void status_from_text(struct smtpstatus__found *f)
+{
+    struct smtpstatus_enhanced e;
+
+    if (!f->has_status && f->diagnostic.len > 0 &&
+        smtpstatus_find_enhanced(f->diagnostic.ptr, f->diagnostic.len, 0, &e, NULL) ==
+            SMTPSTATUS_OK) {
+        f->has_status = 1;
+        f->status = e;
+    }
+}
+
+static int is_imail(const struct smtpstatus__bounce *b)
+{
+    struct smtpstatus_text v;
+
+    if (b->headers.ptr && smtpstatus__field_find(b->headers.ptr, b->headers.len, "x-mailer", &v) &&
+        smtpstatus__match_nocase(v.ptr, v.len, 0, "<smtp32 v"))
+        return 1;
+    return b->subject.ptr &&
+           smtpstatus__match_nocase(b->subject.ptr, b->subject.len, 0, "undeliverable mail") &&
+           b->subject.len == sizeof "undeliverable mail" - 1;
+}
+
+/* The remote server's reply after "Body of message generated response:",
+ * up to a blank line. */
+static struct smtpstatus_text generated_response(const char *t, size_t end)
+{
+    static const char lead[] = "body of message generated response:";
+    size_t p = smtpstatus__find_nocase(t, end, 0, lead), at, stop;
+    struct smtpstatus__line ln;
+    struct smtpstatus_text none = { NULL, 0 };
+
+    if (p == end)
+        return none;
+    smtpstatus__line_at(t, end, p, &ln);
+    at = ln.next;
+    stop = end;
+    while (smtpstatus__line_at(t, end, at, &ln)) {
+        if (skip_blanks(t, ln.off, ln.end) == ln.end) {
+            stop = ln.off;
+            break;
+        }
+        at = ln.next;
+    }
+    return smtpstatus__slice(t, p + sizeof lead - 1, stop);
+}
+
 size_t smtpstatus__decode_imail(const struct smtpstatus__bounce *b, struct smtpstatus__sink *sink)
 {
-    (void)b;
-    (void)sink;
-    return 0;
+    const char *t = b->text.ptr;
+    size_t end, at = 0, emitted = 0;
+    struct smtpstatus__line ln;
+    struct smtpstatus_text response;
+
+    if (!is_imail(b))
+        return 0;
+    end = smtpstatus__original_starts(t, b->text.len);
+    response = generated_response(t, end);
+    while (smtpstatus__line_at(t, end, at, &ln)) {
+        size_t i = skip_blanks(t, ln.off, ln.end), colon, a;
+        struct smtpstatus_text addr;
+        struct smtpstatus__found f;
+
+        at = ln.next;
+        memset(&f, 0, sizeof f);
+        if (smtpstatus__match_nocase(t, ln.end, i, "undeliverable to ")) {
+            a = skip_blanks(t, i + sizeof "undeliverable to " - 1, ln.end);
+            if (a < ln.end && t[a] == '<')
+                a++;
+            if (!smtpstatus__find_address(t, ln.end, a, &addr) || addr.ptr != t + a)
+                continue;
+            f.diagnostic = response.len ? response : smtpstatus__slice(t, i, ln.end);
+        } else {
+            /* "Reason: address" with the address last on the line. */
+            size_t e = ln.end;
+            while (e > i && smtpstatus__is_space((unsigned char)t[e - 1]))
+                e--;
+            colon = e;
+            while (colon > i && t[colon - 1] != ':')
+                colon--;
+            if (colon <= i + 1)
+                continue;
+            a = skip_blanks(t, colon, e);
+            if (a < e && t[a] == '<')
+                a++;
+            if (!smtpstatus__find_address(t, e, a, &addr) || addr.ptr != t + a ||
+                (size_t)(addr.ptr - t) + addr.len + (t[e - 1] == '>') != e)
+                continue;
+            /* Words, not a header field of a quoted message ("To: ..."). */
+            if (memchr(t + i, ' ', colon - 1 - i) == NULL)
+                continue;
+            f.diagnostic = smtpstatus__slice(t, i, colon - 1);
+        }
+        f.recipient = addr;
+        f.action = SMTPSTATUS_DSN_ACTION_FAILED;
+        f.flags = SMTPSTATUS_DSN_FROM_TEXT;
+        status_from_text(&f);
+        smtpstatus__emit(sink, &f, SMTPSTATUS_DECODER_IMAIL);
+        emitted++;
+    }
+    return emitted;
 }

@@ -34,7 +34,9 @@ static const struct {
 size_t smtpstatus__decode_text(const struct smtpstatus__bounce *b, struct smtpstatus__sink *sink,
                                unsigned *decoder)
 {
-    if (b->text.ptr == NULL || b->text.len == 0)
+    /* Only for a message that presents itself as a bounce: an ordinary
+     * message may well quote a bounce's words. */
+    if (b->text.ptr == NULL || b->text.len == 0 || !b->presents_as_bounce)
         return 0;
     for (size_t i = 0; i < sizeof decoders / sizeof decoders[0]; i++) {
         struct smtpstatus__sink probe = *sink;

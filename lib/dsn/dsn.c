@@ -79,19 +79,24 @@ static void read_original(const struct smtpstatus_text *orig, struct smtpstatus_
         dsn->original_subject = smtpstatus__decode_words(&v, scratch);
 }
 
-static uint32_t kind_of_dsn(const struct smtpstatus__sink *sink)
+/* What the recipients found make of the message: only successes are a
+ * delivery report, only complaints a feedback report, anything else a
+ * bounce. Recipients past the caller's array are not seen: a bounce. */
+static uint32_t kind_of(const struct smtpstatus__sink *sink)
 {
-    /* Only successes reported: a delivery report, not a bounce. */
-    for (size_t i = 0; i < sink->count && i < sink->capacity; i++) {
-        const struct smtpstatus_dsn_recipient *r =
-            (const void *)(sink->base + i * sink->stride);
-        if (r->action != SMTPSTATUS_DSN_ACTION_DELIVERED &&
-            r->action != SMTPSTATUS_DSN_ACTION_RELAYED &&
-            r->action != SMTPSTATUS_DSN_ACTION_EXPANDED)
-            return SMTPSTATUS_MESSAGE_BOUNCE;
+    int successes = 1, complaints = 1;
+
+    if (sink->count == 0 || sink->count > sink->capacity)
+        return SMTPSTATUS_MESSAGE_BOUNCE;
+    for (size_t i = 0; i < sink->count; i++) {
+        const struct smtpstatus_dsn_recipient *r = (const void *)(sink->base + i * sink->stride);
+        if (r->verdict.outcome != SMTPSTATUS_OUTCOME_SUCCESS)
+            successes = 0;
+        if (r->verdict.reason != SMTPSTATUS_REASON_COMPLAINT)
+            complaints = 0;
     }
-    return sink->count > 0 && sink->count <= sink->capacity ? SMTPSTATUS_MESSAGE_DELIVERY_REPORT
-                                                            : SMTPSTATUS_MESSAGE_BOUNCE;
+    return successes ? SMTPSTATUS_MESSAGE_DELIVERY_REPORT
+                     : complaints ? SMTPSTATUS_MESSAGE_FEEDBACK : SMTPSTATUS_MESSAGE_BOUNCE;
 }
 
 int smtpstatus__parse_dsn(const char *buf, size_t len, struct smtpstatus_dsn *out,
@@ -151,7 +156,7 @@ int smtpstatus__parse_dsn(const char *buf, size_t len, struct smtpstatus_dsn *ou
     if (ps.has_ds) {
         struct smtpstatus_text ds = smtpstatus__decode_body(&ps.ds.body, ps.ds.cte, &scratch);
         if (smtpstatus__read_delivery_status(&ds, &dsn, &sink) > 0)
-            dsn.kind = kind_of_dsn(&sink);
+            dsn.kind = kind_of(&sink);
     }
     if (sink.count == 0 && ps.has_fb) {
         struct smtpstatus_text fb = smtpstatus__decode_body(&ps.fb.body, ps.fb.cte, &scratch);
@@ -159,10 +164,11 @@ int smtpstatus__parse_dsn(const char *buf, size_t len, struct smtpstatus_dsn *ou
             dsn.kind = SMTPSTATUS_MESSAGE_FEEDBACK;
     }
     looks_like_bounce = ps.has_ds || ps.is_report || smtpstatus__looks_like_bounce(&b);
-    if (sink.count == 0 && looks_like_bounce) {
+    b.presents_as_bounce = looks_like_bounce;
+    if (sink.count == 0) {
         unsigned decoder = SMTPSTATUS_DECODER_NONE;
         if (smtpstatus__decode_text(&b, &sink, &decoder) > 0)
-            dsn.kind = SMTPSTATUS_MESSAGE_BOUNCE;
+            dsn.kind = kind_of(&sink);
     }
     /* Bounces often carry "Auto-Submitted: auto-replied" too (RFC 3834
      * §2 asks it of them); only a message that is not one is an

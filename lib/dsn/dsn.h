@@ -19,6 +19,9 @@ struct smtpstatus__bounce {
     struct smtpstatus_text from;
     struct smtpstatus_text text;    /* the human-readable text, transfer-decoded */
     struct smtpstatus_text original; /* the returned message or its headers, when a part of its own */
+    /* Whether the message presents itself as a bounce; the text decoders
+     * run only then. */
+    int presents_as_bounce;
 };
 
 /* One recipient as a decoder (or the RFC 3464 reader) found it. */

@@ -64,6 +64,17 @@ struct smtpstatus_text smtpstatus__trim(struct smtpstatus_text t)
     return t;
 }
 
+/* Whether a line starts like a header field: a name of printable ASCII
+ * without spaces, then a colon. */
+static int looks_like_field(const char *buf, const struct smtpstatus__line *ln)
+{
+    size_t i = ln->off;
+
+    while (i < ln->end && buf[i] != ':' && (unsigned char)buf[i] > 0x20 && (unsigned char)buf[i] < 0x7F)
+        i++;
+    return i > ln->off && i < ln->end && buf[i] == ':';
+}
+
 int smtpstatus__field_next(const char *buf, size_t len, size_t *cursor, struct smtpstatus_text *name,
                            struct smtpstatus_text *value)
 {
@@ -86,9 +97,13 @@ int smtpstatus__field_next(const char *buf, size_t len, size_t *cursor, struct s
             continue; /* not a field ("From " separator lines, garbage) */
         vstart = colon + 1;
         vend = ln.end;
-        /* Continuation lines start with white space (RFC 5322 §2.2.3). */
+        /* Continuation lines start with white space (RFC 5322 §2.2.3).
+         * Some generators forget the white space ("Content-Type: ...;" then
+         * "boundary=..." flush left); a line that cannot be a field of its
+         * own is taken as a continuation too. */
         while (smtpstatus__line_at(buf, len, *cursor, &ln) && ln.end > ln.off &&
-               is_ws(buf[ln.off]) && ln.end - vstart < SMTPSTATUS_DSN_FIELD_MAX) {
+               (is_ws(buf[ln.off]) || !looks_like_field(buf, &ln)) &&
+               ln.end - vstart < SMTPSTATUS_DSN_FIELD_MAX) {
             vend = ln.end;
             *cursor = ln.next;
         }

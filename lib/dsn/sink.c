@@ -63,6 +63,13 @@ static void classify(const struct smtpstatus__found *f, struct smtpstatus_dsn_re
         r->flags |= SMTPSTATUS_DSN_STATUS_MISMATCH;
     if (f->has_status && have_reply && reply.code / 100 != f->status.cls)
         r->flags |= SMTPSTATUS_DSN_STATUS_MISMATCH;
+    /* No reply in the diagnostic, but perhaps a code ("#5.1.1"). */
+    if (!in.has_enhanced && !f->has_status && f->diagnostic.len > 0) {
+        struct smtpstatus_span where;
+        if (smtpstatus_find_enhanced(f->diagnostic.ptr, f->diagnostic.len, 0, &in.enhanced,
+                                     &where) == SMTPSTATUS_OK)
+            in.has_enhanced = true;
+    }
     if (!r->has_status && in.has_enhanced) {
         r->has_status = true;
         r->status = in.enhanced;

@@ -86,7 +86,7 @@ int smtpstatus__looks_like_bounce(const struct smtpstatus__bounce *b)
 {
     static const char *const from_marks[] = {
         "mailer-daemon", "postmaster", "mail delivery", "mail-daemon", "mailerdaemon",
-        "mail administrator", "mail system", "mdaemon", "postoffice",
+        "mail administrator", "mail system", "mdaemon", "postoffice", "post_master",
     };
     static const char *const subject_marks[] = {
         "undeliver", "undelivered", "returned mail", "delivery fail", "delivery status",
@@ -105,6 +105,11 @@ int smtpstatus__looks_like_bounce(const struct smtpstatus__bounce *b)
             smtpstatus__find_nocase(b->subject.ptr, b->subject.len, 0, subject_marks[i]) < b->subject.len)
             return 1;
     if (b->headers.ptr && smtpstatus__field_find(b->headers.ptr, b->headers.len, "x-failed-recipients", &v))
+        return 1;
+    /* Amazon SES delivers its bounce and complaint notifications as JSON. */
+    if (b->text.ptr && b->text.len > 0 && b->text.ptr[0] == '{' &&
+        smtpstatus__find_nocase(b->text.ptr, b->text.len > 4096 ? 4096 : b->text.len, 0,
+                                "\"notificationtype\"") < (b->text.len > 4096 ? 4096 : b->text.len))
         return 1;
     /* RFC 5321 §4.5.5: notifications are sent with a null reverse-path. */
     if (b->headers.ptr && smtpstatus__field_find(b->headers.ptr, b->headers.len, "return-path", &v) &&
