@@ -212,12 +212,6 @@ static void decide(struct smtpstatus__facts *f, struct smtpstatus_verdict *v)
     v->sisimai_reason = smtpstatus__rstring(reason->sisimai);
     if (rule && rule->sisimai)
         v->sisimai_reason = smtpstatus__sisimai_name(rule->sisimai);
-    /* sisimai calls an unknown user reported with X.2.0 or X.2.1 "filtered"
-     * (a recipient-side filter, as Japanese carriers answer); its taxonomy,
-     * its rule. */
-    if (v->reason == SMTPSTATUS_REASON_RECIPIENT_UNKNOWN && f->has_enhanced &&
-        f->enhanced.subject == 2 && f->enhanced.detail <= 1 && !(rule && rule->sisimai))
-        v->sisimai_reason = smtpstatus__sisimai_name(SMTPSTATUS__SISIMAI_FILTERED);
     v->powermta_category = smtpstatus__rstring(reason->powermta);
     v->sparkpost_class = reason->sparkpost;
     if (rule && rule->provider)

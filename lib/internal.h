@@ -216,9 +216,7 @@ size_t smtpstatus__reason_count(void);
 const struct smtpstatus__rule_row *smtpstatus__rule(unsigned index);
 const char *smtpstatus__rstring(uint32_t off);
 const char *smtpstatus__sisimai_name(unsigned index);
-/* The index of "filtered" among the sisimai names (gen-rules.py sorts them;
- * rules.c checks this at build time). */
-#define SMTPSTATUS__SISIMAI_FILTERED 10
+
 const char *smtpstatus__provider_key(unsigned index);
 /* Advice for X.subject.detail, falling back to the subject's row; NULL if none. */
 const struct smtpstatus__advice_row *smtpstatus__find_advice(unsigned subject, unsigned detail);

@@ -43,11 +43,6 @@ const struct smtpstatus__rule_row *smtpstatus__rule(unsigned index)
     return index < COUNT(smtpstatus__rules) ? &smtpstatus__rules[index] : NULL;
 }
 
-/* SMTPSTATUS__SISIMAI_FILTERED must name "filtered"; the generator emits
- * the index so the two cannot drift silently. */
-_Static_assert(SMTPSTATUS__SISIMAI_FILTERED == SMTPSTATUS__SISIMAI_INDEX_FILTERED,
-               "SMTPSTATUS__SISIMAI_FILTERED is out of date");
-
 const char *smtpstatus__sisimai_name(unsigned index)
 {
     return index < COUNT(smtpstatus__sisimai_names)

@@ -95,8 +95,8 @@ static int text_has(const struct smtpstatus_text *t, const char *s)
               (t).ptr ? (t).ptr : "", (s))
 
 #define assert_has(t, s)                                                                           \
-    cr_assert(text_has(&(t), (s)), "\"%.*s\" lacks \"%s\"", (int)(t).len, (t).ptr ? (t).ptr : "", \
-              (s))
+    cr_assert(text_has(&(t), (s)), "\"%.*s\" lacks \"%s\"", (int)(t).len,                         \
+              (t).ptr ? (t).ptr : "", (s))
 
 static void assert_status(const struct smtpstatus_dsn_recipient *r, unsigned cls, unsigned subject,
                           unsigned detail)
@@ -113,7 +113,8 @@ static void assert_common(const struct parsed *p, unsigned decoder, size_t n)
     cr_assert_eq(p->rc, SMTPSTATUS_OK, "rc %d", p->rc);
     cr_assert_eq(p->n, n, "%zu recipients, want %zu", p->n, n);
     cr_assert_eq(p->dsn.kind, SMTPSTATUS_MESSAGE_BOUNCE);
-    cr_assert_eq(p->dsn.decoder, decoder, "decoder %s", smtpstatus_decoder_name((int)p->dsn.decoder));
+    cr_assert_eq(p->dsn.decoder, decoder, "decoder %s",
+                 smtpstatus_decoder_name((int)p->dsn.decoder));
     for (size_t i = 0; i < n; i++) {
         cr_assert_eq(p->r[i].decoder, decoder);
         cr_assert(p->r[i].flags & SMTPSTATUS_DSN_FROM_TEXT);
@@ -354,6 +355,7 @@ Test(decoders_mta, postfix_success)
     cr_assert_eq(p->rc, SMTPSTATUS_OK);
     cr_assert_eq(p->n, 1);
     cr_assert_eq(p->dsn.decoder, SMTPSTATUS_DECODER_POSTFIX);
+    cr_assert_eq(p->dsn.kind, SMTPSTATUS_MESSAGE_DELIVERY_REPORT);
     cr_assert_eq(p->r[0].action, SMTPSTATUS_DSN_ACTION_DELIVERED);
     cr_assert_eq(p->r[0].reply_code, 250);
     release(p);
@@ -500,7 +502,8 @@ static const char exim_malformed[] =
     "A message that you sent contained one or more recipient addresses that were\n"
     "incorrectly constructed:\n"
     "\n"
-    "  bob@example.com <carol@example.net>: malformed address: <carol@example.net> may not follow bob@example.com\n"
+    "  bob@example.com <carol@example.net>: malformed address: <carol@example.net> may not "
+    "follow bob@example.com\n"
     "\n"
     "This address has been ignored. The other addresses in the message were\n"
     "syntactically valid and have been passed on for an attempt at delivery.\n";
@@ -592,7 +595,8 @@ static void check_qmail_three(const struct parsed *p)
     assert_text(p->r[2].recipient, "dave@example.net");
     assert_status(&p->r[2], 4, 4, 1);
     /* The expiry sentence is why it failed, not what went wrong. */
-    assert_text(p->r[2].diagnostic, "Sorry, I wasn't able to establish an SMTP connection. (#4.4.1)");
+    assert_text(p->r[2].diagnostic,
+                "Sorry, I wasn't able to establish an SMTP connection. (#4.4.1)");
     cr_assert_eq(p->r[2].action, SMTPSTATUS_DSN_ACTION_FAILED);
 }
 
@@ -1151,11 +1155,13 @@ Test(decoders_mta, bounce_without_recipients)
 Test(decoders_mta, truncated_inputs)
 {
     static const char *const samples[] = {
-        postfix_two,     postfix_local,         postfix_delayed,   postfix_smtpd,    exim_three,
-        exim_delayed,    exim_pipe,             qmail_three,       qmail_sender,     sendmail_two,
-        sendmail_mail_refused, sendmail_warning, sendmail_v5,      sendmail_v5_host, sendmail_forwarded,
-        courier_failed,  courier_delayed,       opensmtpd_two,     opensmtpd_delayed, opensmtpd_old,
-        postfix_client,  postfix_success,       exim_malformed,    exim_flat,
+        postfix_two,        postfix_local,    postfix_delayed,  postfix_smtpd,
+        postfix_client,     postfix_success,  exim_three,       exim_delayed,
+        exim_pipe,          exim_malformed,   exim_flat,        qmail_three,
+        qmail_sender,       sendmail_two,     sendmail_mail_refused,
+        sendmail_warning,   sendmail_v5,      sendmail_v5_host, sendmail_forwarded,
+        courier_failed,     courier_delayed,  opensmtpd_two,    opensmtpd_delayed,
+        opensmtpd_old,
     };
 
     for (size_t s = 0; s < sizeof samples / sizeof samples[0]; s++) {

@@ -86,6 +86,17 @@ static void exercise_everything(void)
             ;
         cr_assert_gt(smtpstatus_explain_reply(replies[i], len, &reply, text, sizeof text), 0);
         (void)smtpstatus_find_enhanced(replies[i], len, 0, &code, &span);
+
+        /* Classification, its explanation and the retry advice. */
+        struct smtpstatus_verdict verdict = SMTPSTATUS_VERDICT_INIT;
+        struct smtpstatus_retry retry = SMTPSTATUS_RETRY_INIT;
+        struct smtpstatus_reason_info rinfo = SMTPSTATUS_REASON_INFO_INIT;
+        cr_assert_eq(smtpstatus_classify_reply(replies[i], len, &reply, 0, &verdict), SMTPSTATUS_OK);
+        cr_assert_eq(smtpstatus_classify_text(replies[i], len, SMTPSTATUS_STAGE_RCPT, &verdict),
+                     SMTPSTATUS_OK);
+        cr_assert_gt(smtpstatus_explain_verdict(replies[i], len, &verdict, text, sizeof text), 0);
+        cr_assert_eq(smtpstatus_retry_advice(&verdict, 3600, 2, &retry), SMTPSTATUS_OK);
+        cr_assert_eq(smtpstatus_reason_info((int)verdict.reason, &rinfo), SMTPSTATUS_OK);
     }
     for (size_t i = 0; i < smtpstatus_enhanced_count(); i++) {
         struct smtpstatus_code_info info = SMTPSTATUS_CODE_INFO_INIT;
@@ -100,6 +111,33 @@ static void exercise_everything(void)
     }
     (void)smtpstatus_strerror(SMTPSTATUS_E_SYNTAX);
     (void)smtpstatus_stage_from_name("RCPT TO", 7);
+
+    /* A bounce message, with caller storage: nothing allocated either. */
+    {
+        static const char bounce[] =
+            "From: MAILER-DAEMON@example.org\r\n"
+            "Subject: Undelivered Mail Returned to Sender\r\n"
+            "Content-Type: multipart/report; report-type=delivery-status; boundary=B\r\n"
+            "\r\n"
+            "--B\r\n"
+            "Content-Type: message/delivery-status\r\n"
+            "Content-Transfer-Encoding: base64\r\n"
+            "\r\n"
+            "RmluYWwtUmVjaXBpZW50OiByZmM4MjI7IGFAZXhhbXBsZS5vcmcKQWN0aW9uOiBmYWlsZWQKU3Rh\r\n"
+            "dHVzOiA1LjEuMQo=\r\n"
+            "--B--\r\n";
+        struct smtpstatus_dsn dsn = SMTPSTATUS_DSN_INIT;
+        struct smtpstatus_dsn_recipient r[2];
+        char scratch[sizeof bounce];
+        size_t n = 2;
+        r[0].size = sizeof r[0];
+        int rc = smtpstatus_parse_dsn(bounce, sizeof bounce - 1, 0, &dsn, r, &n, scratch,
+                                      sizeof scratch);
+        if (rc != SMTPSTATUS_E_UNSUPPORTED) { /* a -Ddsn=disabled build */
+            cr_assert_eq(rc, SMTPSTATUS_OK);
+            cr_assert_eq(n, 1);
+        }
+    }
 }
 
 Test(noalloc, the_interposer_sees_allocations)

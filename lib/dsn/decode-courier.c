@@ -59,7 +59,8 @@ static uint32_t section_of(const char *t, const struct smtpstatus__line *ln)
 }
 
 /* " <addr>:" */
-static int recipient_line(const char *t, const struct smtpstatus__line *ln, struct smtpstatus_text *addr)
+static int recipient_line(const char *t, const struct smtpstatus__line *ln,
+                          struct smtpstatus_text *addr)
 {
     size_t i = skip_blank(t, ln->off, ln->end), e;
 
@@ -125,7 +126,8 @@ static void record_line(const char *t, const struct smtpstatus__line *ln, struct
     }
 }
 
-static void finish(struct record *r, uint32_t action, struct smtpstatus__sink *sink, size_t *emitted)
+static void finish(struct record *r, uint32_t action, struct smtpstatus__sink *sink,
+                   size_t *emitted)
 {
     if (!r->open)
         return;

@@ -106,7 +106,8 @@ static int blank(const char *t, const struct smtpstatus__line *ln)
 }
 
 /* "host NAME [ADDRESS]" at t[at]: the name, and the end of the part. */
-static int host_part(const char *t, size_t at, size_t end, struct smtpstatus_text *name, size_t *after)
+static int host_part(const char *t, size_t at, size_t end, struct smtpstatus_text *name,
+                     size_t *after)
 {
     size_t i, s;
 
@@ -147,8 +148,8 @@ static int failed_recipient(const struct smtpstatus__bounce *b, struct failed_li
 {
     if (!fl->read) {
         fl->read = 1;
-        if (b->headers.ptr == NULL ||
-            !smtpstatus__field_find(b->headers.ptr, b->headers.len, "x-failed-recipients", &fl->value))
+        if (b->headers.ptr == NULL || !smtpstatus__field_find(b->headers.ptr, b->headers.len,
+                                                              "x-failed-recipients", &fl->value))
             fl->value.len = 0;
     }
     while (fl->next <= n) {
@@ -178,7 +179,8 @@ static int is_delivery_to(const char *t, size_t hs, size_t he)
 {
     return smtpstatus__match_nocase(t, he, hs, "pipe to ") ||
            smtpstatus__match_nocase(t, he, hs, "save to ") ||
-           smtpstatus__match_nocase(t, he, hs, "mail to ") || (hs < he && (t[hs] == '|' || t[hs] == '/'));
+           smtpstatus__match_nocase(t, he, hs, "mail to ") ||
+           (hs < he && (t[hs] == '|' || t[hs] == '/'));
 }
 
 static int recipient_of(const struct smtpstatus__bounce *b, const struct block *k, size_t index,
@@ -212,8 +214,7 @@ static int recipient_of(const struct smtpstatus__bounce *b, const struct block *
         if (p < k->de) {
             struct smtpstatus__line ln;
             smtpstatus__line_at(t, k->de, p, &ln);
-            if (smtpstatus__find_address(t, ln.end, p + 13, addr) != 0 &&
-                addr->ptr == t + p + 13)
+            if (smtpstatus__find_address(t, ln.end, p + 13, addr) != 0 && addr->ptr == t + p + 13)
                 return 1;
         }
     }
@@ -295,8 +296,8 @@ static void read_detail(const char *t, size_t s, size_t e, struct smtpstatus__fo
     /* An enhanced code without a reply code ("5.2.2 <bob@...>... Mailbox
      * Full"): the reply parser will not see it. */
     if (f->diagnostic.len > 0 &&
-        smtpstatus__parse_enhanced_at(f->diagnostic.ptr, f->diagnostic.len, 0, &f->status, &after) ==
-            SMTPSTATUS_OK &&
+        smtpstatus__parse_enhanced_at(f->diagnostic.ptr, f->diagnostic.len, 0, &f->status,
+                                      &after) == SMTPSTATUS_OK &&
         smtpstatus__enhanced_boundary_after(f->diagnostic.ptr, f->diagnostic.len, after))
         f->has_status = 1;
 }
@@ -462,8 +463,8 @@ size_t smtpstatus__decode_exim(const struct smtpstatus__bounce *b, struct smtpst
             size_t after;
             /* Addresses are indented less than their errors; an old Exim
              * put "host X [ip]" at the address's indent. */
-            int head = ind < 4 && !(open && !seen_blank &&
-                                    host_part(t, ln.off + ind, ln.end, &host, &after));
+            int head = ind < 4 &&
+                       !(open && !seen_blank && host_part(t, ln.off + ind, ln.end, &host, &after));
             if (head) {
                 if (open)
                     emit_block(b, &k, &w, sink);

@@ -42,7 +42,8 @@ static int contains(const char *t, size_t off, size_t end, const char *lower)
     return smtpstatus__find_nocase(t, end, off, lower) < end;
 }
 
-static void emit(struct smtpstatus__sink *sink, struct smtpstatus__found *f, uint32_t action, size_t *emitted)
+static void emit(struct smtpstatus__sink *sink, struct smtpstatus__found *f, uint32_t action,
+                 size_t *emitted)
 {
     f->action = action;
     f->flags = SMTPSTATUS_DSN_FROM_TEXT;
@@ -76,8 +77,8 @@ static size_t decode_old(const char *t, size_t len, size_t at, struct smtpstatus
             if (i == ln.end)
                 reason = 0; /* the error ends at a blank line */
             else
-                f.diagnostic = smtpstatus__slice(t, f.diagnostic.len ? (size_t)(f.diagnostic.ptr - t) : i,
-                                                 ln.end);
+                f.diagnostic = smtpstatus__slice(
+                    t, f.diagnostic.len ? (size_t)(f.diagnostic.ptr - t) : i, ln.end);
         }
         at = ln.next;
     }
@@ -86,14 +87,16 @@ static size_t decode_old(const char *t, size_t len, size_t at, struct smtpstatus
     return emitted;
 }
 
-size_t smtpstatus__decode_opensmtpd(const struct smtpstatus__bounce *b, struct smtpstatus__sink *sink)
+size_t smtpstatus__decode_opensmtpd(const struct smtpstatus__bounce *b,
+                                    struct smtpstatus__sink *sink)
 {
     const char *t = b->text.ptr;
     size_t len = b->text.len, at, intro, emitted = 0;
     struct smtpstatus__line ln;
     uint32_t action = SMTPSTATUS_DSN_ACTION_NONE;
 
-    intro = at = smtpstatus__find_nocase(t, len, 0, "this is the mailer-daemon, please do not reply to this");
+    intro = at = smtpstatus__find_nocase(t, len, 0,
+                                         "this is the mailer-daemon, please do not reply to this");
     if (at == len)
         return 0;
     while (smtpstatus__line_at(t, len, at, &ln)) {

@@ -254,11 +254,13 @@ static size_t report_unavailable(const struct smtpstatus__bounce *b, struct smtp
 static unsigned reply_code_at(const char *t, size_t i, size_t end)
 {
     if (i + 3 > end || !smtpstatus__is_digit((unsigned char)t[i]) ||
-        !smtpstatus__is_digit((unsigned char)t[i + 1]) || !smtpstatus__is_digit((unsigned char)t[i + 2]))
+        !smtpstatus__is_digit((unsigned char)t[i + 1]) ||
+        !smtpstatus__is_digit((unsigned char)t[i + 2]))
         return 0;
     if (i + 3 < end && t[i + 3] != ' ' && t[i + 3] != '-')
         return 0;
-    return (unsigned)(t[i] - '0') * 100 + (unsigned)(t[i + 1] - '0') * 10 + (unsigned)(t[i + 2] - '0');
+    return (unsigned)(t[i] - '0') * 100 + (unsigned)(t[i + 1] - '0') * 10 +
+           (unsigned)(t[i + 2] - '0');
 }
 
 /*
@@ -334,9 +336,10 @@ static size_t decode_transcript(const char *t, size_t len, struct smtpstatus__si
             }
             /* The client is told to try again after a 4xx: a delay, not
              * a failure. */
-            emit(sink, &f, f.diagnostic.len > 0 && f.diagnostic.ptr[0] == '5'
-                               ? SMTPSTATUS_DSN_ACTION_FAILED
-                               : SMTPSTATUS_DSN_ACTION_DELAYED);
+            emit(sink, &f,
+                 f.diagnostic.len > 0 && f.diagnostic.ptr[0] == '5'
+                     ? SMTPSTATUS_DSN_ACTION_FAILED
+                     : SMTPSTATUS_DSN_ACTION_DELAYED);
             emitted++;
         } else if (kind == 'C') {
             size_t e;

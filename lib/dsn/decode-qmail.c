@@ -66,8 +66,8 @@ static size_t angle_address(const char *t, size_t i, size_t end, struct smtpstat
 
 /* "<addr>:" at the start of a line (anything after the colon is the
  * start of the error, as some forks write it). */
-static int recipient_line(const char *t, const struct smtpstatus__line *ln, struct smtpstatus_text *addr,
-                          size_t *rest)
+static int recipient_line(const char *t, const struct smtpstatus__line *ln,
+                          struct smtpstatus_text *addr, size_t *rest)
 {
     size_t e;
 

@@ -52,15 +52,15 @@ struct listed {
 
 /* The state of the transcript walk. */
 struct session {
-    struct smtpstatus_text host;          /* "... while talking to X:" */
-    uint32_t stage;                       /* of the last ">>>" command */
-    struct smtpstatus_text rcpt;          /* its address, for RCPT */
-    struct smtpstatus_text pending;       /* a reply refusing the session's message */
+    struct smtpstatus_text host;    /* "... while talking to X:" */
+    uint32_t stage;                 /* of the last ">>>" command */
+    struct smtpstatus_text rcpt;    /* its address, for RCPT */
+    struct smtpstatus_text pending; /* a reply refusing the session's message */
     uint32_t pending_stage;
     struct smtpstatus_text pending_host;
-    struct smtpstatus_text rcpt_reply;    /* the last reply refusing a RCPT */
+    struct smtpstatus_text rcpt_reply; /* the last reply refusing a RCPT */
     struct smtpstatus_text rcpt_reply_to;
-    struct smtpstatus_text *growing;      /* the reply a "<<< 550-" line continues */
+    struct smtpstatus_text *growing; /* the reply a "<<< 550-" line continues */
     int continues;
 };
 
@@ -81,7 +81,8 @@ static int same_address(const struct smtpstatus_text *a, const struct smtpstatus
     if (a->len != b->len || a->len == 0)
         return 0;
     for (size_t i = 0; i < a->len; i++)
-        if (smtpstatus__lower((unsigned char)a->ptr[i]) != smtpstatus__lower((unsigned char)b->ptr[i]))
+        if (smtpstatus__lower((unsigned char)a->ptr[i]) !=
+            smtpstatus__lower((unsigned char)b->ptr[i]))
             return 0;
     return 1;
 }
@@ -104,7 +105,8 @@ static size_t content(const char *t, const struct smtpstatus__line *ln, int quot
 static unsigned code_at(const char *t, size_t i, size_t end, int *more)
 {
     if (i + 3 > end || !smtpstatus__is_digit((unsigned char)t[i]) ||
-        !smtpstatus__is_digit((unsigned char)t[i + 1]) || !smtpstatus__is_digit((unsigned char)t[i + 2]))
+        !smtpstatus__is_digit((unsigned char)t[i + 1]) ||
+        !smtpstatus__is_digit((unsigned char)t[i + 2]))
         return 0;
     if (i + 3 < end && t[i + 3] != ' ' && t[i + 3] != '-')
         return 0;
@@ -112,17 +114,26 @@ static unsigned code_at(const char *t, size_t i, size_t end, int *more)
         return 0;
     if (more)
         *more = i + 3 < end && t[i + 3] == '-';
-    return (unsigned)(t[i] - '0') * 100 + (unsigned)(t[i + 1] - '0') * 10 + (unsigned)(t[i + 2] - '0');
+    return (unsigned)(t[i] - '0') * 100 + (unsigned)(t[i + 1] - '0') * 10 +
+           (unsigned)(t[i + 2] - '0');
 }
 
 /* Section markers, which "-----" frames. */
-enum marker { M_NONE, M_LIST_FAILED, M_LIST_DELAYED, M_LIST_DELIVERED, M_TRANSCRIPT, M_END, M_OTHER };
+enum marker {
+    M_NONE,
+    M_LIST_FAILED,
+    M_LIST_DELAYED,
+    M_LIST_DELIVERED,
+    M_TRANSCRIPT,
+    M_END,
+    M_OTHER
+};
 
 static enum marker marker_of(const char *t, size_t c, size_t end)
 {
     static const char *const ends[] = {
-        "message follows", "original message", "unsent message", "message header",
-        "returned message", "headers follow",
+        "message follows", "original message", "unsent message",
+        "message header",  "returned message", "headers follow",
     };
 
     if (!contains(t, c, end, "-----"))
@@ -341,8 +352,8 @@ struct findings {
 /* The diagnostic of a recipient's verdict line: the remote reply it
  * repeats when the line has one, else the session's refusal, else the
  * line. */
-static void own_diagnostic(const char *t, size_t c, size_t end, size_t text, const struct session *s,
-                           struct smtpstatus__found *f)
+static void own_diagnostic(const char *t, size_t c, size_t end, size_t text,
+                           const struct session *s, struct smtpstatus__found *f)
 {
     if (code_at(t, text, end, NULL) != 0) {
         f->diagnostic = smtpstatus__slice(t, text, end);
@@ -379,7 +390,8 @@ static void emit(struct smtpstatus__sink *sink, struct smtpstatus__found *f, siz
 
 /* The returned message's first To address (V5 sendmail names only the
  * host when a whole host failed). */
-static int original_to(const struct smtpstatus__bounce *b, size_t orig, struct smtpstatus_text *addr)
+static int original_to(const struct smtpstatus__bounce *b, size_t orig,
+                       struct smtpstatus_text *addr)
 {
     struct smtpstatus_text o = b->original, to;
     size_t hdr_len;
@@ -414,7 +426,8 @@ static int same_start(const struct smtpstatus_text *reason, const struct smtpsta
 
 /* A listed recipient's account: what the transcript said of it, else its
  * list reason, else what the transcript said of no one in particular. */
-static void list_diagnostic(const struct listed *e, const struct findings *k, struct smtpstatus__found *f)
+static void list_diagnostic(const struct listed *e, const struct findings *k,
+                            struct smtpstatus__found *f)
 {
     int from_session = 1;
 
@@ -701,7 +714,8 @@ static void walk_lines(struct walk *w)
     }
 }
 
-size_t smtpstatus__decode_sendmail(const struct smtpstatus__bounce *b, struct smtpstatus__sink *sink)
+size_t smtpstatus__decode_sendmail(const struct smtpstatus__bounce *b,
+                                   struct smtpstatus__sink *sink)
 {
     const char *t = b->text.ptr;
     size_t len = b->text.len;

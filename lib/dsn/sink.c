@@ -21,7 +21,6 @@ static int names_a_cause(const struct smtpstatus_verdict *v)
     case SMTPSTATUS_REASON_UNKNOWN:
     case SMTPSTATUS_REASON_CONNECTION_FAILURE:
     case SMTPSTATUS_REASON_DNS_FAILURE:
-    case SMTPSTATUS_REASON_SYSTEM_ERROR:
     case SMTPSTATUS_REASON_EXPIRED:
         return 0;
     default:
@@ -129,10 +128,10 @@ static void classify(const struct smtpstatus__found *f, struct smtpstatus_dsn_re
         /* The reporting MTA has given up. A failure with a transient code
          * means its queue ran out of time (RFC 3464 §2.3.3 note): the
          * delivery expired, unless the text names a cause on the
-         * recipient's or the sender's side (a full mailbox, a block),
-         * which is what the sender needs to know. Network trouble is what
-         * expiry usually means, so it reads as expired; the cause stays in
-         * the evidence either way. */
+         * recipient's or the sender's side (a full mailbox, a block, a
+         * fault of the receiving system), which is what the sender needs
+         * to know. Network trouble is what expiry usually means, so it
+         * reads as expired; the cause stays in the evidence either way. */
         if (v->outcome == SMTPSTATUS_OUTCOME_TRANSIENT && names_a_cause(v)) {
             v->outcome = SMTPSTATUS_OUTCOME_PERMANENT;
         } else if (v->outcome == SMTPSTATUS_OUTCOME_TRANSIENT) {

@@ -493,7 +493,6 @@ def generate(argv):
     o.append(f"#define SMTPSTATUS__PROVIDER_COUNT {len(providers)}")
     o.extend(array("uint32_t", "smtpstatus__provider_domains", domain_offsets))
     o.extend(array("uint32_t", "smtpstatus__sisimai_names", sisimai_offsets))
-    o.append(f"#define SMTPSTATUS__SISIMAI_INDEX_FILTERED {sisimai_names.index('filtered') + 1}")
     o.append("")
     o.append("static const struct smtpstatus__rule_row smtpstatus__rules[] = {")
     o.extend(rule_rows)
