@@ -190,6 +190,18 @@ static void decide(struct smtpstatus__facts *f, struct smtpstatus_verdict *v)
     }
     if (outcome == SMTPSTATUS_OUTCOME_INTERMEDIATE)
         v->reason = SMTPSTATUS_REASON_UNKNOWN;
+    /* A refusal of MAIL FROM is about the sender (RFC 5321 §3.3): what
+     * would read as a recipient's or a generic policy problem is the
+     * sender address being rejected. Sender-side reasons (a block, an
+     * authentication failure, a rate limit) stay as they are. */
+    if (f->stage == SMTPSTATUS_STAGE_MAIL &&
+        (outcome == SMTPSTATUS_OUTCOME_PERMANENT || outcome == SMTPSTATUS_OUTCOME_TRANSIENT) &&
+        (v->reason == SMTPSTATUS_REASON_UNKNOWN || v->reason == SMTPSTATUS_REASON_POLICY ||
+         v->reason == SMTPSTATUS_REASON_RECIPIENT_UNKNOWN ||
+         v->reason == SMTPSTATUS_REASON_ADDRESS_INVALID || v->reason == SMTPSTATUS_REASON_DOMAIN_UNKNOWN)) {
+        v->reason = SMTPSTATUS_REASON_SENDER_REJECTED;
+        rule = NULL; /* the mapping of this reason, not the rule's */
+    }
     reason = smtpstatus__reason(v->reason);
 
     if (outcome == 0 && v->reason != SMTPSTATUS_REASON_UNKNOWN) {

@@ -34,7 +34,11 @@ static void print_recipient(const char *file, size_t index, int mbox,
     const struct smtpstatus_verdict *v = &r->verdict;
     char status[SMTPSTATUS_ENHANCED_TEXT_MAX] = "";
 
-    if (r->has_status)
+    /* The code the verdict rests on: the Status field, or the diagnostic's
+     * when the field is only X.0.0 (the raw field is "dsn_status"). */
+    if (v->has_enhanced)
+        smtpstatus_format_enhanced(&v->enhanced, status, sizeof status);
+    else if (r->has_status)
         smtpstatus_format_enhanced(&r->status, status, sizeof status);
     if (!opt->json) {
         if (mbox)
@@ -55,6 +59,14 @@ static void print_recipient(const char *file, size_t index, int mbox,
     print_text_field(&r->recipient);
     fputs(",\"status\":", stdout);
     json_cstring(stdout, status[0] ? status : NULL);
+    fputs(",\"dsn_status\":", stdout);
+    if (r->has_status) {
+        char raw[SMTPSTATUS_ENHANCED_TEXT_MAX];
+        smtpstatus_format_enhanced(&r->status, raw, sizeof raw);
+        json_cstring(stdout, raw);
+    } else {
+        fputs("null", stdout);
+    }
     fputs(",\"reply_code\":", stdout);
     if (r->reply_code)
         printf("%u", r->reply_code);

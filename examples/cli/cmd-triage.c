@@ -577,5 +577,5 @@ int cmd_triage(int argc, char **argv)
             table_free(&t.problems[r].domains);
         free(t.problems[r].sample);
     }
-    return t.unreadable ? CLI_EXIT_NOT_FOUND : CLI_EXIT_OK;
+    return (t.unreadable || status) ? CLI_EXIT_NOT_FOUND : CLI_EXIT_OK;
 }

@@ -435,9 +435,11 @@ static int delimiter(const char *buf, const struct smtpstatus__line *ln,
     return i == ln->end;
 }
 
-static void walk_multipart(struct walker *w, const char *body, size_t len,
-                           const struct smtpstatus_text *boundary, unsigned depth)
+/* Returns the number of parts found. */
+static size_t walk_multipart(struct walker *w, const char *body, size_t len,
+                             const struct smtpstatus_text *boundary, unsigned depth)
 {
+    size_t parts = 0;
     struct smtpstatus__line ln;
     size_t at = 0, part_start = 0;
     int in_part = 0, close = 0;
@@ -452,17 +454,21 @@ static void walk_multipart(struct walker *w, const char *body, size_t len,
                 if (end > part_start && body[end - 1] == '\r')
                     end--;
                 walk_entity(w, body + part_start, end - part_start, depth + 1);
+                parts++;
             }
             if (close)
-                return;
+                return parts;
             in_part = 1;
             part_start = ln.next;
         }
         at = ln.next;
     }
     /* A missing close delimiter: the last part runs to the end. */
-    if (in_part && !w->stop && part_start < len)
+    if (in_part && !w->stop && part_start < len) {
         walk_entity(w, body + part_start, len - part_start, depth + 1);
+        parts++;
+    }
+    return parts;
 }
 
 static void walk_entity(struct walker *w, const char *buf, size_t len, unsigned depth)
@@ -494,8 +500,15 @@ static void walk_entity(struct walker *w, const char *buf, size_t len, unsigned 
     part.cte = smtpstatus__parse_cte(&cte_value);
     if (smtpstatus__ctype_is(&part.ctype, "multipart", NULL) && part.ctype.boundary.len > 0 &&
         depth < SMTPSTATUS_DSN_MIME_DEPTH_MAX) {
-        walk_multipart(w, part.body.ptr, part.body.len, &part.ctype.boundary, depth);
-        return;
+        /* A boundary that never appears in the body (a broken
+         * generator): read the body as one text part rather than nothing. */
+        if (walk_multipart(w, part.body.ptr, part.body.len, &part.ctype.boundary, depth) > 0 ||
+            w->stop)
+            return;
+        part.ctype.type.ptr = "text";
+        part.ctype.type.len = 4;
+        part.ctype.subtype.ptr = "plain";
+        part.ctype.subtype.len = 5;
     }
     if (w->visit(&part, w->ctx))
         w->stop = 1;

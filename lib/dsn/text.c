@@ -87,13 +87,14 @@ int smtpstatus__looks_like_bounce(const struct smtpstatus__bounce *b)
     static const char *const from_marks[] = {
         "mailer-daemon", "postmaster", "mail delivery", "mail-daemon", "mailerdaemon",
         "mail administrator", "mail system", "mdaemon", "postoffice", "post_master",
+        "courier mail server",
     };
     static const char *const subject_marks[] = {
         "undeliver", "undelivered", "returned mail", "delivery fail", "delivery status",
         "failure notice", "mail delivery", "non-deliver", "nondeliver", "not delivered",
         "delivery problem", "could not be delivered", "delivery notification", "bounce",
         "mail system error", "delivery report", "returned to sender", "rejected",
-        "unzustellbar", "non remis", "non recapitabile",
+        "unzustellbar", "non remis", "non recapitabile", "delayed mail", "warning: delay",
     };
     struct smtpstatus_text v;
 
