@@ -1,0 +1,189 @@
+/* SPDX-License-Identifier: MIT */
+/* Copyright (c) 2026 The smtpstatus developers */
+
+/*
+ * The benchmark (`meson test --benchmark`, or run it directly): replies per
+ * second for parse, parse+classify and explain over the labelled real
+ * replies of tests/vectors/replies.tsv, and bounces per second and MB/s
+ * for DSN parse+classify over a directory of .eml files held in memory
+ * (../shared/corpus/emails/bsd when it is there, else examples/samples).
+ * One thread; figures, not assertions.
+ */
+
+#define _POSIX_C_SOURCE 200809L
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <smtpstatus.h>
+
+struct vector {
+    int line;
+    const char *text;
+    size_t len;
+    const char *stage, *reason, *bounce, *sisimai, *origin, *known;
+};
+
+#include "replies-vectors.h"
+
+#define NVECTORS (sizeof vectors / sizeof vectors[0])
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void cpu_model(void)
+{
+    char line[512];
+    FILE *f = fopen("/proc/cpuinfo", "r");
+
+    if (f == NULL)
+        return;
+    while (fgets(line, sizeof line, f))
+        if (strncmp(line, "model name", 10) == 0) {
+            printf("cpu:%s", strchr(line, ':') + 1);
+            break;
+        }
+    fclose(f);
+}
+
+/* Run `fn` over the vectors until at least `seconds` have passed. */
+static void rate(const char *name, double seconds, unsigned (*fn)(const struct vector *))
+{
+    double start = now(), elapsed;
+    size_t done = 0;
+    volatile unsigned sink = 0;
+
+    do {
+        for (size_t i = 0; i < NVECTORS; i++)
+            sink += fn(&vectors[i]);
+        done += NVECTORS;
+        elapsed = now() - start;
+    } while (elapsed < seconds);
+    printf("%-28s %12.0f replies/s  (%zu in %.2f s)\n", name, (double)done / elapsed, done, elapsed);
+    (void)sink;
+}
+
+static unsigned do_parse(const struct vector *t)
+{
+    struct smtpstatus_reply r = SMTPSTATUS_REPLY_INIT;
+    smtpstatus_parse_reply(t->text, t->len, SMTPSTATUS_REPLY_LENIENT, &r);
+    return r.code;
+}
+
+static unsigned do_classify(const struct vector *t)
+{
+    struct smtpstatus_reply r = SMTPSTATUS_REPLY_INIT;
+    struct smtpstatus_verdict v = SMTPSTATUS_VERDICT_INIT;
+    if (smtpstatus_parse_reply(t->text, t->len, SMTPSTATUS_REPLY_LENIENT, &r) == SMTPSTATUS_OK)
+        smtpstatus_classify_reply(t->text, t->len, &r, 0, &v);
+    else
+        smtpstatus_classify_text(t->text, t->len, 0, &v);
+    return v.reason;
+}
+
+static unsigned do_explain(const struct vector *t)
+{
+    struct smtpstatus_verdict v = SMTPSTATUS_VERDICT_INIT;
+    char buf[2048];
+    smtpstatus_classify_text(t->text, t->len, 0, &v);
+    return (unsigned)smtpstatus_explain_verdict(t->text, t->len, &v, buf, sizeof buf);
+}
+
+struct message {
+    char *buf;
+    size_t len;
+};
+
+static size_t load_dir(const char *dir, struct message **out)
+{
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    size_t n = 0, cap = 0;
+
+    *out = NULL;
+    if (d == NULL)
+        return 0;
+    while ((e = readdir(d)) != NULL) {
+        char path[4096];
+        FILE *f;
+        long size;
+        size_t len = strlen(e->d_name);
+        if (len < 4 || strcmp(e->d_name + len - 4, ".eml") != 0)
+            continue;
+        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        if ((f = fopen(path, "rb")) == NULL)
+            continue;
+        fseek(f, 0, SEEK_END);
+        size = ftell(f);
+        rewind(f);
+        if (n == cap) {
+            cap = cap ? cap * 2 : 64;
+            *out = realloc(*out, cap * sizeof **out);
+        }
+        (*out)[n].buf = malloc((size_t)size + 1);
+        (*out)[n].len = fread((*out)[n].buf, 1, (size_t)size, f);
+        fclose(f);
+        n++;
+    }
+    closedir(d);
+    return n;
+}
+
+int main(int argc, char **argv)
+{
+    const char *dir = argc > 1 ? argv[1] : "examples/samples";
+    double seconds = argc > 2 ? atof(argv[2]) : 2.0;
+    struct message *msgs;
+    size_t nmsgs, total = 0, maxlen = 0, rounds = 0, recipients = 0;
+    struct smtpstatus_dsn_recipient rcpts[64];
+    char *scratch;
+    double start, elapsed;
+
+    printf("smtpstatus %s benchmark, one thread\n", smtpstatus_version());
+    cpu_model();
+    printf("replies: %zu labelled real replies (tests/vectors/replies.tsv)\n", NVECTORS);
+    rate("parse (lenient)", seconds, do_parse);
+    rate("parse + classify", seconds, do_classify);
+    rate("classify + explain", seconds, do_explain);
+
+    nmsgs = load_dir(dir, &msgs);
+    if (nmsgs == 0) {
+        printf("bounces: no .eml files in %s\n", dir);
+        return 0;
+    }
+    for (size_t i = 0; i < nmsgs; i++) {
+        total += msgs[i].len;
+        if (msgs[i].len > maxlen)
+            maxlen = msgs[i].len;
+    }
+    scratch = malloc(maxlen + 1);
+    start = now();
+    do {
+        for (size_t i = 0; i < nmsgs; i++) {
+            struct smtpstatus_dsn dsn = SMTPSTATUS_DSN_INIT;
+            size_t n = 64;
+            rcpts[0].size = sizeof rcpts[0];
+            smtpstatus_parse_dsn(msgs[i].buf, msgs[i].len, 0, &dsn, rcpts, &n, scratch, maxlen + 1);
+            recipients += n;
+        }
+        rounds++;
+        elapsed = now() - start;
+    } while (elapsed < seconds);
+    printf("bounces: %zu messages (%.1f MB) from %s, %zu rounds\n", nmsgs, (double)total / 1e6, dir,
+           rounds);
+    printf("%-28s %12.0f bounces/s  %.1f MB/s  (%zu recipients/round)\n", "dsn parse + classify",
+           (double)(rounds * nmsgs) / elapsed, (double)(rounds * total) / elapsed / 1e6,
+           recipients / rounds);
+    for (size_t i = 0; i < nmsgs; i++)
+        free(msgs[i].buf);
+    free(msgs);
+    free(scratch);
+    return 0;
+}
