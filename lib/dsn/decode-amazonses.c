@@ -31,18 +31,6 @@ static size_t window(size_t len)
     return len < SIGN_WINDOW ? len : SIGN_WINDOW;
 }
 
-static void status_from_text(struct smtpstatus__found *f)
-{
-    struct smtpstatus_enhanced e;
-
-    if (!f->has_status && f->diagnostic.len > 0 &&
-        smtpstatus_find_enhanced(f->diagnostic.ptr, f->diagnostic.len, 0, &e, NULL) ==
-            SMTPSTATUS_OK) {
-        f->has_status = 1;
-        f->status = e;
-    }
-}
-
 /* "smtp; 550 ...": the type before the semicolon goes apart. */
 static void set_diagnostic(struct smtpstatus__found *f, struct smtpstatus_text v)
 {
@@ -333,13 +321,6 @@ static size_t read_notification(const char *t, size_t len, struct smtpstatus__si
 
 /* ---- The text part of SES and WorkMail bounces ---- */
 
-static size_t skip_blanks(const char *t, size_t at, size_t end)
-{
-    while (at < end && smtpstatus__is_space((unsigned char)t[at]))
-        at++;
-    return at;
-}
-
 /* The value of a field found anywhere on a line (WorkMail's report can
  * lose line breaks between fields), with its continuation lines. */
 static int text_field(const char *t, size_t from, size_t end, const char *lower,
@@ -404,7 +385,7 @@ static size_t read_text(const char *t, size_t len, struct smtpstatus__sink *sink
     list_end = list;
     at = list;
     while (smtpstatus__line_at(t, report, at, &ln)) {
-        if (skip_blanks(t, ln.off, ln.end) == ln.end && ln.off > list)
+        if (smtpstatus__skip_blanks(t, ln.off, ln.end) == ln.end && ln.off > list)
             break;
         list_end = ln.end;
         at = ln.next;
@@ -420,11 +401,11 @@ static size_t read_text(const char *t, size_t len, struct smtpstatus__sink *sink
             size_t g = at, ge = at;
             struct smtpstatus_text v;
             struct smtpstatus__found f;
-            while (smtpstatus__line_at(t, end, at, &ln) && skip_blanks(t, ln.off, ln.end) == ln.end)
+            while (smtpstatus__line_at(t, end, at, &ln) && smtpstatus__skip_blanks(t, ln.off, ln.end) == ln.end)
                 at = ln.next;
             g = at;
             while (smtpstatus__line_at(t, end, at, &ln) &&
-                   skip_blanks(t, ln.off, ln.end) < ln.end) {
+                   smtpstatus__skip_blanks(t, ln.off, ln.end) < ln.end) {
                 ge = ln.end;
                 at = ln.next;
             }
@@ -468,7 +449,6 @@ static size_t read_text(const char *t, size_t len, struct smtpstatus__sink *sink
                     semi ? smtpstatus__slice(v.ptr, (size_t)(semi - v.ptr) + 1, v.len) : v;
             }
             unwrap_expired(&f);
-            status_from_text(&f);
             if (f.recipient.len == 0)
                 continue;
             emit(sink, &f);

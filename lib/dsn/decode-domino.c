@@ -33,50 +33,10 @@
 
 #include "decoders.h"
 
-static size_t skip_blanks(const char *t, size_t at, size_t end)
-{
-    while (at < end && smtpstatus__is_space((unsigned char)t[at]))
-        at++;
-    return at;
-}
-
-static int blank_line(const char *t, const struct smtpstatus__line *ln)
-{
-    return skip_blanks(t, ln->off, ln->end) == ln->end;
-}
-
-static int address_line(const char *t, const struct smtpstatus__line *ln,
-                        struct smtpstatus_text *addr)
-{
-    size_t i = skip_blanks(t, ln->off, ln->end), end;
-
-    if (i < ln->end && t[i] == '<')
-        i++;
-    end = smtpstatus__find_address(t, ln->end, i, addr);
-    if (end == 0 || addr->ptr != t + i)
-        return 0;
-    if (end < ln->end && t[end] == '>')
-        end++;
-    return skip_blanks(t, end, ln->end) == ln->end;
-}
-
-static void status_from_text(struct smtpstatus__found *f)
-{
-    struct smtpstatus_enhanced e;
-
-    if (!f->has_status && f->diagnostic.len > 0 &&
-        smtpstatus_find_enhanced(f->diagnostic.ptr, f->diagnostic.len, 0, &e, NULL) ==
-            SMTPSTATUS_OK) {
-        f->has_status = 1;
-        f->status = e;
-    }
-}
-
 static void emit(struct smtpstatus__sink *sink, struct smtpstatus__found *f)
 {
     f->action = SMTPSTATUS_DSN_ACTION_FAILED;
     f->flags = SMTPSTATUS_DSN_FROM_TEXT;
-    status_from_text(f);
     smtpstatus__emit(sink, f, SMTPSTATUS_DECODER_DOMINO);
 }
 
@@ -86,12 +46,12 @@ static struct smtpstatus_text paragraph(const char *t, size_t end, size_t at, si
     struct smtpstatus__line ln;
     size_t s = end, e = end;
 
-    while (smtpstatus__line_at(t, end, at, &ln) && blank_line(t, &ln))
+    while (smtpstatus__line_at(t, end, at, &ln) && smtpstatus__blank_line(t, &ln))
         at = ln.next;
     if (at < end) {
         s = at;
         e = at;
-        while (smtpstatus__line_at(t, end, at, &ln) && !blank_line(t, &ln)) {
+        while (smtpstatus__line_at(t, end, at, &ln) && !smtpstatus__blank_line(t, &ln)) {
             e = ln.end;
             at = ln.next;
         }
@@ -106,7 +66,7 @@ static size_t read_domino(const char *t, size_t end, struct smtpstatus__sink *si
     struct smtpstatus__line ln;
 
     while (smtpstatus__line_at(t, end, at, &ln)) {
-        size_t i = skip_blanks(t, ln.off, ln.end), next, because;
+        size_t i = smtpstatus__skip_blanks(t, ln.off, ln.end), next, because;
         struct smtpstatus__found f;
         struct smtpstatus_text who;
 
@@ -119,9 +79,9 @@ static size_t read_domino(const char *t, size_t end, struct smtpstatus__sink *si
             continue;
         at = next;
         /* "because:" opens the reason, before the next recipient. */
-        while (smtpstatus__line_at(t, end, at, &ln) && blank_line(t, &ln))
+        while (smtpstatus__line_at(t, end, at, &ln) && smtpstatus__blank_line(t, &ln))
             at = ln.next;
-        because = skip_blanks(t, at, end);
+        because = smtpstatus__skip_blanks(t, at, end);
         if (smtpstatus__match_nocase(t, end, because, "because:")) {
             smtpstatus__line_at(t, end, because, &ln);
             f.diagnostic = paragraph(t, end, ln.next, &next);
@@ -151,9 +111,9 @@ static size_t read_notes(const char *t, size_t len, struct smtpstatus__sink *sin
         struct smtpstatus__found f;
 
         at = ln.next;
-        if (blank_line(t, &ln))
+        if (smtpstatus__blank_line(t, &ln))
             continue;
-        if (!address_line(t, &ln, &addr)) {
+        if (!smtpstatus__address_line(t, &ln, &addr)) {
             if (reason_end <= reason)
                 reason = ln.off;
             reason_end = ln.end;

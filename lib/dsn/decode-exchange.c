@@ -58,18 +58,6 @@ static size_t in_line(const char *t, const struct smtpstatus__line *ln, const ch
     return smtpstatus__find_nocase(t, ln->end, ln->off, lower);
 }
 
-static size_t skip_blanks(const char *t, size_t at, size_t end)
-{
-    while (at < end && smtpstatus__is_space((unsigned char)t[at]))
-        at++;
-    return at;
-}
-
-static int blank_line(const char *t, const struct smtpstatus__line *ln)
-{
-    return skip_blanks(t, ln->off, ln->end) == ln->end;
-}
-
 /* Headers only Exchange and Office 365 write on their reports. */
 static int exchange_headers(const struct smtpstatus__bounce *b)
 {
@@ -148,7 +136,7 @@ static size_t report_end(const char *t, size_t len)
 static int address_line(const char *t, const struct smtpstatus__line *ln,
                         struct smtpstatus_text *addr, int *linked)
 {
-    size_t i = skip_blanks(t, ln->off, ln->end), end;
+    size_t i = smtpstatus__skip_blanks(t, ln->off, ln->end), end;
 
     *linked = 0;
     if (i < ln->end && t[i] == '<')
@@ -158,12 +146,12 @@ static int address_line(const char *t, const struct smtpstatus__line *ln,
         return 0;
     if (end < ln->end && t[end] == '>')
         end++;
-    end = skip_blanks(t, end, ln->end);
+    end = smtpstatus__skip_blanks(t, end, ln->end);
     if (end < ln->end && t[end] == '(') {
         const char *close = memchr(t + end, ')', ln->end - end);
         if (close == NULL)
             return 0;
-        end = skip_blanks(t, (size_t)(close - t) + 1, ln->end);
+        end = smtpstatus__skip_blanks(t, (size_t)(close - t) + 1, ln->end);
     }
     if (smtpstatus__match_nocase(t, ln->end, end, "<mailto:")) {
         *linked = 1;
@@ -217,7 +205,7 @@ static int technical(const char *t, size_t from, size_t end, struct smtpstatus__
     size_t at = from;
 
     while (smtpstatus__line_at(t, end, at, &ln)) {
-        size_t i = skip_blanks(t, ln.off, ln.end), q;
+        size_t i = smtpstatus__skip_blanks(t, ln.off, ln.end), q;
 
         if (smtpstatus__match_nocase(t, ln.end, i, "#< #")) {
             /* Exchange 2007: #< #5.1.1 smtp;550 5.1.1 RESOLVER...> #SMTP# */
@@ -250,7 +238,7 @@ static int technical(const char *t, size_t from, size_t end, struct smtpstatus__
             struct smtpstatus__line nx;
             size_t nat = ln.next;
             while (smtpstatus__line_at(t, end, nat, &nx)) {
-                if (in_line(t, &nx, "remote server") < nx.end || blank_line(t, &nx)) {
+                if (in_line(t, &nx, "remote server") < nx.end || smtpstatus__blank_line(t, &nx)) {
                     stop = nx.off;
                     break;
                 }
@@ -269,24 +257,9 @@ static int technical(const char *t, size_t from, size_t end, struct smtpstatus__
     return 0;
 }
 
-static void status_from_text(struct smtpstatus__found *f)
-{
-    struct smtpstatus_enhanced e;
-
-    /* A code the reply parser cannot reach ("550: 5.2.2 ...") still
-     * says what happened. */
-    if (!f->has_status && f->diagnostic.len > 0 &&
-        smtpstatus_find_enhanced(f->diagnostic.ptr, f->diagnostic.len, 0, &e, NULL) ==
-            SMTPSTATUS_OK) {
-        f->has_status = 1;
-        f->status = e;
-    }
-}
-
 static void emit(struct smtpstatus__sink *sink, struct smtpstatus__found *f, unsigned action)
 {
     f->action = action;
-    status_from_text(f);
     smtpstatus__emit(sink, f, SMTPSTATUS_DECODER_EXCHANGE);
 }
 
@@ -320,7 +293,7 @@ static size_t read_blocks(const char *t, size_t end, struct smtpstatus__sink *si
         while (smtpstatus__line_at(t, end, bat, &bl)) {
             struct smtpstatus_text a2;
             int l2;
-            if (blank_line(t, &bl) || address_line(t, &bl, &a2, &l2))
+            if (smtpstatus__blank_line(t, &bl) || address_line(t, &bl, &a2, &l2))
                 break;
             block_end = bl.next;
             bat = bl.next;
@@ -354,7 +327,7 @@ static size_t read_modern(const char *t, size_t end, struct smtpstatus__sink *si
     memset(&f, 0, sizeof f);
     f.flags = SMTPSTATUS_DSN_FROM_TEXT;
     while (smtpstatus__line_at(t, end, at, &ln)) {
-        size_t i = skip_blanks(t, ln.off, ln.end), p;
+        size_t i = smtpstatus__skip_blanks(t, ln.off, ln.end), p;
         at = ln.next;
         if (f.recipient.len == 0 && smtpstatus__match_nocase(t, ln.end, i, "your message to ") &&
             (p = in_line(t, &ln, "couldn't be delivered")) < ln.end) {
@@ -370,7 +343,7 @@ static size_t read_modern(const char *t, size_t end, struct smtpstatus__sink *si
             /* The value may be wrapped: it runs to the next "Name:" line. */
             size_t s = i + sizeof "reported error:" - 1, e = ln.end;
             struct smtpstatus__line nx;
-            while (smtpstatus__line_at(t, end, at, &nx) && !blank_line(t, &nx) &&
+            while (smtpstatus__line_at(t, end, at, &nx) && !smtpstatus__blank_line(t, &nx) &&
                    in_line(t, &nx, ":") == nx.end) {
                 e = nx.end;
                 at = nx.next;
@@ -398,7 +371,7 @@ static size_t read_modern(const char *t, size_t end, struct smtpstatus__sink *si
 static int legacy_recipient(const char *t, const struct smtpstatus__line *ln,
                             struct smtpstatus_text *addr)
 {
-    size_t i = skip_blanks(t, ln->off, ln->end), end, smtp;
+    size_t i = smtpstatus__skip_blanks(t, ln->off, ln->end), end, smtp;
 
     smtp = in_line(t, ln, "smtp=");
     if (smtp < ln->end && smtpstatus__match_nocase(t, ln->end, i, "c=")) {
@@ -412,7 +385,7 @@ static int legacy_recipient(const char *t, const struct smtpstatus__line *ln,
         return 0;
     if (end < ln->end && t[end] == '>')
         end++;
-    end = skip_blanks(t, end, ln->end);
+    end = smtpstatus__skip_blanks(t, end, ln->end);
     return end == ln->end || smtpstatus__match_nocase(t, ln->end, end, "on ");
 }
 
@@ -447,7 +420,7 @@ static size_t read_legacy(const char *t, size_t end, struct smtpstatus__sink *si
             continue;
         while (smtpstatus__line_at(t, end, bat, &bl)) {
             struct smtpstatus_text a2;
-            if (blank_line(t, &bl) || legacy_recipient(t, &bl, &a2))
+            if (smtpstatus__blank_line(t, &bl) || legacy_recipient(t, &bl, &a2))
                 break;
             block_end = bl.next;
             bat = bl.next;
@@ -510,7 +483,7 @@ static size_t read_hotmail(const char *t, size_t end, struct smtpstatus__sink *s
         struct smtpstatus__found f;
         int linked;
         at = ln.next;
-        if (blank_line(t, &ln))
+        if (smtpstatus__blank_line(t, &ln))
             continue;
         if (!address_line(t, &ln, &addr, &linked))
             break;
@@ -535,7 +508,7 @@ static int receiving_server(const char *t, size_t end, struct smtpstatus_text *h
     if (p == end)
         return 0;
     smtpstatus__line_at(t, end, p, &ln);
-    s = skip_blanks(t, p + sizeof "receiving server:" - 1, ln.end);
+    s = smtpstatus__skip_blanks(t, p + sizeof "receiving server:" - 1, ln.end);
     e = s;
     while (e < ln.end && t[e] != ' ' && t[e] != '\t')
         e++;

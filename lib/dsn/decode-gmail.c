@@ -35,34 +35,6 @@ static int has(const char *t, size_t len, const char *lower)
     return smtpstatus__find_nocase(t, len, 0, lower) < len;
 }
 
-static size_t skip_blanks(const char *t, size_t at, size_t end)
-{
-    while (at < end && smtpstatus__is_space((unsigned char)t[at]))
-        at++;
-    return at;
-}
-
-static int blank_line(const char *t, const struct smtpstatus__line *ln)
-{
-    return skip_blanks(t, ln->off, ln->end) == ln->end;
-}
-
-/* An indented line holding one address (the recipient list). */
-static int address_line(const char *t, const struct smtpstatus__line *ln,
-                        struct smtpstatus_text *addr)
-{
-    size_t i = skip_blanks(t, ln->off, ln->end), end;
-
-    if (i < ln->end && t[i] == '<')
-        i++;
-    end = smtpstatus__find_address(t, ln->end, i, addr);
-    if (end == 0 || addr->ptr != t + i)
-        return 0;
-    if (end < ln->end && t[end] == '>')
-        end++;
-    return skip_blanks(t, end, ln->end) == ln->end;
-}
-
 static int from_google(const struct smtpstatus__bounce *b)
 {
     return b->from.ptr && (smtpstatus__find_nocase(b->from.ptr, b->from.len, 0,
@@ -134,10 +106,10 @@ static int quoted_reply(const char *t, size_t from, size_t end, const char *lead
     at = p + strlen(lead);
     stop = end;
     /* The reply may start on the next line; it ends at a blank line. */
-    if (smtpstatus__line_at(t, end, at, &ln) && skip_blanks(t, at, ln.end) == ln.end)
+    if (smtpstatus__line_at(t, end, at, &ln) && smtpstatus__skip_blanks(t, at, ln.end) == ln.end)
         at = ln.next;
     while (smtpstatus__line_at(t, end, at, &ln)) {
-        if (blank_line(t, &ln) && ln.off > p + strlen(lead)) {
+        if (smtpstatus__blank_line(t, &ln) && ln.off > p + strlen(lead)) {
             stop = ln.off;
             break;
         }
@@ -147,24 +119,9 @@ static int quoted_reply(const char *t, size_t from, size_t end, const char *lead
     return out->len > 0;
 }
 
-static void status_from_text(struct smtpstatus__found *f)
-{
-    struct smtpstatus_enhanced e;
-
-    /* A code the reply parser cannot reach ("550: 5.2.2 ...") still
-     * says what happened. */
-    if (!f->has_status && f->diagnostic.len > 0 &&
-        smtpstatus_find_enhanced(f->diagnostic.ptr, f->diagnostic.len, 0, &e, NULL) ==
-            SMTPSTATUS_OK) {
-        f->has_status = 1;
-        f->status = e;
-    }
-}
-
 static void emit(struct smtpstatus__sink *sink, struct smtpstatus__found *f)
 {
     f->flags = SMTPSTATUS_DSN_FROM_TEXT;
-    status_from_text(f);
     smtpstatus__emit(sink, f, SMTPSTATUS_DECODER_GMAIL);
 }
 
@@ -202,9 +159,9 @@ static size_t read_classic(const char *t, size_t end, struct smtpstatus__sink *s
     while (smtpstatus__line_at(t, tech, at, &ln)) {
         struct smtpstatus_text addr;
         at = ln.next;
-        if (blank_line(t, &ln))
+        if (smtpstatus__blank_line(t, &ln))
             continue;
-        if (!address_line(t, &ln, &addr))
+        if (!smtpstatus__address_line(t, &ln, &addr))
             break;
         f.recipient = addr;
         emit(sink, &f);

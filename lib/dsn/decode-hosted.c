@@ -59,24 +59,12 @@ static size_t in_line(const char *t, const struct smtpstatus__line *ln, const ch
     return smtpstatus__find_nocase(t, ln->end, ln->off, lower);
 }
 
-static size_t skip_blanks(const char *t, size_t at, size_t end)
-{
-    while (at < end && smtpstatus__is_space((unsigned char)t[at]))
-        at++;
-    return at;
-}
-
-static int blank_line(const char *t, const struct smtpstatus__line *ln)
-{
-    return skip_blanks(t, ln->off, ln->end) == ln->end;
-}
-
 /* Whether the line, after white space, starts with `lower`; *after is
  * past it. */
 static int starts(const char *t, const struct smtpstatus__line *ln, const char *lower,
                   size_t *after)
 {
-    size_t i = skip_blanks(t, ln->off, ln->end);
+    size_t i = smtpstatus__skip_blanks(t, ln->off, ln->end);
 
     if (!smtpstatus__match_nocase(t, ln->end, i, lower))
         return 0;
@@ -90,7 +78,7 @@ static int starts(const char *t, const struct smtpstatus__line *ln, const char *
 static int address_line(const char *t, const struct smtpstatus__line *ln,
                         struct smtpstatus_text *addr, size_t *after)
 {
-    size_t i = skip_blanks(t, ln->off, ln->end), end;
+    size_t i = smtpstatus__skip_blanks(t, ln->off, ln->end), end;
 
     if (i < ln->end && (t[i] == '<' || t[i] == '"'))
         i++;
@@ -103,7 +91,7 @@ static int address_line(const char *t, const struct smtpstatus__line *ln,
         end++;
     if (after)
         *after = end;
-    return skip_blanks(t, end, ln->end) == ln->end;
+    return smtpstatus__skip_blanks(t, end, ln->end) == ln->end;
 }
 
 /* The first address at or after `at` on the line, which must start
@@ -111,7 +99,7 @@ static int address_line(const char *t, const struct smtpstatus__line *ln,
 static int address_at(const char *t, size_t at, size_t end, struct smtpstatus_text *addr,
                       size_t *after)
 {
-    size_t i = skip_blanks(t, at, end), e;
+    size_t i = smtpstatus__skip_blanks(t, at, end), e;
 
     if (i < end && (t[i] == '<' || t[i] == '"'))
         i++;
@@ -132,11 +120,11 @@ static struct smtpstatus_text paragraph(const char *t, size_t end, size_t at, si
     struct smtpstatus__line ln;
     size_t s = at, e = at;
 
-    while (smtpstatus__line_at(t, end, at, &ln) && blank_line(t, &ln))
+    while (smtpstatus__line_at(t, end, at, &ln) && smtpstatus__blank_line(t, &ln))
         at = ln.next;
     s = at;
     e = at;
-    while (smtpstatus__line_at(t, end, at, &ln) && !blank_line(t, &ln)) {
+    while (smtpstatus__line_at(t, end, at, &ln) && !smtpstatus__blank_line(t, &ln)) {
         e = ln.end;
         at = ln.next;
     }
@@ -172,18 +160,6 @@ static size_t line_starting(const char *t, size_t end, size_t from, const char *
     return end;
 }
 
-static void status_from_text(struct smtpstatus__found *f)
-{
-    struct smtpstatus_enhanced e;
-
-    if (!f->has_status && f->diagnostic.len > 0 &&
-        smtpstatus_find_enhanced(f->diagnostic.ptr, f->diagnostic.len, 0, &e, NULL) ==
-            SMTPSTATUS_OK) {
-        f->has_status = 1;
-        f->status = e;
-    }
-}
-
 static void init(struct smtpstatus__found *f)
 {
     memset(f, 0, sizeof *f);
@@ -195,7 +171,6 @@ static size_t emit(struct smtpstatus__sink *sink, struct smtpstatus__found *f)
 {
     if (f->recipient.len == 0)
         return 0;
-    status_from_text(f);
     smtpstatus__emit(sink, f, SMTPSTATUS_DECODER_GENERIC);
     return 1;
 }
@@ -205,7 +180,7 @@ static struct smtpstatus_text host_at(const char *t, size_t at, size_t end)
 {
     size_t e;
 
-    at = skip_blanks(t, at, end);
+    at = smtpstatus__skip_blanks(t, at, end);
     e = at;
     while (e < end && (smtpstatus__is_alnum((unsigned char)t[e]) || t[e] == '-' || t[e] == '.'))
         e++;
@@ -215,7 +190,7 @@ static struct smtpstatus_text host_at(const char *t, size_t at, size_t end)
 /* The stage named at buf[at] ("RCPT", "MAIL FROM", "DATA"...). */
 static uint32_t stage_at(const char *t, size_t end, size_t at)
 {
-    int s = smtpstatus__stage_at(t, end, skip_blanks(t, at, end), NULL);
+    int s = smtpstatus__stage_at(t, end, smtpstatus__skip_blanks(t, at, end), NULL);
 
     return s > 0 ? (uint32_t)s : SMTPSTATUS_STAGE_UNKNOWN;
 }
@@ -388,7 +363,7 @@ static size_t kddi(const struct smtpstatus__bounce *b, struct smtpstatus__sink *
         /* The indented reason lines that follow. */
         bat = ln.next;
         bend = bat;
-        while (smtpstatus__line_at(t, end, bat, &bl) && !blank_line(t, &bl) &&
+        while (smtpstatus__line_at(t, end, bat, &bl) && !smtpstatus__blank_line(t, &bl) &&
                smtpstatus__is_space((unsigned char)t[bl.off]) &&
                in_line(t, &bl, "could not be delivered") == bl.end) {
             bend = bl.end;
@@ -449,7 +424,7 @@ static size_t ezweb(const struct smtpstatus__bounce *b, struct smtpstatus__sink 
             size_t tat = ln.next, first = 0, last = 0;
             if (!address_at(t, after, ln.end, &f.recipient, NULL))
                 continue;
-            while (smtpstatus__line_at(t, end, tat, &tl) && !blank_line(t, &tl)) {
+            while (smtpstatus__line_at(t, end, tat, &tl) && !smtpstatus__blank_line(t, &tl)) {
                 size_t x;
                 if (starts(t, &tl, ">>>", &x)) {
                     f.stage = stage_at(t, tl.end, x);
@@ -464,10 +439,10 @@ static size_t ezweb(const struct smtpstatus__bounce *b, struct smtpstatus__sink 
             }
             f.diagnostic = first ? smtpstatus__slice(t, first, last) : sentence;
             at = tat;
-        } else if (skip_blanks(t, ln.off, ln.end) < ln.end &&
-                   t[skip_blanks(t, ln.off, ln.end)] == '<' &&
+        } else if (smtpstatus__skip_blanks(t, ln.off, ln.end) < ln.end &&
+                   t[smtpstatus__skip_blanks(t, ln.off, ln.end)] == '<' &&
                    address_at(t, ln.off, ln.end, &f.recipient, &after)) {
-            after = skip_blanks(t, after, ln.end);
+            after = smtpstatus__skip_blanks(t, after, ln.end);
             if (after < ln.end && t[after] == ':')
                 f.diagnostic = smtpstatus__slice(t, after + 1, ln.end);
             else if (after == ln.end)
@@ -512,12 +487,12 @@ static size_t delivery_problems(const struct smtpstatus__bounce *b, struct smtps
         size_t after;
 
         at = ln.next;
-        if (blank_line(t, &ln))
+        if (smtpstatus__blank_line(t, &ln))
             continue;
         init(&f);
         if (!address_at(t, ln.off, ln.end, &f.recipient, &after))
             break;
-        after = skip_blanks(t, after, ln.end);
+        after = smtpstatus__skip_blanks(t, after, ln.end);
         if (after < ln.end && t[after] == '(') {
             size_t close = ln.end;
             while (close > after && t[close - 1] != ')')
@@ -637,7 +612,7 @@ static size_t interscan(const struct smtpstatus__bounce *b, struct smtpstatus__s
             }
         } else if (starts(t, &ln, "received >>>", &x)) {
             struct smtpstatus__found f;
-            size_t c = skip_blanks(t, x, ln.end);
+            size_t c = smtpstatus__skip_blanks(t, x, ln.end);
             if (c >= ln.end || (t[c] != '4' && t[c] != '5') || rcpt.len == 0)
                 continue;
             init(&f);
@@ -680,14 +655,14 @@ static size_t mailfoundry(const struct smtpstatus__bounce *b, struct smtpstatus_
                 n += emit(sink, &f);
             init(&f);
             open = address_at(t, x, ln.end, &f.recipient, NULL);
-        } else if (open && f.diagnostic.len == 0 && !blank_line(t, &ln) &&
+        } else if (open && f.diagnostic.len == 0 && !smtpstatus__blank_line(t, &ln) &&
                    !starts(t, &ln, "delivery failed for the following reason", NULL)) {
             static const char *const leads[] = { "failed with:", "responded with failure:",
                                                  "said:" };
             f.diagnostic = smtpstatus__slice(t, ln.off, ln.end);
             for (size_t i = 0; i < sizeof leads / sizeof leads[0]; i++) {
                 if ((p = in_line(t, &ln, leads[i])) < ln.end) {
-                    size_t h = skip_blanks(t, ln.off, p), br;
+                    size_t h = smtpstatus__skip_blanks(t, ln.off, p), br;
                     if (smtpstatus__match_nocase(t, p, h, "server "))
                         h += 7;
                     br = smtpstatus__find_nocase(t, p, h, "[");
@@ -771,7 +746,7 @@ static size_t activehunter(const struct smtpstatus__bounce *b, struct smtpstatus
         size_t x;
 
         at = ln.next;
-        if (blank_line(t, &ln))
+        if (smtpstatus__blank_line(t, &ln))
             continue;
         if (!starts(t, &ln, ">>>", &x))
             break;
@@ -888,7 +863,7 @@ static size_t mailmarshal(const struct smtpstatus__bounce *b, struct smtpstatus_
     p = smtpstatus__find_nocase(t, window(len), head, "remote-mta:");
     if (p < window(len)) {
         smtpstatus__line_at(t, len, p, &ln);
-        p = skip_blanks(t, p + sizeof "remote-mta:" - 1, ln.end);
+        p = smtpstatus__skip_blanks(t, p + sizeof "remote-mta:" - 1, ln.end);
         if (p < ln.end && t[p] == '<')
             p++;
         remote = host_at(t, p, ln.end);
@@ -898,7 +873,7 @@ static size_t mailmarshal(const struct smtpstatus__bounce *b, struct smtpstatus_
     while (smtpstatus__line_at(t, len, at, &ln)) {
         struct smtpstatus__found f;
         at = ln.next;
-        if (blank_line(t, &ln))
+        if (smtpstatus__blank_line(t, &ln))
             break;
         init(&f);
         if (!address_line(t, &ln, &f.recipient, NULL))
@@ -934,12 +909,12 @@ static size_t x1(const struct smtpstatus__bounce *b, struct smtpstatus__sink *si
         size_t after;
 
         at = ln.next;
-        if (blank_line(t, &ln))
+        if (smtpstatus__blank_line(t, &ln))
             continue;
         init(&f);
         if (!address_at(t, ln.off, ln.end, &f.recipient, &after))
             break;
-        after = skip_blanks(t, after, ln.end);
+        after = smtpstatus__skip_blanks(t, after, ln.end);
         if (after < ln.end && t[after] == '[') {
             size_t close = ln.end;
             while (close > after && t[close - 1] != ']')
@@ -965,7 +940,7 @@ static size_t colon_blocks(const char *t, size_t from, size_t end, struct smtpst
     init(&f);
     while (smtpstatus__line_at(t, end, at, &ln)) {
         struct smtpstatus_text addr;
-        size_t i = skip_blanks(t, ln.off, ln.end), after;
+        size_t i = smtpstatus__skip_blanks(t, ln.off, ln.end), after;
         if (i < ln.end && t[i] == '<' && address_line(t, &ln, &addr, &after) &&
             t[after - 1] == ':') {
             if (open) {
@@ -1027,7 +1002,7 @@ static size_t x2(const struct smtpstatus__bounce *b, struct smtpstatus__sink *si
             !address_at(t, x, ln.end, &f.recipient, NULL))
             continue;
         bat = ln.next;
-        while (smtpstatus__line_at(t, end, bat, &bl) && !blank_line(t, &bl) &&
+        while (smtpstatus__line_at(t, end, bat, &bl) && !smtpstatus__blank_line(t, &bl) &&
                !starts(t, &bl, "delivery failed:", NULL)) {
             size_t p = in_line(t, &bl, "said");
             if (p < bl.end) {

@@ -18,25 +18,6 @@
 
 #include "decoders.h"
 
-static size_t skip_blanks(const char *t, size_t at, size_t end)
-{
-    while (at < end && smtpstatus__is_space((unsigned char)t[at]))
-        at++;
-    return at;
-}
-
-static void status_from_text(struct smtpstatus__found *f)
-{
-    struct smtpstatus_enhanced e;
-
-    if (!f->has_status && f->diagnostic.len > 0 &&
-        smtpstatus_find_enhanced(f->diagnostic.ptr, f->diagnostic.len, 0, &e, NULL) ==
-            SMTPSTATUS_OK) {
-        f->has_status = 1;
-        f->status = e;
-    }
-}
-
 static int is_imail(const struct smtpstatus__bounce *b)
 {
     struct smtpstatus_text v;
@@ -64,7 +45,7 @@ static struct smtpstatus_text generated_response(const char *t, size_t end)
     at = ln.next;
     stop = end;
     while (smtpstatus__line_at(t, end, at, &ln)) {
-        if (skip_blanks(t, ln.off, ln.end) == ln.end) {
+        if (smtpstatus__skip_blanks(t, ln.off, ln.end) == ln.end) {
             stop = ln.off;
             break;
         }
@@ -85,14 +66,14 @@ size_t smtpstatus__decode_imail(const struct smtpstatus__bounce *b, struct smtps
     end = smtpstatus__original_starts(t, b->text.len);
     response = generated_response(t, end);
     while (smtpstatus__line_at(t, end, at, &ln)) {
-        size_t i = skip_blanks(t, ln.off, ln.end), colon, a;
+        size_t i = smtpstatus__skip_blanks(t, ln.off, ln.end), colon, a;
         struct smtpstatus_text addr;
         struct smtpstatus__found f;
 
         at = ln.next;
         memset(&f, 0, sizeof f);
         if (smtpstatus__match_nocase(t, ln.end, i, "undeliverable to ")) {
-            a = skip_blanks(t, i + sizeof "undeliverable to " - 1, ln.end);
+            a = smtpstatus__skip_blanks(t, i + sizeof "undeliverable to " - 1, ln.end);
             if (a < ln.end && t[a] == '<')
                 a++;
             if (!smtpstatus__find_address(t, ln.end, a, &addr) || addr.ptr != t + a)
@@ -108,7 +89,7 @@ size_t smtpstatus__decode_imail(const struct smtpstatus__bounce *b, struct smtps
                 colon--;
             if (colon <= i + 1)
                 continue;
-            a = skip_blanks(t, colon, e);
+            a = smtpstatus__skip_blanks(t, colon, e);
             if (a < e && t[a] == '<')
                 a++;
             if (!smtpstatus__find_address(t, e, a, &addr) || addr.ptr != t + a ||
@@ -122,7 +103,6 @@ size_t smtpstatus__decode_imail(const struct smtpstatus__bounce *b, struct smtps
         f.recipient = addr;
         f.action = SMTPSTATUS_DSN_ACTION_FAILED;
         f.flags = SMTPSTATUS_DSN_FROM_TEXT;
-        status_from_text(&f);
         smtpstatus__emit(sink, &f, SMTPSTATUS_DECODER_IMAIL);
         emitted++;
     }

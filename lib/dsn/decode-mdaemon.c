@@ -32,18 +32,6 @@ static int has(const char *t, size_t len, const char *lower)
     return smtpstatus__find_nocase(t, len, 0, lower) < len;
 }
 
-static void status_from_text(struct smtpstatus__found *f)
-{
-    struct smtpstatus_enhanced e;
-
-    if (!f->has_status && f->diagnostic.len > 0 &&
-        smtpstatus_find_enhanced(f->diagnostic.ptr, f->diagnostic.len, 0, &e, NULL) ==
-            SMTPSTATUS_OK) {
-        f->has_status = 1;
-        f->status = e;
-    }
-}
-
 static int is_mdaemon(const struct smtpstatus__bounce *b, size_t w)
 {
     struct smtpstatus_text v;
@@ -100,7 +88,6 @@ static int address_after(const char *t, size_t at, size_t end, const char *lower
 static void emit(struct smtpstatus__sink *sink, struct smtpstatus__found *f)
 {
     f->flags = SMTPSTATUS_DSN_FROM_TEXT;
-    status_from_text(f);
     smtpstatus__emit(sink, f, SMTPSTATUS_DECODER_MDAEMON);
 }
 

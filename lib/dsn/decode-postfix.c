@@ -75,38 +75,6 @@ static size_t skip_ws(const char *t, size_t i, size_t end)
     return i;
 }
 
-/* The address in "<...>" at t[i] (i at '<'), quoted local part allowed
- * (RFC 5321 §4.1.2: <"john..doe"@example.com>); returns the offset of
- * the '>', or 0. */
-static size_t angle_address(const char *t, size_t i, size_t end, struct smtpstatus_text *addr)
-{
-    size_t j = i + 1, at = 0;
-
-    if (j < end && t[j] == '"') {
-        j++;
-        while (j < end && t[j] != '"' && t[j] != '\n' && t[j] != '\r')
-            j += (t[j] == '\\' && j + 1 < end) ? 2 : 1;
-        if (j >= end || t[j] != '"')
-            return 0;
-        j++;
-        if (j >= end || t[j] != '@')
-            return 0;
-        at = j;
-    } else {
-        size_t e = smtpstatus__find_address(t, end, j, addr);
-        if (e == 0 || addr->ptr != t + j || e >= end || t[e] != '>')
-            return 0;
-        return e;
-    }
-    while (j < end && t[j] != '>' && t[j] != ' ' && t[j] != '\t' && t[j] != '\n' && t[j] != '\r')
-        j++;
-    if (j >= end || t[j] != '>' || j <= at + 1)
-        return 0;
-    addr->ptr = t + i + 1;
-    addr->len = j - i - 1;
-    return j;
-}
-
 /*
  * "<addr>:" or "<addr> (expanded from <alias>):" at the start of a line
  * (Postfix may wrap before the alias); sets the recipient, the alias, and
@@ -124,7 +92,7 @@ static int block_head(const char *t, size_t len, const struct smtpstatus__line *
         i++;
     if (i >= ln->end || t[i] != '<')
         return 0;
-    e = angle_address(t, i, ln->end, &addr);
+    e = smtpstatus__angle_address(t, i, ln->end, &addr);
     if (e == 0)
         return 0;
     f->recipient = addr;

@@ -32,38 +32,6 @@ static int contains(const char *t, size_t off, size_t end, const char *lower)
     return smtpstatus__find_nocase(t, end, off, lower) < end;
 }
 
-/* The address in "<...>" at t[i] (i at '<'), quoted local part allowed
- * (RFC 5321 §4.1.2: <"john..doe"@example.com>); returns the offset of
- * the '>', or 0. */
-static size_t angle_address(const char *t, size_t i, size_t end, struct smtpstatus_text *addr)
-{
-    size_t j = i + 1, at = 0;
-
-    if (j < end && t[j] == '"') {
-        j++;
-        while (j < end && t[j] != '"' && t[j] != '\n' && t[j] != '\r')
-            j += (t[j] == '\\' && j + 1 < end) ? 2 : 1;
-        if (j >= end || t[j] != '"')
-            return 0;
-        j++;
-        if (j >= end || t[j] != '@')
-            return 0;
-        at = j;
-    } else {
-        size_t e = smtpstatus__find_address(t, end, j, addr);
-        if (e == 0 || addr->ptr != t + j || e >= end || t[e] != '>')
-            return 0;
-        return e;
-    }
-    while (j < end && t[j] != '>' && t[j] != ' ' && t[j] != '\t' && t[j] != '\n' && t[j] != '\r')
-        j++;
-    if (j >= end || t[j] != '>' || j <= at + 1)
-        return 0;
-    addr->ptr = t + i + 1;
-    addr->len = j - i - 1;
-    return j;
-}
-
 /* "<addr>:" at the start of a line (anything after the colon is the
  * start of the error, as some forks write it). */
 static int recipient_line(const char *t, const struct smtpstatus__line *ln,
@@ -73,7 +41,7 @@ static int recipient_line(const char *t, const struct smtpstatus__line *ln,
 
     if (ln->off >= ln->end || t[ln->off] != '<')
         return 0;
-    e = angle_address(t, ln->off, ln->end, addr);
+    e = smtpstatus__angle_address(t, ln->off, ln->end, addr);
     if (e == 0 || e + 1 >= ln->end || t[e + 1] != ':')
         return 0;
     *rest = e + 2;

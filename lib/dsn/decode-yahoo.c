@@ -20,28 +20,21 @@
 
 #include "decoders.h"
 
-static size_t skip_blanks(const char *t, size_t at, size_t end)
-{
-    while (at < end && smtpstatus__is_space((unsigned char)t[at]))
-        at++;
-    return at;
-}
-
 /* "<bob@example.com>:" alone on its line. */
 static int recipient_line(const char *t, const struct smtpstatus__line *ln,
                           struct smtpstatus_text *addr)
 {
-    size_t i = skip_blanks(t, ln->off, ln->end), end;
+    size_t i = smtpstatus__skip_blanks(t, ln->off, ln->end), end;
 
     if (i >= ln->end || t[i] != '<')
         return 0;
     end = smtpstatus__find_address(t, ln->end, i + 1, addr);
     if (end == 0 || addr->ptr != t + i + 1 || end >= ln->end || t[end] != '>')
         return 0;
-    end = skip_blanks(t, end + 1, ln->end);
+    end = smtpstatus__skip_blanks(t, end + 1, ln->end);
     if (end < ln->end && t[end] == ':')
         end++;
-    return skip_blanks(t, end, ln->end) == ln->end;
+    return smtpstatus__skip_blanks(t, end, ln->end) == ln->end;
 }
 
 /* Yahoo's bracketed step names. */
@@ -72,20 +65,6 @@ static uint32_t stage_of(const char *t, size_t off, size_t end, size_t *mark)
     return SMTPSTATUS_STAGE_UNKNOWN;
 }
 
-static void status_from_text(struct smtpstatus__found *f)
-{
-    struct smtpstatus_enhanced e;
-
-    /* A code the reply parser cannot reach ("550: 5.2.2 ...") still
-     * says what happened. */
-    if (!f->has_status && f->diagnostic.len > 0 &&
-        smtpstatus_find_enhanced(f->diagnostic.ptr, f->diagnostic.len, 0, &e, NULL) ==
-            SMTPSTATUS_OK) {
-        f->has_status = 1;
-        f->status = e;
-    }
-}
-
 static size_t finish(const char *t, size_t body, size_t end, struct smtpstatus__found *f,
                      struct smtpstatus__sink *sink)
 {
@@ -98,7 +77,6 @@ static size_t finish(const char *t, size_t body, size_t end, struct smtpstatus__
     f->diagnostic = smtpstatus__slice(t, body, mark);
     f->action = SMTPSTATUS_DSN_ACTION_FAILED;
     f->flags = SMTPSTATUS_DSN_FROM_TEXT;
-    status_from_text(f);
     smtpstatus__emit(sink, f, SMTPSTATUS_DECODER_YAHOO);
     return 1;
 }

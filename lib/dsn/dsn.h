@@ -72,6 +72,23 @@ size_t smtpstatus__find_nocase(const char *buf, size_t len, size_t at, const cha
 /* A text from [off, end) of a buffer, trimmed. */
 struct smtpstatus_text smtpstatus__slice(const char *buf, size_t off, size_t end);
 
+/* The offset of the first byte at or after `at` that is not a space or a
+ * tab, or `end`. */
+size_t smtpstatus__skip_blanks(const char *t, size_t at, size_t end);
+
+/* Whether a line holds only white space. */
+int smtpstatus__blank_line(const char *t, const struct smtpstatus__line *ln);
+
+/* Whether a line holds one address and nothing else (white space and angle
+ * brackets aside), as recipient lists put it; sets addr. */
+int smtpstatus__address_line(const char *t, const struct smtpstatus__line *ln,
+                             struct smtpstatus_text *addr);
+
+/* An address in angle brackets starting at t[i] == '<' (a quoted local
+ * part allowed, as Postfix and qmail write it); returns the offset of the
+ * '>' or 0. */
+size_t smtpstatus__angle_address(const char *t, size_t i, size_t end, struct smtpstatus_text *addr);
+
 /* Whether the message presents itself as a delivery failure notice
  * (From MAILER-DAEMON, a bounce subject, an empty Return-Path...). */
 int smtpstatus__looks_like_bounce(const struct smtpstatus__bounce *b);

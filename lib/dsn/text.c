@@ -118,3 +118,64 @@ int smtpstatus__looks_like_bounce(const struct smtpstatus__bounce *b)
         return 1;
     return 0;
 }
+
+size_t smtpstatus__skip_blanks(const char *t, size_t at, size_t end)
+{
+    while (at < end && smtpstatus__is_space((unsigned char)t[at]))
+        at++;
+    return at;
+}
+
+int smtpstatus__blank_line(const char *t, const struct smtpstatus__line *ln)
+{
+    return smtpstatus__skip_blanks(t, ln->off, ln->end) == ln->end;
+}
+
+/* An indented line holding one address (the recipient list). */
+int smtpstatus__address_line(const char *t, const struct smtpstatus__line *ln,
+                        struct smtpstatus_text *addr)
+{
+    size_t i = smtpstatus__skip_blanks(t, ln->off, ln->end), end;
+
+    if (i < ln->end && t[i] == '<')
+        i++;
+    end = smtpstatus__find_address(t, ln->end, i, addr);
+    if (end == 0 || addr->ptr != t + i)
+        return 0;
+    if (end < ln->end && t[end] == '>')
+        end++;
+    return smtpstatus__skip_blanks(t, end, ln->end) == ln->end;
+}
+
+/* The address in "<...>" at t[i] (i at '<'), quoted local part allowed
+ * (RFC 5321 §4.1.2: <"john..doe"@example.com>); returns the offset of
+ * the '>', or 0. */
+size_t smtpstatus__angle_address(const char *t, size_t i, size_t end, struct smtpstatus_text *addr)
+{
+    size_t j = i + 1, at = 0;
+
+    if (j < end && t[j] == '"') {
+        j++;
+        while (j < end && t[j] != '"' && t[j] != '\n' && t[j] != '\r')
+            j += (t[j] == '\\' && j + 1 < end) ? 2 : 1;
+        if (j >= end || t[j] != '"')
+            return 0;
+        j++;
+        if (j >= end || t[j] != '@')
+            return 0;
+        at = j;
+    } else {
+        size_t e = smtpstatus__find_address(t, end, j, addr);
+        if (e == 0 || addr->ptr != t + j || e >= end || t[e] != '>')
+            return 0;
+        return e;
+    }
+    while (j < end && t[j] != '>' && t[j] != ' ' && t[j] != '\t' && t[j] != '\n' && t[j] != '\r')
+        j++;
+    if (j >= end || t[j] != '>' || j <= at + 1)
+        return 0;
+    addr->ptr = t + i + 1;
+    addr->len = j - i - 1;
+    return j;
+}
+
