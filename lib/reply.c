@@ -25,6 +25,24 @@
 /* RFC 5321 §4.5.3.1.5: a reply line is at most 512 octets with its CRLF. */
 #define RFC5321_REPLY_LINE 512
 
+/* Bytes that need no other look inside a line's text: printable ASCII and
+ * the tab (RFC 5321 textstring). */
+static const unsigned char text_byte[256] = {
+    ['\t'] = 1,
+    [' '] = 1, ['!'] = 1, ['"'] = 1, ['#'] = 1, ['$'] = 1, ['%'] = 1, ['&'] = 1, ['\''] = 1,
+    ['('] = 1, [')'] = 1, ['*'] = 1, ['+'] = 1, [','] = 1, ['-'] = 1, ['.'] = 1, ['/'] = 1,
+    ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1, ['7'] = 1,
+    ['8'] = 1, ['9'] = 1, [':'] = 1, [';'] = 1, ['<'] = 1, ['='] = 1, ['>'] = 1, ['?'] = 1,
+    ['@'] = 1, ['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1, ['G'] = 1,
+    ['H'] = 1, ['I'] = 1, ['J'] = 1, ['K'] = 1, ['L'] = 1, ['M'] = 1, ['N'] = 1, ['O'] = 1,
+    ['P'] = 1, ['Q'] = 1, ['R'] = 1, ['S'] = 1, ['T'] = 1, ['U'] = 1, ['V'] = 1, ['W'] = 1,
+    ['X'] = 1, ['Y'] = 1, ['Z'] = 1, ['['] = 1, ['\\'] = 1, [']'] = 1, ['^'] = 1, ['_'] = 1,
+    ['`'] = 1, ['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1, ['g'] = 1,
+    ['h'] = 1, ['i'] = 1, ['j'] = 1, ['k'] = 1, ['l'] = 1, ['m'] = 1, ['n'] = 1, ['o'] = 1,
+    ['p'] = 1, ['q'] = 1, ['r'] = 1, ['s'] = 1, ['t'] = 1, ['u'] = 1, ['v'] = 1, ['w'] = 1,
+    ['x'] = 1, ['y'] = 1, ['z'] = 1, ['{'] = 1, ['|'] = 1, ['}'] = 1, ['~'] = 1,
+};
+
 /* One physical or logical line of a reply. */
 struct line {
     size_t start;      /* offset of the reply code */
@@ -177,6 +195,15 @@ static int scan_line(const char *buf, size_t len, unsigned flags, size_t at, str
     for (;;) {
         unsigned char c;
 
+        /* The fast path: printable ASCII and tabs, which are most of any
+         * text, need no other look (one table load per byte). */
+        {
+            size_t limit = len - phys_start > SMTPSTATUS_REPLY_LINE_MAX
+                               ? phys_start + SMTPSTATUS_REPLY_LINE_MAX
+                               : len;
+            while (p < limit && text_byte[(unsigned char)buf[p]])
+                p++;
+        }
         if (p >= len) {
             if (!at_eof(flags)) {
                 if (p - phys_start >= SMTPSTATUS_REPLY_LINE_MAX) {

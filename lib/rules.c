@@ -332,8 +332,14 @@ void smtpstatus__match_codes(const struct smtpstatus__facts *f, struct smtpstatu
                   SMTPSTATUS__CODE_RULE_COUNT, s * 1001u + 1000u);
         offer_key(f, c, smtpstatus__code_rules, smtpstatus__code_rule_keys,
                   SMTPSTATUS__CODE_RULE_COUNT, 1000u * 1001u + 1000u);
-        for (unsigned i = 0; i < SMTPSTATUS__PROVIDER_CODE_RULE_COUNT; i++)
-            offer(f, c, smtpstatus__provider_code_rules[i]);
+        if (f->providers) {
+            offer_key(f, c, smtpstatus__provider_code_rules, smtpstatus__provider_code_rule_keys,
+                      SMTPSTATUS__PROVIDER_CODE_RULE_COUNT, s * 1001u + d);
+            offer_key(f, c, smtpstatus__provider_code_rules, smtpstatus__provider_code_rule_keys,
+                      SMTPSTATUS__PROVIDER_CODE_RULE_COUNT, s * 1001u + 1000u);
+            offer_key(f, c, smtpstatus__provider_code_rules, smtpstatus__provider_code_rule_keys,
+                      SMTPSTATUS__PROVIDER_CODE_RULE_COUNT, 1000u * 1001u + 1000u);
+        }
     }
     if (f->reply) {
         offer_key(f, c, smtpstatus__reply_rules, smtpstatus__reply_rule_keys,

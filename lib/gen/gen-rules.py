@@ -427,8 +427,9 @@ def generate(argv):
     reply_rules = sorted((i for i, r in enumerate(rules) if r["kind"] == kinds["reply"]),
                          key=lambda i: (rules[i]["reply"][0], i))
     # Provider rules without a pattern are keyed by their status like code rules.
-    provider_code_rules = [i for i, r in enumerate(rules)
-                           if r["kind"] == kinds["provider"] and r["pattern"] is None]
+    provider_code_rules = sorted((i for i, r in enumerate(rules)
+                                  if r["kind"] == kinds["provider"] and r["pattern"] is None),
+                                 key=lambda i: (code_key(rules[i]), i))
 
     pattern_rules = [[] for _ in range(marker_base)]
     for i, r in enumerate(rules):
@@ -508,6 +509,8 @@ def generate(argv):
                    [rules[i]["reply"][0] for i in reply_rules]))
     o.append(f"#define SMTPSTATUS__PROVIDER_CODE_RULE_COUNT {len(provider_code_rules)}")
     o.extend(array("uint16_t", "smtpstatus__provider_code_rules", provider_code_rules))
+    o.extend(array("uint32_t", "smtpstatus__provider_code_rule_keys",
+                   [code_key(rules[i]) for i in provider_code_rules]))
     o.append("")
     o.append("static const struct smtpstatus__pattern_row smtpstatus__patterns[] = {")
     o.extend(pattern_rows or ["    { 0, 0, 0, 0, 0 },"])
