@@ -102,46 +102,41 @@ static unsigned code_value(const char *buf, size_t at)
 
 /* RFC 2034 §3: "Reply-code SP status-code 1*SP text". Strip a leading
  * enhanced code from the line's text. */
-static void take_enhanced(const char *buf, struct line *ln)
+static void take_enhanced(const char *buf, size_t bound, struct line *ln)
 {
     struct smtpstatus_enhanced code;
     size_t end;
 
     ln->content_off = ln->text_off;
-    if (smtpstatus__parse_enhanced_at(buf, ln->text_end, ln->text_off, &code, &end) != SMTPSTATUS_OK ||
-        !smtpstatus__enhanced_boundary_after(buf, ln->text_end, end))
+    if (smtpstatus__parse_enhanced_at(buf, bound, ln->text_off, &code, &end) != SMTPSTATUS_OK ||
+        !smtpstatus__enhanced_boundary_after(buf, bound, end))
         return;
     ln->has_enhanced = 1;
     ln->enhanced = code;
     ln->enhanced_off = ln->text_off;
     ln->enhanced_end = end;
-    while (end < ln->text_end && smtpstatus__is_space((unsigned char)buf[end]))
+    while (end < bound && smtpstatus__is_space((unsigned char)buf[end]))
         end++;
     ln->content_off = end;
 }
 
 /* Postfix writes a multi-line reply on one line ("550-5.1.1 The email
  * account ... Please try 550-5.1.1 double-checking ... 550 5.1.1 https://
- * ..."). In lenient mode, a continuation line ends where " CCC-" or " CCC "
- * with the same code (and the same enhanced code, if the line has one)
- * starts again. */
-static void split_joined(const char *buf, struct line *ln)
+ * ..."). In lenient mode, a continuation line ends at a space followed by
+ * the same code and '-' or ' ' (and the same enhanced code, if the line
+ * has one). The scan checks this at each space as it goes, so each line
+ * is read once: no rescans, linear time however many lines are joined. */
+static int joined_split_at(const char *buf, size_t len, const struct line *ln, size_t s)
 {
-    for (size_t s = ln->content_off; s + 5 <= ln->text_end; s++) {
-        struct smtpstatus_enhanced code;
-        size_t end;
+    struct smtpstatus_enhanced code;
+    size_t end;
 
-        if (buf[s] != ' ' || !code_line_at(buf, ln->text_end, s + 1) ||
-            code_value(buf, s + 1) != ln->code || (buf[s + 4] != '-' && buf[s + 4] != ' '))
-            continue;
-        if (ln->has_enhanced &&
-            (smtpstatus__parse_enhanced_at(buf, ln->text_end, s + 5, &code, &end) != SMTPSTATUS_OK ||
-             smtpstatus_compare_enhanced(&code, &ln->enhanced) != 0))
-            continue;
-        ln->text_end = s;
-        ln->next = s + 1;
-        return;
-    }
+    if (s < ln->content_off || s + 5 > len || buf[s] != ' ' || !code_line_at(buf, len, s + 1) ||
+        code_value(buf, s + 1) != ln->code || (buf[s + 4] != '-' && buf[s + 4] != ' '))
+        return 0;
+    return !ln->has_enhanced ||
+           (smtpstatus__parse_enhanced_at(buf, len, s + 5, &code, &end) == SMTPSTATUS_OK &&
+            smtpstatus_compare_enhanced(&code, &ln->enhanced) == 0);
 }
 
 /*
@@ -154,6 +149,7 @@ static int scan_line(const char *buf, size_t len, unsigned flags, size_t at, str
 {
     size_t p = at;
     size_t phys_start = at;
+    int joined;
 
     memset(ln, 0, sizeof *ln);
     ln->start = at;
@@ -191,18 +187,31 @@ static int scan_line(const char *buf, size_t len, unsigned flags, size_t at, str
         return SMTPSTATUS_E_SYNTAX;
     }
     ln->text_off = p;
+    joined = is_lenient(flags) && ln->more;
+    if (joined)
+        take_enhanced(buf, len, ln); /* the split check compares it */
 
     for (;;) {
         unsigned char c;
 
         /* The fast path: printable ASCII and tabs, which are most of any
-         * text, need no other look (one table load per byte). */
+         * text, need no other look (one table load per byte); a joined
+         * continuation line also stops at spaces. */
         {
             size_t limit = len - phys_start > SMTPSTATUS_REPLY_LINE_MAX
                                ? phys_start + SMTPSTATUS_REPLY_LINE_MAX
                                : len;
-            while (p < limit && text_byte[(unsigned char)buf[p]])
+            while (p < limit && text_byte[(unsigned char)buf[p]] && !(joined && buf[p] == ' '))
                 p++;
+            if (joined && p < limit && buf[p] == ' ') {
+                if (joined_split_at(buf, len, ln, p)) {
+                    ln->text_end = p;
+                    ln->next = p + 1;
+                    return SMTPSTATUS_OK;
+                }
+                p++;
+                continue;
+            }
         }
         if (p >= len) {
             if (!at_eof(flags)) {
@@ -278,9 +287,10 @@ static int scan_line(const char *buf, size_t len, unsigned flags, size_t at, str
         break;
     }
 
-    take_enhanced(buf, ln);
-    if (is_lenient(flags) && ln->more)
-        split_joined(buf, ln);
+    if (!joined)
+        take_enhanced(buf, ln->text_end, ln);
+    else if (ln->content_off > ln->text_end)
+        ln->content_off = ln->text_end;
     return SMTPSTATUS_OK;
 }
 
