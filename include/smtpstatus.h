@@ -1438,7 +1438,9 @@ struct smtpstatus_dsn {
  *          the first `*nrcpts` are written and dsn->recipient_count says
  *          how many there are;
  *          SMTPSTATUS_E_NO_SPACE when the scratch buffer is too small:
- *          dsn->scratch_used says how much is needed;
+ *          dsn->scratch_used says how much is needed (nothing else in the
+ *          results is usable, and recipient_count may be low: a second call
+ *          with enough scratch can still answer SMTPSTATUS_E_TOO_MANY);
  *          SMTPSTATUS_E_UNSUPPORTED when the library was built without
  *          DSN support (-Ddsn=disabled);
  *          SMTPSTATUS_E_STRUCT_SIZE; SMTPSTATUS_E_INVALID_ARG.
