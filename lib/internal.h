@@ -43,13 +43,31 @@ static inline unsigned char smtpstatus__lower(unsigned char c)
     return (c >= 'A' && c <= 'Z') ? (unsigned char)(c | 0x20) : c;
 }
 
+/* Whether the lower-case ASCII word `lit` occurs at buf[at], ignoring case;
+ * never reads past len. Inline, because callers try it at many positions
+ * with a literal whose length then folds to a constant; the first byte is
+ * compared before anything else, as it rejects almost every position. */
+static inline int smtpstatus__match_nocase(const char *buf, size_t len, size_t at, const char *lit)
+{
+    size_t n;
+
+    if (at >= len || smtpstatus__lower((unsigned char)buf[at]) != (unsigned char)lit[0])
+        return lit[0] == '\0' && at <= len;
+    n = strlen(lit);
+    if (len - at < n)
+        return 0;
+    for (size_t i = 1; i < n; i++)
+        if (smtpstatus__lower((unsigned char)buf[at + i]) != (unsigned char)lit[i])
+            return 0;
+    return 1;
+}
+
 /* Whether buf[0..len) equals the lower-case ASCII word `lit`, ignoring
  * ASCII case. */
-int smtpstatus__equal_nocase(const char *buf, size_t len, const char *lit);
-
-/* Whether the lower-case ASCII word `lit` occurs at buf[at], ignoring case;
- * never reads past len. */
-int smtpstatus__match_nocase(const char *buf, size_t len, size_t at, const char *lit);
+static inline int smtpstatus__equal_nocase(const char *buf, size_t len, const char *lit)
+{
+    return strlen(lit) == len && smtpstatus__match_nocase(buf, len, 0, lit);
+}
 
 /* ---- Caller-owned structs with a size member (xkbcommon's abi-check):
  * the library fills a full local copy and copies out what fits. ---- */

@@ -324,7 +324,7 @@ static int find_reply_start(const char *buf, size_t len, size_t *at)
     int found = 0;
 
     for (size_t i = 0; i + 3 <= len; i++) {
-        if (!reply_token_at(buf, len, i))
+        if (buf[i] < '2' || buf[i] > '5' || !reply_token_at(buf, len, i))
             continue;
         if (buf[i] == '4' || buf[i] == '5') {
             *at = i;
@@ -345,13 +345,19 @@ static int find_reply_start(const char *buf, size_t len, size_t *at)
 static int find_stage(const char *buf, size_t len, size_t reply_start, size_t reply_end)
 {
     for (size_t i = reply_end; i < len; i++) {
-        if (buf[i] == '(' && smtpstatus__match_nocase(buf, len, i + 1, "in reply to ")) {
+        const char *paren = memchr(buf + i, '(', len - i);
+        if (paren == NULL)
+            break;
+        i = (size_t)(paren - buf);
+        if (smtpstatus__match_nocase(buf, len, i + 1, "in reply to ")) {
             int st = smtpstatus__stage_at(buf, len, i + 1 + sizeof "in reply to " - 1, NULL);
             if (st != SMTPSTATUS_STAGE_UNKNOWN)
                 return st;
         }
     }
     for (size_t i = reply_start; i-- > 0;) {
+        if (buf[i] != ' ' && buf[i] != 'r' && buf[i] != 'R')
+            continue; /* neither cue starts here */
         if (smtpstatus__match_nocase(buf, reply_start, i, " after ")) {
             int st = smtpstatus__stage_at(buf, reply_start, i + sizeof " after " - 1, NULL);
             if (st != SMTPSTATUS_STAGE_UNKNOWN)
@@ -369,7 +375,11 @@ static int find_stage(const char *buf, size_t len, size_t reply_start, size_t re
 static size_t trim_end(const char *buf, size_t start, size_t text_off, size_t end)
 {
     for (size_t i = text_off; i < end; i++) {
-        if (buf[i] == '(' && smtpstatus__match_nocase(buf, end, i + 1, "in reply to ")) {
+        const char *paren = memchr(buf + i, '(', end - i);
+        if (paren == NULL)
+            break;
+        i = (size_t)(paren - buf);
+        if (smtpstatus__match_nocase(buf, end, i + 1, "in reply to ")) {
             end = i;
             break;
         }
