@@ -19,6 +19,9 @@ struct smtpstatus__line {
     size_t off, end, next;
 };
 
+/* The offset of the first CR or LF at or after `at`, or len. */
+size_t smtpstatus__line_end(const char *buf, size_t len, size_t at);
+
 /* The line starting at `at`; returns 0 at the end of the text. */
 int smtpstatus__line_at(const char *buf, size_t len, size_t at, struct smtpstatus__line *line);
 
