@@ -189,11 +189,17 @@ struct smtpstatus__pattern_row {
     uint16_t rule_first, rule_count;
 };
 
-struct smtpstatus__ac_state {
+/* A state deeper than the dense rows: its own edges, then its failure link. */
+struct smtpstatus__ac_deep {
     uint32_t edge_first;
-    uint16_t edge_count, fail;
-    uint32_t out_first;
-    uint16_t out_count;
+    uint16_t fail;
+    uint8_t edge_count;
+};
+
+/* The patterns that end at a state. */
+struct smtpstatus__ac_out {
+    uint32_t first;
+    uint16_t count;
 };
 
 /* The facts a classification starts from. */

@@ -152,24 +152,25 @@ uint64_t smtpstatus__providers_for_host(const char *host, size_t len)
     return bits;
 }
 
-static unsigned step(unsigned state, unsigned char c)
-{
-    for (;;) {
-        const struct smtpstatus__ac_state *s;
+#define TARGET_HAS_OUTPUT 0x8000u
+#define TARGET_STATE 0x7FFFu
 
-        if (state == 0)
-            return smtpstatus__ac_root[c];
-        s = &smtpstatus__ac_states[state];
-        /* Edges are few below the root: a linear look is fastest. */
-        for (unsigned i = 0; i < s->edge_count; i++) {
-            unsigned char b = smtpstatus__ac_edge_byte[s->edge_first + i];
-            if (b == c)
-                return smtpstatus__ac_edge_target[s->edge_first + i];
-            if (b > c)
-                break;
-        }
-        state = s->fail;
+/* A transition from a deep state (inside a long pattern): its few edges,
+ * else its failure link, which leads back to a full row within a step or
+ * two. Returns the target with its output bit. */
+static unsigned deep_step(unsigned state, unsigned char c, unsigned cls)
+{
+    c = smtpstatus__lower(c);
+    if (cls == 0)
+        return 0; /* a byte no pattern contains: back to the root */
+    while (state >= SMTPSTATUS__AC_DENSE) {
+        const struct smtpstatus__ac_deep *d = &smtpstatus__ac_deep[state - SMTPSTATUS__AC_DENSE];
+        for (unsigned i = 0; i < d->edge_count; i++)
+            if (smtpstatus__ac_edge_byte[d->edge_first + i] == c)
+                return smtpstatus__ac_edge_target[d->edge_first + i];
+        state = d->fail;
     }
+    return smtpstatus__ac_rows[state * SMTPSTATUS__AC_CLASSES + cls];
 }
 
 static int status_matches(const struct smtpstatus__rule_row *r, const struct smtpstatus__facts *f)
@@ -252,18 +253,31 @@ void smtpstatus__match_text(struct smtpstatus__facts *f, struct smtpstatus__coll
     } later[MATCHES_MAX];
     unsigned nlater = 0;
     unsigned state = 0;
+    const unsigned char *text = (const unsigned char *)f->text;
+    size_t len = f->len;
 
-    for (size_t i = 0; i < f->len; i++) {
-        const struct smtpstatus__ac_state *s;
+    for (size_t i = 0; i < len; i++) {
+        const struct smtpstatus__ac_out *o;
+        unsigned t = 0;
 
-        state = step(state, smtpstatus__lower((unsigned char)f->text[i]));
-        if (state == 0)
-            continue;
-        s = &smtpstatus__ac_states[state];
-        for (unsigned k = 0; k < s->out_count; k++) {
-            uint16_t pid = smtpstatus__ac_out[s->out_first + k];
+        /* The hot loop: one class load and, in a shallow state, one row
+         * load per byte, until a state where patterns end. Shallow rows
+         * cover every byte class, so they need no case folding here. */
+        for (; i < len; i++) {
+            unsigned cls = smtpstatus__ac_class[text[i]];
+            t = state < SMTPSTATUS__AC_DENSE ? smtpstatus__ac_rows[state * SMTPSTATUS__AC_CLASSES + cls]
+                                             : deep_step(state, text[i], cls);
+            state = t & TARGET_STATE;
+            if (t & TARGET_HAS_OUTPUT)
+                break;
+        }
+        if (i == len)
+            break;
+        o = &smtpstatus__ac_outs[state];
+        for (unsigned k = 0; k < o->count; k++) {
+            uint16_t pid = smtpstatus__ac_out[o->first + k];
             const struct smtpstatus__pattern_row *p = &smtpstatus__patterns[pid];
-            if (!word_boundary(f->text, f->len, i + 1 - p->len, i + 1, p->flags))
+            if (!word_boundary(f->text, len, i + 1 - p->len, i + 1, p->flags))
                 continue;
             if (p->marker)
                 f->providers |= (uint64_t)1 << (p->marker - 1);

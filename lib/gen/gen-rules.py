@@ -178,6 +178,78 @@ def build_automaton(patterns):
     return goto, fail_link, out
 
 
+# States up to this depth get a full transition row. Text spends most of
+# its bytes near the root (in the labelled replies, about 64 % at depth 2 or
+# less and 72 % at 3 or less), so these rows take most lookups with one
+# load, while the long tails of the patterns keep their few edges.
+DENSE_DEPTH = 3
+TARGET_HAS_OUTPUT = 0x8000
+
+
+def compile_dfa(goto, fail_link, out):
+    """Renumber the automaton breadth-first and lay it out for the matcher:
+    byte classes (every byte that occurs in a pattern is its own class, all
+    others share class 0, upper case folds to lower), full rows for shallow
+    states, edge lists and failure links for deep ones."""
+    order, depth, queue = [0], {0: 0}, deque([0])
+    while queue:
+        s = queue.popleft()
+        for b, t in sorted(goto[s].items()):
+            depth[t] = depth[s] + 1
+            order.append(t)
+            queue.append(t)
+    new_id = {old: i for i, old in enumerate(order)}
+    if len(order) >= TARGET_HAS_OUTPUT:
+        raise DataError(f"{len(order)} automaton states: more than the 15-bit ids allow")
+    dense = sum(1 for s in order if depth[s] <= DENSE_DEPTH)
+
+    used = sorted({b for g in goto for b in g})
+    class_id = {b: i + 1 for i, b in enumerate(used)}
+    if len(class_id) + 1 > 256:
+        raise DataError("more than 255 byte classes")
+    class_of = [class_id.get(b + 32 if 0x41 <= b <= 0x5A else b, 0) for b in range(256)]
+
+    def target(old):
+        return new_id[old] | (TARGET_HAS_OUTPUT if out[old] else 0)
+
+    memo = {}
+
+    def delta(s, b):
+        key = (s, b)
+        if key not in memo:
+            if b in goto[s]:
+                memo[key] = goto[s][b]
+            elif s == 0:
+                memo[key] = 0
+            else:
+                memo[key] = delta(fail_link[s], b)
+        return memo[key]
+
+    # Rows are padded to a power of two, so that finding one is a shift.
+    width = 1
+    while width < len(used) + 1:
+        width *= 2
+    rows = []
+    for s in order[:dense]:
+        rows.append(0)  # class 0: no pattern has such a byte
+        rows.extend(target(delta(s, b)) for b in used)
+        rows.extend([0] * (width - len(used) - 1))
+    deep, edge_bytes, edge_targets = [], [], []
+    for s in order[dense:]:
+        deep.append((len(edge_bytes), new_id[fail_link[s]], len(goto[s])))
+        for b, t in sorted(goto[s].items()):
+            edge_bytes.append(b)
+            edge_targets.append(target(t))
+    outs, out_list = [], []
+    for s in order:
+        outs.append((len(out_list), len(out[s])))
+        out_list.extend(out[s])
+    return {"classes": width, "dense": dense, "states": len(order),
+            "class_of": class_of, "rows": rows, "deep": deep or [(0, 0, 0)],
+            "edge_bytes": edge_bytes, "edge_targets": edge_targets, "outs": outs,
+            "out_list": out_list}
+
+
 def generate(argv):
     (header_path, registry_path, reasons_path, texts_path, advice_path, providers_path,
      rules_path) = argv
@@ -448,17 +520,7 @@ def generate(argv):
         pattern_rows.append(f"    {{ {len(p)}, {flags}, {marker}, {first}, "
                             f"{len(pattern_rule_list) - first} }},")
 
-    root = [goto[0].get(b, 0) for b in range(256)]
-    state_rows, edge_bytes, edge_targets, out_list = [], [], [], []
-    for s in range(len(goto)):
-        first = len(edge_bytes)
-        for b, t in sorted(goto[s].items()):
-            edge_bytes.append(b)
-            edge_targets.append(t)
-        out_first = len(out_list)
-        out_list.extend(out[s])
-        state_rows.append(f"    {{ {first}, {len(goto[s])}, {fail_link[s]}, {out_first}, "
-                          f"{len(out[s])} }},")
+    dfa = compile_dfa(goto, fail_link, out)
 
     def array(ctype, name, values, per_line=16):
         lines = [f"static const {ctype} {name}[] = {{"]
@@ -517,14 +579,24 @@ def generate(argv):
     o.append("};")
     o.extend(array("uint16_t", "smtpstatus__pattern_rules", pattern_rule_list))
     o.append("")
-    o.append("/* Aho-Corasick automaton over lower-cased bytes; state 0 is the root. */")
-    o.extend(array("uint16_t", "smtpstatus__ac_root", root))
-    o.append("static const struct smtpstatus__ac_state smtpstatus__ac_states[] = {")
-    o.extend(state_rows)
+    o.append("/* Aho-Corasick automaton over lower-cased bytes, as a DFA: state 0 is the")
+    o.append(" * root; states below SMTPSTATUS__AC_DENSE have a full row over the byte")
+    o.append(" * classes, deeper ones their own edges and a failure link. Bit 15 of a")
+    o.append(" * target marks a state where patterns end. */")
+    o.append(f"#define SMTPSTATUS__AC_CLASSES {dfa['classes']}")
+    o.append(f"#define SMTPSTATUS__AC_DENSE {dfa['dense']}")
+    o.append(f"#define SMTPSTATUS__AC_STATES {dfa['states']}")
+    o.extend(array("uint8_t", "smtpstatus__ac_class", dfa['class_of'], 32))
+    o.extend(array("uint16_t", "smtpstatus__ac_rows", dfa['rows'], 24))
+    o.append("static const struct smtpstatus__ac_deep smtpstatus__ac_deep[] = {")
+    o.extend(f"    {{ {first}, {fail}, {count} }}," for first, fail, count in dfa['deep'])
     o.append("};")
-    o.extend(array("uint8_t", "smtpstatus__ac_edge_byte", edge_bytes, 24))
-    o.extend(array("uint16_t", "smtpstatus__ac_edge_target", edge_targets))
-    o.extend(array("uint16_t", "smtpstatus__ac_out", out_list))
+    o.extend(array("uint8_t", "smtpstatus__ac_edge_byte", dfa['edge_bytes'], 24))
+    o.extend(array("uint16_t", "smtpstatus__ac_edge_target", dfa['edge_targets']))
+    o.append("static const struct smtpstatus__ac_out smtpstatus__ac_outs[] = {")
+    o.extend(f"    {{ {first}, {count} }}," for first, count in dfa['outs'])
+    o.append("};")
+    o.extend(array("uint16_t", "smtpstatus__ac_out", dfa['out_list']))
     o.append("")
     o.append("#endif")
     o.append("")
