@@ -16,18 +16,45 @@ struct smtpstatus_text smtpstatus__slice(const char *buf, size_t off, size_t end
     return smtpstatus__trim(t);
 }
 
+/* The offset of the first `c` in buf[from, to), or `to`. */
+static size_t next_byte(const char *buf, size_t from, size_t to, unsigned char c)
+{
+    const char *p = from < to ? memchr(buf + from, c, to - from) : NULL;
+
+    return p != NULL ? (size_t)(p - buf) : to;
+}
+
 size_t smtpstatus__find_nocase(const char *buf, size_t len, size_t at, const char *lower)
 {
-    size_t n = strlen(lower);
-    unsigned char first = (unsigned char)lower[0];
+    size_t n = strlen(lower), to, lo, up;
+    unsigned char first = (unsigned char)lower[0], upper;
 
-    if (n == 0 || len < n)
+    /* An upper-case letter in `lower` never matches a folded byte. */
+    if (n == 0 || len < n || at > len - n || (first >= 'A' && first <= 'Z'))
         return len;
-    for (size_t i = at; i + n <= len; i++)
-        if (smtpstatus__lower((unsigned char)buf[i]) == first &&
-            smtpstatus__match_nocase(buf, len, i, lower))
+    /* The decoders search whole texts for their markers, so this runs over
+     * every byte many times: memchr (vectorised by libc) finds the
+     * candidates, both cases of the first byte, and only they are
+     * compared. The next occurrence of each case is kept until it is
+     * passed, so no byte is searched twice for the same case. */
+    upper = first >= 'a' && first <= 'z' ? (unsigned char)(first - 'a' + 'A') : first;
+    to = len - n + 1;
+    lo = next_byte(buf, at, to, first);
+    up = upper != first ? next_byte(buf, at, to, upper) : to;
+    for (;;) {
+        size_t i = lo < up ? lo : up, k = 1;
+
+        if (i >= to)
+            return len;
+        while (k < n && smtpstatus__lower((unsigned char)buf[i + k]) == (unsigned char)lower[k])
+            k++;
+        if (k == n)
             return i;
-    return len;
+        if (i == lo)
+            lo = next_byte(buf, i + 1, to, first);
+        else
+            up = next_byte(buf, i + 1, to, upper);
+    }
 }
 
 /* RFC 5322 atext plus '.', for the local part; letters, digits, '-', '.'
