@@ -141,12 +141,24 @@ int smtpstatus__field_next(const char *buf, size_t len, size_t *cursor, struct s
 int smtpstatus__field_find(const char *buf, size_t len, const char *lower_name,
                            struct smtpstatus_text *value)
 {
-    struct smtpstatus_text name;
-    size_t cursor = 0;
+    size_t n = strlen(lower_name), at = 0;
 
-    while (smtpstatus__field_next(buf, len, &cursor, &name, value) == SMTPSTATUS_OK)
-        if (smtpstatus__text_is(&name, lower_name))
-            return 1;
+    /* A line that looks like a field (a name, then a colon) always starts
+     * one in smtpstatus__field_next(): continuations are only the lines
+     * that cannot be fields. So the field sought starts on the first line
+     * that begins with its name and a colon, and only that line needs
+     * parsing; the others are skipped at the speed of the line search. */
+    while (at < len) {
+        size_t end = smtpstatus__line_end(buf, len, at);
+
+        if (end - at > n && buf[at + n] == ':' && smtpstatus__match_nocase(buf, end, at, lower_name)) {
+            struct smtpstatus_text name;
+            size_t cursor = at;
+            if (smtpstatus__field_next(buf, len, &cursor, &name, value) == SMTPSTATUS_OK)
+                return 1;
+        }
+        at = end + (end + 1 < len && buf[end] == '\r' && buf[end + 1] == '\n' ? 2 : 1);
+    }
     value->ptr = NULL;
     value->len = 0;
     return 0;
