@@ -468,6 +468,27 @@ static int delimiter(const char *buf, const struct smtpstatus__line *ln,
     return i == ln->end;
 }
 
+/* The first line at or after `at` that starts with "--", or len: only
+ * such a line can be a delimiter (RFC 2046 §5.1.1). memchr finds the
+ * hyphens, so the body between delimiters, most of a message, is passed
+ * over without being split into lines. A position is a line start when
+ * it follows a line ending (a '-' is never the LF of a CRLF). */
+static size_t next_dashes(const char *body, size_t len, size_t at)
+{
+    while (at + 1 < len) {
+        const char *p = memchr(body + at, '-', len - at - 1);
+        size_t i;
+
+        if (p == NULL)
+            break;
+        i = (size_t)(p - body);
+        if (body[i + 1] == '-' && (i == 0 || body[i - 1] == '\n' || body[i - 1] == '\r'))
+            return i;
+        at = i + 1;
+    }
+    return len;
+}
+
 /* Returns the number of parts found. */
 static size_t walk_multipart(struct walker *w, const char *body, size_t len,
                              const struct smtpstatus_text *boundary, unsigned depth)
@@ -477,7 +498,8 @@ static size_t walk_multipart(struct walker *w, const char *body, size_t len,
     size_t at = 0, part_start = 0;
     int in_part = 0, close = 0;
 
-    while (!w->stop && smtpstatus__line_at(body, len, at, &ln)) {
+    while (!w->stop && (at = next_dashes(body, len, at)) < len &&
+           smtpstatus__line_at(body, len, at, &ln)) {
         if (delimiter(body, &ln, boundary, &close)) {
             if (in_part) {
                 /* The line break before a delimiter belongs to it (RFC 2046 §5.1.1). */
