@@ -33,41 +33,63 @@ static void set_evidence(struct smtpstatus_evidence *e, const struct smtpstatus_
     e->span.len = c->len;
 }
 
-/* A "3-digit code" or "c.s.d" token in the text, for the evidence span of
- * code rules. */
+/* The first "c.s.d" token in t[from..len) equal to `code`. */
+static int find_code_from(const char *t, size_t len, size_t from, const struct smtpstatus_enhanced *code,
+                          struct smtpstatus_span *span)
+{
+    while (from < len) {
+        struct smtpstatus_enhanced found;
+        struct smtpstatus_span where;
+        if (smtpstatus_find_enhanced(t + from, len - from, 0, &found, &where) != SMTPSTATUS_OK)
+            return 0;
+        if (smtpstatus_compare_enhanced(&found, code) == 0) {
+            span->off = from + where.off;
+            span->len = where.len;
+            return 1;
+        }
+        from += where.off + where.len;
+    }
+    return 0;
+}
+
+/* The first 3-digit token in t[0..len) equal to `reply`. */
+static int find_reply_token(const char *t, size_t len, unsigned reply, struct smtpstatus_span *span)
+{
+    char digits[3] = { (char)('0' + reply / 100), (char)('0' + reply / 10 % 10),
+                       (char)('0' + reply % 10) };
+
+    for (size_t i = 0; i + 3 <= len; i++) {
+        if (t[i] == digits[0] && t[i + 1] == digits[1] && t[i + 2] == digits[2] &&
+            (i == 0 || !smtpstatus__is_alnum((unsigned char)t[i - 1])) &&
+            (i + 3 == len || !smtpstatus__is_alnum((unsigned char)t[i + 3]))) {
+            span->off = i;
+            span->len = 3;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* Where the codes are in the text, for the evidence span of code rules:
+ * the first token equal to each. When the caller parsed them, the search
+ * stops at the parsed span, which is almost always the first one, so a
+ * reply costs a few bytes of search instead of its whole text. Either way
+ * the answer is the same, so smtpstatus_classify() with the same facts
+ * gives the same evidence as smtpstatus_classify_reply(). */
 static void locate_codes(const struct smtpstatus__facts *f, struct smtpstatus_span *reply_span,
                          struct smtpstatus_span *enh_span)
 {
     memset(reply_span, 0, sizeof *reply_span);
     memset(enh_span, 0, sizeof *enh_span);
     if (f->has_enhanced) {
-        size_t at = 0;
-        while (at < f->len) {
-            struct smtpstatus_enhanced code;
-            struct smtpstatus_span where;
-            if (smtpstatus_find_enhanced(f->text + at, f->len - at, 0, &code, &where) !=
-                SMTPSTATUS_OK)
-                break;
-            if (smtpstatus_compare_enhanced(&code, &f->enhanced) == 0) {
-                enh_span->off = at + where.off;
-                enh_span->len = where.len;
-                break;
-            }
-            at += where.off + where.len;
-        }
+        size_t bound = f->spans_known ? f->enhanced_span.off + f->enhanced_span.len : f->len;
+        if (bound > f->len || !find_code_from(f->text, bound, 0, &f->enhanced, enh_span))
+            find_code_from(f->text, f->len, 0, &f->enhanced, enh_span);
     }
     if (f->reply) {
-        char digits[3] = { (char)('0' + f->reply / 100), (char)('0' + f->reply / 10 % 10),
-                           (char)('0' + f->reply % 10) };
-        for (size_t i = 0; i + 3 <= f->len; i++) {
-            if (memcmp(f->text + i, digits, 3) == 0 &&
-                (i == 0 || !smtpstatus__is_alnum((unsigned char)f->text[i - 1])) &&
-                (i + 3 == f->len || !smtpstatus__is_alnum((unsigned char)f->text[i + 3]))) {
-                reply_span->off = i;
-                reply_span->len = 3;
-                break;
-            }
-        }
+        size_t bound = f->spans_known ? f->reply_span.off + f->reply_span.len : f->len;
+        if (bound > f->len || !find_reply_token(f->text, bound, f->reply, reply_span))
+            find_reply_token(f->text, f->len, f->reply, reply_span);
     }
 }
 
@@ -228,10 +250,12 @@ static void decide(struct smtpstatus__facts *f, struct smtpstatus_verdict *v)
     v->sparkpost_class = reason->sparkpost;
     if (rule && rule->provider)
         v->provider = smtpstatus__provider_key(rule->provider - 1u);
-    else
-        for (unsigned p = 0; p < 64 && v->provider == NULL; p++)
-            if (f->providers & ((uint64_t)1 << p))
-                v->provider = smtpstatus__provider_key(p);
+    else if (f->providers != 0) {
+        unsigned p = 0;
+        while (!(f->providers & ((uint64_t)1 << p)))
+            p++;
+        v->provider = smtpstatus__provider_key(p);
+    }
 
     switch (outcome) {
     case SMTPSTATUS_OUTCOME_SUCCESS:
@@ -276,10 +300,24 @@ static int check_verdict(struct smtpstatus_verdict *out)
     return SMTPSTATUS_OK;
 }
 
+/* Decide straight into the caller's verdict when it is this version's
+ * size (the usual case: no copy), else through a local one. */
+static void classify_facts(struct smtpstatus__facts *f, struct smtpstatus_verdict *out)
+{
+    struct smtpstatus_verdict v;
+
+    f->cls = f->reply ? f->reply / 100 : f->has_enhanced ? f->enhanced.cls : 0;
+    if (out->size == sizeof v) {
+        decide(f, out);
+        return;
+    }
+    decide(f, &v);
+    smtpstatus__copy_out(out, out->size, &v, sizeof v);
+}
+
 int smtpstatus_classify(const struct smtpstatus_classify_input *in, struct smtpstatus_verdict *out)
 {
     struct smtpstatus__facts f;
-    struct smtpstatus_verdict v;
     int rc = check_verdict(out);
 
     if (rc != SMTPSTATUS_OK)
@@ -300,20 +338,30 @@ int smtpstatus_classify(const struct smtpstatus_classify_input *in, struct smtps
     f.reply = in->reply_code;
     f.has_enhanced = in->has_enhanced;
     f.enhanced = in->enhanced;
-    f.cls = f.reply ? f.reply / 100 : f.has_enhanced ? f.enhanced.cls : 0;
     f.stage = in->stage;
     f.providers = smtpstatus__providers_for_host(in->host, in->host_len);
-    decide(&f, &v);
-    smtpstatus__copy_out(out, out->size, &v, sizeof v);
+    classify_facts(&f, out);
     return SMTPSTATUS_OK;
+}
+
+/* The facts of a parsed reply, with where its codes are. */
+static void reply_facts(struct smtpstatus__facts *f, const struct smtpstatus_reply *reply)
+{
+    f->reply = reply->code;
+    f->has_enhanced = reply->has_enhanced;
+    f->enhanced = reply->enhanced;
+    f->spans_known = 1;
+    f->reply_span.off = reply->span.off;
+    f->reply_span.len = 3;
+    if (reply->has_enhanced)
+        f->enhanced_span = reply->enhanced_span;
 }
 
 int smtpstatus_classify_reply(const char *buf, size_t len, const struct smtpstatus_reply *reply,
                               int stage, struct smtpstatus_verdict *out)
 {
-    struct smtpstatus_classify_input in = SMTPSTATUS_CLASSIFY_INPUT_INIT;
+    struct smtpstatus__facts f;
     size_t end;
-
     int rc = check_verdict(out);
 
     if (rc != SMTPSTATUS_OK)
@@ -321,24 +369,30 @@ int smtpstatus_classify_reply(const char *buf, size_t len, const struct smtpstat
     if (reply == NULL || (buf == NULL && len != 0) || reply->size < sizeof *reply ||
         reply->code == 0 || stage < 0)
         return SMTPSTATUS_E_INVALID_ARG;
+    if (reply->code < 200 || reply->code > 599 ||
+        (reply->has_enhanced && reply->enhanced.cls != 2 && reply->enhanced.cls != 4 &&
+         reply->enhanced.cls != 5))
+        return SMTPSTATUS_E_BAD_CODE;
     end = reply->span.off + reply->span.len;
-    if (end > len)
+    if (end > len || end < reply->span.off || reply->span.len < 3 ||
+        (reply->has_enhanced &&
+         (reply->enhanced_span.off > len || reply->enhanced_span.len > len - reply->enhanced_span.off)))
         return SMTPSTATUS_E_INVALID_ARG;
+    memset(&f, 0, sizeof f);
     /* A reply found inside a log line is read with its surroundings (they
      * can say "Connection timed out" or name the provider); a reply read
      * off the wire is read alone, without what may follow it. */
-    in.text = buf;
-    in.text_len = (reply->parse_flags & SMTPSTATUS_REPLY_LENIENT) ? len : end;
-    in.reply_code = reply->code;
-    in.has_enhanced = reply->has_enhanced;
-    in.enhanced = reply->enhanced;
-    in.stage = stage ? (uint32_t)stage : reply->stage;
-    return smtpstatus_classify(&in, out);
+    f.text = buf;
+    f.len = (reply->parse_flags & SMTPSTATUS_REPLY_LENIENT) ? len : end;
+    reply_facts(&f, reply);
+    f.stage = stage ? (unsigned)stage : reply->stage;
+    classify_facts(&f, out);
+    return SMTPSTATUS_OK;
 }
 
 int smtpstatus_classify_text(const char *buf, size_t len, int stage, struct smtpstatus_verdict *out)
 {
-    struct smtpstatus_classify_input in = SMTPSTATUS_CLASSIFY_INPUT_INIT;
+    struct smtpstatus__facts f;
     struct smtpstatus_reply reply = SMTPSTATUS_REPLY_INIT;
     int rc = check_verdict(out);
 
@@ -346,22 +400,19 @@ int smtpstatus_classify_text(const char *buf, size_t len, int stage, struct smtp
         return rc;
     if ((buf == NULL && len != 0) || stage < 0)
         return SMTPSTATUS_E_INVALID_ARG;
-    in.text = buf;
-    in.text_len = len;
-    in.stage = (uint32_t)stage;
-    if (smtpstatus_parse_reply(buf, len, SMTPSTATUS_REPLY_LENIENT, &reply) == SMTPSTATUS_OK) {
-        in.reply_code = reply.code;
-        in.has_enhanced = reply.has_enhanced;
-        in.enhanced = reply.enhanced;
-        if (!stage)
-            in.stage = reply.stage;
-    }
-    if (!in.has_enhanced) {
+    memset(&f, 0, sizeof f);
+    f.text = buf;
+    f.len = len;
+    f.spans_known = 1;
+    if (smtpstatus_parse_reply(buf, len, SMTPSTATUS_REPLY_LENIENT, &reply) == SMTPSTATUS_OK)
+        reply_facts(&f, &reply);
+    f.stage = stage ? (unsigned)stage : reply.stage;
+    if (!f.has_enhanced) {
         /* No reply, or one without an enhanced code: a log's "dsn=4.4.1"
          * or a DSN's "Status: 5.1.1" still says something. */
-        struct smtpstatus_span where;
-        if (smtpstatus_find_enhanced(buf, len, 0, &in.enhanced, &where) == SMTPSTATUS_OK)
-            in.has_enhanced = true;
+        if (smtpstatus_find_enhanced(buf, len, 0, &f.enhanced, &f.enhanced_span) == SMTPSTATUS_OK)
+            f.has_enhanced = 1;
     }
-    return smtpstatus_classify(&in, out);
+    classify_facts(&f, out);
+    return SMTPSTATUS_OK;
 }

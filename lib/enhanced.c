@@ -151,12 +151,20 @@ int smtpstatus_find_enhanced(const char *buf, size_t len, unsigned flags,
 {
     if ((buf == NULL && len != 0) || out == NULL || flags != 0)
         return SMTPSTATUS_E_INVALID_ARG;
-    for (size_t i = 0; i + 5 <= len; i++) {
+    /* A code is "c.s.d" with c one digit: look for the first dot with
+     * memchr (fast on long texts) and check the byte before it. */
+    for (size_t dot = 1; dot + 4 <= len; dot++) {
         struct smtpstatus_enhanced code;
-        size_t end;
-        char c = buf[i];
+        size_t end, i;
+        const char *p = memchr(buf + dot, '.', len - 4 - dot + 1);
+        char c;
 
-        if ((c != '2' && c != '4' && c != '5') || buf[i + 1] != '.' || !boundary_before(buf, i))
+        if (p == NULL)
+            break;
+        dot = (size_t)(p - buf);
+        i = dot - 1;
+        c = buf[i];
+        if ((c != '2' && c != '4' && c != '5') || !boundary_before(buf, i))
             continue;
         if (smtpstatus__parse_enhanced_at(buf, len, i, &code, &end) != SMTPSTATUS_OK)
             continue;

@@ -212,6 +212,10 @@ struct smtpstatus__facts {
     unsigned cls;    /* 2..5, or 0 */
     unsigned stage;
     uint64_t providers; /* bit i: provider i recognised */
+    /* Where the codes are in the text, when the caller parsed them (else
+     * the classifier looks, for the evidence spans). */
+    int spans_known;
+    struct smtpstatus_span reply_span, enhanced_span;
 };
 
 /* A rule that matched. */

@@ -201,6 +201,20 @@ static int scan_line(const char *buf, size_t len, unsigned flags, size_t at, str
             size_t limit = len - phys_start > SMTPSTATUS_REPLY_LINE_MAX
                                ? phys_start + SMTPSTATUS_REPLY_LINE_MAX
                                : len;
+            /* Eight bytes at a time while all are printable ASCII: a byte
+             * below 0x20 sets its top bit in x - 0x20..., one of 0x7F or
+             * more in x + 0x01... or in x; a carry or borrow only spreads
+             * from such a byte, so a clean word is never missed. */
+            if (!joined) {
+                while (limit - p >= 8) {
+                    uint64_t x;
+                    memcpy(&x, buf + p, sizeof x);
+                    if (((x - UINT64_C(0x2020202020202020)) | (x + UINT64_C(0x0101010101010101)) | x) &
+                        UINT64_C(0x8080808080808080))
+                        break;
+                    p += 8;
+                }
+            }
             while (p < limit && text_byte[(unsigned char)buf[p]] && !(joined && buf[p] == ' '))
                 p++;
             if (joined && p < limit && buf[p] == ' ') {
