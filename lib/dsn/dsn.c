@@ -63,20 +63,22 @@ static int visit(const struct smtpstatus__part *p, void *ctx)
 static void read_original(const struct smtpstatus_text *orig, struct smtpstatus_dsn *dsn,
                           struct smtpstatus__scratch *scratch)
 {
-    size_t hdr_len;
-    struct smtpstatus_text v;
+    static const char *const names[] = { "message-id", "from", "to", "subject" };
+    size_t hdr_len, body_off;
+    struct smtpstatus_text v[4];
+    unsigned found;
 
     if (orig->ptr == NULL)
         return;
-    smtpstatus__split_headers(orig->ptr, orig->len, &hdr_len);
-    if (smtpstatus__field_find(orig->ptr, hdr_len, "message-id", &v))
-        dsn->original_message_id = v;
-    if (smtpstatus__field_find(orig->ptr, hdr_len, "from", &v))
-        dsn->original_from = smtpstatus__decode_words(&v, scratch);
-    if (smtpstatus__field_find(orig->ptr, hdr_len, "to", &v))
-        dsn->original_to = smtpstatus__decode_words(&v, scratch);
-    if (smtpstatus__field_find(orig->ptr, hdr_len, "subject", &v))
-        dsn->original_subject = smtpstatus__decode_words(&v, scratch);
+    found = smtpstatus__scan_headers(orig->ptr, orig->len, &body_off, &hdr_len, names, 4, v);
+    if (found & 1)
+        dsn->original_message_id = v[0];
+    if (found & 2)
+        dsn->original_from = smtpstatus__decode_words(&v[1], scratch);
+    if (found & 4)
+        dsn->original_to = smtpstatus__decode_words(&v[2], scratch);
+    if (found & 8)
+        dsn->original_subject = smtpstatus__decode_words(&v[3], scratch);
 }
 
 /* What the recipients found make of the message: only successes are a
@@ -108,10 +110,13 @@ int smtpstatus__parse_dsn(const char *buf, size_t len, struct smtpstatus_dsn *ou
     struct smtpstatus__scratch scratch = { scratch_buf, scratch_size, 0, 0 };
     struct smtpstatus__sink sink;
     struct smtpstatus__bounce b;
-    struct smtpstatus_text v, top_ctype_value, top_cte_value, original = { NULL, 0 };
+    static const char *const top_names[] = { "subject", "from", "content-type",
+                                             "content-transfer-encoding" };
+    struct smtpstatus_text top[4], original = { NULL, 0 };
     struct smtpstatus__ctype top_ctype;
     size_t hdr_len, body_off;
-    int looks_like_bounce;
+    unsigned found;
+    int top_cte, looks_like_bounce;
 
     memset(&dsn, 0, sizeof dsn);
     dsn.size = sizeof dsn;
@@ -123,20 +128,21 @@ int smtpstatus__parse_dsn(const char *buf, size_t len, struct smtpstatus_dsn *ou
     sink.count = 0;
     sink.decoder = SMTPSTATUS_DECODER_NONE;
 
-    body_off = smtpstatus__split_headers(buf, len, &hdr_len);
+    /* One pass over the message's header block finds all its fields read here. */
+    found = smtpstatus__scan_headers(buf, len, &body_off, &hdr_len, top_names, 4, top);
     b.headers.ptr = buf;
     b.headers.len = hdr_len;
-    if (smtpstatus__field_find(buf, hdr_len, "subject", &v))
-        b.subject = smtpstatus__decode_words(&v, &scratch);
-    if (smtpstatus__field_find(buf, hdr_len, "from", &v))
-        b.from = smtpstatus__decode_words(&v, &scratch);
+    if (found & 1)
+        b.subject = smtpstatus__decode_words(&top[0], &scratch);
+    if (found & 2)
+        b.from = smtpstatus__decode_words(&top[1], &scratch);
     dsn.subject = b.subject;
     dsn.from = b.from;
-    smtpstatus__field_find(buf, hdr_len, "content-type", &top_ctype_value);
-    smtpstatus__parse_ctype(&top_ctype_value, &top_ctype);
+    smtpstatus__parse_ctype(&top[2], &top_ctype);
     ps.is_report = smtpstatus__ctype_is(&top_ctype, "multipart", "report");
 
-    smtpstatus__walk(buf, len, visit, &ps);
+    top_cte = smtpstatus__parse_cte(&top[3]);
+    smtpstatus__walk_scanned(buf, len, hdr_len, body_off, &top_ctype, top_cte, visit, &ps);
 
     if (ps.has_orig) {
         original = smtpstatus__decode_body(&ps.orig.body, ps.orig.cte, &scratch);
@@ -148,8 +154,7 @@ int smtpstatus__parse_dsn(const char *buf, size_t len, struct smtpstatus_dsn *ou
         b.text = smtpstatus__decode_body(&ps.html.body, ps.html.cte, &scratch);
     } else if (!smtpstatus__ctype_is(&top_ctype, "multipart", NULL)) {
         struct smtpstatus_text body = { buf + body_off, len - body_off };
-        smtpstatus__field_find(buf, hdr_len, "content-transfer-encoding", &top_cte_value);
-        b.text = smtpstatus__decode_body(&body, smtpstatus__parse_cte(&top_cte_value), &scratch);
+        b.text = smtpstatus__decode_body(&body, top_cte, &scratch);
     }
     b.original = original;
 

@@ -164,6 +164,48 @@ int smtpstatus__field_find(const char *buf, size_t len, const char *lower_name,
     return 0;
 }
 
+unsigned smtpstatus__scan_headers(const char *buf, size_t len, size_t *body_off, size_t *hdr_len,
+                                  const char *const *names, size_t n, struct smtpstatus_text *values)
+{
+    size_t nlen[SMTPSTATUS__SCAN_MAX], at = 0;
+    unsigned found = 0, all = (1u << n) - 1;
+
+    for (size_t k = 0; k < n; k++) {
+        nlen[k] = strlen(names[k]);
+        values[k].ptr = NULL;
+        values[k].len = 0;
+    }
+    /* The fields sought start on lines that begin with their names (see
+     * smtpstatus__field_find()); the header block ends at the first empty
+     * line, as in smtpstatus__split_headers(). A field's continuation lines
+     * never reach past that line, so parsing it within len is parsing it
+     * within the header block. */
+    while (at < len) {
+        size_t end = smtpstatus__line_end(buf, len, at);
+
+        if (end == at) {
+            *hdr_len = at;
+            *body_off = end + (end + 1 < len && buf[end] == '\r' && buf[end + 1] == '\n' ? 2 : 1);
+            return found;
+        }
+        for (size_t k = 0; k < n && found != all; k++) {
+            struct smtpstatus_text name;
+            size_t cursor = at;
+
+            if (!(found & (1u << k)) && end - at > nlen[k] && buf[at + nlen[k]] == ':' &&
+                smtpstatus__match_nocase(buf, end, at, names[k]) &&
+                smtpstatus__field_next(buf, len, &cursor, &name, &values[k]) == SMTPSTATUS_OK) {
+                found |= 1u << k;
+                break;
+            }
+        }
+        at = end + (end + 1 < len && buf[end] == '\r' && buf[end + 1] == '\n' ? 2 : 1);
+    }
+    *hdr_len = len;
+    *body_off = len;
+    return found;
+}
+
 int smtpstatus__text_is(const struct smtpstatus_text *t, const char *lower)
 {
     return t->ptr != NULL && smtpstatus__equal_nocase(t->ptr, t->len, lower);
@@ -526,23 +568,22 @@ static size_t walk_multipart(struct walker *w, const char *body, size_t len,
     return parts;
 }
 
-static void walk_entity(struct walker *w, const char *buf, size_t len, unsigned depth)
+/* An entity whose header block is already read: hdr_len and body_off as
+ * smtpstatus__split_headers() gives them, ct its parsed Content-Type. */
+static void walk_scanned(struct walker *w, const char *buf, size_t len, size_t hdr_len,
+                         size_t body_off, const struct smtpstatus__ctype *ct, int cte, unsigned depth)
 {
     struct smtpstatus__part part;
-    struct smtpstatus_text ctype_value, cte_value;
-    size_t hdr_len, body_off;
 
     if (w->stop)
         return;
-    body_off = smtpstatus__split_headers(buf, len, &hdr_len);
     memset(&part, 0, sizeof part);
     part.headers.ptr = buf;
     part.headers.len = hdr_len;
     part.body.ptr = buf + body_off;
     part.body.len = len - body_off;
     part.depth = depth;
-    smtpstatus__field_find(buf, hdr_len, "content-type", &ctype_value);
-    smtpstatus__parse_ctype(&ctype_value, &part.ctype);
+    part.ctype = *ct;
     if (part.ctype.type.len == 0) {
         /* RFC 2045 §5.2: the default is text/plain. */
         static const char text[] = "text/plain";
@@ -551,8 +592,7 @@ static void walk_entity(struct walker *w, const char *buf, size_t len, unsigned 
         part.ctype.subtype.ptr = text + 5;
         part.ctype.subtype.len = 5;
     }
-    smtpstatus__field_find(buf, hdr_len, "content-transfer-encoding", &cte_value);
-    part.cte = smtpstatus__parse_cte(&cte_value);
+    part.cte = cte;
     if (smtpstatus__ctype_is(&part.ctype, "multipart", NULL) && part.ctype.boundary.len > 0 &&
         depth < SMTPSTATUS_DSN_MIME_DEPTH_MAX) {
         /* A boundary that never appears in the body (a broken
@@ -569,9 +609,31 @@ static void walk_entity(struct walker *w, const char *buf, size_t len, unsigned 
         w->stop = 1;
 }
 
+static void walk_entity(struct walker *w, const char *buf, size_t len, unsigned depth)
+{
+    static const char *const names[] = { "content-type", "content-transfer-encoding" };
+    struct smtpstatus_text values[2];
+    struct smtpstatus__ctype ct;
+    size_t hdr_len, body_off;
+
+    if (w->stop)
+        return;
+    smtpstatus__scan_headers(buf, len, &body_off, &hdr_len, names, 2, values);
+    smtpstatus__parse_ctype(&values[0], &ct);
+    walk_scanned(w, buf, len, hdr_len, body_off, &ct, smtpstatus__parse_cte(&values[1]), depth);
+}
+
 void smtpstatus__walk(const char *buf, size_t len,
                       int (*visit)(const struct smtpstatus__part *part, void *ctx), void *ctx)
 {
     struct walker w = { visit, ctx, 0 };
     walk_entity(&w, buf, len, 0);
+}
+
+void smtpstatus__walk_scanned(const char *buf, size_t len, size_t hdr_len, size_t body_off,
+                              const struct smtpstatus__ctype *ct, int cte,
+                              int (*visit)(const struct smtpstatus__part *part, void *ctx), void *ctx)
+{
+    struct walker w = { visit, ctx, 0 };
+    walk_scanned(&w, buf, len, hdr_len, body_off, ct, cte, 0);
 }

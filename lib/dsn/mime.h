@@ -38,6 +38,16 @@ int smtpstatus__field_next(const char *buf, size_t len, size_t *cursor, struct s
 int smtpstatus__field_find(const char *buf, size_t len, const char *lower_name,
                            struct smtpstatus_text *value);
 
+/* The most names smtpstatus__scan_headers() takes. */
+#define SMTPSTATUS__SCAN_MAX 8
+
+/* smtpstatus__split_headers() and smtpstatus__field_find() for each of n
+ * (at most SMTPSTATUS__SCAN_MAX) lower-case names, in one pass over the
+ * header block: values[k] is the first field named names[k], empty when
+ * there is none. Returns the set of names found, bit k for names[k]. */
+unsigned smtpstatus__scan_headers(const char *buf, size_t len, size_t *body_off, size_t *hdr_len,
+                                  const char *const *names, size_t n, struct smtpstatus_text *values);
+
 /* Whether a text equals a lower-case ASCII word, ignoring case. */
 int smtpstatus__text_is(const struct smtpstatus_text *t, const char *lower);
 
@@ -94,6 +104,14 @@ struct smtpstatus__part {
  * message, not the report). A visitor returning non-zero stops the walk. */
 void smtpstatus__walk(const char *buf, size_t len,
                       int (*visit)(const struct smtpstatus__part *part, void *ctx), void *ctx);
+
+/* smtpstatus__walk() for a message whose header block the caller has
+ * read already: hdr_len and body_off as smtpstatus__split_headers() gives
+ * them, ct and cte its parsed Content-Type and Content-Transfer-Encoding
+ * (so the top-level header block is not read twice). */
+void smtpstatus__walk_scanned(const char *buf, size_t len, size_t hdr_len, size_t body_off,
+                              const struct smtpstatus__ctype *ct, int cte,
+                              int (*visit)(const struct smtpstatus__part *part, void *ctx), void *ctx);
 
 /* The DSN reader (dsn.c), behind smtpstatus_parse_dsn() in api.c;
  * arguments already checked. */
