@@ -246,6 +246,12 @@ static void decide(struct smtpstatus__facts *f, struct smtpstatus_verdict *v)
     v->sisimai_reason = smtpstatus__rstring(reason->sisimai);
     if (rule && rule->sisimai)
         v->sisimai_reason = smtpstatus__sisimai_name(rule->sisimai);
+    /* sisimai's hostunknown is a hard bounce, a domain that does not exist;
+     * a lookup that failed for now (a 4xx, "try again") is what it calls a
+     * networkerror. */
+    if (outcome == SMTPSTATUS_OUTCOME_TRANSIENT && v->sisimai_reason != NULL &&
+        strcmp(v->sisimai_reason, "hostunknown") == 0)
+        v->sisimai_reason = "networkerror";
     v->powermta_category = smtpstatus__rstring(reason->powermta);
     v->sparkpost_class = reason->sparkpost;
     if (rule && rule->provider)
