@@ -30,16 +30,24 @@ static const char *const original_marks[] = {
 
 size_t smtpstatus__original_starts(const char *text, size_t len)
 {
-    struct smtpstatus__line ln;
-    size_t at = 0;
+    size_t best = len;
 
-    while (smtpstatus__line_at(text, len, at, &ln)) {
-        for (size_t i = 0; i < sizeof original_marks / sizeof original_marks[0]; i++)
-            if (smtpstatus__find_nocase(text, ln.end, ln.off, original_marks[i]) < ln.end)
-                return ln.off;
-        at = ln.next;
+    /* The start of the first line holding a mark. No mark holds a line
+     * end, so that is the line of the first match of any mark: each is
+     * searched for once in the whole text, up to the best match so far,
+     * rather than once on every line. */
+    for (size_t i = 0; i < sizeof original_marks / sizeof original_marks[0]; i++) {
+        size_t lim = best == len ? len : best - 1 + strlen(original_marks[i]), p;
+
+        if (lim > len)
+            lim = len;
+        p = smtpstatus__find_nocase(text, lim, 0, original_marks[i]);
+        if (p < lim)
+            best = p;
     }
-    return len;
+    while (best < len && best > 0 && text[best - 1] != '\n' && text[best - 1] != '\r')
+        best--;
+    return best;
 }
 
 /* Whether the line names a recipient and little else: it starts (after

@@ -24,36 +24,62 @@ static size_t next_byte(const char *buf, size_t from, size_t to, unsigned char c
     return p != NULL ? (size_t)(p - buf) : to;
 }
 
+/* How common a byte is in bounce texts, roughly: English letter order
+ * (the lower case stands for both), then white space, punctuation and
+ * digits; anything else counts as rare. Only the order matters. */
+static const unsigned char commonness[256] = {
+    [' '] = 255, ['e'] = 250, ['t'] = 246, ['a'] = 242, ['o'] = 238, ['i'] = 234,
+    ['n'] = 230, ['s'] = 226, ['r'] = 222, ['h'] = 218, ['d'] = 214, ['l'] = 210,
+    ['c'] = 206, ['u'] = 202, ['m'] = 198, ['w'] = 194, ['f'] = 190, ['g'] = 186,
+    ['y'] = 182, ['p'] = 178, ['b'] = 174, ['v'] = 170, ['k'] = 166, ['j'] = 162,
+    ['x'] = 158, ['q'] = 154, ['z'] = 150, ['.'] = 150, [','] = 150, ['-'] = 150,
+    ['\n'] = 150, ['\r'] = 150, ['0'] = 140, ['1'] = 140, ['2'] = 140, ['3'] = 140,
+    ['4'] = 140, ['5'] = 140, ['6'] = 140, ['7'] = 140, ['8'] = 140, ['9'] = 140,
+    [':'] = 110, ['/'] = 110, ['='] = 110, ['('] = 110, [')'] = 110, ['<'] = 110,
+    ['>'] = 110, ['@'] = 110, [';'] = 110,
+};
+
 size_t smtpstatus__find_nocase(const char *buf, size_t len, size_t at, const char *lower)
 {
-    size_t n = strlen(lower), to, lo, up;
-    unsigned char first = (unsigned char)lower[0], upper;
+    size_t n = strlen(lower), j = 0, to, lo, up;
+    unsigned char anchor, upper, rank = 255;
 
-    /* An upper-case letter in `lower` never matches a folded byte. */
-    if (n == 0 || len < n || at > len - n || (first >= 'A' && first <= 'Z'))
+    if (n == 0 || len < n || at > len - n)
         return len;
     /* The decoders search whole texts for their markers, so this runs over
-     * every byte many times: memchr (vectorised by libc) finds the
-     * candidates, both cases of the first byte, and only they are
-     * compared. The next occurrence of each case is kept until it is
-     * passed, so no byte is searched twice for the same case. */
-    upper = first >= 'a' && first <= 'z' ? (unsigned char)(first - 'a' + 'A') : first;
-    to = len - n + 1;
-    lo = next_byte(buf, at, to, first);
-    up = upper != first ? next_byte(buf, at, to, upper) : to;
+     * every byte many times. memchr (vectorised by libc) finds the
+     * candidates, and only they are compared. It looks for the marker's
+     * least common byte (the "rare byte" of fast substring searchers), so
+     * few candidates fail, and for both cases of it when it is a letter;
+     * the next occurrence of each case is kept until it is passed, so no
+     * byte is searched twice for the same case. */
+    for (size_t k = 0; k < n; k++) {
+        unsigned char r = commonness[(unsigned char)lower[k]];
+        if (r < rank) {
+            rank = r;
+            j = k;
+        }
+    }
+    anchor = (unsigned char)lower[j];
+    upper = anchor >= 'a' && anchor <= 'z' ? (unsigned char)(anchor - 'a' + 'A') : anchor;
+    /* The anchor of a match at i is at i + j, with at <= i <= len - n. */
+    to = len - n + j + 1;
+    lo = next_byte(buf, at + j, to, anchor);
+    up = upper != anchor ? next_byte(buf, at + j, to, upper) : to;
     for (;;) {
-        size_t i = lo < up ? lo : up, k = 1;
+        size_t a = lo < up ? lo : up, i, k = 0;
 
-        if (i >= to)
+        if (a >= to)
             return len;
+        i = a - j;
         while (k < n && smtpstatus__lower((unsigned char)buf[i + k]) == (unsigned char)lower[k])
             k++;
         if (k == n)
             return i;
-        if (i == lo)
-            lo = next_byte(buf, i + 1, to, first);
+        if (a == lo)
+            lo = next_byte(buf, a + 1, to, anchor);
         else
-            up = next_byte(buf, i + 1, to, upper);
+            up = next_byte(buf, a + 1, to, upper);
     }
 }
 
