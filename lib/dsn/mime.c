@@ -383,7 +383,18 @@ static size_t decode_qp(const char *in, size_t n, char *out, int underscore_spac
     size_t o = 0;
 
     for (size_t i = 0; i < n; i++) {
-        char c = in[i];
+        char c;
+        if (!underscore_space) {
+            /* Most of a body is literal text: copy up to the next '='. */
+            const char *eq = memchr(in + i, '=', n - i);
+            size_t run = eq != NULL ? (size_t)(eq - (in + i)) : n - i;
+            memmove(out + o, in + i, run);
+            o += run;
+            i += run;
+            if (i >= n)
+                break;
+        }
+        c = in[i];
         if (c == '=' && i + 1 < n && (in[i + 1] == '\n' || in[i + 1] == '\r')) {
             i++; /* a soft line break */
             if (in[i] == '\r' && i + 1 < n && in[i + 1] == '\n')
