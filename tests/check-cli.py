@@ -95,6 +95,9 @@ check_json("classify --json stdin", ["classify", "--json", "--stage", "rcpt"],
             {"outcome": "success", "bounce": "none", "action": "none"},
             {"reply_code": 554}])
 check("classify text", ["classify", "550 5.1.1 User unknown"], 0, ["recipient_unknown", "hard"])
+check("classify words only", ["classify", "stat=User unknown"], 0, ["recipient_unknown"])
+check("classify nothing to go on", ["classify", "550 5.1.1 User unknown", "hello world"], 1,
+      ["recipient_unknown", "unknown"])
 check("classify bad stage", ["classify", "--stage", "nonsense", "550"], 2, [], ["unknown stage"])
 check("classify bad option", ["classify", "--frob"], 2, [], ["unknown option"])
 check("explain gives advice for a reply", ["explain", "550 5.1.1 <bob@example.com>: User unknown"],

@@ -96,13 +96,15 @@ static int classify_one(const char *text, size_t len, void *ctx)
         print_json(text, len, &v);
     else
         print_text(text, len, &v);
-    return 0;
+    /* Printed either way, but a text with no code and no words the rules
+     * know gave nothing to go on: the exit status says so, as for explain. */
+    return v.reply_code == 0 && !v.has_enhanced && v.reason == SMTPSTATUS_REASON_UNKNOWN;
 }
 
 int cmd_classify(int argc, char **argv)
 {
     struct options opt = { 0, 0, 0 };
-    int i;
+    int i, rc = CLI_EXIT_OK;
 
     for (i = 0; i < argc; i++) {
         if (strcmp(argv[i], "--json") == 0) {
@@ -135,6 +137,7 @@ int cmd_classify(int argc, char **argv)
         return cli_for_each_line(stdin, classify_one, &opt) ? CLI_EXIT_NOT_FOUND : CLI_EXIT_OK;
     }
     for (; i < argc; i++)
-        classify_one(argv[i], strlen(argv[i]), &opt);
-    return CLI_EXIT_OK;
+        if (classify_one(argv[i], strlen(argv[i]), &opt))
+            rc = CLI_EXIT_NOT_FOUND;
+    return rc;
 }
