@@ -206,11 +206,6 @@ unsigned smtpstatus__scan_headers(const char *buf, size_t len, size_t *body_off,
     return found;
 }
 
-int smtpstatus__text_is(const struct smtpstatus_text *t, const char *lower)
-{
-    return t->ptr != NULL && smtpstatus__equal_nocase(t->ptr, t->len, lower);
-}
-
 /* A token or a quoted string at *p (RFC 2045 §5.1); returns its text. */
 static struct smtpstatus_text param_value(const char *s, size_t len, size_t *p)
 {
@@ -289,12 +284,6 @@ void smtpstatus__parse_ctype(const struct smtpstatus_text *value, struct smtpsta
         else if (smtpstatus__text_is(&name, "charset"))
             ct->charset = v;
     }
-}
-
-int smtpstatus__ctype_is(const struct smtpstatus__ctype *ct, const char *type, const char *subtype)
-{
-    return smtpstatus__text_is(&ct->type, type) &&
-           (subtype == NULL || smtpstatus__text_is(&ct->subtype, subtype));
 }
 
 int smtpstatus__parse_cte(const struct smtpstatus_text *value)

@@ -48,8 +48,14 @@ int smtpstatus__field_find(const char *buf, size_t len, const char *lower_name,
 unsigned smtpstatus__scan_headers(const char *buf, size_t len, size_t *body_off, size_t *hdr_len,
                                   const char *const *names, size_t n, struct smtpstatus_text *values);
 
-/* Whether a text equals a lower-case ASCII word, ignoring case. */
-int smtpstatus__text_is(const struct smtpstatus_text *t, const char *lower);
+/* Whether a text equals a lower-case ASCII word, ignoring case. Inline:
+ * the readers compare field names and types against long chains of
+ * literals, whose lengths then fold to constants, so most comparisons end
+ * at the length. */
+static inline int smtpstatus__text_is(const struct smtpstatus_text *t, const char *lower)
+{
+    return t->ptr != NULL && smtpstatus__equal_nocase(t->ptr, t->len, lower);
+}
 
 /* Trim ASCII white space (and CR/LF) from both ends. */
 struct smtpstatus_text smtpstatus__trim(struct smtpstatus_text t);
@@ -60,7 +66,12 @@ struct smtpstatus__ctype {
 };
 
 void smtpstatus__parse_ctype(const struct smtpstatus_text *value, struct smtpstatus__ctype *ct);
-int smtpstatus__ctype_is(const struct smtpstatus__ctype *ct, const char *type, const char *subtype);
+static inline int smtpstatus__ctype_is(const struct smtpstatus__ctype *ct, const char *type,
+                                       const char *subtype)
+{
+    return smtpstatus__text_is(&ct->type, type) &&
+           (subtype == NULL || smtpstatus__text_is(&ct->subtype, subtype));
+}
 
 enum smtpstatus__cte { SMTPSTATUS__CTE_IDENTITY = 0, SMTPSTATUS__CTE_BASE64, SMTPSTATUS__CTE_QP };
 
