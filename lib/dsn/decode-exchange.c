@@ -44,14 +44,6 @@ static int has(const char *t, size_t len, const char *lower)
     return smtpstatus__find_nocase(t, len, 0, lower) < len;
 }
 
-static int field_has(const struct smtpstatus__bounce *b, const char *name, const char *lower)
-{
-    struct smtpstatus_text v;
-
-    return b->headers.ptr && smtpstatus__field_find(b->headers.ptr, b->headers.len, name, &v) &&
-           (lower == NULL || smtpstatus__find_nocase(v.ptr, v.len, 0, lower) < v.len);
-}
-
 /* The offset of `lower` within the line, or ln->end. */
 static size_t in_line(const char *t, const struct smtpstatus__line *ln, const char *lower)
 {
@@ -61,11 +53,19 @@ static size_t in_line(const char *t, const struct smtpstatus__line *ln, const ch
 /* Headers only Exchange and Office 365 write on their reports. */
 static int exchange_headers(const struct smtpstatus__bounce *b)
 {
-    return field_has(b, "x-ms-embedded-report", NULL) ||
-           field_has(b, "x-mailer", "internet mail service") ||
-           field_has(b, "x-mailer", "microsoft exchange") ||
-           field_has(b, "x-mimeole", "microsoft exchange") ||
-           field_has(b, "x-ms-exchange-message-is-ndr", NULL) ||
+    static const char *const names[] = { "x-ms-embedded-report", "x-mailer", "x-mimeole",
+                                         "x-ms-exchange-message-is-ndr" };
+    struct smtpstatus_text v[4];
+    size_t body_off, hdr_len;
+    unsigned found = 0;
+
+    /* One pass over the header block for the four fields. */
+    if (b->headers.ptr)
+        found = smtpstatus__scan_headers(b->headers.ptr, b->headers.len, &body_off, &hdr_len, names,
+                                         4, v);
+    return (found & 1) || ((found & 2) && has(v[1].ptr, v[1].len, "internet mail service")) ||
+           ((found & 2) && has(v[1].ptr, v[1].len, "microsoft exchange")) ||
+           ((found & 4) && has(v[2].ptr, v[2].len, "microsoft exchange")) || (found & 8) ||
            (b->from.ptr && (smtpstatus__find_nocase(b->from.ptr, b->from.len, 0,
                                                     "postmaster@outlook.com") < b->from.len ||
                             smtpstatus__find_nocase(b->from.ptr, b->from.len, 0,
