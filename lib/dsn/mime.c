@@ -9,14 +9,36 @@
 
 #include "mime.h"
 
+#if defined(__SSE2__) && (defined(__GNUC__) || defined(__clang__))
+#include <emmintrin.h>
+#endif
+
 size_t smtpstatus__line_end(const char *buf, size_t len, size_t at)
 {
     /* Every line of a message is scanned by the walker and again by each
-     * reader, so this is the hottest loop of the DSN reader: memchr (which
-     * libc vectorises) finds the LF, then the text before it is searched
-     * for a CR, as a bare CR ends a line too. The window keeps a text with
-     * CR line ends and no LF at all (classic Mac OS) linear: without it
-     * every line would search for an LF to the end of the text. */
+     * reader, so this is the hottest loop of the DSN reader. */
+#if defined(__SSE2__) && (defined(__GNUC__) || defined(__clang__))
+    /* Sixteen bytes at a time, CR and LF at once; never loads past len. */
+    const __m128i cr = _mm_set1_epi8('\r'), lf = _mm_set1_epi8('\n');
+
+    if (at >= len)
+        return len;
+    while (len - at >= 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(buf + at));
+        unsigned m = (unsigned)_mm_movemask_epi8(
+            _mm_or_si128(_mm_cmpeq_epi8(v, cr), _mm_cmpeq_epi8(v, lf)));
+        if (m != 0)
+            return at + (size_t)__builtin_ctz(m);
+        at += 16;
+    }
+    while (at < len && buf[at] != '\n' && buf[at] != '\r')
+        at++;
+    return at;
+#else
+    /* memchr (which libc vectorises) finds the LF, then the text before it
+     * is searched for a CR, as a bare CR ends a line too. The window keeps
+     * a text with CR line ends and no LF at all (classic Mac OS) linear:
+     * without it every line would search for an LF to the end of the text. */
     while (at < len) {
         size_t n = len - at < 1024 ? len - at : 1024;
         const char *lf = memchr(buf + at, '\n', n);
@@ -29,6 +51,7 @@ size_t smtpstatus__line_end(const char *buf, size_t len, size_t at)
         at += n;
     }
     return len;
+#endif
 }
 
 int smtpstatus__line_at(const char *buf, size_t len, size_t at, struct smtpstatus__line *line)
