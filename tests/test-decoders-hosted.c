@@ -16,14 +16,13 @@
 #include <criterion/criterion.h>
 #include <smtpstatus.h>
 
-#include "guard.h"
+#include "dsn-helpers.h"
 
 /* The hosted layouts built on an MTA's own notice (GMX on Exim, Biglobe on
  * Sendmail) may be claimed by that MTA's decoder first; the tests that
  * must reach decode-hosted.c call it directly. */
 #include "dsn/decoders.h"
 
-#define MAX_RCPTS 8
 #define ANY_STAGE 99u
 
 /* What one recipient should look like. A NULL status means "none"; a NULL
@@ -37,55 +36,19 @@ struct want {
     const char *remote;
 };
 
-struct parsed {
-    int rc;
-    struct smtpstatus_dsn dsn;
-    size_t n;
-    struct smtpstatus_dsn_recipient r[MAX_RCPTS];
-    struct guard g;
-    char *scratch;
-};
-
-static void parse_len(struct parsed *p, const char *msg, size_t len)
-{
-    const char *buf;
-
-    memset(p, 0, sizeof *p);
-    buf = guard_place(&p->g, msg, len);
-    p->scratch = malloc(len + 1);
-    cr_assert_not_null(p->scratch);
-    p->dsn.size = sizeof p->dsn;
-    p->r[0].size = sizeof p->r[0];
-    p->n = MAX_RCPTS;
-    p->rc = smtpstatus_parse_dsn(buf, len, 0, &p->dsn, p->r, &p->n, p->scratch, len + 1);
-}
-
-static void release(struct parsed *p)
-{
-    guard_release(&p->g);
-    free(p->scratch);
-}
-
-static int text_is(const struct smtpstatus_text *t, const char *s)
-{
-    return t->ptr != NULL && t->len == strlen(s) && memcmp(t->ptr, s, t->len) == 0;
-}
-
 /* Parse `msg` and compare with `want`; `decoder` and `alt` are the
  * decoder ids accepted (alt: the MTA decoder that may legitimately claim
  * a layout built on that MTA, or 0). */
 static void check(const char *msg, unsigned decoder, unsigned alt, size_t n,
                   const struct want *want)
 {
-    struct parsed p;
-
-    parse_len(&p, msg, strlen(msg));
-    cr_assert_eq(p.rc, SMTPSTATUS_OK, "rc %d", p.rc);
-    cr_assert_eq(p.n, n, "%zu recipients, want %zu", p.n, n);
-    cr_assert(p.dsn.decoder == decoder || (alt && p.dsn.decoder == alt), "decoder %s, want %s",
-              smtpstatus_decoder_name((int)p.dsn.decoder), smtpstatus_decoder_name((int)decoder));
+    struct parsed *p = parse_guarded(msg, strlen(msg));
+    cr_assert_eq(p->rc, SMTPSTATUS_OK, "rc %d", p->rc);
+    cr_assert_eq(p->n, n, "%zu recipients, want %zu", p->n, n);
+    cr_assert(p->dsn.decoder == decoder || (alt && p->dsn.decoder == alt), "decoder %s, want %s",
+              smtpstatus_decoder_name((int)p->dsn.decoder), smtpstatus_decoder_name((int)decoder));
     for (size_t i = 0; i < n; i++) {
-        const struct smtpstatus_dsn_recipient *r = &p.r[i];
+        const struct smtpstatus_dsn_recipient *r = &p->r[i];
         const struct want *w = &want[i];
         char st[SMTPSTATUS_ENHANCED_TEXT_MAX];
 
@@ -117,7 +80,7 @@ static void check(const char *msg, unsigned decoder, unsigned alt, size_t n,
         cr_assert(r->flags & SMTPSTATUS_DSN_FROM_TEXT, "%s: not marked as read from the text",
                   w->rcpt);
     }
-    release(&p);
+    release(p);
 }
 
 #define FAILED SMTPSTATUS_DSN_ACTION_FAILED
@@ -1068,32 +1031,28 @@ Test(decoders_hosted, ses_notification_inside_sns_envelope)
         { "oscar@example.com", 550, "5.1.1", FAILED, NOSTAGE, "192.0.2.50" },
         { "peggy@example.net", 552, "5.2.2", FAILED, NOSTAGE, "192.0.2.50" },
     };
-    struct parsed p;
-
     check(msg_ses_sns, SMTPSTATUS_DECODER_AMAZON_SES, 0, 2, w);
     /* The Diagnostic-Code's type goes apart, as in a delivery-status part. */
-    parse_len(&p, msg_ses_sns, strlen(msg_ses_sns));
-    cr_assert(text_is(&p.r[0].diagnostic_type, "smtp"));
-    cr_assert(p.r[0].diagnostic.len > 3 && memcmp(p.r[0].diagnostic.ptr, "550", 3) == 0);
-    release(&p);
+    struct parsed *p = parse_guarded(msg_ses_sns, strlen(msg_ses_sns));
+    cr_assert(text_is(&p->r[0].diagnostic_type, "smtp"));
+    cr_assert(p->r[0].diagnostic.len > 3 && memcmp(p->r[0].diagnostic.ptr, "550", 3) == 0);
+    release(p);
 }
 
 Test(decoders_hosted, ses_complaint_and_delivery_notifications)
 {
-    struct parsed p;
+    struct parsed *p = parse_guarded(msg_ses_complaint, strlen(msg_ses_complaint));
+    cr_assert_eq(p->n, 1);
+    cr_assert(text_is(&p->r[0].recipient, "rupert@example.com"));
+    cr_assert_eq(p->r[0].verdict.reason, SMTPSTATUS_REASON_COMPLAINT);
+    release(p);
 
-    parse_len(&p, msg_ses_complaint, strlen(msg_ses_complaint));
-    cr_assert_eq(p.n, 1);
-    cr_assert(text_is(&p.r[0].recipient, "rupert@example.com"));
-    cr_assert_eq(p.r[0].verdict.reason, SMTPSTATUS_REASON_COMPLAINT);
-    release(&p);
-
-    parse_len(&p, msg_ses_delivery, strlen(msg_ses_delivery));
-    cr_assert_eq(p.n, 1);
-    cr_assert(text_is(&p.r[0].recipient, "sam@example.com"));
-    cr_assert_eq(p.r[0].action, SMTPSTATUS_DSN_ACTION_DELIVERED);
-    cr_assert_eq(p.r[0].reply_code, 250);
-    release(&p);
+    p = parse_guarded(msg_ses_delivery, strlen(msg_ses_delivery));
+    cr_assert_eq(p->n, 1);
+    cr_assert(text_is(&p->r[0].recipient, "sam@example.com"));
+    cr_assert_eq(p->r[0].action, SMTPSTATUS_DSN_ACTION_DELIVERED);
+    cr_assert_eq(p->r[0].reply_code, 250);
+    release(p);
 }
 
 Test(decoders_hosted, workmail_report_in_base64_unwraps_the_expired_reply)
@@ -1130,14 +1089,12 @@ Test(decoders_hosted, mdaemon_without_a_session)
     static const struct want w[] = {
         { "victor@example.net", 0, NULL, FAILED, NOSTAGE, NULL },
     };
-    struct parsed p;
-
     check(msg_mdaemon_noconnect, SMTPSTATUS_DECODER_MDAEMON, 0, 1, w);
-    parse_len(&p, msg_mdaemon_noconnect, strlen(msg_mdaemon_noconnect));
+    struct parsed *p = parse_guarded(msg_mdaemon_noconnect, strlen(msg_mdaemon_noconnect));
     cr_assert(
-        text_is(&p.r[0].diagnostic, "Error: No MX records found for example.net; host not found"),
-        "diagnostic \"%.*s\"", (int)p.r[0].diagnostic.len, p.r[0].diagnostic.ptr);
-    release(&p);
+        text_is(&p->r[0].diagnostic, "Error: No MX records found for example.net; host not found"),
+        "diagnostic \"%.*s\"", (int)p->r[0].diagnostic.len, p->r[0].diagnostic.ptr);
+    release(p);
 }
 
 /* ---- IMail ---- */
@@ -1166,13 +1123,11 @@ Test(decoders_hosted, domino_because)
     static const struct want w[] = {
         { "victor@example.com", 0, NULL, FAILED, NOSTAGE, NULL },
     };
-    struct parsed p;
-
     check(msg_domino, SMTPSTATUS_DECODER_DOMINO, 0, 1, w);
-    parse_len(&p, msg_domino, strlen(msg_domino));
-    cr_assert(text_is(&p.r[0].diagnostic,
+    struct parsed *p = parse_guarded(msg_domino, strlen(msg_domino));
+    cr_assert(text_is(&p->r[0].diagnostic,
                       "User victor (victor@example.com) not listed in Domino Directory"));
-    release(&p);
+    release(p);
 }
 
 Test(decoders_hosted, notes_failure_reasons)
@@ -1297,13 +1252,11 @@ Test(decoders_hosted, x3_bullets_and_technical_details)
     static const struct want w[] = {
         { "iris@example.co.jp", 0, NULL, FAILED, NOSTAGE, NULL },
     };
-    struct parsed p;
-
     check(msg_x3, SMTPSTATUS_DECODER_GENERIC, 0, 1, w);
-    parse_len(&p, msg_x3, strlen(msg_x3));
+    struct parsed *p = parse_guarded(msg_x3, strlen(msg_x3));
     cr_assert(
-        text_is(&p.r[0].diagnostic, "Routing: Could not find a gateway for iris@example.co.jp"));
-    release(&p);
+        text_is(&p->r[0].diagnostic, "Routing: Could not find a gateway for iris@example.co.jp"));
+    release(p);
 }
 
 Test(decoders_hosted, x4_qmail_blocks)
@@ -1420,13 +1373,11 @@ Test(decoders_hosted, delivery_problems_read_by_the_hosted_decoder)
 
 Test(decoders_hosted, an_ordinary_message_quoting_a_report_is_not_one)
 {
-    struct parsed p;
-
-    parse_len(&p, msg_not_a_bounce, strlen(msg_not_a_bounce));
-    cr_assert_eq(p.rc, SMTPSTATUS_OK);
-    cr_assert_eq(p.n, 0);
-    cr_assert_eq(p.dsn.kind, SMTPSTATUS_MESSAGE_ORDINARY);
-    release(&p);
+    struct parsed *p = parse_guarded(msg_not_a_bounce, strlen(msg_not_a_bounce));
+    cr_assert_eq(p->rc, SMTPSTATUS_OK);
+    cr_assert_eq(p->n, 0);
+    cr_assert_eq(p->dsn.kind, SMTPSTATUS_MESSAGE_ORDINARY);
+    release(p);
 }
 
 static const char *const all_messages[] = {
@@ -1481,15 +1432,14 @@ Test(decoders_hosted, every_prefix_of_every_layout_stays_in_bounds)
     for (size_t m = 0; m < sizeof all_messages / sizeof all_messages[0]; m++) {
         size_t len = strlen(all_messages[m]);
         for (size_t cut = 0; cut <= len; cut++) {
-            struct parsed p;
-            parse_len(&p, all_messages[m], cut);
-            cr_assert(p.rc == SMTPSTATUS_OK || p.rc == SMTPSTATUS_E_TOO_MANY,
-                      "message %zu cut at %zu: rc %d", m, cut, p.rc);
-            for (size_t i = 0; i < p.n; i++)
-                cr_assert(p.r[i].recipient.len == 0 ||
-                              memchr(p.r[i].recipient.ptr, '@', p.r[i].recipient.len),
+            struct parsed *p = parse_guarded(all_messages[m], cut);
+            cr_assert(p->rc == SMTPSTATUS_OK || p->rc == SMTPSTATUS_E_TOO_MANY,
+                      "message %zu cut at %zu: rc %d", m, cut, p->rc);
+            for (size_t i = 0; i < p->n; i++)
+                cr_assert(p->r[i].recipient.len == 0 ||
+                              memchr(p->r[i].recipient.ptr, '@', p->r[i].recipient.len),
                           "message %zu cut at %zu: recipient without @", m, cut);
-            release(&p);
+            release(p);
         }
     }
 }
@@ -1499,26 +1449,21 @@ Test(decoders_hosted, crlf_line_endings)
     /* Every layout above again with CRLF: the same recipients. */
     for (size_t m = 0; m < sizeof all_messages / sizeof all_messages[0]; m++) {
         const char *msg = all_messages[m];
-        size_t n = strlen(msg), len = 0;
-        char *crlf = malloc(2 * n + 1);
-        struct parsed a, b;
+        size_t len;
+        char *crlf = with_eol(msg, "\r\n", &len);
+        struct parsed *a = parse_guarded(msg, strlen(msg));
+        struct parsed *b = parse_guarded(crlf, len);
 
-        for (size_t i = 0; i < n; i++) {
-            if (msg[i] == '\n')
-                crlf[len++] = '\r';
-            crlf[len++] = msg[i];
+        cr_assert_eq(a->n, b->n, "message %zu: %zu recipients with LF, %zu with CRLF", m, a->n,
+                     b->n);
+        for (size_t i = 0; i < a->n; i++) {
+            cr_assert_eq(a->r[i].recipient.len, b->r[i].recipient.len);
+            cr_assert(
+                memcmp(a->r[i].recipient.ptr, b->r[i].recipient.ptr, a->r[i].recipient.len) == 0);
+            cr_assert_eq(a->r[i].reply_code, b->r[i].reply_code, "message %zu recipient %zu", m, i);
         }
-        parse_len(&a, msg, n);
-        parse_len(&b, crlf, len);
-        cr_assert_eq(a.n, b.n, "message %zu: %zu recipients with LF, %zu with CRLF", m, a.n, b.n);
-        for (size_t i = 0; i < a.n; i++) {
-            cr_assert_eq(a.r[i].recipient.len, b.r[i].recipient.len);
-            cr_assert(memcmp(a.r[i].recipient.ptr, b.r[i].recipient.ptr, a.r[i].recipient.len) ==
-                      0);
-            cr_assert_eq(a.r[i].reply_code, b.r[i].reply_code, "message %zu recipient %zu", m, i);
-        }
-        release(&a);
-        release(&b);
+        release(a);
+        release(b);
         free(crlf);
     }
 }

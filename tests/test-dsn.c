@@ -16,60 +16,7 @@
 #include <criterion/criterion.h>
 #include <smtpstatus.h>
 
-#define MAX_RCPTS 8
-
-struct parsed {
-    int rc;
-    struct smtpstatus_dsn dsn;
-    size_t n;
-    struct smtpstatus_dsn_recipient r[MAX_RCPTS];
-    char *copy, *scratch;
-};
-
-/* Parse an exactly sized copy (so ASan sees any over-read), with LF line
- * endings turned into `eol`. */
-static struct parsed *parse_eol(const char *msg, const char *eol)
-{
-    struct parsed *p = calloc(1, sizeof *p);
-    size_t len = 0, n = strlen(msg), eol_len = strlen(eol);
-
-    p->copy = malloc(n * 2 + 1);
-    for (size_t i = 0; i < n; i++) {
-        if (msg[i] == '\n') {
-            memcpy(p->copy + len, eol, eol_len);
-            len += eol_len;
-        } else {
-            p->copy[len++] = msg[i];
-        }
-    }
-    p->scratch = malloc(len + 1);
-    p->dsn.size = sizeof p->dsn;
-    p->r[0].size = sizeof p->r[0];
-    p->n = MAX_RCPTS;
-    p->rc = smtpstatus_parse_dsn(p->copy, len, 0, &p->dsn, p->r, &p->n, p->scratch, len + 1);
-    return p;
-}
-
-static struct parsed *parse(const char *msg)
-{
-    return parse_eol(msg, "\n");
-}
-
-static void release(struct parsed *p)
-{
-    free(p->copy);
-    free(p->scratch);
-    free(p);
-}
-
-static int text_is(const struct smtpstatus_text *t, const char *s)
-{
-    return t->ptr != NULL && t->len == strlen(s) && memcmp(t->ptr, s, t->len) == 0;
-}
-
-#define assert_text(t, s) \
-    cr_assert(text_is(&(t), (s)), "got \"%.*s\", want \"%s\"", (int)(t).len, \
-              (t).ptr ? (t).ptr : "", (s))
+#include "dsn-helpers.h"
 
 static const char rfc3464_two[] =
     "From: Mail Delivery System <MAILER-DAEMON@mx.example.org>\n"
