@@ -5,6 +5,10 @@
 
 #include "dsn.h"
 
+#if defined(__SSE2__) && (defined(__GNUC__) || defined(__clang__))
+#include <emmintrin.h>
+#endif
+
 struct smtpstatus_text smtpstatus__slice(const char *buf, size_t off, size_t end)
 {
     struct smtpstatus_text t = { NULL, 0 };
@@ -14,14 +18,6 @@ struct smtpstatus_text smtpstatus__slice(const char *buf, size_t off, size_t end
     t.ptr = buf + off;
     t.len = end > off ? end - off : 0;
     return smtpstatus__trim(t);
-}
-
-/* The offset of the first `c` in buf[from, to), or `to`. */
-static size_t next_byte(const char *buf, size_t from, size_t to, unsigned char c)
-{
-    const char *p = from < to ? memchr(buf + from, c, to - from) : NULL;
-
-    return p != NULL ? (size_t)(p - buf) : to;
 }
 
 /* How common a byte is in bounce texts, roughly: English letter order
@@ -39,10 +35,98 @@ static const unsigned char commonness[256] = {
     ['>'] = 110, ['@'] = 110, [';'] = 110,
 };
 
+/* Whether lower[0, n) is at buf[i], ignoring the case of buf. */
+static int match_at(const char *buf, size_t i, const char *lower, size_t n)
+{
+    size_t k = 0;
+
+    while (k < n && smtpstatus__lower((unsigned char)buf[i + k]) == (unsigned char)lower[k])
+        k++;
+    return k == n;
+}
+
+/* The position of the marker's least common byte. */
+static size_t rarest(const char *lower, size_t n)
+{
+    size_t j = 0;
+    unsigned char rank = 255;
+
+    for (size_t k = 0; k < n; k++) {
+        unsigned char r = commonness[(unsigned char)lower[k]];
+        if (r < rank) {
+            rank = r;
+            j = k;
+        }
+    }
+    return j;
+}
+
+#if defined(__SSE2__) && (defined(__GNUC__) || defined(__clang__))
+
+/* Sixteen bytes of buf at i that equal c, ignoring case when c is a
+ * lower-case letter (OR-ing 0x20 folds exactly the upper-case letters
+ * onto the lower-case ones); bit k for buf[i + k]. */
+static inline __m128i equal16(const char *buf, size_t i, unsigned char c)
+{
+    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(buf + i));
+
+    if (c >= 'a' && c <= 'z')
+        v = _mm_or_si128(v, _mm_set1_epi8(0x20));
+    return _mm_cmpeq_epi8(v, _mm_set1_epi8((char)c));
+}
+
 size_t smtpstatus__find_nocase(const char *buf, size_t len, size_t at, const char *lower)
 {
-    size_t n = strlen(lower), j = 0, to, lo, up;
-    unsigned char anchor, upper, rank = 255;
+    size_t n = strlen(lower), to, i = at;
+
+    if (n == 0 || len < n || at > len - n)
+        return len;
+    /* The decoders search whole texts for their markers, so this runs over
+     * every byte many times. Sixteen candidate positions are tested at
+     * once on two of the marker's bytes, its first and its least common
+     * (SIMD substring search as in Wojciech Muła's "SIMD-friendly
+     * algorithms for substring searching"), so few candidates reach the
+     * full comparison. Candidates are at [at, to); the loads stay within
+     * len because the last reads buf[i + 15 + n - 1] < len. */
+    to = len - n + 1;
+    if (to - i >= 16) {
+        size_t j = rarest(lower, n);
+        unsigned char c0 = (unsigned char)lower[0], cj;
+
+        if (j == 0)
+            j = n - 1;
+        cj = (unsigned char)lower[j];
+        for (; to - i >= 16; i += 16) {
+            unsigned m = (unsigned)_mm_movemask_epi8(
+                _mm_and_si128(equal16(buf, i, c0), equal16(buf, i + j, cj)));
+            while (m != 0) {
+                size_t c = i + (size_t)__builtin_ctz(m);
+                if (match_at(buf, c, lower, n))
+                    return c;
+                m &= m - 1;
+            }
+        }
+    }
+    for (; i < to; i++)
+        if (match_at(buf, i, lower, n))
+            return i;
+    return len;
+}
+
+#else
+
+/* The offset of the first `c` in buf[from, to), or `to`. */
+static size_t next_byte(const char *buf, size_t from, size_t to, unsigned char c)
+{
+    const char *p = from < to ? memchr(buf + from, c, to - from) : NULL;
+
+    return p != NULL ? (size_t)(p - buf) : to;
+}
+
+size_t smtpstatus__find_nocase(const char *buf, size_t len, size_t at, const char *lower)
+{
+    size_t n = strlen(lower), j, to, lo, up;
+    unsigned char anchor, upper;
 
     if (n == 0 || len < n || at > len - n)
         return len;
@@ -53,13 +137,7 @@ size_t smtpstatus__find_nocase(const char *buf, size_t len, size_t at, const cha
      * few candidates fail, and for both cases of it when it is a letter;
      * the next occurrence of each case is kept until it is passed, so no
      * byte is searched twice for the same case. */
-    for (size_t k = 0; k < n; k++) {
-        unsigned char r = commonness[(unsigned char)lower[k]];
-        if (r < rank) {
-            rank = r;
-            j = k;
-        }
-    }
+    j = rarest(lower, n);
     anchor = (unsigned char)lower[j];
     upper = anchor >= 'a' && anchor <= 'z' ? (unsigned char)(anchor - 'a' + 'A') : anchor;
     /* The anchor of a match at i is at i + j, with at <= i <= len - n. */
@@ -67,21 +145,20 @@ size_t smtpstatus__find_nocase(const char *buf, size_t len, size_t at, const cha
     lo = next_byte(buf, at + j, to, anchor);
     up = upper != anchor ? next_byte(buf, at + j, to, upper) : to;
     for (;;) {
-        size_t a = lo < up ? lo : up, i, k = 0;
+        size_t a = lo < up ? lo : up;
 
         if (a >= to)
             return len;
-        i = a - j;
-        while (k < n && smtpstatus__lower((unsigned char)buf[i + k]) == (unsigned char)lower[k])
-            k++;
-        if (k == n)
-            return i;
+        if (match_at(buf, a - j, lower, n))
+            return a - j;
         if (a == lo)
             lo = next_byte(buf, a + 1, to, anchor);
         else
             up = next_byte(buf, a + 1, to, upper);
     }
 }
+
+#endif
 
 /* RFC 5322 atext plus '.', for the local part; letters, digits, '-', '.'
  * for the domain. Bytes >= 0x80 are allowed on both sides (RFC 6531). */
