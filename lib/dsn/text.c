@@ -20,6 +20,63 @@ struct smtpstatus_text smtpstatus__slice(const char *buf, size_t off, size_t end
     return smtpstatus__trim(t);
 }
 
+/* Whether lower[0, n) is at buf[i], ignoring the case of buf. */
+static int match_at(const char *buf, size_t i, const char *lower, size_t n)
+{
+    size_t k = 0;
+
+    while (k < n && smtpstatus__lower((unsigned char)buf[i + k]) == (unsigned char)lower[k])
+        k++;
+    return k == n;
+}
+
+#if defined(__SSE2__) && (defined(__GNUC__) || defined(__clang__))
+
+size_t smtpstatus__find_nocase(const char *buf, size_t len, size_t at, const char *lower)
+{
+    size_t n = strlen(lower), to, i = at;
+
+    if (n == 0 || len < n || at > len - n)
+        return len;
+    /* The decoders search whole texts for their markers, so this runs over
+     * every byte many times. Sixteen candidate positions are tested at
+     * once on two of the marker's bytes, its first and its last (SIMD
+     * substring search as in Wojciech Muła's "SIMD-friendly algorithms for
+     * substring searching"), so few candidates reach the full comparison.
+     * OR-ing 0x20 folds exactly the upper-case letters onto the lower-case
+     * ones, so it is applied for letters only. Candidates are at [at, to);
+     * the loads stay within len, as the last reads buf[i + 15 + n - 1]. */
+    to = len - n + 1;
+    if (to - i >= 16) {
+        /* A trailing space ("remote server at ") filters badly. */
+        size_t j = n > 2 && lower[n - 1] == ' ' ? n - 2 : n - 1;
+        unsigned char c0 = (unsigned char)lower[0], cj = (unsigned char)lower[j];
+        const __m128i v0 = _mm_set1_epi8((char)c0), vj = _mm_set1_epi8((char)cj);
+        const __m128i f0 = _mm_set1_epi8(c0 >= 'a' && c0 <= 'z' ? 0x20 : 0);
+        const __m128i fj = _mm_set1_epi8(cj >= 'a' && cj <= 'z' ? 0x20 : 0);
+
+        for (; to - i >= 16; i += 16) {
+            __m128i b0 = _mm_loadu_si128((const __m128i *)(const void *)(buf + i));
+            __m128i bj = _mm_loadu_si128((const __m128i *)(const void *)(buf + i + j));
+            unsigned m = (unsigned)_mm_movemask_epi8(
+                _mm_and_si128(_mm_cmpeq_epi8(_mm_or_si128(b0, f0), v0),
+                              _mm_cmpeq_epi8(_mm_or_si128(bj, fj), vj)));
+            while (m != 0) {
+                size_t c = i + (size_t)__builtin_ctz(m);
+                if (match_at(buf, c, lower, n))
+                    return c;
+                m &= m - 1;
+            }
+        }
+    }
+    for (; i < to; i++)
+        if (match_at(buf, i, lower, n))
+            return i;
+    return len;
+}
+
+#else
+
 /* How common a byte is in bounce texts, roughly: English letter order
  * (the lower case stands for both), then white space, punctuation and
  * digits; anything else counts as rare. Only the order matters. */
@@ -34,16 +91,6 @@ static const unsigned char commonness[256] = {
     [':'] = 110, ['/'] = 110, ['='] = 110, ['('] = 110, [')'] = 110, ['<'] = 110,
     ['>'] = 110, ['@'] = 110, [';'] = 110,
 };
-
-/* Whether lower[0, n) is at buf[i], ignoring the case of buf. */
-static int match_at(const char *buf, size_t i, const char *lower, size_t n)
-{
-    size_t k = 0;
-
-    while (k < n && smtpstatus__lower((unsigned char)buf[i + k]) == (unsigned char)lower[k])
-        k++;
-    return k == n;
-}
 
 /* The position of the marker's least common byte. */
 static size_t rarest(const char *lower, size_t n)
@@ -60,60 +107,6 @@ static size_t rarest(const char *lower, size_t n)
     }
     return j;
 }
-
-#if defined(__SSE2__) && (defined(__GNUC__) || defined(__clang__))
-
-/* Sixteen bytes of buf at i that equal c, ignoring case when c is a
- * lower-case letter (OR-ing 0x20 folds exactly the upper-case letters
- * onto the lower-case ones); bit k for buf[i + k]. */
-static inline __m128i equal16(const char *buf, size_t i, unsigned char c)
-{
-    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(buf + i));
-
-    if (c >= 'a' && c <= 'z')
-        v = _mm_or_si128(v, _mm_set1_epi8(0x20));
-    return _mm_cmpeq_epi8(v, _mm_set1_epi8((char)c));
-}
-
-size_t smtpstatus__find_nocase(const char *buf, size_t len, size_t at, const char *lower)
-{
-    size_t n = strlen(lower), to, i = at;
-
-    if (n == 0 || len < n || at > len - n)
-        return len;
-    /* The decoders search whole texts for their markers, so this runs over
-     * every byte many times. Sixteen candidate positions are tested at
-     * once on two of the marker's bytes, its first and its least common
-     * (SIMD substring search as in Wojciech Muła's "SIMD-friendly
-     * algorithms for substring searching"), so few candidates reach the
-     * full comparison. Candidates are at [at, to); the loads stay within
-     * len because the last reads buf[i + 15 + n - 1] < len. */
-    to = len - n + 1;
-    if (to - i >= 16) {
-        size_t j = rarest(lower, n);
-        unsigned char c0 = (unsigned char)lower[0], cj;
-
-        if (j == 0)
-            j = n - 1;
-        cj = (unsigned char)lower[j];
-        for (; to - i >= 16; i += 16) {
-            unsigned m = (unsigned)_mm_movemask_epi8(
-                _mm_and_si128(equal16(buf, i, c0), equal16(buf, i + j, cj)));
-            while (m != 0) {
-                size_t c = i + (size_t)__builtin_ctz(m);
-                if (match_at(buf, c, lower, n))
-                    return c;
-                m &= m - 1;
-            }
-        }
-    }
-    for (; i < to; i++)
-        if (match_at(buf, i, lower, n))
-            return i;
-    return len;
-}
-
-#else
 
 /* The offset of the first `c` in buf[from, to), or `to`. */
 static size_t next_byte(const char *buf, size_t from, size_t to, unsigned char c)
