@@ -348,37 +348,62 @@ static int hex_value(unsigned char c)
     return -1;
 }
 
-static int b64_value(unsigned char c)
-{
-    if (c >= 'A' && c <= 'Z')
-        return c - 'A';
-    if (c >= 'a' && c <= 'z')
-        return c - 'a' + 26;
-    if (c >= '0' && c <= '9')
-        return c - '0' + 52;
-    if (c == '+' || c == '-')
-        return 62; /* '-' and '_': the URL-safe alphabet, seen in the wild */
-    if (c == '/' || c == '_')
-        return 63;
-    return -1;
-}
+/* The base64 alphabet (RFC 2045 §6.8) plus '-' and '_' of the URL-safe
+ * one, seen in the wild; B64_END marks '=', B64_SKIP anything else. */
+#define B64_END 0xFE
+#define B64_SKIP 0xFF
+
+static const unsigned char b64_values[256] = {
+#define R16 B64_SKIP, B64_SKIP, B64_SKIP, B64_SKIP, B64_SKIP, B64_SKIP, B64_SKIP, B64_SKIP, \
+            B64_SKIP, B64_SKIP, B64_SKIP, B64_SKIP, B64_SKIP, B64_SKIP, B64_SKIP, B64_SKIP
+    R16, R16,
+    /* 0x20: ' ' to '/' */
+    B64_SKIP, B64_SKIP, B64_SKIP, B64_SKIP, B64_SKIP, B64_SKIP, B64_SKIP, B64_SKIP,
+    B64_SKIP, B64_SKIP, B64_SKIP, 62, B64_SKIP, 62, B64_SKIP, 63,
+    /* 0x30: '0' to '?' */
+    52, 53, 54, 55, 56, 57, 58, 59, 60, 61, B64_SKIP, B64_SKIP, B64_SKIP, B64_END, B64_SKIP, B64_SKIP,
+    /* 0x40: '@' to 'O' */
+    B64_SKIP, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14,
+    /* 0x50: 'P' to '_' */
+    15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, B64_SKIP, B64_SKIP, B64_SKIP, B64_SKIP, 63,
+    /* 0x60: '`' to 'o' */
+    B64_SKIP, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40,
+    /* 0x70: 'p' to 0x7F */
+    41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, B64_SKIP, B64_SKIP, B64_SKIP, B64_SKIP, B64_SKIP,
+    R16, R16, R16, R16, R16, R16, R16, R16,
+#undef R16
+};
 
 /* Base64 (RFC 2045 §6.8): characters outside the alphabet are skipped, as
  * the RFC asks; decoding stops at the first '='. Writes at most 3/4 of n. */
 static size_t decode_base64(const char *in, size_t n, char *out)
 {
     uint32_t acc = 0;
-    int bits = 0;
+    unsigned bits = 0;
     size_t o = 0;
 
-    for (size_t i = 0; i < n; i++) {
-        int v;
-        if (in[i] == '=')
+    for (size_t i = 0; i < n;) {
+        unsigned v;
+        /* Most of a body is whole groups of four characters of the
+         * alphabet: 24 bits, three bytes out, whatever bits were pending. */
+        if (n - i >= 4) {
+            unsigned a = b64_values[(unsigned char)in[i]], b = b64_values[(unsigned char)in[i + 1]],
+                     c = b64_values[(unsigned char)in[i + 2]], d = b64_values[(unsigned char)in[i + 3]];
+            if ((a | b | c | d) < 64) {
+                acc = (acc << 24) | (a << 18) | (b << 12) | (c << 6) | d;
+                out[o++] = (char)((acc >> (bits + 16)) & 0xFF);
+                out[o++] = (char)((acc >> (bits + 8)) & 0xFF);
+                out[o++] = (char)((acc >> bits) & 0xFF);
+                i += 4;
+                continue;
+            }
+        }
+        v = b64_values[(unsigned char)in[i++]];
+        if (v == B64_END)
             break;
-        v = b64_value((unsigned char)in[i]);
-        if (v < 0)
+        if (v == B64_SKIP)
             continue;
-        acc = (acc << 6) | (uint32_t)v;
+        acc = (acc << 6) | v;
         bits += 6;
         if (bits >= 8) {
             bits -= 8;
