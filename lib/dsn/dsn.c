@@ -152,7 +152,7 @@ int smtpstatus__parse_dsn(const char *buf, size_t len, struct smtpstatus_dsn *ou
         b.text = smtpstatus__decode_body(&ps.text.body, ps.text.cte, &scratch);
     } else if (ps.has_html) {
         b.text = smtpstatus__decode_body(&ps.html.body, ps.html.cte, &scratch);
-    } else if (!smtpstatus__ctype_is(&top_ctype, "multipart", NULL)) {
+    } else if (!smtpstatus__text_is(&top_ctype.type, "multipart")) {
         struct smtpstatus_text body = { buf + body_off, len - body_off };
         b.text = smtpstatus__decode_body(&body, top_cte, &scratch);
     }

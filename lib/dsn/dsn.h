@@ -65,9 +65,14 @@ size_t smtpstatus__find_address(const char *buf, size_t len, size_t at, struct s
 /* Whether `t` is a plausible address (one "@", both sides non-empty). */
 int smtpstatus__is_address(const struct smtpstatus_text *t);
 
-/* The offset of the first case-insensitive occurrence of `lower` in
- * buf[at, len), or len. */
-size_t smtpstatus__find_nocase(const char *buf, size_t len, size_t at, const char *lower);
+/* The offset of the first case-insensitive occurrence of `lower` (n
+ * bytes) in buf[at, len), or len. */
+size_t smtpstatus__find_nocase_n(const char *buf, size_t len, size_t at, const char *lower, size_t n);
+
+/* The same for a NUL-terminated `lower`; a macro, so that the length of
+ * a literal is known when compiling (the decoders pass hundreds). */
+#define smtpstatus__find_nocase(buf, len, at, lower)                                                \
+    smtpstatus__find_nocase_n((buf), (len), (at), (lower), strlen(lower))
 
 /* A text from [off, end) of a buffer, trimmed. */
 struct smtpstatus_text smtpstatus__slice(const char *buf, size_t off, size_t end);

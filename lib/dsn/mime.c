@@ -641,7 +641,7 @@ static void walk_scanned(struct walker *w, const char *buf, size_t len, size_t h
         part.ctype.subtype.len = 5;
     }
     part.cte = cte;
-    if (smtpstatus__ctype_is(&part.ctype, "multipart", NULL) && part.ctype.boundary.len > 0 &&
+    if (smtpstatus__text_is(&part.ctype.type, "multipart") && part.ctype.boundary.len > 0 &&
         depth < SMTPSTATUS_DSN_MIME_DEPTH_MAX) {
         /* A boundary that never appears in the body (a broken
          * generator): read the body as one text part rather than nothing. */

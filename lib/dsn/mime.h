@@ -48,14 +48,22 @@ int smtpstatus__field_find(const char *buf, size_t len, const char *lower_name,
 unsigned smtpstatus__scan_headers(const char *buf, size_t len, size_t *body_off, size_t *hdr_len,
                                   const char *const *names, size_t n, struct smtpstatus_text *values);
 
-/* Whether a text equals a lower-case ASCII word, ignoring case. Inline:
- * the readers compare field names and types against long chains of
- * literals, whose lengths then fold to constants, so most comparisons end
- * at the length. */
-static inline int smtpstatus__text_is(const struct smtpstatus_text *t, const char *lower)
+/* Whether a text equals a lower-case ASCII word of n bytes, ignoring case. */
+static inline int smtpstatus__text_is_n(const struct smtpstatus_text *t, const char *lower, size_t n)
 {
-    return t->ptr != NULL && smtpstatus__equal_nocase(t->ptr, t->len, lower);
+    if (t->ptr == NULL || t->len != n)
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (smtpstatus__lower((unsigned char)t->ptr[i]) != (unsigned char)lower[i])
+            return 0;
+    return 1;
 }
+
+/* Whether a text equals a lower-case ASCII word, ignoring case. A macro:
+ * the readers compare field names and types against long chains of
+ * literals, whose lengths the compiler then knows, so most comparisons
+ * end at the length without a call to strlen. */
+#define smtpstatus__text_is(t, lower) smtpstatus__text_is_n((t), (lower), strlen(lower))
 
 /* Trim ASCII white space (and CR/LF) from both ends. */
 struct smtpstatus_text smtpstatus__trim(struct smtpstatus_text t);
@@ -66,13 +74,10 @@ struct smtpstatus__ctype {
 };
 
 void smtpstatus__parse_ctype(const struct smtpstatus_text *value, struct smtpstatus__ctype *ct);
-static inline int smtpstatus__ctype_is(const struct smtpstatus__ctype *ct, const char *type,
-                                       const char *subtype)
-{
-    return smtpstatus__text_is(&ct->type, type) &&
-           (subtype == NULL || smtpstatus__text_is(&ct->subtype, subtype));
-}
-
+/* Whether a content type is type/subtype (lower-case literals). */
+#define smtpstatus__ctype_is(ct, lower_type, lower_subtype)                                         \
+    (smtpstatus__text_is(&(ct)->type, (lower_type)) &&                                            \
+     smtpstatus__text_is(&(ct)->subtype, (lower_subtype)))
 enum smtpstatus__cte { SMTPSTATUS__CTE_IDENTITY = 0, SMTPSTATUS__CTE_BASE64, SMTPSTATUS__CTE_QP };
 
 int smtpstatus__parse_cte(const struct smtpstatus_text *value);

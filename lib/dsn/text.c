@@ -32,9 +32,9 @@ static int match_at(const char *buf, size_t i, const char *lower, size_t n)
 
 #if defined(__SSE2__) && (defined(__GNUC__) || defined(__clang__))
 
-size_t smtpstatus__find_nocase(const char *buf, size_t len, size_t at, const char *lower)
+size_t smtpstatus__find_nocase_n(const char *buf, size_t len, size_t at, const char *lower, size_t n)
 {
-    size_t n = strlen(lower), to, i = at;
+    size_t to, i = at;
 
     if (n == 0 || len < n || at > len - n)
         return len;
@@ -116,9 +116,9 @@ static size_t next_byte(const char *buf, size_t from, size_t to, unsigned char c
     return p != NULL ? (size_t)(p - buf) : to;
 }
 
-size_t smtpstatus__find_nocase(const char *buf, size_t len, size_t at, const char *lower)
+size_t smtpstatus__find_nocase_n(const char *buf, size_t len, size_t at, const char *lower, size_t n)
 {
-    size_t n = strlen(lower), j, to, lo, up;
+    size_t j, to, lo, up;
     unsigned char anchor, upper;
 
     if (n == 0 || len < n || at > len - n)
