@@ -47,7 +47,7 @@ size_t smtpstatus__find_nocase_n(const char *buf, size_t len, size_t at, const c
      * ones, so it is applied for letters only. Candidates are at [at, to);
      * the loads stay within len, as the last reads buf[i + 15 + n - 1]. */
     to = len - n + 1;
-    if (to - i >= 16) {
+    if (to >= 16) {
         /* A trailing space ("remote server at ") filters badly. */
         size_t j = n > 2 && lower[n - 1] == ' ' ? n - 2 : n - 1;
         unsigned char c0 = (unsigned char)lower[0], cj = (unsigned char)lower[j];
@@ -55,17 +55,17 @@ size_t smtpstatus__find_nocase_n(const char *buf, size_t len, size_t at, const c
         const __m128i f0 = _mm_set1_epi8(c0 >= 'a' && c0 <= 'z' ? 0x20 : 0);
         const __m128i fj = _mm_set1_epi8(cj >= 'a' && cj <= 'z' ? 0x20 : 0);
 
+#define CANDIDATES16(p)                                                                            \
+    _mm_and_si128(                                                                                 \
+        _mm_cmpeq_epi8(_mm_or_si128(_mm_loadu_si128((const __m128i *)(const void *)(buf + (p))), f0), \
+                       v0),                                                                        \
+        _mm_cmpeq_epi8(                                                                            \
+            _mm_or_si128(_mm_loadu_si128((const __m128i *)(const void *)(buf + (p) + j)), fj), vj))
+
         /* Thirty-two positions a round while the text lasts: one test of
          * both halves' masks for the common case of no candidate. */
         for (; to - i >= 32; i += 32) {
-            __m128i a0 = _mm_loadu_si128((const __m128i *)(const void *)(buf + i));
-            __m128i aj = _mm_loadu_si128((const __m128i *)(const void *)(buf + i + j));
-            __m128i b0 = _mm_loadu_si128((const __m128i *)(const void *)(buf + i + 16));
-            __m128i bj = _mm_loadu_si128((const __m128i *)(const void *)(buf + i + 16 + j));
-            __m128i ma = _mm_and_si128(_mm_cmpeq_epi8(_mm_or_si128(a0, f0), v0),
-                                       _mm_cmpeq_epi8(_mm_or_si128(aj, fj), vj));
-            __m128i mb = _mm_and_si128(_mm_cmpeq_epi8(_mm_or_si128(b0, f0), v0),
-                                       _mm_cmpeq_epi8(_mm_or_si128(bj, fj), vj));
+            __m128i ma = CANDIDATES16(i), mb = CANDIDATES16(i + 16);
             unsigned m;
 
             if (_mm_movemask_epi8(_mm_or_si128(ma, mb)) == 0)
@@ -78,19 +78,24 @@ size_t smtpstatus__find_nocase_n(const char *buf, size_t len, size_t at, const c
                 m &= m - 1;
             }
         }
-        for (; to - i >= 16; i += 16) {
-            __m128i b0 = _mm_loadu_si128((const __m128i *)(const void *)(buf + i));
-            __m128i bj = _mm_loadu_si128((const __m128i *)(const void *)(buf + i + j));
-            unsigned m = (unsigned)_mm_movemask_epi8(
-                _mm_and_si128(_mm_cmpeq_epi8(_mm_or_si128(b0, f0), v0),
-                              _mm_cmpeq_epi8(_mm_or_si128(bj, fj), vj)));
+        /* The rest, fewer than 32 positions: one or two blocks of sixteen,
+         * the last one ending at `to`, overlapping positions already tested
+         * (or before `at`, still within the buffer), which are masked off.
+         * This is also the whole search within a line of a longer text. */
+        while (i < to) {
+            size_t base = to - i >= 16 ? i : to - 16;
+            unsigned m = (unsigned)_mm_movemask_epi8(CANDIDATES16(base)) & (0xFFFFu << (i - base));
+
             while (m != 0) {
-                size_t c = i + (size_t)__builtin_ctz(m);
+                size_t c = base + (size_t)__builtin_ctz(m);
                 if (match_at(buf, c, lower, n))
                     return c;
                 m &= m - 1;
             }
+            i = base + 16;
         }
+#undef CANDIDATES16
+        return len;
     }
     for (; i < to; i++)
         if (match_at(buf, i, lower, n))
