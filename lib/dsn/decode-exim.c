@@ -91,6 +91,33 @@ static const struct {
     { "incorrectly", "incorrectly constructed:", SMTPSTATUS_DSN_ACTION_FAILED },
 };
 
+/* find_phrase() for the entries [lo, hi) of the table, which share their
+ * first word, tried in table order: the first entry's first occurrence if
+ * it has one, else the next entry's, and so on. One search for the shared
+ * word serves them all, rather than one search of the text per entry.
+ * Returns the end of the phrase found, or 0; *which is its entry. */
+#define PHRASES_MAX 4
+
+static size_t find_phrases(const char *t, size_t len, size_t lo, size_t hi, size_t *which)
+{
+    size_t ends[PHRASES_MAX] = { 0 }, i = 0;
+
+    while ((i = smtpstatus__find_nocase(t, len, i, lists[lo].first)) < len) {
+        for (size_t k = lo; k < hi; k++)
+            if (ends[k - lo] == 0)
+                ends[k - lo] = phrase_at(t, len, i, lists[k].phrase);
+        if (ends[0] != 0)
+            break;
+        i++;
+    }
+    for (size_t k = lo; k < hi; k++)
+        if (ends[k - lo] != 0) {
+            *which = k;
+            return ends[k - lo];
+        }
+    return 0;
+}
+
 static size_t indent_of(const char *t, const struct smtpstatus__line *ln)
 {
     size_t i = ln->off;
@@ -413,9 +440,14 @@ size_t smtpstatus__decode_exim(const struct smtpstatus__bounce *b, struct smtpst
     uint32_t action = SMTPSTATUS_DSN_ACTION_FAILED;
     int open = 0, flat = -1, seen_blank = 1;
 
-    for (size_t i = 0; i < sizeof lists / sizeof lists[0] && start == 0; i++) {
-        start = find_phrase(t, len, 0, lists[i].first, lists[i].phrase);
-        action = lists[i].action;
+    for (size_t i = 0, hi; i < sizeof lists / sizeof lists[0] && start == 0; i = hi) {
+        size_t which = i;
+        for (hi = i + 1; hi < sizeof lists / sizeof lists[0] && hi - i < PHRASES_MAX &&
+                         strcmp(lists[hi].first, lists[i].first) == 0;
+             hi++)
+            ;
+        start = find_phrases(t, len, i, hi, &which);
+        action = lists[which].action;
     }
     if (start == 0)
         return 0;
