@@ -203,8 +203,8 @@ static size_t read_later(const struct smtpstatus__bounce *b, size_t end,
         f.diagnostic = smtpstatus__slice(t, 0, end);
     }
     f.stage = stage_of_state(f.diagnostic.ptr, f.diagnostic.len);
-    if (b->headers.ptr &&
-        smtpstatus__field_find(b->headers.ptr, b->headers.len, "x-failed-recipients", &failed)) {
+    if (b->has_failed_recipients) {
+        failed = b->failed_recipients;
         at = 0;
         while ((at = smtpstatus__find_address(failed.ptr, failed.len, at, &addr)) != 0) {
             f.recipient = addr;

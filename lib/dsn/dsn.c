@@ -110,9 +110,10 @@ int smtpstatus__parse_dsn(const char *buf, size_t len, struct smtpstatus_dsn *ou
     struct smtpstatus__scratch scratch = { scratch_buf, scratch_size, 0, 0 };
     struct smtpstatus__sink sink;
     struct smtpstatus__bounce b;
-    static const char *const top_names[] = { "subject", "from", "content-type",
-                                             "content-transfer-encoding" };
-    struct smtpstatus_text top[4], original = { NULL, 0 };
+    static const char *const top_names[] = { "subject",     "from",
+                                             "content-type", "content-transfer-encoding",
+                                             "x-failed-recipients", "return-path" };
+    struct smtpstatus_text top[6], original = { NULL, 0 };
     struct smtpstatus__ctype top_ctype;
     size_t hdr_len, body_off;
     unsigned found;
@@ -129,9 +130,13 @@ int smtpstatus__parse_dsn(const char *buf, size_t len, struct smtpstatus_dsn *ou
     sink.decoder = SMTPSTATUS_DECODER_NONE;
 
     /* One pass over the message's header block finds all its fields read here. */
-    found = smtpstatus__scan_headers(buf, len, &body_off, &hdr_len, top_names, 4, top);
+    found = smtpstatus__scan_headers(buf, len, &body_off, &hdr_len, top_names, 6, top);
     b.headers.ptr = buf;
     b.headers.len = hdr_len;
+    b.failed_recipients = top[4];
+    b.has_failed_recipients = (found & 16) != 0;
+    b.return_path = top[5];
+    b.has_return_path = (found & 32) != 0;
     if (found & 1)
         b.subject = smtpstatus__decode_words(&top[0], &scratch);
     if (found & 2)

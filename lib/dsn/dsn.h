@@ -19,6 +19,11 @@ struct smtpstatus__bounce {
     struct smtpstatus_text from;
     struct smtpstatus_text text;    /* the human-readable text, transfer-decoded */
     struct smtpstatus_text original; /* the returned message or its headers, when a part of its own */
+    /* Fields of the message's header block, read in the same pass as its
+     * Subject and From (ptr NULL when absent or empty; the flag tells). */
+    struct smtpstatus_text failed_recipients; /* X-Failed-Recipients */
+    struct smtpstatus_text return_path;
+    int has_failed_recipients, has_return_path;
     /* Whether the message presents itself as a bounce; the text decoders
      * run only then. */
     int presents_as_bounce;

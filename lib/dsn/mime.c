@@ -192,11 +192,19 @@ unsigned smtpstatus__scan_headers(const char *buf, size_t len, size_t *body_off,
 {
     size_t nlen[SMTPSTATUS__SCAN_MAX], at = 0;
     unsigned found = 0, all = (1u << n) - 1;
+    /* The names that start with each byte (either case): most lines start
+     * with none, and cost one look-up. */
+    unsigned char by_first[256];
 
+    memset(by_first, 0, sizeof by_first);
     for (size_t k = 0; k < n; k++) {
+        unsigned char c = (unsigned char)names[k][0];
         nlen[k] = strlen(names[k]);
         values[k].ptr = NULL;
         values[k].len = 0;
+        by_first[c] |= (unsigned char)(1u << k);
+        if (c >= 'a' && c <= 'z')
+            by_first[c - 'a' + 'A'] |= (unsigned char)(1u << k);
     }
     /* The fields sought start on lines that begin with their names (see
      * smtpstatus__field_find()); the header block ends at the first empty
@@ -205,22 +213,26 @@ unsigned smtpstatus__scan_headers(const char *buf, size_t len, size_t *body_off,
      * within the header block. */
     while (at < len) {
         size_t end = smtpstatus__line_end(buf, len, at);
+        unsigned m;
 
         if (end == at) {
             *hdr_len = at;
             *body_off = end + (end + 1 < len && buf[end] == '\r' && buf[end + 1] == '\n' ? 2 : 1);
             return found;
         }
-        for (size_t k = 0; k < n && found != all; k++) {
+        m = by_first[(unsigned char)buf[at]] & ~found & all;
+        while (m != 0) {
+            size_t k = (size_t)smtpstatus__ctz(m);
             struct smtpstatus_text name;
             size_t cursor = at;
 
-            if (!(found & (1u << k)) && end - at > nlen[k] && buf[at + nlen[k]] == ':' &&
+            if (end - at > nlen[k] && buf[at + nlen[k]] == ':' &&
                 smtpstatus__match_nocase(buf, end, at, names[k]) &&
                 smtpstatus__field_next(buf, len, &cursor, &name, &values[k]) == SMTPSTATUS_OK) {
                 found |= 1u << k;
                 break;
             }
+            m &= m - 1;
         }
         at = end + (end + 1 < len && buf[end] == '\r' && buf[end + 1] == '\n' ? 2 : 1);
     }

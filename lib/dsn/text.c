@@ -256,7 +256,7 @@ int smtpstatus__looks_like_bounce(const struct smtpstatus__bounce *b)
         if (b->subject.ptr &&
             smtpstatus__find_nocase(b->subject.ptr, b->subject.len, 0, subject_marks[i]) < b->subject.len)
             return 1;
-    if (b->headers.ptr && smtpstatus__field_find(b->headers.ptr, b->headers.len, "x-failed-recipients", &v))
+    if (b->has_failed_recipients)
         return 1;
     /* Amazon SES delivers its bounce and complaint notifications as JSON. */
     if (b->text.ptr && b->text.len > 0 && b->text.ptr[0] == '{' &&
@@ -264,8 +264,8 @@ int smtpstatus__looks_like_bounce(const struct smtpstatus__bounce *b)
                                 "\"notificationtype\"") < (b->text.len > 4096 ? 4096 : b->text.len))
         return 1;
     /* RFC 5321 §4.5.5: notifications are sent with a null reverse-path. */
-    if (b->headers.ptr && smtpstatus__field_find(b->headers.ptr, b->headers.len, "return-path", &v) &&
-        v.len == 2 && v.ptr[0] == '<' && v.ptr[1] == '>')
+    v = b->return_path;
+    if (b->has_return_path && v.len == 2 && v.ptr[0] == '<' && v.ptr[1] == '>')
         return 1;
     return 0;
 }
