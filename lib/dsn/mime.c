@@ -108,14 +108,33 @@ struct smtpstatus_text smtpstatus__trim(struct smtpstatus_text t)
     return t;
 }
 
+/* RFC 5322 §3.6.8: the bytes of a field name, printable ASCII other than
+ * ':' (a table, as every header line's name is scanned). */
+static const unsigned char name_chars[256] = {
+#define N8 1, 1, 1, 1, 1, 1, 1, 1
+    ['!'] = 1, ['"'] = 1, ['#'] = 1, ['$'] = 1, ['%'] = 1, ['&'] = 1, ['\''] = 1, ['('] = 1,
+    [')'] = 1, ['*'] = 1, ['+'] = 1, [','] = 1, ['-'] = 1, ['.'] = 1, ['/'] = 1,
+    ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1, ['7'] = 1,
+    ['8'] = 1, ['9'] = 1, [';'] = 1, ['<'] = 1, ['='] = 1, ['>'] = 1, ['?'] = 1,
+    /* '@' to '~' */
+    ['@'] = N8, N8, N8, N8, N8, N8, N8, 1, 1, 1, 1, 1, 1, 1,
+#undef N8
+};
+
+/* The offset of the first byte in [i, end) that cannot be in a field name. */
+static size_t name_end_at(const char *buf, size_t i, size_t end)
+{
+    while (i < end && name_chars[(unsigned char)buf[i]])
+        i++;
+    return i;
+}
+
 /* Whether a line starts like a header field: a name of printable ASCII
  * without spaces, then a colon. */
 static int looks_like_field(const char *buf, const struct smtpstatus__line *ln)
 {
-    size_t i = ln->off;
+    size_t i = name_end_at(buf, ln->off, ln->end);
 
-    while (i < ln->end && buf[i] != ':' && (unsigned char)buf[i] > 0x20 && (unsigned char)buf[i] < 0x7F)
-        i++;
     return i > ln->off && i < ln->end && buf[i] == ':';
 }
 
@@ -131,9 +150,7 @@ int smtpstatus__field_next(const char *buf, size_t len, size_t *cursor, struct s
         if (ln.end == ln.off || is_ws(buf[ln.off]))
             continue; /* a blank line, or a stray continuation */
         /* RFC 5322 §3.6.8: field names are printable ASCII other than ':'. */
-        while (colon < ln.end && buf[colon] != ':' && (unsigned char)buf[colon] > 0x20 &&
-               (unsigned char)buf[colon] < 0x7F)
-            colon++;
+        colon = name_end_at(buf, colon, ln.end);
         name_end = colon;
         while (name_end > ln.off && is_ws(buf[name_end - 1]))
             name_end--;
@@ -494,8 +511,9 @@ struct smtpstatus_text smtpstatus__decode_words(const struct smtpstatus_text *va
 
     if (s == NULL || len < 8)
         return *value;
-    for (size_t k = 0; k + 1 < len && !has_words; k++)
-        has_words = s[k] == '=' && s[k + 1] == '?';
+    for (const char *eq = memchr(s, '=', len - 1); eq != NULL && !has_words;
+         eq = memchr(eq + 1, '=', (size_t)(s + len - 1 - (eq + 1))))
+        has_words = eq[1] == '?';
     if (!has_words)
         return *value;
     dst = smtpstatus__scratch_take(scratch, len);
