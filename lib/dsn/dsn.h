@@ -79,6 +79,19 @@ size_t smtpstatus__find_nocase_n(const char *buf, size_t len, size_t at, const c
 #define smtpstatus__find_nocase(buf, len, at, lower)                                                \
     smtpstatus__find_nocase_n((buf), (len), (at), (lower), strlen(lower))
 
+/* Whether the lower-case `lower` (n bytes) is at buf[at], ignoring case,
+ * within len. */
+static inline int smtpstatus__match_at_n(const char *buf, size_t len, size_t at, const char *lower,
+                                         size_t n)
+{
+    if (at > len || n > len - at)
+        return 0;
+    for (size_t k = 0; k < n; k++)
+        if (smtpstatus__lower((unsigned char)buf[at + k]) != (unsigned char)lower[k])
+            return 0;
+    return 1;
+}
+
 /* A text from [off, end) of a buffer, trimmed. */
 struct smtpstatus_text smtpstatus__slice(const char *buf, size_t off, size_t end);
 
