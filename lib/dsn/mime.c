@@ -600,6 +600,30 @@ static size_t next_dashes(const char *body, size_t len, size_t at)
      * which mid-line text seldom has; the loads stay below len. */
     const __m128i dash = _mm_set1_epi8('-');
 
+    /* Thirty-two positions a round while the body lasts (most of it has
+     * no hyphen pair), then sixteen. */
+    while (len - at >= 33) {
+        __m128i a = _mm_loadu_si128((const __m128i *)(const void *)(body + at));
+        __m128i b = _mm_loadu_si128((const __m128i *)(const void *)(body + at + 1));
+        __m128i c = _mm_loadu_si128((const __m128i *)(const void *)(body + at + 16));
+        __m128i d = _mm_loadu_si128((const __m128i *)(const void *)(body + at + 17));
+        __m128i ab = _mm_and_si128(_mm_cmpeq_epi8(a, dash), _mm_cmpeq_epi8(b, dash));
+        __m128i cd = _mm_and_si128(_mm_cmpeq_epi8(c, dash), _mm_cmpeq_epi8(d, dash));
+        unsigned m;
+
+        if (_mm_movemask_epi8(_mm_or_si128(ab, cd)) == 0) {
+            at += 32;
+            continue;
+        }
+        m = (unsigned)_mm_movemask_epi8(ab) | (unsigned)_mm_movemask_epi8(cd) << 16;
+        while (m != 0) {
+            size_t i = at + (size_t)__builtin_ctz(m);
+            if (i == 0 || body[i - 1] == '\n' || body[i - 1] == '\r')
+                return i;
+            m &= m - 1;
+        }
+        at += 32;
+    }
     while (len - at >= 17) {
         __m128i a = _mm_loadu_si128((const __m128i *)(const void *)(body + at));
         __m128i b = _mm_loadu_si128((const __m128i *)(const void *)(body + at + 1));
