@@ -74,30 +74,45 @@ static int exchange_headers(const struct smtpstatus__bounce *b)
 
 static int is_exchange(const struct smtpstatus__bounce *b)
 {
-    static const char *const text_signs[] = {
-        "diagnostic information for administrators",
-        "remote server returned '",
-        "remote server at ",
-        " resolver.adr.",
-        " resolver.rst.",
-        " queue.expired",
-        "#< #",
+    /* The signs in the text, grouped by a word they share: one search of
+     * the text per group (see smtpstatus__find_marks()). */
+    static const char *const recipient[] = {
         "delivery has failed to these recipients",
         "did not reach the following recipient",
         "recipient(s) could not be reached",
         "recipient(s) cannot be reached",
-        "couldn't be delivered",
-        "reported error:",
+    };
+    static const char *const remote_server[] = {
+        "remote server returned '",
+        "remote server at ",
+    };
+    static const char *const resolver[] = {
+        " resolver.adr.",
+        " resolver.rst.",
+    };
+    static const char *const exch[] = {
         "msexch:",
         "microsoft exchange",
+    };
+    static const char *const others[] = {
+        "diagnostic information for administrators",
+        " queue.expired",
+        "#< #",
+        "couldn't be delivered",
+        "reported error:",
     };
     const char *t = b->text.ptr;
     size_t w = window(b->text.len);
 
     if (exchange_headers(b))
         return 1;
-    for (size_t i = 0; i < sizeof text_signs / sizeof text_signs[0]; i++)
-        if (has(t, w, text_signs[i]))
+    if (smtpstatus__find_marks(t, w, "recipient", recipient, 4) < w ||
+        smtpstatus__find_marks(t, w, "remote server ", remote_server, 2) < w ||
+        smtpstatus__find_marks(t, w, " resolver.", resolver, 2) < w ||
+        smtpstatus__find_marks(t, w, "exch", exch, 2) < w)
+        return 1;
+    for (size_t i = 0; i < sizeof others / sizeof others[0]; i++)
+        if (has(t, w, others[i]))
             return 1;
     return 0;
 }

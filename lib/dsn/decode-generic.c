@@ -30,45 +30,15 @@ static const char *const original_marks[] = {
 
 size_t smtpstatus__original_starts(const char *text, size_t len)
 {
-    static const char word[] = "message";
-    const size_t nmarks = sizeof original_marks / sizeof original_marks[0], nw = sizeof word - 1;
-    size_t best = len, p = 0, off[sizeof original_marks / sizeof original_marks[0]], n[sizeof off / sizeof off[0]],
-           maxoff = 0;
-
     /* The start of the first line holding a mark. No mark holds a line
-     * end, so that is the line of the first match of any mark. All marks
-     * but one hold the word "message": its occurrences are found in one
-     * search, and the marks compared around each, rather than one search
-     * of the text per mark. A mark without the word is searched for on
-     * its own, up to the best match so far. */
-    for (size_t k = 0; k < nmarks; k++) {
-        const char *w = strstr(original_marks[k], word);
+     * end, so that is the line of the first match of any mark; all but
+     * one hold "message". */
+    size_t at = smtpstatus__find_marks(text, len, "message", original_marks,
+                                       sizeof original_marks / sizeof original_marks[0]);
 
-        n[k] = strlen(original_marks[k]);
-        off[k] = w != NULL ? (size_t)(w - original_marks[k]) : SIZE_MAX;
-        if (w == NULL) {
-            size_t lim = best == len ? len : best - 1 + n[k], q;
-            if (lim > len)
-                lim = len;
-            q = smtpstatus__find_nocase_n(text, lim, 0, original_marks[k], n[k]);
-            if (q < lim)
-                best = q;
-        } else if (off[k] > maxoff) {
-            maxoff = off[k];
-        }
-    }
-    /* A match starting before `best` has its word before best + maxoff. */
-    while ((p = smtpstatus__find_nocase_n(text, len, p, word, nw)) < len &&
-           (best == len || p <= best + maxoff)) {
-        for (size_t k = 0; k < nmarks; k++)
-            if (off[k] != SIZE_MAX && p >= off[k] && p - off[k] < best &&
-                smtpstatus__match_at_n(text, len, p - off[k], original_marks[k], n[k]))
-                best = p - off[k];
-        p++;
-    }
-    while (best < len && best > 0 && text[best - 1] != '\n' && text[best - 1] != '\r')
-        best--;
-    return best;
+    while (at < len && at > 0 && text[at - 1] != '\n' && text[at - 1] != '\r')
+        at--;
+    return at;
 }
 
 /* Whether the line names a recipient and little else: it starts (after

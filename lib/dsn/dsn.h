@@ -92,6 +92,17 @@ static inline int smtpstatus__match_at_n(const char *buf, size_t len, size_t at,
     return 1;
 }
 
+/* The most marks smtpstatus__find_marks() takes. */
+#define SMTPSTATUS__MARKS_MAX 16
+
+/* The first position in buf[0, len) where any of `count` (at most
+ * SMTPSTATUS__MARKS_MAX) lower-case marks occurs, ignoring case, or len.
+ * The marks that hold the lower-case `word` are found with one search for
+ * the word, and compared around each occurrence of it, rather than with
+ * one search of the text per mark; the others are searched for alone. */
+size_t smtpstatus__find_marks(const char *buf, size_t len, const char *word, const char *const *marks,
+                              size_t count);
+
 /* A text from [off, end) of a buffer, trimmed. */
 struct smtpstatus_text smtpstatus__slice(const char *buf, size_t off, size_t end);
 

@@ -181,6 +181,46 @@ size_t smtpstatus__find_nocase_n(const char *buf, size_t len, size_t at, const c
 
 #endif
 
+size_t smtpstatus__find_marks(const char *buf, size_t len, const char *word, const char *const *marks,
+                              size_t count)
+{
+    size_t nw = strlen(word), best = len, p = 0, maxoff = 0, any = 0;
+    size_t off[SMTPSTATUS__MARKS_MAX], n[SMTPSTATUS__MARKS_MAX];
+
+    if (count > SMTPSTATUS__MARKS_MAX)
+        count = SMTPSTATUS__MARKS_MAX;
+    /* A mark without the word is searched for on its own, up to the best
+     * match so far. */
+    for (size_t k = 0; k < count; k++) {
+        const char *w = strstr(marks[k], word);
+
+        n[k] = strlen(marks[k]);
+        off[k] = w != NULL ? (size_t)(w - marks[k]) : SIZE_MAX;
+        if (w == NULL) {
+            size_t lim = best == len ? len : best - 1 + n[k], q;
+            if (lim > len)
+                lim = len;
+            q = smtpstatus__find_nocase_n(buf, lim, 0, marks[k], n[k]);
+            if (q < lim)
+                best = q;
+        } else {
+            any = 1;
+            if (off[k] > maxoff)
+                maxoff = off[k];
+        }
+    }
+    /* A match starting before `best` has its word before best + maxoff. */
+    while (any && nw > 0 && (p = smtpstatus__find_nocase_n(buf, len, p, word, nw)) < len &&
+           (best == len || p <= best + maxoff)) {
+        for (size_t k = 0; k < count; k++)
+            if (off[k] != SIZE_MAX && p >= off[k] && p - off[k] < best &&
+                smtpstatus__match_at_n(buf, len, p - off[k], marks[k], n[k]))
+                best = p - off[k];
+        p++;
+    }
+    return best;
+}
+
 /* RFC 5322 atext plus '.', for the local part; letters, digits, '-', '.'
  * for the domain. Bytes >= 0x80 are allowed on both sides (RFC 6531). */
 static int local_char(unsigned char c)
