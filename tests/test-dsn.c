@@ -590,3 +590,50 @@ Test(dsn, names)
     cr_assert_str_eq(smtpstatus_dsn_action_name(SMTPSTATUS_DSN_ACTION_EXPANDED), "expanded");
     cr_assert_str_eq(smtpstatus_dsn_action_name(42), "none");
 }
+
+Test(dsn, an_x_unix_exit_status_is_not_a_reply)
+{
+    /* "X-Unix; 255" is a delivery program's exit status: were it read as
+     * a reply, 255 would be a success. */
+    struct parsed *p = parse(dsn_with("Final-Recipient: rfc822; a@example.org\n"
+                                      "Action: failed\n"
+                                      "Status: 5.0.0\n"
+                                      "Diagnostic-Code: X-Unix; 255\n"));
+    cr_assert_eq(p->n, 1);
+    cr_assert_eq(p->r[0].reply_code, 0);
+    cr_assert_eq(p->r[0].verdict.outcome, SMTPSTATUS_OUTCOME_PERMANENT);
+    cr_assert_eq(p->r[0].verdict.reason, SMTPSTATUS_REASON_SYSTEM_ERROR);
+    cr_assert_str_eq(p->r[0].verdict.sisimai_reason, "mailererror");
+    cr_assert_eq(p->r[0].verdict.bounce, SMTPSTATUS_BOUNCE_SOFT);
+    release(p);
+}
+
+Test(dsn, the_remote_code_of_the_same_class_names_the_cause)
+{
+    /* Sendmail's Status 5.1.1 over the server's "552 5.2.2 Over quota":
+     * a full mailbox, not an unknown user. Both stay visible. */
+    struct parsed *p = parse(dsn_with("Final-Recipient: rfc822; a@example.org\n"
+                                      "Action: failed\n"
+                                      "Status: 5.1.1\n"
+                                      "Diagnostic-Code: smtp; 552 5.2.2 Over quota\n"));
+    cr_assert_eq(p->n, 1);
+    cr_assert_eq(p->r[0].status.subject, 1); /* the field as written */
+    cr_assert_eq(p->r[0].verdict.enhanced.subject, 2);
+    cr_assert_eq(p->r[0].verdict.enhanced.detail, 2);
+    cr_assert_eq(p->r[0].verdict.reason, SMTPSTATUS_REASON_MAILBOX_FULL);
+    cr_assert(p->r[0].flags & SMTPSTATUS_DSN_STATUS_MISMATCH);
+    release(p);
+}
+
+Test(dsn, a_status_of_another_class_stays_the_outcome)
+{
+    /* The MTA gave up (5.x.x) after a 4xx reply: the Status decides. */
+    struct parsed *p = parse(dsn_with("Final-Recipient: rfc822; a@example.org\n"
+                                      "Action: failed\n"
+                                      "Status: 5.4.7\n"
+                                      "Diagnostic-Code: smtp; 451 4.3.0 Temporary lookup failure\n"));
+    cr_assert_eq(p->n, 1);
+    cr_assert_eq(p->r[0].verdict.enhanced.cls, 5);
+    cr_assert_eq(p->r[0].verdict.enhanced.detail, 7);
+    release(p);
+}

@@ -34,10 +34,14 @@ static void classify(const struct smtpstatus__found *f, struct smtpstatus_dsn_re
     struct smtpstatus_reply reply = SMTPSTATUS_REPLY_INIT;
     struct smtpstatus_verdict *v = &r->verdict;
     int have_reply = 0;
+    int program_diagnostic = smtpstatus__text_is(&f->diagnostic_type, "x-unix");
 
     in.text = f->diagnostic.ptr;
     in.text_len = f->diagnostic.len;
-    if (f->diagnostic.len > 0 &&
+    /* An X-Unix diagnostic is what a local delivery program (a pipe to a
+     * script, procmail) said, often only its exit status ("X-Unix; 255"):
+     * never an SMTP reply, whatever its digits look like. */
+    if (f->diagnostic.len > 0 && !program_diagnostic &&
         smtpstatus_parse_reply(f->diagnostic.ptr, f->diagnostic.len, SMTPSTATUS_REPLY_LENIENT,
                                &reply) == SMTPSTATUS_OK) {
         have_reply = 1;
@@ -46,11 +50,15 @@ static void classify(const struct smtpstatus__found *f, struct smtpstatus_dsn_re
         if (r->stage == SMTPSTATUS_STAGE_UNKNOWN)
             r->stage = reply.stage;
     }
-    /* The Status field speaks for the DSN; but a generic one (X.0.0) says
-     * less than a specific code in the diagnostic. */
+    /* The Status field is the reporting MTA's summary; the remote server's
+     * own code in the diagnostic names the cause more closely when the two
+     * agree on the class but not on the rest: Sendmail writes 5.1.1 for any
+     * 550 to RCPT ("550 5.2.2 Over quota" is a full mailbox) and 4.4.7 for
+     * a queue timeout whose last reply was "450 4.7.1 Access denied". A
+     * different class (a 5.x.x Status over a 4xx reply: the MTA gave up)
+     * keeps the Status, which is then the outcome. */
     if (f->has_status &&
-        !(have_reply && reply.has_enhanced && f->status.subject == 0 && f->status.detail == 0 &&
-          reply.enhanced.cls == f->status.cls)) {
+        !(have_reply && reply.has_enhanced && reply.enhanced.cls == f->status.cls)) {
         in.has_enhanced = true;
         in.enhanced = f->status;
     } else if (have_reply && reply.has_enhanced) {
@@ -85,6 +93,20 @@ static void classify(const struct smtpstatus__found *f, struct smtpstatus_dsn_re
         }
     }
     smtpstatus_classify(&in, v);
+    if (program_diagnostic && v->reason == SMTPSTATUS_REASON_UNKNOWN &&
+        (v->outcome == SMTPSTATUS_OUTCOME_PERMANENT || v->outcome == SMTPSTATUS_OUTCOME_TRANSIENT)) {
+        /* Nothing more specific in its words: the recipient's own delivery
+         * program failed, a fault of the receiving system. */
+        struct smtpstatus_reason_info info = SMTPSTATUS_REASON_INFO_INIT;
+        smtpstatus_reason_info(SMTPSTATUS_REASON_SYSTEM_ERROR, &info);
+        v->reason = SMTPSTATUS_REASON_SYSTEM_ERROR;
+        v->party = info.party;
+        v->action = v->outcome == SMTPSTATUS_OUTCOME_PERMANENT ? info.permanent_action
+                                                                : info.transient_action;
+        v->sisimai_reason = "mailererror";
+        v->powermta_category = info.powermta_category;
+        v->sparkpost_class = info.sparkpost_class;
+    }
 
     if (f->has_forced_reason) {
         struct smtpstatus_reason_info info = SMTPSTATUS_REASON_INFO_INIT;
