@@ -34,8 +34,9 @@ static void print_recipient(const char *file, size_t index, int mbox,
     const struct smtpstatus_verdict *v = &r->verdict;
     char status[SMTPSTATUS_ENHANCED_TEXT_MAX] = "";
 
-    /* The code the verdict rests on: the Status field, or the diagnostic's
-     * when the field is only X.0.0 (the raw field is "dsn_status"). */
+    /* The code the verdict rests on: the Status field, or the remote
+     * server's code of the same class in the diagnostic (the raw field is
+     * "dsn_status"). */
     if (v->has_enhanced)
         smtpstatus_format_enhanced(&v->enhanced, status, sizeof status);
     else if (r->has_status)
