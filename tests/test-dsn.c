@@ -637,3 +637,41 @@ Test(dsn, a_status_of_another_class_stays_the_outcome)
     cr_assert_eq(p->r[0].verdict.enhanced.detail, 7);
     release(p);
 }
+
+Test(dsn, fields_ahead_of_final_recipient_belong_to_it)
+{
+    /* Some gateways write a recipient's block recipient-last, others start
+     * it with Action; a blank line still separates recipients. */
+    struct parsed *p = parse(dsn_with("Diagnostic-Code: smtp; 550 5.1.1 No such user\n"
+                                      "Status: 5.1.1\n"
+                                      "Action: failed\n"
+                                      "Final-Recipient: rfc822; a@example.org\n"
+                                      "\n"
+                                      "Action: failed\n"
+                                      "Final-Recipient: rfc822; b@example.org\n"
+                                      "Original-Recipient: rfc822; b@example.org\n"
+                                      "Diagnostic-Code: smtp; 552 5.2.2 Mailbox full\n"
+                                      "Status: 5.2.2\n"));
+    cr_assert_eq(p->n, 2);
+    assert_text(p->r[0].recipient, "a@example.org");
+    cr_assert_eq(p->r[0].action, SMTPSTATUS_DSN_ACTION_FAILED);
+    cr_assert_eq(p->r[0].reply_code, 550);
+    cr_assert_eq(p->r[0].verdict.reason, SMTPSTATUS_REASON_RECIPIENT_UNKNOWN);
+    assert_text(p->r[1].recipient, "b@example.org");
+    cr_assert_eq(p->r[1].action, SMTPSTATUS_DSN_ACTION_FAILED);
+    cr_assert_eq(p->r[1].verdict.reason, SMTPSTATUS_REASON_MAILBOX_FULL);
+    release(p);
+}
+
+Test(dsn, a_blank_line_inside_a_recipients_fields_does_not_split_it)
+{
+    struct parsed *p = parse(dsn_with("Final-Recipient: rfc822; a@example.org\n"
+                                      "Action: failed\n"
+                                      "\n"
+                                      "Status: 5.2.2\n"
+                                      "Diagnostic-Code: smtp; 552 5.2.2 Mailbox full\n"));
+    cr_assert_eq(p->n, 1);
+    cr_assert_eq(p->r[0].status.subject, 2);
+    cr_assert_eq(p->r[0].verdict.reason, SMTPSTATUS_REASON_MAILBOX_FULL);
+    release(p);
+}

@@ -9,6 +9,8 @@
  *
  * - blank lines may be missing or doubled; a block starts wherever a
  *   Final-Recipient (or Original-Recipient) follows fields of another one;
+ * - a block may give Action, Status or Diagnostic-Code before its
+ *   Final-Recipient; they belong to the recipient the block names;
  * - the per-message block may be missing;
  * - a value without "type;" is an untyped address or name;
  * - angle brackets around addresses are dropped, case is kept;
@@ -207,6 +209,34 @@ static void finish(struct smtpstatus__found *f, const char *block, size_t block_
     smtpstatus__emit(sink, f, SMTPSTATUS_DECODER_RFC3464);
 }
 
+/* Whether a blank (or unreadable) line lies between two fields: the
+ * cursor after a field is the start of the next line, so any line end
+ * before the next field's name is such a line. */
+static int gap_between(const char *buf, size_t from, const struct smtpstatus_text *name)
+{
+    size_t to = (size_t)(name->ptr - buf);
+    return to > from && memchr(buf + from, '\n', to - from) != NULL;
+}
+
+/* Whether the block that goes on at `cursor` (up to the next blank line)
+ * names a recipient: it tells a block written recipient-last (some
+ * gateways put Diagnostic-Code, Status and Action before Final-Recipient)
+ * from a stray blank line inside one recipient's fields. */
+static int block_names_recipient(const char *buf, size_t len, size_t cursor)
+{
+    struct smtpstatus_text name, value;
+    size_t from = cursor;
+
+    while (smtpstatus__field_next(buf, len, &cursor, &name, &value) == SMTPSTATUS_OK) {
+        if (gap_between(buf, from, &name))
+            return 0;
+        if (starts_recipient(&name))
+            return 1;
+        from = cursor;
+    }
+    return 0;
+}
+
 size_t smtpstatus__read_delivery_status(const struct smtpstatus_text *body, struct smtpstatus_dsn *dsn,
                                         struct smtpstatus__sink *sink)
 {
@@ -214,17 +244,35 @@ size_t smtpstatus__read_delivery_status(const struct smtpstatus_text *body, stru
     size_t len = body->len, cursor = 0, before = sink->count, field_start = 0;
     size_t block_start = 0;
     struct smtpstatus_text name, value;
-    struct smtpstatus__found f;
-    int have = 0;
+    struct smtpstatus__found f, early;
+    int have = 0, have_early = 0;
     int have_final = 0, have_original = 0, have_other = 0;
+    size_t early_start = 0;
 
     if (buf == NULL)
         return 0;
     memset(&f, 0, sizeof f);
+    memset(&early, 0, sizeof early);
     for (;;) {
         field_start = cursor;
         if (smtpstatus__field_next(buf, len, &cursor, &name, &value) != SMTPSTATUS_OK)
             break;
+        if (!starts_recipient(&name) && is_recipient_field(&name) &&
+            (have_early || !have || gap_between(buf, field_start, &name)) &&
+            block_names_recipient(buf, len, cursor)) {
+            /* A recipient's fields ahead of its Final-Recipient: keep them
+             * for it. A new block ends the recipient before. */
+            if (have) {
+                finish(&f, buf, block_start, field_start, sink);
+                memset(&f, 0, sizeof f);
+                have = have_final = have_original = have_other = 0;
+            }
+            if (!have_early)
+                early_start = (size_t)(name.ptr - buf);
+            have_early = 1;
+            set_recipient_field(&early, &name, &value);
+            continue;
+        }
         if (starts_recipient(&name)) {
             int is_final = smtpstatus__text_is(&name, "final-recipient");
             /* A new recipient starts when this kind of field was already
@@ -240,6 +288,12 @@ size_t smtpstatus__read_delivery_status(const struct smtpstatus_text *body, stru
             }
             if (!have)
                 block_start = name.ptr - buf;
+            if (!have && have_early) {
+                f = early;
+                block_start = early_start;
+                memset(&early, 0, sizeof early);
+                have_early = 0;
+            }
             have = 1;
             if (is_final)
                 have_final = 1;
