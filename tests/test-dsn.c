@@ -675,3 +675,21 @@ Test(dsn, a_blank_line_inside_a_recipients_fields_does_not_split_it)
     cr_assert_eq(p->r[0].verdict.reason, SMTPSTATUS_REASON_MAILBOX_FULL);
     release(p);
 }
+
+Test(dsn, white_space_before_a_fields_colon)
+{
+    /* RFC 5322 §4.5.3: obsolete but still written (Mimecast). */
+    struct parsed *p = parse(dsn_with("Action : failed\n"
+                                      "Status : 5.0.0\n"
+                                      "Diagnostic-Code : smtp;550 5.7.54 Unable to relay recipient\n"
+                                      "Original-Recipient : rfc/822;bob@example.net\n"
+                                      "Remote-MTA : example.net\n"
+                                      "Final-Recipient : rfc/822;bob@example.net\n"));
+    cr_assert_eq(p->n, 1);
+    assert_text(p->r[0].recipient, "bob@example.net");
+    cr_assert_eq(p->r[0].action, SMTPSTATUS_DSN_ACTION_FAILED);
+    cr_assert_eq(p->r[0].reply_code, 550);
+    cr_assert_eq(p->r[0].verdict.enhanced.detail, 54);
+    cr_assert_eq(p->r[0].verdict.reason, SMTPSTATUS_REASON_RELAY_DENIED);
+    release(p);
+}

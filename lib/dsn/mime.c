@@ -129,13 +129,26 @@ static size_t name_end_at(const char *buf, size_t i, size_t end)
     return i;
 }
 
+/* RFC 5322 §4.5.3 (obs-optional): the obsolete syntax, which readers
+ * must accept, allows white space between a field's name and its colon;
+ * Mimecast still writes "Action : failed" in its DSNs. */
+static size_t colon_after_name(const char *buf, size_t i, size_t end)
+{
+    size_t j = i;
+
+    while (j < end && is_ws(buf[j]))
+        j++;
+    return j < end && buf[j] == ':' ? j : i;
+}
+
 /* Whether a line starts like a header field: a name of printable ASCII
  * without spaces, then a colon. */
 static int looks_like_field(const char *buf, const struct smtpstatus__line *ln)
 {
-    size_t i = name_end_at(buf, ln->off, ln->end);
+    size_t i = name_end_at(buf, ln->off, ln->end), name_end = i;
 
-    return i > ln->off && i < ln->end && buf[i] == ':';
+    i = colon_after_name(buf, i, ln->end);
+    return name_end > ln->off && i < ln->end && buf[i] == ':';
 }
 
 int smtpstatus__field_next(const char *buf, size_t len, size_t *cursor, struct smtpstatus_text *name,
@@ -150,7 +163,7 @@ int smtpstatus__field_next(const char *buf, size_t len, size_t *cursor, struct s
         if (ln.end == ln.off || is_ws(buf[ln.off]))
             continue; /* a blank line, or a stray continuation */
         /* RFC 5322 §3.6.8: field names are printable ASCII other than ':'. */
-        colon = name_end_at(buf, colon, ln.end);
+        colon = colon_after_name(buf, name_end_at(buf, colon, ln.end), ln.end);
         name_end = colon;
         while (name_end > ln.off && is_ws(buf[name_end - 1]))
             name_end--;
@@ -191,7 +204,9 @@ int smtpstatus__field_find(const char *buf, size_t len, const char *lower_name,
     while (at < len) {
         size_t end = smtpstatus__line_end(buf, len, at);
 
-        if (end - at > n && buf[at + n] == ':' && smtpstatus__match_nocase(buf, end, at, lower_name)) {
+        if (end - at > n && (buf[at + n] == ':' || is_ws(buf[at + n])) &&
+            buf[colon_after_name(buf, at + n, end)] == ':' &&
+            smtpstatus__match_nocase(buf, end, at, lower_name)) {
             struct smtpstatus_text name;
             size_t cursor = at;
             if (smtpstatus__field_next(buf, len, &cursor, &name, value) == SMTPSTATUS_OK)
@@ -243,7 +258,8 @@ unsigned smtpstatus__scan_headers(const char *buf, size_t len, size_t *body_off,
             struct smtpstatus_text name;
             size_t cursor = at;
 
-            if (end - at > nlen[k] && buf[at + nlen[k]] == ':' &&
+            if (end - at > nlen[k] && (buf[at + nlen[k]] == ':' || is_ws(buf[at + nlen[k]])) &&
+                buf[colon_after_name(buf, at + nlen[k], end)] == ':' &&
                 smtpstatus__match_nocase(buf, end, at, names[k]) &&
                 smtpstatus__field_next(buf, len, &cursor, &name, &values[k]) == SMTPSTATUS_OK) {
                 found |= 1u << k;
