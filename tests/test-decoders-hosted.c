@@ -794,6 +794,26 @@ static const char msg_mailmarshal[] = "From: postmaster@example.com\n"
                                       "Original Sender:    <alice@example.org>\n"
                                       "Remote-MTA:         <192.0.2.90>\n";
 
+static const char msg_mimecast[] =
+    "From: \"postmaster\" <postmaster@example.org>\n"
+    "To: <alice@example.jp>\n"
+    "Subject: [Postmaster] Email Delivery Failure\n"
+    "Content-Type: text/plain; charset=UTF-8\n"
+    "\n"
+    "This is an automated alert notification. Please do not reply.\n"
+    "\n"
+    "An email that you attempted to send to the following address could not be delivered:\n"
+    "-- jack@example.org\n"
+    "\n"
+    "The problem appears to be :\n"
+    "-- Recipient email address is possibly incorrect\n"
+    "\n"
+    "Additional information follows :\n"
+    "-- 550 5.1.1 User unknown\n"
+    "\n"
+    "This condition occurred after 1 attempt(s) to deliver over\n"
+    "a period of 0 hour(s).\n";
+
 static const char msg_x1[] =
     "From: \"Mail Deliver System\" <MAILER-DAEMON@example.jp>\n"
     "To: alice@example.org\n"
@@ -1231,6 +1251,14 @@ Test(decoders_hosted, mailmarshal_affected_recipients)
     check(msg_mailmarshal, SMTPSTATUS_DECODER_GENERIC, 0, 1, w);
 }
 
+Test(decoders_hosted, mimecast_dashed_sections)
+{
+    static const struct want w[] = {
+        { "jack@example.org", 550, "5.1.1", FAILED, NOSTAGE, NULL },
+    };
+    check(msg_mimecast, SMTPSTATUS_DECODER_GENERIC, 0, 1, w);
+}
+
 Test(decoders_hosted, x1_bracketed_reason)
 {
     static const struct want w[] = {
@@ -1415,6 +1443,7 @@ static const char *const all_messages[] = {
     msg_mfilter,
     msg_surfcontrol,
     msg_mailmarshal,
+    msg_mimecast,
     msg_x1,
     msg_x2,
     msg_x3,

@@ -8,7 +8,7 @@
  *
  *   Zoho Mail, GMX and 1&1 (Exim-derived), au/KDDI and EZweb, Biglobe,
  *   McAfee, Verizon, MXLogic, Trend Micro InterScan, MailFoundry,
- *   m-FILTER, Active!Hunter, FML, SurfControl, MailMarshal, and the unnamed layouts
+ *   m-FILTER, Active!Hunter, FML, SurfControl, MailMarshal, Mimecast, and the unnamed layouts
  *   X1 to X6 (sisimai's names for MTAs it could not identify).
  *
  * Everything found here is reported as SMTPSTATUS_DECODER_GENERIC.
@@ -885,6 +885,64 @@ static size_t mailmarshal(const struct smtpstatus__bounce *b, struct smtpstatus_
     return n;
 }
 
+/* ---- Mimecast ----
+ *
+ *   An email that you attempted to send to the following address could not be delivered:
+ *   -- bob@example.com
+ *
+ *   The problem appears to be :
+ *   -- Recipient email address is possibly incorrect
+ *
+ *   Additional information follows :
+ *   -- 5.4.1 Recipient address rejected: Access denied. [...]
+ *
+ * One notice per recipient. The "additional information" is the server's
+ * reply; without it, Mimecast's own summary of the problem.
+ */
+
+/* The "-- " paragraph that follows the line holding `lower`, before end. */
+static struct smtpstatus_text dashed_after(const char *t, size_t end, const char *lower)
+{
+    struct smtpstatus_text none = { NULL, 0 }, para;
+    size_t p = smtpstatus__find_nocase(t, end, 0, lower);
+    struct smtpstatus__line ln;
+
+    if (p == end)
+        return none;
+    smtpstatus__line_at(t, end, p, &ln);
+    para = paragraph(t, end, ln.next, NULL);
+    if (para.len < 3 || memcmp(para.ptr, "-- ", 3) != 0)
+        return none;
+    para.ptr += 3;
+    para.len -= 3;
+    return para;
+}
+
+static size_t mimecast(const struct smtpstatus__bounce *b, struct smtpstatus__sink *sink)
+{
+    const char *t = b->text.ptr;
+    size_t end = window(b->text.len), problem;
+    struct smtpstatus__found f;
+    struct smtpstatus__line ln;
+    size_t at = 0;
+
+    problem = smtpstatus__find_nocase(t, end, 0, "the problem appears to be :");
+    if (problem == end ||
+        (!has(t, problem, "could not be delivered") && !has(t, problem, "delivery failure")))
+        return 0;
+    init(&f);
+    /* The address is on the first "-- " line before the problem. */
+    while (smtpstatus__line_at(t, problem, at, &ln) && f.recipient.len == 0) {
+        at = ln.next;
+        if (ln.end - ln.off > 3 && memcmp(t + ln.off, "-- ", 3) == 0)
+            address_at(t, ln.off + 3, ln.end, &f.recipient, NULL);
+    }
+    f.diagnostic = dashed_after(t, end, "additional information follows :");
+    if (f.diagnostic.len == 0)
+        f.diagnostic = dashed_after(t, end, "the problem appears to be :");
+    return emit(sink, &f);
+}
+
 /* ---- X1 ----
  *
  *   ---The following addresses had delivery errors---
@@ -1155,7 +1213,7 @@ size_t smtpstatus__decode_hosted(const struct smtpstatus__bounce *b, struct smtp
                                      struct smtpstatus__sink *) = {
         zoho,         gmx,     kddi,        ezweb,       delivery_problems,
         verizon,      mxlogic, interscan,   mailfoundry, mfilter,
-        activehunter, fml,     surfcontrol, mailmarshal, x1,
+        activehunter, fml,     surfcontrol, mailmarshal, mimecast, x1,
         x2,           x3,      x4,          x6,
     };
 
