@@ -407,6 +407,26 @@ Test(dsn, an_auto_reply_is_not_a_bounce)
     release(p);
 }
 
+Test(dsn, an_auto_reply_with_a_null_return_path_is_still_one)
+{
+    /* RFC 3834 §3.1.5 asks responders for a null Return-Path, as bounces
+     * have; Exchange's replies say so only in the Subject. */
+    static const char msg[] =
+        "Return-path: <>\n"
+        "From: \"Neko, Nyaan\" <nyaan@example.org>\n"
+        "To: alice@example.com\n"
+        "Subject: Automatic reply: Lunch?\n"
+        "X-Auto-Response-Suppress: All\n"
+        "\n"
+        "I'm out of the office Friday.\n";
+    struct parsed *p = parse(msg);
+    cr_assert_eq(p->dsn.kind, SMTPSTATUS_MESSAGE_AUTO_REPLY);
+    cr_assert_eq(p->n, 1);
+    assert_text(p->r[0].recipient, "nyaan@example.org");
+    cr_assert_eq(p->r[0].verdict.bounce, SMTPSTATUS_BOUNCE_NONE);
+    release(p);
+}
+
 Test(dsn, an_ordinary_message_yields_nothing)
 {
     static const char msg[] =

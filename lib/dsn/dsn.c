@@ -174,7 +174,7 @@ int smtpstatus__parse_dsn(const char *buf, size_t len, struct smtpstatus_dsn *ou
             dsn.kind = SMTPSTATUS_MESSAGE_FEEDBACK;
     }
     looks_like_bounce = ps.has_ds || ps.is_report || smtpstatus__looks_like_bounce(&b);
-    b.presents_as_bounce = looks_like_bounce;
+    b.presents_as_bounce = looks_like_bounce || smtpstatus__null_return_path(&b);
     if (sink.count == 0) {
         unsigned decoder = SMTPSTATUS_DECODER_NONE;
         if (smtpstatus__decode_text(&b, &sink, &decoder) > 0)

@@ -126,6 +126,10 @@ size_t smtpstatus__angle_address(const char *t, size_t i, size_t end, struct smt
 /* Whether the message presents itself as a delivery failure notice
  * (From MAILER-DAEMON, a bounce subject, an empty Return-Path...). */
 int smtpstatus__looks_like_bounce(const struct smtpstatus__bounce *b);
+/* Whether Return-Path is "<>": RFC 5321 §4.5.5 asks it of notifications,
+ * and RFC 3834 §3.1.5 of automatic replies too, so it tells a message from
+ * a person, not a bounce from an auto-reply. */
+int smtpstatus__null_return_path(const struct smtpstatus__bounce *b);
 
 /* ---- The decoders (decode-*.c), tried in the order of decoders.c ---- */
 

@@ -287,8 +287,6 @@ int smtpstatus__looks_like_bounce(const struct smtpstatus__bounce *b)
         "mail system error", "delivery report", "returned to sender", "rejected",
         "unzustellbar", "non remis", "non recapitabile", "delayed mail", "warning: delay",
     };
-    struct smtpstatus_text v;
-
     for (size_t i = 0; i < sizeof from_marks / sizeof from_marks[0]; i++)
         if (b->from.ptr && smtpstatus__find_nocase(b->from.ptr, b->from.len, 0, from_marks[i]) < b->from.len)
             return 1;
@@ -303,11 +301,14 @@ int smtpstatus__looks_like_bounce(const struct smtpstatus__bounce *b)
         smtpstatus__find_nocase(b->text.ptr, b->text.len > 4096 ? 4096 : b->text.len, 0,
                                 "\"notificationtype\"") < (b->text.len > 4096 ? 4096 : b->text.len))
         return 1;
-    /* RFC 5321 §4.5.5: notifications are sent with a null reverse-path. */
-    v = b->return_path;
-    if (b->has_return_path && v.len == 2 && v.ptr[0] == '<' && v.ptr[1] == '>')
-        return 1;
     return 0;
+}
+
+int smtpstatus__null_return_path(const struct smtpstatus__bounce *b)
+{
+    const struct smtpstatus_text *v = &b->return_path;
+
+    return b->has_return_path && v->len == 2 && v->ptr[0] == '<' && v->ptr[1] == '>';
 }
 
 size_t smtpstatus__skip_blanks(const char *t, size_t at, size_t end)
