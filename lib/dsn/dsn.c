@@ -21,6 +21,32 @@ struct parts {
     int has_ds, has_fb, has_orig, has_text, has_html, is_report;
 };
 
+/* The parts decoded so far: a message's own body can also be the part it
+ * reports (a top level of message/delivery-status, or of message/rfc822),
+ * and decoding one region twice could need more scratch than the promised
+ * `len` bytes. Each region is decoded once. */
+struct decoded {
+    struct smtpstatus_text src[6], out[6];
+    size_t count;
+};
+
+static struct smtpstatus_text decode_once(struct decoded *d, const struct smtpstatus_text *body,
+                                          int cte, struct smtpstatus__scratch *scratch)
+{
+    struct smtpstatus_text out;
+
+    for (size_t i = 0; i < d->count; i++)
+        if (d->src[i].ptr == body->ptr && d->src[i].len == body->len)
+            return d->out[i];
+    out = smtpstatus__decode_body(body, cte, scratch);
+    if (d->count < sizeof d->src / sizeof d->src[0]) {
+        d->src[d->count] = *body;
+        d->out[d->count] = out;
+        d->count++;
+    }
+    return out;
+}
+
 static int visit(const struct smtpstatus__part *p, void *ctx)
 {
     struct parts *ps = ctx;
@@ -110,6 +136,7 @@ int smtpstatus__parse_dsn(const char *buf, size_t len, struct smtpstatus_dsn *ou
     struct smtpstatus__scratch scratch = { scratch_buf, scratch_size, 0, 0 };
     struct smtpstatus__sink sink;
     struct smtpstatus__bounce b;
+    struct decoded decoded;
     static const char *const top_names[] = { "subject",     "from",
                                              "content-type", "content-transfer-encoding",
                                              "x-failed-recipients", "return-path" };
@@ -123,6 +150,7 @@ int smtpstatus__parse_dsn(const char *buf, size_t len, struct smtpstatus_dsn *ou
     dsn.size = sizeof dsn;
     memset(&ps, 0, sizeof ps);
     memset(&b, 0, sizeof b);
+    decoded.count = 0;
     sink.base = (char *)rcpts;
     sink.stride = *nrcpts > 0 ? rcpts[0].size : sizeof(struct smtpstatus_dsn_recipient);
     sink.capacity = *nrcpts;
@@ -150,26 +178,26 @@ int smtpstatus__parse_dsn(const char *buf, size_t len, struct smtpstatus_dsn *ou
     smtpstatus__walk_scanned(buf, len, hdr_len, body_off, &top_ctype, top_cte, visit, &ps);
 
     if (ps.has_orig) {
-        original = smtpstatus__decode_body(&ps.orig.body, ps.orig.cte, &scratch);
+        original = decode_once(&decoded, &ps.orig.body, ps.orig.cte, &scratch);
         read_original(&original, &dsn, &scratch);
     }
     if (ps.has_text) {
-        b.text = smtpstatus__decode_body(&ps.text.body, ps.text.cte, &scratch);
+        b.text = decode_once(&decoded, &ps.text.body, ps.text.cte, &scratch);
     } else if (ps.has_html) {
-        b.text = smtpstatus__decode_body(&ps.html.body, ps.html.cte, &scratch);
+        b.text = decode_once(&decoded, &ps.html.body, ps.html.cte, &scratch);
     } else if (!smtpstatus__text_is(&top_ctype.type, "multipart")) {
         struct smtpstatus_text body = { buf + body_off, len - body_off };
-        b.text = smtpstatus__decode_body(&body, top_cte, &scratch);
+        b.text = decode_once(&decoded, &body, top_cte, &scratch);
     }
     b.original = original;
 
     if (ps.has_ds) {
-        struct smtpstatus_text ds = smtpstatus__decode_body(&ps.ds.body, ps.ds.cte, &scratch);
+        struct smtpstatus_text ds = decode_once(&decoded, &ps.ds.body, ps.ds.cte, &scratch);
         if (smtpstatus__read_delivery_status(&ds, &dsn, &sink) > 0)
             dsn.kind = kind_of(&sink);
     }
     if (sink.count == 0 && ps.has_fb) {
-        struct smtpstatus_text fb = smtpstatus__decode_body(&ps.fb.body, ps.fb.cte, &scratch);
+        struct smtpstatus_text fb = decode_once(&decoded, &ps.fb.body, ps.fb.cte, &scratch);
         if (smtpstatus__read_feedback(&fb, &original, &dsn, &sink) > 0)
             dsn.kind = SMTPSTATUS_MESSAGE_FEEDBACK;
     }
