@@ -713,3 +713,40 @@ Test(dsn, white_space_before_a_fields_colon)
     cr_assert_eq(p->r[0].verdict.reason, SMTPSTATUS_REASON_RELAY_DENIED);
     release(p);
 }
+
+Test(dsn, an_indented_delimiter_still_delimits)
+{
+    /* RFC 3464's own example, as pasted from the RFC: the delimiter before
+     * the delivery-status part is indented; its Status comment is the only
+     * diagnostic of the delayed recipient. */
+    struct parsed *p = parse("From: MAILER-DAEMON@example.org\n"
+                             "Content-Type: multipart/report; report-type=delivery-status;\n"
+                             "       boundary=\"B/example.org\"\n"
+                             "\n"
+                             "--B/example.org\n"
+                             "content-type: text/plain; charset=us-ascii\n"
+                             "\n"
+                             "<a@example.com> (unrecoverable error)\n"
+                             "\n"
+                             " --B/example.org\n"
+                             "content-type: message/delivery-status\n"
+                             "\n"
+                             "Reporting-MTA: dns; mx.example.org\n"
+                             "\n"
+                             "Final-Recipient: rfc822;a@example.com\n"
+                             "Action: failed\n"
+                             "Status: 5.0.0\n"
+                             "Diagnostic-Code: smtp; 550 user unknown\n"
+                             "Final-Recipient: rfc822;b@example.net\n"
+                             "Action: delayed\n"
+                             "Status: 4.0.0 (example.net: host name lookup failure)\n"
+                             "--B/example.org--\n");
+    cr_assert_eq(p->n, 2);
+    cr_assert_eq(p->dsn.decoder, SMTPSTATUS_DECODER_RFC3464);
+    cr_assert_eq(p->r[0].verdict.reason, SMTPSTATUS_REASON_RECIPIENT_UNKNOWN);
+    assert_text(p->r[1].recipient, "b@example.net");
+    cr_assert_eq(p->r[1].action, SMTPSTATUS_DSN_ACTION_DELAYED);
+    cr_assert_eq(p->r[1].verdict.reason, SMTPSTATUS_REASON_DNS_FAILURE);
+    cr_assert_eq(p->r[1].diagnostic.len, 0);
+    release(p);
+}

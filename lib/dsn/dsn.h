@@ -39,6 +39,9 @@ struct smtpstatus__found {
     uint32_t flags;  /* SMTPSTATUS_DSN_* */
     int has_status;
     struct smtpstatus_enhanced status;
+    /* The comment after the Status code ("4.0.0 (host name lookup
+     * failure)"): read for the cause when there is no Diagnostic-Code. */
+    struct smtpstatus_text status_comment;
     /* Set when the kind of message, not its text, decides the reason
      * (a complaint, an auto-reply). */
     int has_forced_reason;

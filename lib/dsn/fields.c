@@ -115,11 +115,19 @@ static void status_of(const struct smtpstatus_text *v, struct smtpstatus__found 
 {
     struct smtpstatus_text t = smtpstatus__trim(*v);
     struct smtpstatus_enhanced code;
+    size_t end;
 
     if (t.len > 0 &&
-        smtpstatus_parse_enhanced(t.ptr, t.len, SMTPSTATUS_ENHANCED_PREFIX, &code, NULL) == SMTPSTATUS_OK) {
+        smtpstatus_parse_enhanced(t.ptr, t.len, SMTPSTATUS_ENHANCED_PREFIX, &code, &end) == SMTPSTATUS_OK) {
         f->has_status = 1;
         f->status = code;
+        /* RFC 3464 §2.3.4 allows a comment: "(host name lookup failure)". */
+        f->status_comment = smtpstatus__trim(smtpstatus__slice(t.ptr, end, t.len));
+        if (f->status_comment.len >= 2 && f->status_comment.ptr[0] == '(' &&
+            f->status_comment.ptr[f->status_comment.len - 1] == ')') {
+            f->status_comment.ptr++;
+            f->status_comment.len -= 2;
+        }
     }
 }
 

@@ -604,6 +604,17 @@ static int delimiter(const char *buf, const struct smtpstatus__line *ln,
     return i == ln->end;
 }
 
+/* Whether body[i] starts a line, white space aside: RFC 2046 §5.1.1 puts
+ * a delimiter at the start of a line, but copies of DSNs pasted from
+ * documents (RFC 3464's own example among them) indent it. The look back
+ * stops at the first other byte, so it stays linear. */
+static int starts_line(const char *body, size_t i)
+{
+    while (i > 0 && (body[i - 1] == ' ' || body[i - 1] == '\t'))
+        i--;
+    return i == 0 || body[i - 1] == '\n' || body[i - 1] == '\r';
+}
+
 /* The first line at or after `at` that starts with "--", or len: only
  * such a line can be a delimiter (RFC 2046 §5.1.1). memchr finds the
  * hyphens, so the body between delimiters, most of a message, is passed
@@ -634,7 +645,7 @@ static size_t next_dashes(const char *body, size_t len, size_t at)
         m = (unsigned)_mm_movemask_epi8(ab) | (unsigned)_mm_movemask_epi8(cd) << 16;
         while (m != 0) {
             size_t i = at + (size_t)__builtin_ctz(m);
-            if (i == 0 || body[i - 1] == '\n' || body[i - 1] == '\r')
+            if (starts_line(body, i))
                 return i;
             m &= m - 1;
         }
@@ -647,7 +658,7 @@ static size_t next_dashes(const char *body, size_t len, size_t at)
             _mm_and_si128(_mm_cmpeq_epi8(a, dash), _mm_cmpeq_epi8(b, dash)));
         while (m != 0) {
             size_t i = at + (size_t)__builtin_ctz(m);
-            if (i == 0 || body[i - 1] == '\n' || body[i - 1] == '\r')
+            if (starts_line(body, i))
                 return i;
             m &= m - 1;
         }
@@ -661,7 +672,7 @@ static size_t next_dashes(const char *body, size_t len, size_t at)
         if (p == NULL)
             break;
         i = (size_t)(p - body);
-        if (body[i + 1] == '-' && (i == 0 || body[i - 1] == '\n' || body[i - 1] == '\r'))
+        if (body[i + 1] == '-' && starts_line(body, i))
             return i;
         at = i + 1;
     }

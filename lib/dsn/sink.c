@@ -38,6 +38,12 @@ static void classify(const struct smtpstatus__found *f, struct smtpstatus_dsn_re
 
     in.text = f->diagnostic.ptr;
     in.text_len = f->diagnostic.len;
+    if (f->diagnostic.len == 0 && f->status_comment.len > 0) {
+        /* No diagnostic: the Status field's comment may name the cause
+         * (RFC 3464's own example: "4.0.0 (host name lookup failure)"). */
+        in.text = f->status_comment.ptr;
+        in.text_len = f->status_comment.len;
+    }
     /* An X-Unix diagnostic is what a local delivery program (a pipe to a
      * script, procmail) said, often only its exit status ("X-Unix; 255"):
      * never an SMTP reply, whatever its digits look like. */
