@@ -163,7 +163,12 @@ struct smtpstatus__advice_row {
 
 struct smtpstatus__provider_row {
     uint32_t key, name;
-    uint16_t domain_first, domain_count;
+};
+
+/* A provider's domain in the sorted index (lower case). */
+struct smtpstatus__domain_row {
+    uint32_t name;
+    uint8_t len, provider;
 };
 
 /* Rule kinds, in the order of enum smtpstatus_evidence_kind. */

@@ -118,14 +118,37 @@ void smtpstatus__collect(struct smtpstatus__collector *c, const struct smtpstatu
     c->best[pos] = *cand;
 }
 
-/* Whether `host` is `domain` or ends in "." + domain, ignoring ASCII case. */
-static int host_in_domain(const char *host, size_t len, const char *domain)
+/* host[0..len) against a lower-case domain of n bytes, ignoring ASCII
+ * case: <0, 0 or >0, as memcmp. */
+static int compare_domain(const char *host, size_t len, const char *domain, size_t n)
 {
-    size_t n = strlen(domain);
+    size_t m = len < n ? len : n;
 
-    if (len < n || !smtpstatus__match_nocase(host, len, len - n, domain))
-        return 0;
-    return len == n || host[len - n - 1] == '.';
+    for (size_t i = 0; i < m; i++) {
+        unsigned char a = smtpstatus__lower((unsigned char)host[i]), b = (unsigned char)domain[i];
+        if (a != b)
+            return a < b ? -1 : 1;
+    }
+    return len < n ? -1 : len > n;
+}
+
+/* The provider whose domain is exactly host[0..len), or -1. */
+static int provider_of_domain(const char *host, size_t len)
+{
+    size_t lo = 0, hi = SMTPSTATUS__DOMAIN_COUNT;
+
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        const struct smtpstatus__domain_row *d = &smtpstatus__domain_index[mid];
+        int c = compare_domain(host, len, SMTPSTATUS__RPOOL + d->name, d->len);
+        if (c == 0)
+            return d->provider;
+        if (c < 0)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    return -1;
 }
 
 uint64_t smtpstatus__providers_for_host(const char *host, size_t len)
@@ -137,17 +160,17 @@ uint64_t smtpstatus__providers_for_host(const char *host, size_t len)
     /* Tolerate a trailing dot (an absolute name), space or bracket. */
     while (len > 0 && (host[len - 1] == '.' || host[len - 1] == ']' || host[len - 1] == ' '))
         len--;
-    if (len == 0)
-        return 0;
-    for (unsigned p = 0; p < SMTPSTATUS__PROVIDER_COUNT; p++) {
-        const struct smtpstatus__provider_row *row = &smtpstatus__providers[p];
-        for (unsigned d = 0; d < row->domain_count; d++) {
-            const char *domain = smtpstatus__rstring(smtpstatus__provider_domains[row->domain_first + d]);
-            if (domain && host_in_domain(host, len, domain)) {
-                bits |= (uint64_t)1 << p;
-                break;
-            }
-        }
+    /* The host is a provider's domain or inside one: look up the host
+     * and each suffix after a dot, a binary search each. */
+    for (size_t at = 0; at < len;) {
+        const char *dot;
+        int p = provider_of_domain(host + at, len - at);
+        if (p >= 0)
+            bits |= (uint64_t)1 << p;
+        dot = memchr(host + at, '.', len - at);
+        if (dot == NULL)
+            break;
+        at = (size_t)(dot - host) + 1;
     }
     return bits;
 }

@@ -477,3 +477,33 @@ Test(retry, bad_arguments)
     r.size = 4;
     cr_assert_eq(smtpstatus_retry_advice(&v, 0, 1, &r), SMTPSTATUS_E_STRUCT_SIZE);
 }
+
+Test(classify, the_host_hint_matches_whole_labels_of_a_domain)
+{
+    static const char *const hosts[] = {
+        "outlook.com", "OUTLOOK.COM.", "mx.EU.Outlook.com", "[example-com.mail.protection.outlook.com]",
+    };
+    static const char *const others[] = {
+        "notoutlook.com", "outlook.com.example.net", "outlook", "com", ".", "",
+    };
+    static const char text[] = "550 5.1.1 User unknown";
+
+    for (size_t i = 0; i < sizeof hosts / sizeof hosts[0] + sizeof others / sizeof others[0]; i++) {
+        int known = i < sizeof hosts / sizeof hosts[0];
+        const char *host = known ? hosts[i] : others[i - sizeof hosts / sizeof hosts[0]];
+        struct smtpstatus_classify_input in = SMTPSTATUS_CLASSIFY_INPUT_INIT;
+        struct smtpstatus_verdict v = SMTPSTATUS_VERDICT_INIT;
+
+        in.text = text;
+        in.text_len = sizeof text - 1;
+        in.reply_code = 550;
+        in.host = host[0] == '[' ? host + 1 : host;
+        in.host_len = strlen(in.host);
+        cr_assert_eq(smtpstatus_classify(&in, &v), SMTPSTATUS_OK);
+        if (known)
+            cr_assert(v.provider && strcmp(v.provider, "microsoft") == 0, "%s: provider %s", host,
+                      v.provider ? v.provider : "(none)");
+        else
+            cr_assert(v.provider == NULL, "%s: provider %s", host, v.provider);
+    }
+}

@@ -360,7 +360,7 @@ def generate(argv):
 
     # ---- providers ----
     providers = {}
-    provider_rows, domain_offsets, markers = [], [], []
+    provider_rows, markers, domain_index = [], [], []
     for lineno, r in read_tsv(providers_path, ["provider", "name", "domains", "markers",
                                                "source"]):
         key = r["provider"]
@@ -374,14 +374,15 @@ def generate(argv):
         if index >= MAX_PROVIDERS:
             fail(providers_path, lineno, f"more than {MAX_PROVIDERS} providers")
         providers[key] = index
-        first = len(domain_offsets)
         if r["domains"] != "-":
             for d in r["domains"].split():
                 if not re.fullmatch(r"[a-z0-9.-]+\.[a-z0-9-]+", d):
                     fail(providers_path, lineno, f"bad domain {d!r}")
-                domain_offsets.append(pool.add(d))
-        provider_rows.append(f"    {{ {pool.add(key)}, {pool.add(r['name'])}, {first}, "
-                             f"{len(domain_offsets) - first} }},")
+                if len(d) > 255:
+                    fail(providers_path, lineno, f"domain {d!r} is longer than 255 bytes")
+                pool.add(d)
+                domain_index.append((d, index))
+        provider_rows.append(f"    {{ {pool.add(key)}, {pool.add(r['name'])} }},")
         if r["markers"] != "-":
             for mk in r["markers"].split(";"):
                 mk = mk.strip()
@@ -551,10 +552,22 @@ def generate(argv):
     o.append("};")
     o.append("")
     o.append("static const struct smtpstatus__provider_row smtpstatus__providers[] = {")
-    o.extend(provider_rows or ["    { 0, 0, 0, 0 },"])
+    o.extend(provider_rows or ["    { 0, 0 },"])
     o.append("};")
     o.append(f"#define SMTPSTATUS__PROVIDER_COUNT {len(providers)}")
-    o.extend(array("uint32_t", "smtpstatus__provider_domains", domain_offsets))
+    o.append("/* Every provider domain, sorted by its bytes, for a binary search by")
+    o.append(" * each suffix of a host name. */")
+    o.append("static const struct smtpstatus__domain_row smtpstatus__domain_index[] = {")
+    dups = set()
+    for d, idx in sorted(domain_index):
+        if d in dups:
+            raise DataError(f"providers.tsv: domain {d} given twice")
+        dups.add(d)
+        o.append(f"    {{ {pool.add(d)}, {len(d)}, {idx} }}, /* {d} */")
+    if not domain_index:
+        o.append("    { 0, 0, 0 },")
+    o.append("};")
+    o.append(f"#define SMTPSTATUS__DOMAIN_COUNT {len(domain_index)}")
     o.extend(array("uint32_t", "smtpstatus__sisimai_names", sisimai_offsets))
     o.append("")
     o.append("static const struct smtpstatus__rule_row smtpstatus__rules[] = {")
