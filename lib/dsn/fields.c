@@ -140,13 +140,19 @@ static int starts_recipient(const struct smtpstatus_text *name)
 
 static int is_recipient_field(const struct smtpstatus_text *name)
 {
-    static const char *const names[] = {
-        "final-recipient", "original-recipient", "action", "status", "remote-mta",
-        "diagnostic-code", "last-attempt-date", "will-retry-until", "final-log-id",
-        "x-actual-recipient",
+#define NAME(s) { s, sizeof s - 1 }
+    static const struct {
+        const char *name;
+        size_t len;
+    } names[] = {
+        NAME("final-recipient"),   NAME("original-recipient"), NAME("action"),
+        NAME("status"),            NAME("remote-mta"),         NAME("diagnostic-code"),
+        NAME("last-attempt-date"), NAME("will-retry-until"),   NAME("final-log-id"),
+        NAME("x-actual-recipient"),
     };
+#undef NAME
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-        if (smtpstatus__text_is(name, names[i]))
+        if (smtpstatus__text_is_n(name, names[i].name, names[i].len))
             return 1;
     return 0;
 }
