@@ -86,7 +86,8 @@ static void print_recipient(const char *file, size_t index, int mbox,
         printf("%u", v->retry_after);
     else
         fputs("null", stdout);
-    printf(",\"party\":\"%s\",\"decoded_by\":\"%s\",\"rule\":", smtpstatus_party_name((int)v->party),
+    printf(",\"party\":\"%s\",\"stage\":\"%s\",\"decoded_by\":\"%s\",\"rule\":",
+           smtpstatus_party_name((int)v->party), smtpstatus_stage_name((int)r->stage),
            smtpstatus_decoder_name((int)r->decoder));
     json_cstring(stdout, v->evidence_count ? v->evidence[0].rule : NULL);
     fputs(",\"provider\":", stdout);
