@@ -86,8 +86,12 @@ static int visit(const struct smtpstatus__part *p, void *ctx)
     return 0;
 }
 
-static void read_original(const struct smtpstatus_text *orig, struct smtpstatus_dsn *dsn,
-                          struct smtpstatus__scratch *scratch)
+/* `in_scratch`: the original was decoded (a base64 or quoted-printable
+ * text/rfc822-headers part) and lives in the scratch buffer. Its encoded
+ * words then stay as they are: decoding them into scratch too could need
+ * more than the `len` bytes the API promises are enough. */
+static void read_original(const struct smtpstatus_text *orig, int in_scratch,
+                          struct smtpstatus_dsn *dsn, struct smtpstatus__scratch *scratch)
 {
     static const char *const names[] = { "message-id", "from", "to", "subject" };
     size_t hdr_len, body_off;
@@ -100,11 +104,11 @@ static void read_original(const struct smtpstatus_text *orig, struct smtpstatus_
     if (found & 1)
         dsn->original_message_id = v[0];
     if (found & 2)
-        dsn->original_from = smtpstatus__decode_words(&v[1], scratch);
+        dsn->original_from = in_scratch ? v[1] : smtpstatus__decode_words(&v[1], scratch);
     if (found & 4)
-        dsn->original_to = smtpstatus__decode_words(&v[2], scratch);
+        dsn->original_to = in_scratch ? v[2] : smtpstatus__decode_words(&v[2], scratch);
     if (found & 8)
-        dsn->original_subject = smtpstatus__decode_words(&v[3], scratch);
+        dsn->original_subject = in_scratch ? v[3] : smtpstatus__decode_words(&v[3], scratch);
 }
 
 /* What the recipients found make of the message: only successes are a
@@ -133,7 +137,7 @@ int smtpstatus__parse_dsn(const char *buf, size_t len, struct smtpstatus_dsn *ou
 {
     struct smtpstatus_dsn dsn;
     struct parts ps;
-    struct smtpstatus__scratch scratch = { scratch_buf, scratch_size, 0, 0 };
+    struct smtpstatus__scratch scratch = { scratch_buf, scratch_size, 0, 0, 0 };
     struct smtpstatus__sink sink;
     struct smtpstatus__bounce b;
     struct decoded decoded;
@@ -179,7 +183,7 @@ int smtpstatus__parse_dsn(const char *buf, size_t len, struct smtpstatus_dsn *ou
 
     if (ps.has_orig) {
         original = decode_once(&decoded, &ps.orig.body, ps.orig.cte, &scratch);
-        read_original(&original, &dsn, &scratch);
+        read_original(&original, original.ptr != ps.orig.body.ptr, &dsn, &scratch);
     }
     if (ps.has_text) {
         b.text = decode_once(&decoded, &ps.text.body, ps.text.cte, &scratch);

@@ -367,13 +367,18 @@ int smtpstatus__parse_cte(const struct smtpstatus_text *value)
 
 char *smtpstatus__scratch_take(struct smtpstatus__scratch *s, size_t n)
 {
+    /* `needed` is the peak of what would be in use had every take found
+     * room: the takes do not depend on one another's success, so a retry
+     * with that much has room for all of them. */
     if (s->buf == NULL || s->size - s->used < n) {
-        s->needed += n;
+        s->missing += n;
+        if (s->needed < s->used + s->missing)
+            s->needed = s->used + s->missing;
         return NULL;
     }
     s->used += n;
-    if (s->needed < s->used)
-        s->needed = s->used;
+    if (s->needed < s->used + s->missing)
+        s->needed = s->used + s->missing;
     return s->buf + s->used - n;
 }
 

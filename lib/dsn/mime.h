@@ -102,6 +102,9 @@ int smtpstatus__parse_cte(const struct smtpstatus_text *value);
 struct smtpstatus__scratch {
     char *buf;
     size_t size, used, needed;
+    /* What the takes that found no room asked for: the caller's retry with
+     * `needed` bytes must have room for them on top of the others. */
+    size_t missing;
 };
 
 /* Room for n bytes, or NULL (and `needed` grows) when there is none. */
