@@ -1354,7 +1354,11 @@ struct smtpstatus_dsn_recipient {
      * struct does not hold (X- extensions) with smtpstatus_next_field().
      */
     struct smtpstatus_text fields;
-    /** The classifier's verdict for this recipient. */
+    /**
+     * The classifier's verdict for this recipient. Its evidence spans are
+     * offsets into `diagnostic`; they are empty (0, 0) when there was no
+     * diagnostic and the words came from the Status field's comment.
+     */
     struct smtpstatus_verdict verdict;
 };
 

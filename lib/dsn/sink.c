@@ -99,6 +99,13 @@ static void classify(const struct smtpstatus__found *f, struct smtpstatus_dsn_re
         }
     }
     smtpstatus_classify(&in, v);
+    if (in.text != f->diagnostic.ptr) {
+        /* The Status comment spoke: its spans are not in `diagnostic`. */
+        for (uint32_t i = 0; i < v->evidence_count; i++) {
+            v->evidence[i].span.off = 0;
+            v->evidence[i].span.len = 0;
+        }
+    }
     if (program_diagnostic && v->reason == SMTPSTATUS_REASON_UNKNOWN &&
         (v->outcome == SMTPSTATUS_OUTCOME_PERMANENT || v->outcome == SMTPSTATUS_OUTCOME_TRANSIENT)) {
         /* Nothing more specific in its words: the recipient's own delivery
