@@ -620,6 +620,17 @@ static int starts_line(const char *body, size_t i)
     return i == 0 || body[i - 1] == '\n' || body[i - 1] == '\r';
 }
 
+#if defined(__SSE2__) && (defined(__GNUC__) || defined(__clang__))
+/* Of the candidates in m (bit k: body[at + k]), drop those before the
+ * first that starts a line; 0 when none does. */
+static unsigned first_line_start(const char *body, size_t at, unsigned m)
+{
+    while (m != 0 && !starts_line(body, at + (size_t)__builtin_ctz(m)))
+        m &= m - 1;
+    return m;
+}
+#endif
+
 /* The first line at or after `at` that starts with "--", or len: only
  * such a line can be a delimiter (RFC 2046 §5.1.1). memchr finds the
  * hyphens, so the body between delimiters, most of a message, is passed
@@ -648,12 +659,8 @@ static size_t next_dashes(const char *body, size_t len, size_t at)
             continue;
         }
         m = (unsigned)_mm_movemask_epi8(ab) | (unsigned)_mm_movemask_epi8(cd) << 16;
-        while (m != 0) {
-            size_t i = at + (size_t)__builtin_ctz(m);
-            if (starts_line(body, i))
-                return i;
-            m &= m - 1;
-        }
+        if ((m = first_line_start(body, at, m)) != 0)
+            return at + (size_t)__builtin_ctz(m);
         at += 32;
     }
     while (len - at >= 17) {
@@ -661,12 +668,8 @@ static size_t next_dashes(const char *body, size_t len, size_t at)
         __m128i b = _mm_loadu_si128((const __m128i *)(const void *)(body + at + 1));
         unsigned m = (unsigned)_mm_movemask_epi8(
             _mm_and_si128(_mm_cmpeq_epi8(a, dash), _mm_cmpeq_epi8(b, dash)));
-        while (m != 0) {
-            size_t i = at + (size_t)__builtin_ctz(m);
-            if (starts_line(body, i))
-                return i;
-            m &= m - 1;
-        }
+        if ((m = first_line_start(body, at, m)) != 0)
+            return at + (size_t)__builtin_ctz(m);
         at += 16;
     }
 #endif
