@@ -779,13 +779,6 @@ static void walk_entity(struct walker *w, const char *buf, size_t len, unsigned 
     walk_scanned(w, buf, len, hdr_len, body_off, &ct, smtpstatus__parse_cte(&values[1]), depth);
 }
 
-void smtpstatus__walk(const char *buf, size_t len,
-                      int (*visit)(const struct smtpstatus__part *part, void *ctx), void *ctx)
-{
-    struct walker w = { visit, ctx, 0 };
-    walk_entity(&w, buf, len, 0);
-}
-
 void smtpstatus__walk_scanned(const char *buf, size_t len, size_t hdr_len, size_t body_off,
                               const struct smtpstatus__ctype *ct, int cte,
                               int (*visit)(const struct smtpstatus__part *part, void *ctx), void *ctx)

@@ -135,14 +135,11 @@ struct smtpstatus__part {
 
 /* Walk a message's MIME tree, depth first, calling visit for every leaf
  * part (message/rfc822 parts are leaves: their insides are the original
- * message, not the report). A visitor returning non-zero stops the walk. */
-void smtpstatus__walk(const char *buf, size_t len,
-                      int (*visit)(const struct smtpstatus__part *part, void *ctx), void *ctx);
-
-/* smtpstatus__walk() for a message whose header block the caller has
- * read already: hdr_len and body_off as smtpstatus__split_headers() gives
- * them, ct and cte its parsed Content-Type and Content-Transfer-Encoding
- * (so the top-level header block is not read twice). */
+ * message, not the report). A visitor returning non-zero stops the walk.
+ * The caller has read the top-level header block already: hdr_len and
+ * body_off as smtpstatus__split_headers() gives them, ct and cte its
+ * parsed Content-Type and Content-Transfer-Encoding (so that block is not
+ * read twice). */
 void smtpstatus__walk_scanned(const char *buf, size_t len, size_t hdr_len, size_t body_off,
                               const struct smtpstatus__ctype *ct, int cte,
                               int (*visit)(const struct smtpstatus__part *part, void *ctx), void *ctx);
