@@ -7,9 +7,11 @@
  *
  * Text matching runs an Aho-Corasick automaton over the input once: time
  * linear in the input whatever the number of patterns, no backtracking, no
- * allocation. ASCII letters are folded to lower case on the fly; other
- * bytes (UTF-8 in non-English patterns, or garbage) compare exactly, so any
- * byte sequence is safe input.
+ * allocation. ASCII letters are folded to lower case through the byte
+ * classes; other bytes (UTF-8 in non-English patterns, or garbage) compare
+ * exactly, so any byte sequence is safe input. The shallow states, where
+ * text spends most of its bytes, are a DFA (a full row per state); the deep
+ * ones keep their edges and failure links, which bounds the table size.
  */
 
 #include "internal.h"
