@@ -675,6 +675,17 @@ static const char msg_kddi[] = "Return-Path: <>\n"
                                "     Could not be delivered to: <yuri@example.jp>\n"
                                "     As their mailbox is full.\n";
 
+/* The same notice as au sends it: no null Return-Path, only its
+ * Japanese subject ("mail error notification", RFC 2047) says bounce. */
+static const char msg_kddi_subject[] = "From: no-reply@dion.example.jp\n"
+                                       "To: alice@example.org\n"
+                                       "Subject: =?UTF-8?B?44Oh44O844Or44Ko44Op44O86YCa55+l?=\n"
+                                       "Content-Type: text/plain; charset=\"UTF-8\"\n"
+                                       "\n"
+                                       "Your mail sent on: Mon, 3 Mar 2025 10:00:00 +0900\n"
+                                       "     Could not be delivered to: <yuri@example.jp>\n"
+                                       "     As their mailbox is full.\n";
+
 static const char msg_ezweb[] = "From: Postmaster@ezweb.example.jp\n"
                                 "To: alice@example.org\n"
                                 "Subject: Mail System Error - Returned Mail\n"
@@ -1187,6 +1198,14 @@ Test(decoders_hosted, kddi_mailbox_full)
     check(msg_kddi, SMTPSTATUS_DECODER_GENERIC, 0, 1, w);
 }
 
+Test(decoders_hosted, kddi_known_by_its_japanese_subject)
+{
+    static const struct want w[] = {
+        { "yuri@example.jp", 0, NULL, FAILED, NOSTAGE, NULL },
+    };
+    check(msg_kddi_subject, SMTPSTATUS_DECODER_GENERIC, 0, 1, w);
+}
+
 Test(decoders_hosted, ezweb_transcript)
 {
     static const struct want w[] = {
@@ -1435,6 +1454,7 @@ static const char *const all_messages[] = {
     msg_zoho,
     msg_gmx,
     msg_kddi,
+    msg_kddi_subject,
     msg_ezweb,
     msg_biglobe,
     msg_verizon,

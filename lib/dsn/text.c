@@ -286,6 +286,12 @@ int smtpstatus__looks_like_bounce(const struct smtpstatus__bounce *b)
         "delivery problem", "could not be delivered", "delivery notification", "bounce",
         "mail system error", "delivery report", "returned to sender", "rejected",
         "unzustellbar", "non remis", "non recapitabile", "delayed mail", "warning: delay",
+        /* Japanese carriers' notices (UTF-8, after RFC 2047 decoding): "mail
+         * error", "delivery error", "undeliverable". */
+        "\xe3\x83\xa1\xe3\x83\xbc\xe3\x83\xab\xe3\x82\xa8\xe3\x83\xa9\xe3\x83\xbc",
+        "\xe9\x85\x8d\xe4\xbf\xa1\xe3\x82\xa8\xe3\x83\xa9\xe3\x83\xbc",
+        "\xe9\x85\x8d\xe9\x80\x81\xe3\x82\xa8\xe3\x83\xa9\xe3\x83\xbc",
+        "\xe9\x85\x8d\xe4\xbf\xa1\xe4\xb8\x8d\xe8\x83\xbd",
     };
     for (size_t i = 0; i < sizeof from_marks / sizeof from_marks[0]; i++)
         if (b->from.ptr && smtpstatus__find_nocase(b->from.ptr, b->from.len, 0, from_marks[i]) < b->from.len)
