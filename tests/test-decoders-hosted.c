@@ -1070,6 +1070,24 @@ Test(decoders_hosted, ses_notification_inside_sns_envelope)
     release(p);
 }
 
+Test(decoders_hosted, ses_notification_inside_sns_envelope_known_by_its_json)
+{
+    /* SNS's own subject says nothing of a bounce, nor does its sender: only
+     * the escaped \"notificationType\" in the JSON does. */
+    static const struct want w[] = {
+        { "oscar@example.com", 550, "5.1.1", FAILED, NOSTAGE, NULL },
+        { "peggy@example.net", 552, "5.2.2", FAILED, NOSTAGE, NULL },
+    };
+    char msg[sizeof msg_ses_sns + 64];
+    const char *subject = strstr(msg_ses_sns, "Subject: ");
+    const char *rest = strchr(subject, '\n');
+
+    cr_assert(subject && rest);
+    snprintf(msg, sizeof msg, "%.*sSubject: AWS Notification Message%s", (int)(subject - msg_ses_sns),
+             msg_ses_sns, rest);
+    check(msg, SMTPSTATUS_DECODER_AMAZON_SES, 0, 2, w);
+}
+
 Test(decoders_hosted, ses_complaint_and_delivery_notifications)
 {
     struct parsed *p = parse_guarded(msg_ses_complaint, strlen(msg_ses_complaint));

@@ -302,10 +302,12 @@ int smtpstatus__looks_like_bounce(const struct smtpstatus__bounce *b)
             return 1;
     if (b->has_failed_recipients)
         return 1;
-    /* Amazon SES delivers its bounce and complaint notifications as JSON. */
+    /* Amazon SES delivers its bounce and complaint notifications as JSON,
+     * directly or as the escaped "Message" string of an SNS notification
+     * (\"notificationType\"), so the key is looked for without quotes. */
     if (b->text.ptr && b->text.len > 0 && b->text.ptr[0] == '{' &&
         smtpstatus__find_nocase(b->text.ptr, b->text.len > 4096 ? 4096 : b->text.len, 0,
-                                "\"notificationtype\"") < (b->text.len > 4096 ? 4096 : b->text.len))
+                                "notificationtype") < (b->text.len > 4096 ? 4096 : b->text.len))
         return 1;
     return 0;
 }
