@@ -750,3 +750,30 @@ Test(dsn, an_indented_delimiter_still_delimits)
     cr_assert_eq(p->r[1].diagnostic.len, 0);
     release(p);
 }
+
+Test(dsn, a_microsoft_jmrp_complaint_is_feedback)
+{
+    /* Microsoft's complaint loop predates ARF: no feedback-report part;
+     * the complainer is in a header of the attached message. */
+    struct parsed *p = parse("From: staff@hotmail.com\n"
+                             "Subject: complaint about message from 192.0.2.222\n"
+                             "To: abuse@example.org\n"
+                             "Content-Type: multipart/mixed; boundary=\"B\"\n"
+                             "\n"
+                             "--B\n"
+                             "Content-Type: message/rfc822\n"
+                             "\n"
+                             "X-HmXmrOriginalRecipient: <carol@example.com>\n"
+                             "From: news@example.org\n"
+                             "To: list@example.org\n"
+                             "Subject: Offers\n"
+                             "\n"
+                             "Hello\n"
+                             "--B--\n");
+    cr_assert_eq(p->dsn.kind, SMTPSTATUS_MESSAGE_FEEDBACK);
+    cr_assert_eq(p->n, 1);
+    assert_text(p->r[0].recipient, "carol@example.com");
+    cr_assert_eq(p->r[0].verdict.reason, SMTPSTATUS_REASON_COMPLAINT);
+    cr_assert_eq(p->r[0].verdict.bounce, SMTPSTATUS_BOUNCE_NONE);
+    release(p);
+}

@@ -205,6 +205,15 @@ int smtpstatus__parse_dsn(const char *buf, size_t len, struct smtpstatus_dsn *ou
         if (smtpstatus__read_feedback(&fb, &original, &dsn, &sink) > 0)
             dsn.kind = SMTPSTATUS_MESSAGE_FEEDBACK;
     }
+    /* Microsoft's complaint loop (JMRP) predates ARF: no feedback-report
+     * part, only its subject and the reported message attached. */
+    if (sink.count == 0 && !ps.has_fb && ps.has_orig && b.subject.ptr &&
+        smtpstatus__find_nocase(b.subject.ptr, b.subject.len, 0, "complaint about message from") <
+            b.subject.len) {
+        struct smtpstatus_text none = { NULL, 0 };
+        if (smtpstatus__read_feedback(&none, &original, &dsn, &sink) > 0)
+            dsn.kind = SMTPSTATUS_MESSAGE_FEEDBACK;
+    }
     looks_like_bounce = ps.has_ds || ps.is_report || smtpstatus__looks_like_bounce(&b);
     b.presents_as_bounce = looks_like_bounce || smtpstatus__null_return_path(&b);
     if (sink.count == 0) {

@@ -44,13 +44,19 @@ size_t smtpstatus__read_feedback(const struct smtpstatus_text *report,
             }
         }
     }
-    /* None named: the recipients of the reported message. */
+    /* None named: the recipients of the reported message. Microsoft's
+     * complaint loop (JMRP) names the one who complained in a header of the
+     * reported message, X-HmXmrOriginalRecipient. */
     if (sink->count == before && original && original->ptr) {
         size_t hdr_len;
         size_t at = 0;
         struct smtpstatus_text addr;
         smtpstatus__split_headers(original->ptr, original->len, &hdr_len);
-        if (smtpstatus__field_find(original->ptr, hdr_len, "to", &value))
+        if (smtpstatus__field_find(original->ptr, hdr_len, "x-hmxmroriginalrecipient", &value) &&
+            smtpstatus__find_address(value.ptr, value.len, 0, &addr)) {
+            f.recipient = addr;
+            smtpstatus__emit(sink, &f, SMTPSTATUS_DECODER_ARF);
+        } else if (smtpstatus__field_find(original->ptr, hdr_len, "to", &value))
             while ((at = smtpstatus__find_address(value.ptr, value.len, at, &addr)) != 0) {
                 f.recipient = addr;
                 smtpstatus__emit(sink, &f, SMTPSTATUS_DECODER_ARF);
