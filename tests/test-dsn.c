@@ -777,3 +777,24 @@ Test(dsn, a_microsoft_jmrp_complaint_is_feedback)
     cr_assert_eq(p->r[0].verdict.bounce, SMTPSTATUS_BOUNCE_NONE);
     release(p);
 }
+
+Test(dsn, an_auto_reply_says_so_louder_than_an_address_in_its_text)
+{
+    /* Null Return-Path and RFC 3834 Auto-Submitted, nothing else of a
+     * bounce: an address in the text does not make it one. */
+    static const char msg[] =
+        "Return-Path: <>\n"
+        "From: <foo@example.net>\n"
+        "To: postmaster@example.com\n"
+        "Subject: Re: your mail\n"
+        "Auto-Submitted: auto-replied\n"
+        "\n"
+        "Ich bin bis Montag nicht im Haus.\n"
+        "karl@example.de\n";
+    struct parsed *p = parse(msg);
+    cr_assert_eq(p->dsn.kind, SMTPSTATUS_MESSAGE_AUTO_REPLY);
+    cr_assert_eq(p->n, 1);
+    assert_text(p->r[0].recipient, "foo@example.net");
+    cr_assert_eq(p->r[0].verdict.reason, SMTPSTATUS_REASON_AUTO_REPLY);
+    release(p);
+}

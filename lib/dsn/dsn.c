@@ -220,6 +220,16 @@ int smtpstatus__parse_dsn(const char *buf, size_t len, struct smtpstatus_dsn *ou
         unsigned decoder = SMTPSTATUS_DECODER_NONE;
         if (smtpstatus__decode_text(&b, &sink, &decoder) > 0)
             dsn.kind = kind_of(&sink);
+        /* A message whose only sign of a bounce is its null Return-Path,
+         * which RFC 3834 §3.1.5 asks of auto-replies too, and which says
+         * it is an auto-reply: the generic decoder's "an address, then
+         * some text" is weaker evidence than that. */
+        if (sink.count > 0 && decoder == SMTPSTATUS_DECODER_GENERIC && !looks_like_bounce &&
+            smtpstatus__auto_reply_signs(&b)) {
+            sink.count = 0;
+            sink.decoder = SMTPSTATUS_DECODER_NONE;
+            dsn.kind = SMTPSTATUS_MESSAGE_ORDINARY;
+        }
     }
     /* Bounces often carry "Auto-Submitted: auto-replied" too (RFC 3834
      * §2 asks it of them); only a message that is not one is an

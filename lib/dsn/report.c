@@ -74,7 +74,7 @@ size_t smtpstatus__read_feedback(const struct smtpstatus_text *report,
 /* RFC 3834 §5: Auto-Submitted other than "no" marks an automatic message;
  * "auto-replied" a reply. Older responders say X-Autoreply, X-Autorespond,
  * or Precedence: auto_reply; many only say it in the Subject. */
-static int auto_reply_signs(const struct smtpstatus__bounce *b)
+int smtpstatus__auto_reply_signs(const struct smtpstatus__bounce *b)
 {
     static const char *const subjects[] = {
         "out of office", "out of the office", "auto:", "automatic reply", "auto reply",
@@ -108,7 +108,7 @@ size_t smtpstatus__read_auto_reply(const struct smtpstatus__bounce *b, struct sm
     struct smtpstatus__found f;
     struct smtpstatus_text addr;
 
-    if (!auto_reply_signs(b))
+    if (!smtpstatus__auto_reply_signs(b))
         return 0;
     memset(&f, 0, sizeof f);
     f.has_forced_reason = 1;

@@ -14,5 +14,8 @@ size_t smtpstatus__read_feedback(const struct smtpstatus_text *report,
 
 /* An automatic reply (RFC 3834 and the older signs); 0 if it is not one. */
 size_t smtpstatus__read_auto_reply(const struct smtpstatus__bounce *b, struct smtpstatus__sink *sink);
+/* Whether the message says it is an automatic reply (RFC 3834 headers, or
+ * an away subject). */
+int smtpstatus__auto_reply_signs(const struct smtpstatus__bounce *b);
 
 #endif
