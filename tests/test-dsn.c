@@ -798,3 +798,39 @@ Test(dsn, an_auto_reply_says_so_louder_than_an_address_in_its_text)
     cr_assert_eq(p->r[0].verdict.reason, SMTPSTATUS_REASON_AUTO_REPLY);
     release(p);
 }
+
+Test(dsn, an_iso_2022_jp_diagnostic_is_read_in_japanese)
+{
+    /* "550 <a@example.jp>: ユーザが存在しません" (no such user) in
+     * ISO-2022-JP, as Japanese carriers send it; the evidence spans would
+     * point into a converted copy, so there are none. */
+    struct parsed *p = parse(dsn_with("Final-Recipient: rfc822; a@example.jp\n"
+                                      "Action: failed\n"
+                                      "Status: 5.0.0\n"
+                                      "Diagnostic-Code: smtp; 550 <a@example.jp>: "
+                                      "\x1b$B%f!<%6$,B8:_$7$^$;$s\x1b(B\n"));
+    cr_assert_eq(p->n, 1);
+    cr_assert_eq(p->r[0].reply_code, 550);
+    cr_assert_eq(p->r[0].verdict.reason, SMTPSTATUS_REASON_RECIPIENT_UNKNOWN);
+    cr_assert_eq(p->r[0].verdict.bounce, SMTPSTATUS_BOUNCE_HARD);
+    cr_assert(p->r[0].verdict.evidence_count > 0);
+    cr_assert_eq(p->r[0].verdict.evidence[0].span.len, 0);
+    /* The diagnostic itself stays as it came. */
+    cr_assert(memchr(p->r[0].diagnostic.ptr, 0x1B, p->r[0].diagnostic.len) != NULL);
+    release(p);
+}
+
+Test(dsn, broken_iso_2022_jp_never_fails)
+{
+    /* A lone escape, a byte pair cut off at the end, half-width katakana
+     * (ESC ( I), unassigned codes: converted as far as they go. */
+    struct parsed *p = parse(dsn_with("Final-Recipient: rfc822; a@example.jp\n"
+                                      "Action: failed\n"
+                                      "Status: 5.2.2\n"
+                                      "Diagnostic-Code: smtp; 552 \x1b$B\x7e\x7e\x1b(I\x21\x5f\x7e"
+                                      "\x1b$@%\x1b\n"));
+    cr_assert_eq(p->n, 1);
+    cr_assert_eq(p->r[0].reply_code, 552);
+    cr_assert_eq(p->r[0].verdict.reason, SMTPSTATUS_REASON_MAILBOX_FULL);
+    release(p);
+}

@@ -109,6 +109,12 @@ size_t smtpstatus__find_marks(const char *buf, size_t len, const char *word, con
 /* A text from [off, end) of a buffer, trimmed. */
 struct smtpstatus_text smtpstatus__slice(const char *buf, size_t off, size_t end);
 
+/* ISO-2022-JP (charset.c): whether the text switches to JIS X 0208, and its
+ * conversion to UTF-8 into out[0..cap), stopping where out is full;
+ * returns the bytes written. */
+int smtpstatus__is_iso2022jp(const char *in, size_t len);
+size_t smtpstatus__iso2022jp_to_utf8(const char *in, size_t len, char *out, size_t cap);
+
 /* The offset of the first byte at or after `at` that is not a space or a
  * tab, or `end`. */
 size_t smtpstatus__skip_blanks(const char *t, size_t at, size_t end);

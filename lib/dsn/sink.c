@@ -35,9 +35,17 @@ static void classify(const struct smtpstatus__found *f, struct smtpstatus_dsn_re
     struct smtpstatus_verdict *v = &r->verdict;
     int have_reply = 0;
     int program_diagnostic = smtpstatus__text_is(&f->diagnostic_type, "x-unix");
+    char converted[1024];
 
     in.text = f->diagnostic.ptr;
     in.text_len = f->diagnostic.len;
+    if (smtpstatus__is_iso2022jp(f->diagnostic.ptr, f->diagnostic.len)) {
+        /* Japanese carriers and Domino write ISO-2022-JP; the classifier's
+         * Japanese phrases are UTF-8. The first 1 KiB converted is read. */
+        in.text = converted;
+        in.text_len = smtpstatus__iso2022jp_to_utf8(f->diagnostic.ptr, f->diagnostic.len, converted,
+                                                    sizeof converted);
+    }
     if (f->diagnostic.len == 0 && f->status_comment.len > 0) {
         /* No diagnostic: the Status field's comment may name the cause
          * (RFC 3464's own example: "4.0.0 (host name lookup failure)"). */
@@ -100,7 +108,8 @@ static void classify(const struct smtpstatus__found *f, struct smtpstatus_dsn_re
     }
     smtpstatus_classify(&in, v);
     if (in.text != f->diagnostic.ptr) {
-        /* The Status comment spoke: its spans are not in `diagnostic`. */
+        /* The Status comment or a converted copy spoke: its spans are not
+         * in `diagnostic`. */
         for (uint32_t i = 0; i < v->evidence_count; i++) {
             v->evidence[i].span.off = 0;
             v->evidence[i].span.len = 0;

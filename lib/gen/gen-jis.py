@@ -1,0 +1,59 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+# Copyright (c) 2026 The smtpstatus developers
+"""Compile lib/data/jis0208.tsv into a static const table: JIS X 0208 row
+and cell (0x21-0x7E each, as ISO-2022-JP carries them) to a Unicode code
+point, 0 for unassigned."""
+
+import sys
+
+
+def generate(path):
+    table = [0] * (94 * 94)
+    with open(path, encoding="ascii") as f:
+        for lineno, line in enumerate(f, 1):
+            line = line.rstrip("\n")
+            if not line or line.startswith("#"):
+                continue
+            try:
+                jis, uni = line.split("\t")
+                code, cp = int(jis, 16), int(uni, 16)
+            except ValueError:
+                raise ValueError(f"{path}:{lineno}: expected 'JIS<TAB>UNICODE' in hex")
+            row, cell = code >> 8, code & 0xFF
+            if not (0x21 <= row <= 0x7E and 0x21 <= cell <= 0x7E) or not 0 < cp <= 0xFFFF:
+                raise ValueError(f"{path}:{lineno}: code out of range")
+            index = (row - 0x21) * 94 + (cell - 0x21)
+            if table[index]:
+                raise ValueError(f"{path}:{lineno}: {jis} given twice")
+            table[index] = cp
+    out = ["/* SPDX-License-Identifier: MIT */",
+           "/* generated from jis0208.tsv by gen-jis.py; do not edit */",
+           "",
+           "#ifndef SMTPSTATUS_JIS_H",
+           "#define SMTPSTATUS_JIS_H",
+           "",
+           "/* (row - 0x21) * 94 + (cell - 0x21) -> Unicode, 0: unassigned. */",
+           "static const uint16_t smtpstatus__jis0208[94 * 94] = {"]
+    for k in range(0, len(table), 16):
+        out.append("    " + ", ".join(f"0x{v:04X}" for v in table[k:k + 16]) + ",")
+    out += ["};", "", "#endif", ""]
+    return "\n".join(out)
+
+
+def main(argv):
+    if len(argv) != 3:
+        sys.stderr.write("usage: gen-jis.py JIS0208_TSV OUTPUT_H\n")
+        return 2
+    try:
+        text = generate(argv[1])
+    except (OSError, ValueError) as e:
+        sys.stderr.write(f"gen-jis.py: {e}\n")
+        return 1
+    with open(argv[2], "w", encoding="ascii", newline="\n") as f:
+        f.write(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
