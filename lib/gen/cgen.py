@@ -60,3 +60,22 @@ class Pool:
         lines.append("};")
         lines.append(f"#define {name.upper()} ((const char *)&{name}_struct)")
         return lines
+
+
+def run(argv, name, usage, generate, errors):
+    """The command line of a generator: INPUT... OUTPUT_H. Calls
+    generate(*inputs) and writes the text it returns; a data error is one
+    line on stderr naming the file and exit status 1."""
+    import sys
+
+    if len(argv) != len(usage) + 2:
+        sys.stderr.write(f"usage: {name} {' '.join(usage)} OUTPUT_H\n")
+        return 2
+    try:
+        text = generate(*argv[1:-1])
+    except errors as e:
+        sys.stderr.write(f"{name}: {e}\n")
+        return 1
+    with open(argv[-1], "w", encoding="ascii", newline="\n") as f:
+        f.write(text)
+    return 0

@@ -5,7 +5,11 @@
 and cell (0x21-0x7E each, as ISO-2022-JP carries them) to a Unicode code
 point, 0 for unassigned."""
 
+import os
 import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from cgen import run  # noqa: E402
 
 
 def generate(path):
@@ -42,17 +46,7 @@ def generate(path):
 
 
 def main(argv):
-    if len(argv) != 3:
-        sys.stderr.write("usage: gen-jis.py JIS0208_TSV OUTPUT_H\n")
-        return 2
-    try:
-        text = generate(argv[1])
-    except (OSError, ValueError) as e:
-        sys.stderr.write(f"gen-jis.py: {e}\n")
-        return 1
-    with open(argv[2], "w", encoding="ascii", newline="\n") as f:
-        f.write(text)
-    return 0
+    return run(argv, "gen-jis.py", ["JIS0208_TSV"], generate, (OSError, ValueError))
 
 
 if __name__ == "__main__":

@@ -24,7 +24,7 @@ import re
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from cgen import Pool  # noqa: E402
+from cgen import Pool, run  # noqa: E402
 
 ENHANCED_COLUMNS = [
     "table", "code", "class_digit", "subject", "detail", "title", "basic_codes",
@@ -290,17 +290,8 @@ def generate(enhanced_path, reply_path):
 
 
 def main(argv):
-    if len(argv) != 4:
-        sys.stderr.write("usage: gen-tables.py ENHANCED_CSV REPLY_CSV OUTPUT_H\n")
-        return 2
-    try:
-        text = generate(argv[1], argv[2])
-    except (DataError, OSError, ValueError, csv.Error) as e:
-        sys.stderr.write(f"gen-tables.py: {e}\n")
-        return 1
-    with open(argv[3], "w", encoding="ascii", newline="\n") as f:
-        f.write(text)
-    return 0
+    return run(argv, "gen-tables.py", ["ENHANCED_CSV", "REPLY_CSV"], generate,
+               (DataError, OSError, ValueError, csv.Error))
 
 
 if __name__ == "__main__":
