@@ -218,18 +218,20 @@ int smtpstatus__parse_dsn(const char *buf, size_t len, struct smtpstatus_dsn *ou
     b.presents_as_bounce = looks_like_bounce || smtpstatus__null_return_path(&b);
     if (sink.count == 0) {
         unsigned decoder = SMTPSTATUS_DECODER_NONE;
-        if (smtpstatus__decode_text(&b, &sink, &decoder) > 0)
-            dsn.kind = kind_of(&sink);
+        int decode = 1;
         /* A message whose only sign of a bounce is its null Return-Path,
          * which RFC 3834 §3.1.5 asks of auto-replies too, and which says
          * it is an auto-reply: the generic decoder's "an address, then
-         * some text" is weaker evidence than that. */
-        if (sink.count > 0 && decoder == SMTPSTATUS_DECODER_GENERIC && !looks_like_bounce &&
-            smtpstatus__auto_reply_signs(&b)) {
-            sink.count = 0;
-            sink.decoder = SMTPSTATUS_DECODER_NONE;
-            dsn.kind = SMTPSTATUS_MESSAGE_ORDINARY;
+         * some text" is weaker evidence than that. A dry run (a sink with
+         * no room writes nothing) tells which decoder would read it. */
+        if (!looks_like_bounce && b.presents_as_bounce && smtpstatus__auto_reply_signs(&b)) {
+            struct smtpstatus__sink dry = sink;
+            dry.capacity = 0;
+            decode = smtpstatus__decode_text(&b, &dry, &decoder) > 0 &&
+                     decoder != SMTPSTATUS_DECODER_GENERIC;
         }
+        if (decode && smtpstatus__decode_text(&b, &sink, &decoder) > 0)
+            dsn.kind = kind_of(&sink);
     }
     /* Bounces often carry "Auto-Submitted: auto-replied" too (RFC 3834
      * §2 asks it of them); only a message that is not one is an
