@@ -940,6 +940,26 @@ static const char msg_exchange_people_only[] =
 
 /* ---- Microsoft Exchange, Office 365, Outlook.com ---- */
 
+static const char msg_exchange_one_line[] = "From: System Administrator <postmaster@example.net>\n"
+                                            "To: alice@example.org\n"
+                                            "Subject: Undeliverable: Lunch\n"
+                                            "Content-Type: text/plain; charset=\"us-ascii\"\n"
+                                            "\n"
+                                            "Your message\n"
+                                            "\n"
+                                            "  To:      <rob@example.net>\n"
+                                            "  Subject: Lunch\n"
+                                            "\n"
+                                            "did not reach the following recipient: rob@example.net\n";
+
+Test(decoders_hosted, exchange_recipient_on_the_heading_line)
+{
+    static const struct want w[] = {
+        { "rob@example.net", 0, NULL, FAILED, NOSTAGE, NULL },
+    };
+    check(msg_exchange_one_line, SMTPSTATUS_DECODER_EXCHANGE, 0, 1, w);
+}
+
 Test(decoders_hosted, exchange_administrators_part_two_recipients)
 {
     /* The quote of the second reply holds an apostrophe of its own; the
@@ -1482,6 +1502,7 @@ static const char *const all_messages[] = {
     msg_surfcontrol,
     msg_mailmarshal,
     msg_mimecast,
+    msg_exchange_one_line,
     msg_x1,
     msg_x2,
     msg_x3,

@@ -473,6 +473,22 @@ static size_t read_legacy(const char *t, size_t end, struct smtpstatus__sink *si
         emitted++;
         at = block_end;
     }
+    /* Exchange 5.5's short form names the one recipient on the heading's
+     * own line: "Did not reach the following recipient: bob@example.net". */
+    if (emitted == 0) {
+        struct smtpstatus_text addr;
+        size_t colon;
+        smtpstatus__line_at(t, end, start, &ln);
+        colon = smtpstatus__find_nocase(t, ln.end, start, "recipient:");
+        if (colon < ln.end && smtpstatus__find_address(t, ln.end, colon, &addr) != 0) {
+            struct smtpstatus__found f;
+            memset(&f, 0, sizeof f);
+            f.recipient = addr;
+            f.flags = SMTPSTATUS_DSN_FROM_TEXT;
+            emit(sink, &f, action);
+            emitted++;
+        }
+    }
     return emitted;
 }
 
