@@ -236,16 +236,18 @@ static int gap_between(const char *buf, size_t from, const struct smtpstatus_tex
  * names a recipient: it tells a block written recipient-last (some
  * gateways put Diagnostic-Code, Status and Action before Final-Recipient)
  * from a stray blank line inside one recipient's fields. */
-static int block_names_recipient(const char *buf, size_t len, size_t cursor)
+static int block_names_recipient(const char *buf, size_t len, size_t cursor, size_t *stop)
 {
     struct smtpstatus_text name, value;
     size_t from = cursor;
 
+    *stop = len;
     while (smtpstatus__field_next(buf, len, &cursor, &name, &value) == SMTPSTATUS_OK) {
-        if (gap_between(buf, from, &name))
-            return 0;
-        if (starts_recipient(&name))
-            return 1;
+        int gap = gap_between(buf, from, &name);
+        if (gap || starts_recipient(&name)) {
+            *stop = (size_t)(name.ptr - buf);
+            return !gap;
+        }
         from = cursor;
     }
     return 0;
@@ -261,7 +263,8 @@ size_t smtpstatus__read_delivery_status(const struct smtpstatus_text *body, stru
     struct smtpstatus__found f, early;
     int have = 0, have_early = 0;
     int have_final = 0, have_original = 0, have_other = 0;
-    size_t early_start = 0;
+    size_t early_start = 0, looked_to = 0;
+    int looked = 0;
 
     if (buf == NULL)
         return 0;
@@ -271,9 +274,13 @@ size_t smtpstatus__read_delivery_status(const struct smtpstatus_text *body, stru
         field_start = cursor;
         if (smtpstatus__field_next(buf, len, &cursor, &name, &value) != SMTPSTATUS_OK)
             break;
+        /* One look ahead answers for every field up to where it stopped,
+         * so a block of thousands of fields is not read again per field. */
         if (!starts_recipient(&name) && is_recipient_field(&name) &&
             (have_early || !have || gap_between(buf, field_start, &name)) &&
-            block_names_recipient(buf, len, cursor)) {
+            ((size_t)(name.ptr - buf) < looked_to
+                 ? looked
+                 : (looked = block_names_recipient(buf, len, cursor, &looked_to)))) {
             /* A recipient's fields ahead of its Final-Recipient: keep them
              * for it. A new block ends the recipient before. */
             if (have) {
