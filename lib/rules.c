@@ -361,24 +361,26 @@ static void offer_key(const struct smtpstatus__facts *f, struct smtpstatus__coll
         offer(f, c, index[i]);
 }
 
+/* The rules of `index` for the enhanced code: its exact key, its subject
+ * with any detail, and the any-code key. */
+static void offer_code_keys(const struct smtpstatus__facts *f, struct smtpstatus__collector *c,
+                            const uint16_t *index, const uint32_t *keys, size_t n)
+{
+    unsigned s = f->enhanced.subject, d = f->enhanced.detail;
+
+    offer_key(f, c, index, keys, n, s * 1001u + d);
+    offer_key(f, c, index, keys, n, s * 1001u + 1000u);
+    offer_key(f, c, index, keys, n, 1000u * 1001u + 1000u);
+}
+
 void smtpstatus__match_codes(const struct smtpstatus__facts *f, struct smtpstatus__collector *c)
 {
     if (f->has_enhanced) {
-        unsigned s = f->enhanced.subject, d = f->enhanced.detail;
-        offer_key(f, c, smtpstatus__code_rules, smtpstatus__code_rule_keys,
-                  SMTPSTATUS__CODE_RULE_COUNT, s * 1001u + d);
-        offer_key(f, c, smtpstatus__code_rules, smtpstatus__code_rule_keys,
-                  SMTPSTATUS__CODE_RULE_COUNT, s * 1001u + 1000u);
-        offer_key(f, c, smtpstatus__code_rules, smtpstatus__code_rule_keys,
-                  SMTPSTATUS__CODE_RULE_COUNT, 1000u * 1001u + 1000u);
-        if (f->providers) {
-            offer_key(f, c, smtpstatus__provider_code_rules, smtpstatus__provider_code_rule_keys,
-                      SMTPSTATUS__PROVIDER_CODE_RULE_COUNT, s * 1001u + d);
-            offer_key(f, c, smtpstatus__provider_code_rules, smtpstatus__provider_code_rule_keys,
-                      SMTPSTATUS__PROVIDER_CODE_RULE_COUNT, s * 1001u + 1000u);
-            offer_key(f, c, smtpstatus__provider_code_rules, smtpstatus__provider_code_rule_keys,
-                      SMTPSTATUS__PROVIDER_CODE_RULE_COUNT, 1000u * 1001u + 1000u);
-        }
+        offer_code_keys(f, c, smtpstatus__code_rules, smtpstatus__code_rule_keys,
+                        SMTPSTATUS__CODE_RULE_COUNT);
+        if (f->providers)
+            offer_code_keys(f, c, smtpstatus__provider_code_rules,
+                            smtpstatus__provider_code_rule_keys, SMTPSTATUS__PROVIDER_CODE_RULE_COUNT);
     }
     if (f->reply) {
         offer_key(f, c, smtpstatus__reply_rules, smtpstatus__reply_rule_keys,
