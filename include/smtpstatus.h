@@ -849,6 +849,14 @@ enum smtpstatus_reason {
     SMTPSTATUS_REASON_SUPPRESSED = 31,
     /** The host or domain accepts no mail at all (RFC 7504 521/556, RFC 7505 null MX). */
     SMTPSTATUS_REASON_NOT_ACCEPTING = 32,
+    /**
+     * Refused by the recipient's filter after the recipient was accepted:
+     * an "unknown user" in reply to DATA or to the end of the message
+     * comes from a content filter, a gateway or a personal reception
+     * setting, not from the mailbox directory. Not a dead address.
+     * @since 0.1.0
+     */
+    SMTPSTATUS_REASON_FILTERED = 33,
 };
 
 /**

@@ -224,6 +224,25 @@ static void decide(struct smtpstatus__facts *f, struct smtpstatus_verdict *v)
         v->reason = SMTPSTATUS_REASON_SENDER_REJECTED;
         rule = NULL; /* the mapping of this reason, not the rule's */
     }
+    /* Recipients are accepted or refused at RCPT TO (RFC 5321 §3.3); one
+     * that was accepted and then called unknown once the message was sent
+     * was refused by something that read the message: a content filter, a
+     * gateway that checks recipients late, or a personal reception filter
+     * (Japanese carriers answer "550 Unknown user" after DATA to senders a
+     * subscriber has not allowed). That says nothing certain about the
+     * address. An addressing code (X.1.y, RFC 3463 §3.2) is the server's
+     * own word that the address is bad, and with PIPELINING (RFC 2920) a
+     * refusal of RCPT TO can arrive after DATA was sent, so it stays. So
+     * does a provider's documented reply: Yahoo checks recipients after
+     * DATA ("dd This user doesn't have a yahoo.com account"). */
+    if ((f->stage == SMTPSTATUS_STAGE_DATA || f->stage == SMTPSTATUS_STAGE_END_OF_DATA ||
+         f->stage == SMTPSTATUS_STAGE_BDAT) &&
+        (outcome == SMTPSTATUS_OUTCOME_PERMANENT || outcome == SMTPSTATUS_OUTCOME_TRANSIENT) &&
+        v->reason == SMTPSTATUS_REASON_RECIPIENT_UNKNOWN &&
+        !(f->has_enhanced && f->enhanced.subject == 1) && !(rule != NULL && rule->provider)) {
+        v->reason = SMTPSTATUS_REASON_FILTERED;
+        rule = NULL;
+    }
     reason = smtpstatus__reason(v->reason);
 
     if (outcome == 0 && v->reason != SMTPSTATUS_REASON_UNKNOWN) {

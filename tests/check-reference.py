@@ -15,8 +15,8 @@ if len(codes) != 81 or len(set(codes)) != 81:
 for must in ("X.0.0", "X.1.1", "X.4.1", "X.6.10", "X.7.26", "X.7.30"):
     if must not in codes:
         failures.append(f"{must} missing")
-if len(reasons) != 33:
-    failures.append(f"{len(reasons)} reasons, want 33")
+if len(reasons) != 34:
+    failures.append(f"{len(reasons)} reasons, want 34")
 if len(replies) < 60:
     failures.append(f"only {len(replies)} reply codes")
 for f in failures:

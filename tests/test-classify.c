@@ -236,6 +236,37 @@ Test(classify, stage_comes_from_the_log_text_or_the_caller)
     cr_assert_eq(v.stage, SMTPSTATUS_STAGE_END_OF_DATA);
 }
 
+/* An "unknown user" once the message was sent comes from a filter: the
+ * recipient had been accepted at RCPT TO (RFC 5321 §3.3). An addressing
+ * code (X.1.y) or a provider's documented reply keeps it a dead address. */
+Test(classify, an_unknown_user_after_data_is_a_filter)
+{
+    struct smtpstatus_verdict v = classify("550 Unknown user bob@example.jp", SMTPSTATUS_STAGE_END_OF_DATA);
+    assert_reason(v, "filtered");
+    cr_assert_eq(v.outcome, SMTPSTATUS_OUTCOME_PERMANENT);
+    cr_assert_eq(v.bounce, SMTPSTATUS_BOUNCE_SOFT);
+    cr_assert_eq(v.action, SMTPSTATUS_ACTION_STOP);
+    cr_assert_str_eq(v.sisimai_reason, "filtered");
+    v = classify("host mx.example.jp[192.0.2.1] said: 550 Unknown user bob@example.jp (in reply to end "
+                 "of DATA command)", 0);
+    assert_reason(v, "filtered");
+    v = classify("550 Unknown user bob@example.jp", SMTPSTATUS_STAGE_DATA);
+    assert_reason(v, "filtered");
+    v = classify("550 Unknown user bob@example.jp", SMTPSTATUS_STAGE_RCPT);
+    assert_reason(v, "recipient_unknown");
+    v = classify("550 Unknown user bob@example.jp", 0);
+    assert_reason(v, "recipient_unknown");
+    v = classify("550 5.1.1 Unknown user bob@example.jp", SMTPSTATUS_STAGE_END_OF_DATA);
+    assert_reason(v, "recipient_unknown");
+    cr_assert_eq(v.bounce, SMTPSTATUS_BOUNCE_HARD);
+    v = classify("554 delivery error: dd This user doesn't have a yahoo.com account "
+                 "(bob@yahoo.com) [0] - mta1234.mail.bf1.yahoo.com", SMTPSTATUS_STAGE_END_OF_DATA);
+    assert_reason(v, "recipient_unknown");
+    /* Other reasons are not touched by the stage. */
+    v = classify("552 5.2.2 Mailbox full", SMTPSTATUS_STAGE_END_OF_DATA);
+    assert_reason(v, "mailbox_full");
+}
+
 Test(classify, any_bytes_are_safe)
 {
     unsigned char junk[512];
@@ -315,7 +346,7 @@ Test(classify, every_enum_value_has_a_name)
         cr_assert_str_neq(name, "unknown", "reason %d", r);
         cr_assert_eq(smtpstatus_reason_from_name(name, strlen(name)), r, "%s", name);
     }
-    cr_assert_eq(smtpstatus_reason_count(), SMTPSTATUS_REASON_NOT_ACCEPTING + 1);
+    cr_assert_eq(smtpstatus_reason_count(), SMTPSTATUS_REASON_FILTERED + 1);
     cr_assert_str_eq(smtpstatus_reason_name(-1), "unknown");
     cr_assert_str_eq(smtpstatus_reason_name(1000), "unknown");
     cr_assert_str_eq(smtpstatus_outcome_name(SMTPSTATUS_OUTCOME_PERMANENT), "permanent");

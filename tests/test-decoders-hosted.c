@@ -1379,6 +1379,7 @@ static size_t hosted_alone(const char *from, const char *text, struct smtpstatus
     sink.capacity = cap;
     sink.count = 0;
     sink.decoder = SMTPSTATUS_DECODER_NONE;
+    sink.hints = NULL;
     return smtpstatus__decode_hosted(&b, &sink);
 }
 

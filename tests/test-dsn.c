@@ -834,3 +834,121 @@ Test(dsn, broken_iso_2022_jp_never_fails)
     cr_assert_eq(p->r[0].verdict.reason, SMTPSTATUS_REASON_MAILBOX_FULL);
     release(p);
 }
+
+/* RFC 3464 has no field for the SMTP command; Postfix names it in the text
+ * for people, per recipient. A recipient accepted at RCPT TO and called
+ * unknown after the message was sent was refused by a filter. */
+static const char postfix_stages[] =
+    "From: MAILER-DAEMON@mx.example.org (Mail Delivery System)\n"
+    "Subject: Undelivered Mail Returned to Sender\n"
+    "MIME-Version: 1.0\n"
+    "Content-Type: multipart/report; report-type=delivery-status; boundary=\"S1\"\n"
+    "\n"
+    "--S1\n"
+    "Content-Type: text/plain\n"
+    "\n"
+    "<ann@example.net>: host mx.example.net[192.0.2.1] said: 550 Unknown user\n"
+    "    ann@example.net (in reply to RCPT TO command)\n"
+    "\n"
+    "<ben@example.net>: host mx.example.net[192.0.2.1] said: 550 Unknown user\n"
+    "    ben@example.net (in reply to end of DATA\n"
+    "    command)\n"
+    "\n"
+    "--S1\n"
+    "Content-Type: message/delivery-status\n"
+    "\n"
+    "Reporting-MTA: dns; mx.example.org\n"
+    "\n"
+    "Final-Recipient: rfc822; ann@example.net\n"
+    "Action: failed\n"
+    "Status: 5.0.0\n"
+    "Diagnostic-Code: smtp; 550 Unknown user ann@example.net\n"
+    "\n"
+    "Final-Recipient: rfc822; Ben@Example.NET\n"
+    "Action: failed\n"
+    "Status: 5.0.0\n"
+    "Diagnostic-Code: smtp; 550 Unknown user ben@example.net\n"
+    "\n"
+    "--S1--\n";
+
+Test(dsn, stage_from_the_text_for_people)
+{
+    struct parsed *p = parse(postfix_stages);
+
+    cr_assert_eq(p->rc, SMTPSTATUS_OK, "%s", smtpstatus_result_name(p->rc));
+    cr_assert_eq(p->n, 2);
+    cr_assert_eq(p->r[0].stage, SMTPSTATUS_STAGE_RCPT);
+    cr_assert_eq(p->r[0].verdict.reason, SMTPSTATUS_REASON_RECIPIENT_UNKNOWN);
+    cr_assert_eq(p->r[0].verdict.bounce, SMTPSTATUS_BOUNCE_HARD);
+    /* Matched by address, whatever its case. */
+    cr_assert_eq(p->r[1].stage, SMTPSTATUS_STAGE_END_OF_DATA);
+    cr_assert_eq(p->r[1].verdict.reason, SMTPSTATUS_REASON_FILTERED);
+    cr_assert_eq(p->r[1].verdict.bounce, SMTPSTATUS_BOUNCE_SOFT);
+    cr_assert_eq(p->r[1].verdict.action, SMTPSTATUS_ACTION_STOP);
+    cr_assert_str_eq(p->r[1].verdict.sisimai_reason, "filtered");
+    release(p);
+}
+
+/* Sendmail copies the session: the first refusal after ">>> DATA" answers
+ * it; the "503" that follows is the session unwinding. A stage without an
+ * address holds for every recipient when it is the only one named. */
+static const char sendmail_transcript[] =
+    "From: Mail Delivery Subsystem <MAILER-DAEMON@mx.example.org>\n"
+    "Subject: Returned mail: see transcript for details\n"
+    "Content-Type: multipart/report; report-type=delivery-status; boundary=\"T1\"\n"
+    "\n"
+    "--T1\n"
+    "\n"
+    "   ----- Transcript of session follows -----\n"
+    "... while talking to mx.example.net.:\n"
+    ">>> DATA\n"
+    "<<< 550 Unknown user cat@example.net\n"
+    "554 5.0.0 Service unavailable\n"
+    "<<< 503 Need RCPT (recipient)\n"
+    "\n"
+    "--T1\n"
+    "Content-Type: message/delivery-status\n"
+    "\n"
+    "Reporting-MTA: dns; mx.example.org\n"
+    "\n"
+    "Final-Recipient: RFC822; cat@example.net\n"
+    "Action: failed\n"
+    "Status: 5.2.0\n"
+    "Diagnostic-Code: SMTP; 550 Unknown user cat@example.net\n"
+    "\n"
+    "--T1--\n";
+
+Test(dsn, stage_from_a_session_transcript)
+{
+    struct parsed *p = parse(sendmail_transcript);
+
+    cr_assert_eq(p->rc, SMTPSTATUS_OK, "%s", smtpstatus_result_name(p->rc));
+    cr_assert_eq(p->n, 1);
+    cr_assert_eq(p->r[0].stage, SMTPSTATUS_STAGE_DATA);
+    cr_assert_eq(p->r[0].verdict.reason, SMTPSTATUS_REASON_FILTERED);
+    release(p);
+}
+
+/* With PIPELINING (RFC 2920) the refusal of RCPT TO can follow ">>> DATA";
+ * its X.1.1 code says the address is bad, whatever the transcript's order. */
+Test(dsn, an_addressing_code_after_data_stays_an_unknown_user)
+{
+    static const char from[] = "Diagnostic-Code: SMTP; 550 Unknown user cat@example.net\n";
+    static const char to[] = "Diagnostic-Code: SMTP; 550 5.1.1 Unknown user cat@example.net\n";
+    char msg[sizeof sendmail_transcript + 16];
+    const char *at = strstr(sendmail_transcript, from);
+    size_t head;
+    struct parsed *p;
+
+    cr_assert_not_null(at);
+    head = (size_t)(at - sendmail_transcript);
+    memcpy(msg, sendmail_transcript, head);
+    strcpy(msg + head, to);
+    strcat(msg, at + strlen(from));
+    p = parse(msg);
+    cr_assert_eq(p->n, 1);
+    cr_assert_eq(p->r[0].stage, SMTPSTATUS_STAGE_DATA);
+    cr_assert_eq(p->r[0].verdict.reason, SMTPSTATUS_REASON_RECIPIENT_UNKNOWN);
+    cr_assert_eq(p->r[0].verdict.bounce, SMTPSTATUS_BOUNCE_HARD);
+    release(p);
+}

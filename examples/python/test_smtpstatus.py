@@ -566,8 +566,8 @@ class TestClassify(unittest.TestCase):
 
     def test_reasons(self):
         infos = smtpstatus.reasons()
-        self.assertEqual(len(infos), 33)
-        self.assertEqual([i.value for i in infos], list(range(33)))
+        self.assertEqual(len(infos), 34)
+        self.assertEqual([i.value for i in infos], list(range(34)))
         self.assertEqual(infos[0].name, "unknown")
         for info in infos:
             self.assertEqual(smtpstatus.reason_info(info.name), info)

@@ -15,6 +15,7 @@
 
 #include "fields.h"
 #include "report.h"
+#include "stage-hints.h"
 
 struct parts {
     struct smtpstatus__part ds, fb, orig, text, html;
@@ -160,6 +161,7 @@ int smtpstatus__parse_dsn(const char *buf, size_t len, struct smtpstatus_dsn *ou
     sink.capacity = *nrcpts;
     sink.count = 0;
     sink.decoder = SMTPSTATUS_DECODER_NONE;
+    sink.hints = NULL;
 
     /* One pass over the message's header block finds all its fields read here. */
     found = smtpstatus__scan_headers(buf, len, &body_off, &hdr_len, top_names, 6, top);
@@ -197,8 +199,13 @@ int smtpstatus__parse_dsn(const char *buf, size_t len, struct smtpstatus_dsn *ou
 
     if (ps.has_ds) {
         struct smtpstatus_text ds = decode_once(&decoded, &ps.ds.body, ps.ds.cte, &scratch);
+        struct smtpstatus__stage_hints hints;
+        /* The fields have no stage; the text for people often does. */
+        smtpstatus__stage_hints_init(&hints, &b.text);
+        sink.hints = &hints;
         if (smtpstatus__read_delivery_status(&ds, &dsn, &sink) > 0)
             dsn.kind = kind_of(&sink);
+        sink.hints = NULL;
     }
     if (sink.count == 0 && ps.has_fb) {
         struct smtpstatus_text fb = decode_once(&decoded, &ps.fb.body, ps.fb.cte, &scratch);

@@ -48,11 +48,16 @@ struct smtpstatus__found {
     uint32_t forced_reason;
 };
 
+struct smtpstatus__stage_hints;
+
 struct smtpstatus__sink {
     char *base;    /* the caller's array */
     size_t stride; /* rcpts[0].size */
     size_t capacity, count;
     unsigned decoder; /* the decoder of the first recipient */
+    /* Stages from the human-readable text, for recipients whose fields do
+     * not give one (stage-hints.c); NULL when there is nothing to ask. */
+    struct smtpstatus__stage_hints *hints;
 };
 
 /* Classify a found recipient and store it (or only count it, past the

@@ -8,7 +8,7 @@
  * caller's array at the caller's stride.
  */
 
-#include "dsn.h"
+#include "stage-hints.h"
 
 static int names_a_cause(const struct smtpstatus_verdict *v)
 {
@@ -28,7 +28,8 @@ static int names_a_cause(const struct smtpstatus_verdict *v)
     }
 }
 
-static void classify(const struct smtpstatus__found *f, struct smtpstatus_dsn_recipient *r)
+static void classify(const struct smtpstatus__found *f, struct smtpstatus__stage_hints *hints,
+                     struct smtpstatus_dsn_recipient *r)
 {
     struct smtpstatus_classify_input in = SMTPSTATUS_CLASSIFY_INPUT_INIT;
     struct smtpstatus_reply reply = SMTPSTATUS_REPLY_INIT;
@@ -64,6 +65,8 @@ static void classify(const struct smtpstatus__found *f, struct smtpstatus_dsn_re
         if (r->stage == SMTPSTATUS_STAGE_UNKNOWN)
             r->stage = reply.stage;
     }
+    if (r->stage == SMTPSTATUS_STAGE_UNKNOWN && hints != NULL)
+        r->stage = smtpstatus__stage_hint(hints, &f->recipient);
     /* The Status field is the reporting MTA's summary; the remote server's
      * own code in the diagnostic names the cause more closely when the two
      * agree on the class but not on the rest: Sendmail writes 5.1.1 for any
@@ -227,7 +230,7 @@ void smtpstatus__emit(struct smtpstatus__sink *sink, const struct smtpstatus__fo
     r.will_retry_until = f->will_retry_until;
     r.final_log_id = f->final_log_id;
     r.fields = f->fields;
-    classify(f, &r);
+    classify(f, sink->hints, &r);
     smtpstatus__copy_out(sink->base + sink->count * sink->stride, sink->stride, &r, sizeof r);
     sink->count++;
 }
