@@ -27,6 +27,30 @@ static void print_text_field(const struct smtpstatus_text *t)
         fputs("null", stdout);
 }
 
+/* "hardbounce" is Sisimai's flag, kept beside "sisimai_reason" so that a
+ * pipeline built on Sisimai's output can switch without changing meaning.
+ * Sisimai derives it from its reason alone: hard for userunknown,
+ * hostunknown and hasmoved, and for notaccept with a permanent code;
+ * soft for everything else, a suspended mailbox included. smtpstatus's own
+ * judgment, which also calls a disabled mailbox hard, is "bounce". */
+static int sisimai_hardbounce(const struct smtpstatus_verdict *v)
+{
+    static const char *const hard[] = { "userunknown", "hostunknown", "hasmoved" };
+    const char *name = v->sisimai_reason;
+
+    if (name == NULL)
+        return 0;
+    for (size_t i = 0; i < sizeof hard / sizeof hard[0]; i++)
+        if (strcmp(name, hard[i]) == 0)
+            return 1;
+    /* Sisimai reads notaccept's permanence from the code, not the Action. */
+    if (strcmp(name, "notaccept") != 0)
+        return 0;
+    if (v->has_enhanced)
+        return v->enhanced.cls == 5;
+    return v->reply_code ? v->reply_code / 100 == 5 : v->outcome == SMTPSTATUS_OUTCOME_PERMANENT;
+}
+
 static void print_recipient(const char *file, size_t index, int mbox,
                             const struct smtpstatus_dsn *dsn, const struct smtpstatus_dsn_recipient *r,
                             const struct dsn_options *opt)
@@ -81,7 +105,7 @@ static void print_recipient(const char *file, size_t index, int mbox,
     fputs(",\"sisimai_reason\":", stdout);
     json_cstring(stdout, v->sisimai_reason);
     printf(",\"hardbounce\":%s,\"bounce\":\"%s\",\"retry_after\":",
-           v->bounce == SMTPSTATUS_BOUNCE_HARD ? "true" : "false", smtpstatus_bounce_name((int)v->bounce));
+           sisimai_hardbounce(v) ? "true" : "false", smtpstatus_bounce_name((int)v->bounce));
     if (v->retry_after)
         printf("%u", v->retry_after);
     else
