@@ -1364,8 +1364,9 @@ struct smtpstatus_dsn_recipient {
     struct smtpstatus_text fields;
     /**
      * The classifier's verdict for this recipient. Its evidence spans are
-     * offsets into `diagnostic`; they are empty (0, 0) when there was no
-     * diagnostic and the words came from the Status field's comment.
+     * offsets into `diagnostic`; they are empty (0, 0) when the words came
+     * from elsewhere: the Status field's comment, or, with no
+     * Diagnostic-Code, the report's text for people.
      */
     struct smtpstatus_verdict verdict;
 };

@@ -1380,6 +1380,7 @@ static size_t hosted_alone(const char *from, const char *text, struct smtpstatus
     sink.count = 0;
     sink.decoder = SMTPSTATUS_DECODER_NONE;
     sink.hints = NULL;
+    sink.found = NULL;
     return smtpstatus__decode_hosted(&b, &sink);
 }
 

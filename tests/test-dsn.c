@@ -952,3 +952,70 @@ Test(dsn, an_addressing_code_after_data_stays_an_unknown_user)
     cr_assert_eq(p->r[0].verdict.bounce, SMTPSTATUS_BOUNCE_HARD);
     release(p);
 }
+
+/* No Diagnostic-Code: Exim reports a local delivery with a bare Status and
+ * writes the reason for people; the text decoders lend their reading. */
+static const char exim_local[] =
+    "From: Mail Delivery System <Mailer-Daemon@mx.example.org>\n"
+    "Subject: Mail delivery failed: returning message to sender\n"
+    "Content-Type: multipart/report; report-type=delivery-status; boundary=\"E1\"\n"
+    "\n"
+    "--E1\n"
+    "Content-type: text/plain; charset=us-ascii\n"
+    "\n"
+    "This message was created automatically by mail delivery software.\n"
+    "\n"
+    "A message that you sent could not be delivered to one or more of its\n"
+    "recipients. This is a permanent error. The following address(es) failed:\n"
+    "\n"
+    "  dora@example.org\n"
+    "    mailbox is full: retry timeout exceeded\n"
+    "\n"
+    "--E1\n"
+    "Content-type: message/delivery-status\n"
+    "\n"
+    "Reporting-MTA: dns; mx.example.org\n"
+    "\n"
+    "Action: failed\n"
+    "Final-Recipient: rfc822;dora@example.org\n"
+    "Status: 5.0.0\n"
+    "\n"
+    "--E1--\n";
+
+Test(dsn, words_from_the_text_when_there_is_no_diagnostic)
+{
+    struct parsed *p = parse(exim_local);
+
+    cr_assert_eq(p->rc, SMTPSTATUS_OK, "%s", smtpstatus_result_name(p->rc));
+    cr_assert_eq(p->n, 1);
+    cr_assert_eq(p->dsn.decoder, SMTPSTATUS_DECODER_RFC3464);
+    cr_assert_eq(p->r[0].decoder, SMTPSTATUS_DECODER_RFC3464);
+    cr_assert_eq(p->r[0].diagnostic.len, 0);
+    cr_assert_eq(p->r[0].verdict.reason, SMTPSTATUS_REASON_MAILBOX_FULL);
+    cr_assert_eq(p->r[0].verdict.bounce, SMTPSTATUS_BOUNCE_SOFT);
+    /* The words are not in `diagnostic`, so the spans are empty. */
+    for (uint32_t i = 0; i < p->r[0].verdict.evidence_count; i++)
+        cr_assert_eq(p->r[0].verdict.evidence[i].span.len, 0);
+    release(p);
+}
+
+/* A diagnostic of its own is never replaced by the text's. */
+Test(dsn, a_diagnostic_of_its_own_is_kept)
+{
+    static const char from[] = "Status: 5.0.0\n";
+    static const char to[] = "Status: 5.0.0\nDiagnostic-Code: smtp; 550 5.1.1 User unknown\n";
+    char msg[sizeof exim_local + sizeof to];
+    const char *at = strstr(exim_local, from);
+    size_t head;
+    struct parsed *p;
+
+    cr_assert_not_null(at);
+    head = (size_t)(at - exim_local);
+    memcpy(msg, exim_local, head);
+    strcpy(msg + head, to);
+    strcat(msg, at + strlen(from));
+    p = parse(msg);
+    cr_assert_eq(p->n, 1);
+    cr_assert_eq(p->r[0].verdict.reason, SMTPSTATUS_REASON_RECIPIENT_UNKNOWN);
+    release(p);
+}

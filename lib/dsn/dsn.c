@@ -15,7 +15,7 @@
 
 #include "fields.h"
 #include "report.h"
-#include "stage-hints.h"
+#include "text-hints.h"
 
 struct parts {
     struct smtpstatus__part ds, fb, orig, text, html;
@@ -162,6 +162,7 @@ int smtpstatus__parse_dsn(const char *buf, size_t len, struct smtpstatus_dsn *ou
     sink.count = 0;
     sink.decoder = SMTPSTATUS_DECODER_NONE;
     sink.hints = NULL;
+    sink.found = NULL;
 
     /* One pass over the message's header block finds all its fields read here. */
     found = smtpstatus__scan_headers(buf, len, &body_off, &hdr_len, top_names, 6, top);
@@ -199,9 +200,10 @@ int smtpstatus__parse_dsn(const char *buf, size_t len, struct smtpstatus_dsn *ou
 
     if (ps.has_ds) {
         struct smtpstatus_text ds = decode_once(&decoded, &ps.ds.body, ps.ds.cte, &scratch);
-        struct smtpstatus__stage_hints hints;
-        /* The fields have no stage; the text for people often does. */
-        smtpstatus__stage_hints_init(&hints, &b.text);
+        struct smtpstatus__text_hints hints;
+        /* The fields have no stage, and sometimes no diagnostic; the text
+         * for people often has both. */
+        smtpstatus__text_hints_init(&hints, &b);
         sink.hints = &hints;
         if (smtpstatus__read_delivery_status(&ds, &dsn, &sink) > 0)
             dsn.kind = kind_of(&sink);

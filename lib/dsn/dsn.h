@@ -48,16 +48,20 @@ struct smtpstatus__found {
     uint32_t forced_reason;
 };
 
-struct smtpstatus__stage_hints;
+struct smtpstatus__text_hints;
 
 struct smtpstatus__sink {
     char *base;    /* the caller's array */
     size_t stride; /* rcpts[0].size */
     size_t capacity, count;
     unsigned decoder; /* the decoder of the first recipient */
-    /* Stages from the human-readable text, for recipients whose fields do
-     * not give one (stage-hints.c); NULL when there is nothing to ask. */
-    struct smtpstatus__stage_hints *hints;
+    /* What the human-readable text says, for recipients whose fields
+     * leave it out (text-hints.c); NULL when there is nothing to ask. */
+    struct smtpstatus__text_hints *hints;
+    /* When set, recipients are not classified but kept here as found
+     * (up to `capacity`; `count` counts them all): how the text decoders
+     * lend their findings to a delivery-status part. */
+    struct smtpstatus__found *found;
 };
 
 /* Classify a found recipient and store it (or only count it, past the

@@ -8,7 +8,7 @@
  * caller's array at the caller's stride.
  */
 
-#include "stage-hints.h"
+#include "text-hints.h"
 
 static int names_a_cause(const struct smtpstatus_verdict *v)
 {
@@ -28,26 +28,37 @@ static int names_a_cause(const struct smtpstatus_verdict *v)
     }
 }
 
-static void classify(const struct smtpstatus__found *f, struct smtpstatus__stage_hints *hints,
+static void classify(const struct smtpstatus__found *f, struct smtpstatus__text_hints *hints,
                      struct smtpstatus_dsn_recipient *r)
 {
     struct smtpstatus_classify_input in = SMTPSTATUS_CLASSIFY_INPUT_INIT;
     struct smtpstatus_reply reply = SMTPSTATUS_REPLY_INIT;
     struct smtpstatus_verdict *v = &r->verdict;
     int have_reply = 0;
+    struct smtpstatus_text words = f->diagnostic;
     int program_diagnostic = smtpstatus__text_is(&f->diagnostic_type, "x-unix");
     char converted[1024];
 
-    in.text = f->diagnostic.ptr;
-    in.text_len = f->diagnostic.len;
-    if (smtpstatus__is_iso2022jp(f->diagnostic.ptr, f->diagnostic.len)) {
+    if (words.len == 0 && f->status_comment.len == 0 && hints != NULL) {
+        /* No Diagnostic-Code and no comment on the Status: the text for
+         * people may hold the server's words for this recipient. */
+        const struct smtpstatus__found *tf = smtpstatus__hint_found(hints, &f->recipient);
+        if (tf != NULL && tf->diagnostic.len > 0) {
+            words = tf->diagnostic;
+            program_diagnostic = smtpstatus__text_is(&tf->diagnostic_type, "x-unix");
+            if (r->stage == SMTPSTATUS_STAGE_UNKNOWN)
+                r->stage = tf->stage;
+        }
+    }
+    in.text = words.ptr;
+    in.text_len = words.len;
+    if (smtpstatus__is_iso2022jp(words.ptr, words.len)) {
         /* Japanese carriers and Domino write ISO-2022-JP; the classifier's
          * Japanese phrases are UTF-8. The first 1 KiB converted is read. */
         in.text = converted;
-        in.text_len = smtpstatus__iso2022jp_to_utf8(f->diagnostic.ptr, f->diagnostic.len, converted,
-                                                    sizeof converted);
+        in.text_len = smtpstatus__iso2022jp_to_utf8(words.ptr, words.len, converted, sizeof converted);
     }
-    if (f->diagnostic.len == 0 && f->status_comment.len > 0) {
+    if (words.len == 0 && f->status_comment.len > 0) {
         /* No diagnostic: the Status field's comment may name the cause
          * (RFC 3464's own example: "4.0.0 (host name lookup failure)"). */
         in.text = f->status_comment.ptr;
@@ -56,9 +67,8 @@ static void classify(const struct smtpstatus__found *f, struct smtpstatus__stage
     /* An X-Unix diagnostic is what a local delivery program (a pipe to a
      * script, procmail) said, often only its exit status ("X-Unix; 255"):
      * never an SMTP reply, whatever its digits look like. */
-    if (f->diagnostic.len > 0 && !program_diagnostic &&
-        smtpstatus_parse_reply(f->diagnostic.ptr, f->diagnostic.len, SMTPSTATUS_REPLY_LENIENT,
-                               &reply) == SMTPSTATUS_OK) {
+    if (words.len > 0 && !program_diagnostic &&
+        smtpstatus_parse_reply(words.ptr, words.len, SMTPSTATUS_REPLY_LENIENT, &reply) == SMTPSTATUS_OK) {
         have_reply = 1;
         in.reply_code = reply.code;
         r->reply_code = reply.code;
@@ -66,7 +76,7 @@ static void classify(const struct smtpstatus__found *f, struct smtpstatus__stage
             r->stage = reply.stage;
     }
     if (r->stage == SMTPSTATUS_STAGE_UNKNOWN && hints != NULL)
-        r->stage = smtpstatus__stage_hint(hints, &f->recipient);
+        r->stage = smtpstatus__hint_stage(hints, &f->recipient);
     /* The Status field is the reporting MTA's summary; the remote server's
      * own code in the diagnostic names the cause more closely when the two
      * agree on the class but not on the rest: Sendmail writes 5.1.1 for any
@@ -88,9 +98,9 @@ static void classify(const struct smtpstatus__found *f, struct smtpstatus__stage
     if (f->has_status && have_reply && reply.code / 100 != f->status.cls)
         r->flags |= SMTPSTATUS_DSN_STATUS_MISMATCH;
     /* No reply in the diagnostic, but perhaps a code ("#5.1.1"). */
-    if (!in.has_enhanced && !f->has_status && f->diagnostic.len > 0) {
+    if (!in.has_enhanced && !f->has_status && words.len > 0) {
         struct smtpstatus_span where;
-        if (smtpstatus_find_enhanced(f->diagnostic.ptr, f->diagnostic.len, 0, &in.enhanced,
+        if (smtpstatus_find_enhanced(words.ptr, words.len, 0, &in.enhanced,
                                      &where) == SMTPSTATUS_OK)
             in.has_enhanced = true;
     }
@@ -110,9 +120,9 @@ static void classify(const struct smtpstatus__found *f, struct smtpstatus__stage
         }
     }
     smtpstatus_classify(&in, v);
-    if (in.text != f->diagnostic.ptr) {
-        /* The Status comment or a converted copy spoke: its spans are not
-         * in `diagnostic`. */
+    if (in.text != f->diagnostic.ptr || words.ptr != f->diagnostic.ptr) {
+        /* The Status comment, a converted copy or the text for people
+         * spoke: its spans are not in `diagnostic`. */
         for (uint32_t i = 0; i < v->evidence_count; i++) {
             v->evidence[i].span.off = 0;
             v->evidence[i].span.len = 0;
@@ -207,6 +217,12 @@ void smtpstatus__emit(struct smtpstatus__sink *sink, const struct smtpstatus__fo
 
     if (sink->count == 0)
         sink->decoder = decoder;
+    if (sink->found != NULL) {
+        if (sink->count < sink->capacity)
+            sink->found[sink->count] = *f;
+        sink->count++;
+        return;
+    }
     if (sink->count >= sink->capacity) {
         sink->count++;
         return;

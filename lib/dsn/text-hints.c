@@ -2,9 +2,10 @@
 /* Copyright (c) 2026 The smtpstatus developers */
 
 /*
- * The SMTP command a recipient failed at, read from a report's
- * human-readable part when its delivery-status fields do not say.
+ * What a report's human-readable part says about a recipient whose
+ * delivery-status fields leave it out.
  *
+ * The SMTP command it failed at. *
  * RFC 3464 has no field for the command; MTAs write it in the text for
  * people. Postfix ends each entry with "(in reply to end of DATA
  * command)", Exim writes "SMTP error from remote mail server after RCPT
@@ -13,20 +14,31 @@
  * an "unknown user" after the message was sent comes from a filter, not
  * from the mailbox directory (classify.c).
  *
- * The text is scanned once, and only when a recipient needs it.
+ * The server's words, when there is no Diagnostic-Code: Exim reports a
+ * local delivery with only "Status: 5.0.0" and writes "mailbox is full"
+ * for people; Google writes "Address not found". The text decoders read
+ * them as they would a bounce without a delivery-status part, and lend
+ * their findings.
+ *
+ * Both are read once, and only when a recipient needs them.
  */
 
-#include "stage-hints.h"
+#include "text-hints.h"
 
-void smtpstatus__stage_hints_init(struct smtpstatus__stage_hints *h, const struct smtpstatus_text *text)
+void smtpstatus__text_hints_init(struct smtpstatus__text_hints *h, const struct smtpstatus__bounce *b)
 {
-    h->text = *text;
+    h->bounce = *b;
+    /* A message with a delivery-status part is a bounce, whatever its
+     * headers say. */
+    h->bounce.presents_as_bounce = 1;
     h->scanned = 0;
     h->count = 0;
     h->agreed = SMTPSTATUS_STAGE_UNKNOWN;
+    h->decoded = 0;
+    h->found_count = 0;
 }
 
-static void add(struct smtpstatus__stage_hints *h, const struct smtpstatus_text *addr, int stage)
+static void add(struct smtpstatus__text_hints *h, const struct smtpstatus_text *addr, int stage)
 {
     if (stage == SMTPSTATUS_STAGE_UNKNOWN || h->count == SMTPSTATUS__STAGE_HINTS_MAX)
         return;
@@ -45,12 +57,12 @@ static size_t transcript_at(const char *t, const struct smtpstatus__line *ln, ch
     return i + 4;
 }
 
-static void scan(struct smtpstatus__stage_hints *h)
+static void scan(struct smtpstatus__text_hints *h)
 {
     static const char reply_to[] = "in reply to ";
     static const char exim_after[] = "remote mail server after ";
-    const char *t = h->text.ptr;
-    size_t len = h->text.len, at = 0;
+    const char *t = h->bounce.text.ptr;
+    size_t len = h->bounce.text.len, at = 0;
     struct smtpstatus_text entry = { NULL, 0 }, command_addr = { NULL, 0 };
     int command = SMTPSTATUS_STAGE_UNKNOWN;
     struct smtpstatus__line ln;
@@ -125,9 +137,9 @@ static int same_address(const struct smtpstatus_text *a, const struct smtpstatus
     return 1;
 }
 
-uint32_t smtpstatus__stage_hint(struct smtpstatus__stage_hints *h, const struct smtpstatus_text *recipient)
+uint32_t smtpstatus__hint_stage(struct smtpstatus__text_hints *h, const struct smtpstatus_text *recipient)
 {
-    if (h->text.ptr == NULL || h->text.len == 0)
+    if (h->bounce.text.ptr == NULL || h->bounce.text.len == 0)
         return SMTPSTATUS_STAGE_UNKNOWN;
     if (!h->scanned) {
         scan(h);
@@ -137,4 +149,30 @@ uint32_t smtpstatus__stage_hint(struct smtpstatus__stage_hints *h, const struct 
         if (same_address(&h->hint[k].addr, recipient))
             return h->hint[k].stage;
     return h->agreed;
+}
+
+const struct smtpstatus__found *smtpstatus__hint_found(struct smtpstatus__text_hints *h,
+                                                       const struct smtpstatus_text *recipient)
+{
+    if (!h->decoded) {
+        struct smtpstatus__sink collect;
+        unsigned decoder;
+
+        memset(&collect, 0, sizeof collect);
+        collect.found = h->found;
+        collect.capacity = SMTPSTATUS__TEXT_FOUND_MAX;
+        smtpstatus__decode_text(&h->bounce, &collect, &decoder);
+        h->found_count = collect.count;
+        h->decoded = 1;
+    }
+    for (size_t k = 0; k < h->found_count && k < SMTPSTATUS__TEXT_FOUND_MAX; k++)
+        if (same_address(&h->found[k].recipient, recipient))
+            return &h->found[k];
+    /* One recipient in the text, and one of the two is not an address:
+     * the report's recipient by another name (a local file or a pipe that
+     * an alias expanded to). Two different addresses are two recipients. */
+    if (h->found_count == 1 &&
+        (!smtpstatus__is_address(recipient) || !smtpstatus__is_address(&h->found[0].recipient)))
+        return &h->found[0];
+    return NULL;
 }
