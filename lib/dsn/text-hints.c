@@ -47,74 +47,140 @@ static void add(struct smtpstatus__text_hints *h, const struct smtpstatus_text *
     h->count++;
 }
 
-/* After ">>> " (or "<<< "), at the start of a line, with optional indent. */
-static size_t transcript_at(const char *t, const struct smtpstatus__line *ln, char dir)
-{
-    size_t i = smtpstatus__skip_blanks(t, ln->off, ln->end);
+/* How far back an entry's first line is looked for, and how many
+ * occurrences of the phrases are read: the work stays linear in the text
+ * whatever it holds (a long line of nothing but "in reply to"). */
+#define LOOK_BACK 4096
+#define READS_MAX 64
 
-    if (ln->end - i < 4 || t[i] != dir || t[i + 1] != dir || t[i + 2] != dir || t[i + 3] != ' ')
-        return 0;
-    return i + 4;
+/* The start of the line that holds t[at], looking back no further than
+ * `floor`; `floor` itself when the line starts before it. */
+static size_t line_start(const char *t, size_t at, size_t floor)
+{
+    while (at > floor && t[at - 1] != '\n' && t[at - 1] != '\r')
+        at--;
+    return at;
 }
 
+/* Whether t[p] (three `dir` characters and a space) starts its line, after
+ * blanks, as a session transcript's lines do; returns the offset past
+ * them, or 0. */
+static size_t transcript_at(const char *t, size_t len, size_t p, char dir)
+{
+    size_t k = p;
+
+    while (k > 0 && (t[k - 1] == ' ' || t[k - 1] == '\t'))
+        k--;
+    if (k > 0 && t[k - 1] != '\n' && t[k - 1] != '\r')
+        return 0;
+    if (len - p < 4 || t[p] != dir || t[p + 1] != dir || t[p + 2] != dir || t[p + 3] != ' ')
+        return 0;
+    return p + 4;
+}
+
+/* The recipient whose entry holds t[at]: Postfix starts an entry
+ * "<address>: host ... said:", Exim with the address alone on an indented
+ * line. Entries are a few lines long and end at a blank line. */
+static struct smtpstatus_text entry_before(const char *t, size_t len, size_t at)
+{
+    struct smtpstatus_text addr = { NULL, 0 };
+    size_t floor = at > LOOK_BACK ? at - LOOK_BACK : 0;
+    size_t off = line_start(t, at, floor);
+
+    for (int back = 0; back < 8 && (off > floor || floor == 0); back++) {
+        struct smtpstatus__line ln;
+        size_t i;
+
+        smtpstatus__line_at(t, len, off, &ln);
+        i = smtpstatus__skip_blanks(t, ln.off, ln.end);
+        if (i == ln.end && back > 0)
+            break;
+        if (i < ln.end && t[i] == '<' && smtpstatus__angle_address(t, i, ln.end, &addr))
+            return addr;
+        if (i < ln.end && memchr(t + i, '@', ln.end - i) != NULL && smtpstatus__address_line(t, &ln, &addr))
+            return addr;
+        if (off == 0)
+            break;
+        off = line_start(t, off - 1, floor);
+    }
+    addr.ptr = NULL;
+    addr.len = 0;
+    return addr;
+}
+
+/* Whether "in" (any case, after white space or "(") ends just before the
+ * white space at t[p - 1]: Postfix's "(in reply to", which it may wrap
+ * between "in" and "reply". */
+static int in_before(const char *t, size_t p)
+{
+    while (p > 0 && (t[p - 1] == ' ' || t[p - 1] == '\t' || t[p - 1] == '\n' || t[p - 1] == '\r'))
+        p--;
+    if (p < 2 || smtpstatus__lower((unsigned char)t[p - 1]) != 'n' ||
+        smtpstatus__lower((unsigned char)t[p - 2]) != 'i')
+        return 0;
+    return p == 2 || t[p - 3] == '(' || t[p - 3] == ' ' || t[p - 3] == '\t';
+}
+
+/* Each phrase is searched for in the whole text (Postfix may wrap its
+ * phrase over lines) and read only where it occurs, so a text that names
+ * no stage costs three searches. */
 static void scan(struct smtpstatus__text_hints *h)
 {
-    static const char reply_to[] = "in reply to ";
-    static const char exim_after[] = "remote mail server after ";
+    static const char reply_to[] = "reply to ";
+    static const char exim_after[] = "mail server after ";
     const char *t = h->bounce.text.ptr;
-    size_t len = h->bounce.text.len, at = 0;
-    struct smtpstatus_text entry = { NULL, 0 }, command_addr = { NULL, 0 };
-    int command = SMTPSTATUS_STAGE_UNKNOWN;
-    struct smtpstatus__line ln;
+    size_t len = h->bounce.text.len, p;
+    unsigned reads = 0;
 
-    while (smtpstatus__line_at(t, len, at, &ln)) {
-        size_t i = smtpstatus__skip_blanks(t, ln.off, ln.end), p;
-        struct smtpstatus_text addr;
-
-        at = ln.next;
-        /* Postfix's entries start "<address>: host ... said:"; Exim's
-         * with the address alone on an indented line. */
-        if (i < ln.end && t[i] == '<' && smtpstatus__angle_address(t, i, ln.end, &addr))
-            entry = addr;
-        else if (smtpstatus__address_line(t, &ln, &addr))
-            entry = addr;
-
-        p = transcript_at(t, &ln, '>');
-        if (p) {
-            size_t e;
-            command = smtpstatus__stage_at(t, ln.end, p, &e);
-            command_addr.ptr = NULL;
-            command_addr.len = 0;
-            if (command == SMTPSTATUS_STAGE_RCPT)
-                smtpstatus__find_address(t, ln.end, e, &command_addr);
-            continue;
-        }
-        p = transcript_at(t, &ln, '<');
-        if (p) {
-            /* The first refusal after a command is its answer; what
-             * follows ("503 Need RCPT") is the session unwinding. */
-            if (p < ln.end && (t[p] == '4' || t[p] == '5') && command != SMTPSTATUS_STAGE_UNKNOWN) {
-                add(h, &command_addr, command);
-                command = SMTPSTATUS_STAGE_UNKNOWN;
-            }
-            continue;
-        }
-        p = smtpstatus__find_nocase_n(t, ln.end, i, reply_to, sizeof reply_to - 1);
-        if (p < ln.end) {
-            /* The phrase may fold onto the next line ("end of DATA\n
-             * command"), so it is read in the whole text. */
+    for (p = smtpstatus__find_nocase_n(t, len, 0, reply_to, sizeof reply_to - 1); p < len && reads < READS_MAX;
+         p = smtpstatus__find_nocase_n(t, len, p + 1, reply_to, sizeof reply_to - 1)) {
+        if (in_before(t, p)) {
+            reads++;
+            struct smtpstatus_text entry = entry_before(t, len, p);
             add(h, &entry, smtpstatus__stage_at(t, len, p + sizeof reply_to - 1, NULL));
+        }
+    }
+    for (p = smtpstatus__find_nocase_n(t, len, 0, exim_after, sizeof exim_after - 1); p < len && reads < READS_MAX;
+         p = smtpstatus__find_nocase_n(t, len, p + 1, exim_after, sizeof exim_after - 1)) {
+        size_t e, end = smtpstatus__line_end(t, len, p);
+        struct smtpstatus_text addr;
+        int stage = smtpstatus__stage_at(t, len, p + sizeof exim_after - 1, &e);
+        reads++;
+        if (stage == SMTPSTATUS_STAGE_RCPT && e <= end && smtpstatus__find_address(t, end, e, &addr))
+            add(h, &addr, stage);
+        else {
+            addr = entry_before(t, len, p);
+            add(h, &addr, stage);
+        }
+    }
+    /* A session transcript: the first refusal ("<<< 5xx") after a command
+     * (">>> DATA") and before the next one is its answer; what follows
+     * ("<<< 503 Need RCPT") is the session unwinding. */
+    p = smtpstatus__find_nocase_n(t, len, 0, ">>> ", 4);
+    while (p < len && reads < READS_MAX) {
+        size_t cmd = transcript_at(t, len, p, '>');
+        size_t next = smtpstatus__find_nocase_n(t, len, p + 1, ">>> ", 4), e, q;
+        struct smtpstatus_text addr = { NULL, 0 };
+        int stage;
+
+        if (cmd == 0) {
+            p = next;
             continue;
         }
-        p = smtpstatus__find_nocase_n(t, ln.end, i, exim_after, sizeof exim_after - 1);
-        if (p < ln.end) {
-            size_t e;
-            int stage = smtpstatus__stage_at(t, ln.end, p + sizeof exim_after - 1, &e);
-            if (stage == SMTPSTATUS_STAGE_RCPT && smtpstatus__find_address(t, ln.end, e, &addr))
+        reads++;
+        stage = smtpstatus__stage_at(t, len, cmd, &e);
+        if (stage == SMTPSTATUS_STAGE_RCPT)
+            smtpstatus__find_address(t, smtpstatus__line_end(t, len, cmd), e, &addr);
+        for (q = smtpstatus__find_nocase_n(t, next, cmd, "<<< ", 4); q < next;
+             q = smtpstatus__find_nocase_n(t, next, q + 1, "<<< ", 4)) {
+            size_t r = transcript_at(t, len, q, '<');
+            if (r == 0 || r >= len)
+                continue;
+            if (t[r] == '4' || t[r] == '5')
                 add(h, &addr, stage);
-            else
-                add(h, &entry, stage);
+            break;
         }
+        p = next;
     }
     /* One stage for every recipient, when all the text names is one. */
     for (size_t k = 0; k < h->count; k++) {
