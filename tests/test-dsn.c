@@ -1020,3 +1020,26 @@ Test(dsn, a_diagnostic_of_its_own_is_kept)
     cr_assert_eq(p->r[0].verdict.reason, SMTPSTATUS_REASON_RECIPIENT_UNKNOWN);
     release(p);
 }
+
+/* A queue that ran out of time on a DNS failure names that failure; one
+ * that could not connect has simply expired (RFC 3464 §2.3.3). */
+Test(dsn, a_failed_transient_dns_failure_is_named)
+{
+    struct parsed *p = parse(dsn_with("Final-Recipient: rfc822; gus@example.net\n"
+                                      "Action: failed\n"
+                                      "Status: 4.4.7\n"
+                                      "Diagnostic-Code: X-Postfix; Host or domain name not found. Name\n"
+                                      "    service error for name=example.net type=MX: Host not found, try again\n"
+                                      "\n"
+                                      "Final-Recipient: rfc822; hal@example.org\n"
+                                      "Action: failed\n"
+                                      "Status: 4.4.7\n"
+                                      "Diagnostic-Code: X-Postfix; connect to mx.example.org[192.0.2.7]:25:\n"
+                                      "    Connection timed out\n"));
+    cr_assert_eq(p->n, 2);
+    cr_assert_eq(p->r[0].verdict.reason, SMTPSTATUS_REASON_DNS_FAILURE);
+    cr_assert_eq(p->r[0].verdict.outcome, SMTPSTATUS_OUTCOME_PERMANENT);
+    cr_assert_eq(p->r[0].verdict.bounce, SMTPSTATUS_BOUNCE_SOFT);
+    cr_assert_eq(p->r[1].verdict.reason, SMTPSTATUS_REASON_EXPIRED);
+    release(p);
+}

@@ -20,7 +20,6 @@ static int names_a_cause(const struct smtpstatus_verdict *v)
     switch (v->reason) {
     case SMTPSTATUS_REASON_UNKNOWN:
     case SMTPSTATUS_REASON_CONNECTION_FAILURE:
-    case SMTPSTATUS_REASON_DNS_FAILURE:
     case SMTPSTATUS_REASON_EXPIRED:
         return 0;
     default:
@@ -186,9 +185,11 @@ static void classify(const struct smtpstatus__found *f, struct smtpstatus__text_
          * means its queue ran out of time (RFC 3464 §2.3.3 note): the
          * delivery expired, unless the text names a cause on the
          * recipient's or the sender's side (a full mailbox, a block, a
-         * fault of the receiving system), which is what the sender needs
-         * to know. Network trouble is what expiry usually means, so it
-         * reads as expired; the cause stays in the evidence either way. */
+         * fault of the receiving system, a DNS failure that lasted the
+         * whole retry period), which is what the sender needs to know. A
+         * connection that could not be made is what expiry usually
+         * means, so it reads as expired; the cause stays in the evidence
+         * either way. */
         if (v->outcome == SMTPSTATUS_OUTCOME_TRANSIENT && names_a_cause(v)) {
             v->outcome = SMTPSTATUS_OUTCOME_PERMANENT;
         } else if (v->outcome == SMTPSTATUS_OUTCOME_TRANSIENT) {
