@@ -1043,3 +1043,26 @@ Test(dsn, a_failed_transient_dns_failure_is_named)
     cr_assert_eq(p->r[1].verdict.reason, SMTPSTATUS_REASON_EXPIRED);
     release(p);
 }
+
+/* A delivery to a program (an X-Unix diagnostic, or a recipient that is a
+ * pipe) failed on the receiving system: its Status is the MTA's reading of
+ * an exit code, not a server's word, and a delay is not an expiry. */
+Test(dsn, a_failed_delivery_program_is_a_system_error)
+{
+    struct parsed *p = parse(dsn_with("Final-Recipient: rfc822; ivy@example.org\n"
+                                      "Action: delayed\n"
+                                      "Status: 4.5.0\n"
+                                      "Diagnostic-Code: X-Unix; 71\n"
+                                      "\n"
+                                      "Final-Recipient: rfc822; |/usr/local/bin/autoresponder ivy\n"
+                                      "Action: failed\n"
+                                      "Status: 5.0.0\n"));
+    cr_assert_eq(p->n, 2);
+    cr_assert_eq(p->r[0].reply_code, 0);
+    cr_assert_eq(p->r[0].verdict.reason, SMTPSTATUS_REASON_SYSTEM_ERROR);
+    cr_assert_eq(p->r[0].verdict.outcome, SMTPSTATUS_OUTCOME_TRANSIENT);
+    cr_assert_str_eq(p->r[0].verdict.sisimai_reason, "mailererror");
+    cr_assert_eq(p->r[1].verdict.reason, SMTPSTATUS_REASON_SYSTEM_ERROR);
+    cr_assert_str_eq(p->r[1].verdict.sisimai_reason, "mailererror");
+    release(p);
+}

@@ -33,7 +33,7 @@ static void classify(const struct smtpstatus__found *f, struct smtpstatus__text_
     struct smtpstatus_classify_input in = SMTPSTATUS_CLASSIFY_INPUT_INIT;
     struct smtpstatus_reply reply = SMTPSTATUS_REPLY_INIT;
     struct smtpstatus_verdict *v = &r->verdict;
-    int have_reply = 0;
+    int have_reply = 0, program_failed = 0;
     struct smtpstatus_text words = f->diagnostic;
     int program_diagnostic = smtpstatus__text_is(&f->diagnostic_type, "x-unix");
     char converted[1024];
@@ -127,7 +127,12 @@ static void classify(const struct smtpstatus__found *f, struct smtpstatus__text_
             v->evidence[i].span.len = 0;
         }
     }
-    if (program_diagnostic && v->reason == SMTPSTATUS_REASON_UNKNOWN &&
+    /* A delivery to a program: an X-Unix diagnostic, or a recipient that is
+     * a pipe ("|/usr/bin/procmail", as an alias or .forward expands). Its
+     * Status is the MTA's translation of an exit code (sendmail's 4.5.0
+     * for EX_SOFTWARE), not a server's word. */
+    if ((program_diagnostic || (f->recipient.len > 0 && f->recipient.ptr[0] == '|')) &&
+        !names_a_cause(v) &&
         (v->outcome == SMTPSTATUS_OUTCOME_PERMANENT || v->outcome == SMTPSTATUS_OUTCOME_TRANSIENT)) {
         /* Nothing more specific in its words: the recipient's own delivery
          * program failed, a fault of the receiving system. */
@@ -140,6 +145,7 @@ static void classify(const struct smtpstatus__found *f, struct smtpstatus__text_
         v->sisimai_reason = "mailererror";
         v->powermta_category = info.powermta_category;
         v->sparkpost_class = info.sparkpost_class;
+        program_failed = 1;
     }
 
     if (f->has_forced_reason) {
@@ -177,7 +183,7 @@ static void classify(const struct smtpstatus__found *f, struct smtpstatus__text_
         }
         /* Still being retried: the reason stays the cause, but in sisimai's
          * taxonomy a delay without a named cause is "expired". */
-        if (!names_a_cause(v))
+        if (!names_a_cause(v) && !program_failed)
             v->sisimai_reason = "expired";
         break;
     case SMTPSTATUS_DSN_ACTION_FAILED:
@@ -190,7 +196,7 @@ static void classify(const struct smtpstatus__found *f, struct smtpstatus__text_
          * connection that could not be made is what expiry usually
          * means, so it reads as expired; the cause stays in the evidence
          * either way. */
-        if (v->outcome == SMTPSTATUS_OUTCOME_TRANSIENT && names_a_cause(v)) {
+        if (v->outcome == SMTPSTATUS_OUTCOME_TRANSIENT && (names_a_cause(v) || program_failed)) {
             v->outcome = SMTPSTATUS_OUTCOME_PERMANENT;
         } else if (v->outcome == SMTPSTATUS_OUTCOME_TRANSIENT) {
             struct smtpstatus_reason_info info = SMTPSTATUS_REASON_INFO_INIT;
