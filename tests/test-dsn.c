@@ -1066,3 +1066,33 @@ Test(dsn, a_failed_delivery_program_is_a_system_error)
     cr_assert_str_eq(p->r[1].verdict.sisimai_reason, "mailererror");
     release(p);
 }
+
+/* A phrase folded over lines reads as one; its evidence span points at
+ * the folded bytes of `diagnostic`. */
+Test(dsn, a_phrase_across_a_fold)
+{
+    struct parsed *p = parse(dsn_with("Final-Recipient: rfc822; jo@example.org\n"
+                                      "Action: failed\n"
+                                      "Status: 5.7.1\n"
+                                      "Diagnostic-Code: smtp; 550 5.7.1 can't determine Purported\n"
+                                      "      Responsible Address\n"));
+    const struct smtpstatus_verdict *v;
+    const char *d;
+    int seen = 0;
+
+    cr_assert_eq(p->n, 1);
+    v = &p->r[0].verdict;
+    d = p->r[0].diagnostic.ptr;
+    cr_assert_eq(v->reason, SMTPSTATUS_REASON_SENDER_REJECTED);
+    for (uint32_t i = 0; i < v->evidence_count; i++) {
+        const struct smtpstatus_span *sp = &v->evidence[i].span;
+        cr_assert_leq(sp->off + sp->len, p->r[0].diagnostic.len);
+        if (v->evidence[i].kind == SMTPSTATUS_EVIDENCE_TEXT) {
+            cr_assert_eq(sp->len, strlen("Purported\n      Responsible Address"));
+            cr_assert_eq(memcmp(d + sp->off, "Purported\n      Responsible Address", sp->len), 0);
+            seen = 1;
+        }
+    }
+    cr_assert(seen);
+    release(p);
+}

@@ -27,6 +27,49 @@ static int names_a_cause(const struct smtpstatus_verdict *v)
     }
 }
 
+/* The longest diagnostic read through an unfolded copy; a longer one is
+ * read as it is. */
+#define UNFOLD_MAX 1024
+
+static int is_space(char c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+/* A diagnostic folded over lines ("can't determine Purported\r\n
+ * Responsible Address") with each run of white space that holds a line
+ * break or more than one blank made one space, so that a phrase reads the
+ * same across a fold (RFC 5322 §2.2.3 unfolding, then RFC 3464's
+ * "free-form text" compared word by word). map[j] is the offset in `in` of
+ * out[j]. Returns the length, or 0 when nothing needed joining or the
+ * result would not fit. */
+static size_t unfold(const char *in, size_t len, char *out, uint16_t *map)
+{
+    size_t i = 0, j = 0;
+    int joined = 0;
+
+    if (len > UINT16_MAX)
+        return 0;
+    while (i < len) {
+        size_t run = i;
+        while (run < len && is_space(in[run]))
+            run++;
+        if (run - i > 1 || (run > i && in[i] != ' ')) {
+            joined = 1;
+        }
+        if (j == UNFOLD_MAX)
+            return 0;
+        map[j] = (uint16_t)i;
+        if (run > i) {
+            out[j++] = ' ';
+            i = run;
+        } else {
+            out[j++] = in[i++];
+        }
+    }
+    return joined ? j : 0;
+}
+
 static void classify(const struct smtpstatus__found *f, struct smtpstatus__text_hints *hints,
                      struct smtpstatus_dsn_recipient *r)
 {
@@ -36,7 +79,9 @@ static void classify(const struct smtpstatus__found *f, struct smtpstatus__text_
     int have_reply = 0, program_failed = 0;
     struct smtpstatus_text words = f->diagnostic;
     int program_diagnostic = smtpstatus__text_is(&f->diagnostic_type, "x-unix");
-    char converted[1024];
+    char converted[UNFOLD_MAX];
+    uint16_t map[UNFOLD_MAX];
+    size_t unfolded = 0;
 
     if (words.len == 0 && f->status_comment.len == 0 && hints != NULL) {
         /* No Diagnostic-Code and no comment on the Status: the text for
@@ -56,6 +101,9 @@ static void classify(const struct smtpstatus__found *f, struct smtpstatus__text_
          * Japanese phrases are UTF-8. The first 1 KiB converted is read. */
         in.text = converted;
         in.text_len = smtpstatus__iso2022jp_to_utf8(words.ptr, words.len, converted, sizeof converted);
+    } else if ((unfolded = unfold(words.ptr, words.len, converted, map)) > 0) {
+        in.text = converted;
+        in.text_len = unfolded;
     }
     if (words.len == 0 && f->status_comment.len > 0) {
         /* No diagnostic: the Status field's comment may name the cause
@@ -119,7 +167,16 @@ static void classify(const struct smtpstatus__found *f, struct smtpstatus__text_
         }
     }
     smtpstatus_classify(&in, v);
-    if (in.text != f->diagnostic.ptr || words.ptr != f->diagnostic.ptr) {
+    if (unfolded > 0 && words.ptr == f->diagnostic.ptr) {
+        /* Spans in the unfolded copy, back to `diagnostic`. */
+        for (uint32_t i = 0; i < v->evidence_count; i++) {
+            struct smtpstatus_span *sp = &v->evidence[i].span;
+            if (sp->len == 0 || sp->off + sp->len > unfolded)
+                continue;
+            sp->len = (size_t)map[sp->off + sp->len - 1] + 1 - map[sp->off];
+            sp->off = map[sp->off];
+        }
+    } else if (in.text != f->diagnostic.ptr || words.ptr != f->diagnostic.ptr) {
         /* The Status comment, a converted copy or the text for people
          * spoke: its spans are not in `diagnostic`. */
         for (uint32_t i = 0; i < v->evidence_count; i++) {
