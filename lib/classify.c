@@ -224,6 +224,15 @@ static void decide(struct smtpstatus__facts *f, struct smtpstatus_verdict *v)
         v->reason = SMTPSTATUS_REASON_SENDER_REJECTED;
         rule = NULL; /* the mapping of this reason, not the rule's */
     }
+    /* A permanent refusal of the greeting or of EHLO comes before any
+     * sender or recipient is named: all the server knows is the client's
+     * address and name, so a generic refusal is a refusal of the client. */
+    if ((f->stage == SMTPSTATUS_STAGE_CONNECT || f->stage == SMTPSTATUS_STAGE_EHLO) &&
+        outcome == SMTPSTATUS_OUTCOME_PERMANENT &&
+        (v->reason == SMTPSTATUS_REASON_UNKNOWN || v->reason == SMTPSTATUS_REASON_POLICY)) {
+        v->reason = SMTPSTATUS_REASON_BLOCKLISTED;
+        rule = NULL;
+    }
     /* Recipients are accepted or refused at RCPT TO (RFC 5321 §3.3); one
      * that was accepted and then called unknown once the message was sent
      * was refused by something that read the message: a content filter, a

@@ -267,6 +267,24 @@ Test(classify, an_unknown_user_after_data_is_a_filter)
     assert_reason(v, "mailbox_full");
 }
 
+/* Before MAIL FROM the server knows only the client: a permanent generic
+ * refusal of the greeting or of EHLO is a refusal of the client. */
+Test(classify, a_generic_refusal_before_mail_is_a_block)
+{
+    struct smtpstatus_verdict v = classify("550 Rejected", SMTPSTATUS_STAGE_EHLO);
+    assert_reason(v, "blocklisted");
+    cr_assert_str_eq(v.sisimai_reason, "blocked");
+    v = classify("554 Access denied", SMTPSTATUS_STAGE_CONNECT);
+    assert_reason(v, "blocklisted");
+    v = classify("550 Rejected", SMTPSTATUS_STAGE_RCPT);
+    assert_reason(v, "policy");
+    /* A transient refusal may be load; a named cause stays. */
+    v = classify("421 Service not available, closing transmission channel", SMTPSTATUS_STAGE_CONNECT);
+    assert_reason(v, "system_error");
+    v = classify("550 5.7.25 Reverse DNS validation failed", SMTPSTATUS_STAGE_CONNECT);
+    assert_reason(v, "reverse_dns");
+}
+
 Test(classify, any_bytes_are_safe)
 {
     unsigned char junk[512];
