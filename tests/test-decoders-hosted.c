@@ -1366,6 +1366,7 @@ static size_t hosted_alone(const char *from, const char *text, struct smtpstatus
 {
     struct smtpstatus__bounce b;
     struct smtpstatus__sink sink;
+    struct smtpstatus__marks mk;
 
     memset(&b, 0, sizeof b);
     memset(r, 0, cap * sizeof *r);
@@ -1381,7 +1382,8 @@ static size_t hosted_alone(const char *from, const char *text, struct smtpstatus
     sink.decoder = SMTPSTATUS_DECODER_NONE;
     sink.hints = NULL;
     sink.found = NULL;
-    return smtpstatus__decode_hosted(&b, &sink);
+    smtpstatus__marks_scan(&mk, b.text.ptr, b.text.len);
+    return smtpstatus__decode_hosted(&b, &mk, &sink);
 }
 
 Test(decoders_hosted, gmx_and_1und1_read_by_the_hosted_decoder)

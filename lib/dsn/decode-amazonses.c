@@ -208,10 +208,12 @@ static void emit(struct smtpstatus__sink *sink, const struct smtpstatus__found *
     smtpstatus__emit(sink, f, SMTPSTATUS_DECODER_AMAZON_SES);
 }
 
-static size_t read_notification(const char *t, size_t len, struct smtpstatus__sink *sink)
+static size_t read_notification(const char *t, size_t len, const struct smtpstatus__marks *mk,
+                                struct smtpstatus__sink *sink)
 {
     struct json j = { t, len, 0 };
-    size_t key = smtpstatus__find_nocase(t, window(len), 0, "notificationtype"), obj, at, arr, stop,
+    size_t key = smtpstatus__mark_find(mk, SMTPSTATUS__MARK_SES_NOTIFICATION_TYPE, window(len)),
+           obj, at, arr, stop,
            emitted = 0;
     struct smtpstatus_text type, mta = { NULL, 0 };
     struct smtpstatus__found f;
@@ -368,17 +370,19 @@ static void unwrap_expired(struct smtpstatus__found *f)
     }
 }
 
-static size_t read_text(const char *t, size_t len, struct smtpstatus__sink *sink)
+static size_t read_text(const char *t, size_t len, const struct smtpstatus__marks *mk,
+                        struct smtpstatus__sink *sink)
 {
     static const char head_text[] =
         "an error occurred while trying to deliver the mail to the following recipients:";
-    size_t head = smtpstatus__find_nocase(t, window(len), 0, head_text), end, list, list_end,
+    size_t head = smtpstatus__mark_find(mk, SMTPSTATUS__MARK_SES_ERROR_OCCURRED, window(len)),
+           end, list, list_end,
            report, at, emitted = 0, listed = 0, list_cursor;
     struct smtpstatus__line ln;
 
     if (head == window(len))
         return 0;
-    end = head + smtpstatus__original_starts(t + head, len - head);
+    end = smtpstatus__original_starts(mk, t, head, len);
     list = head + sizeof head_text - 1;
     report = smtpstatus__find_nocase(t, end, list, "technical report:");
     /* The addresses: the lines after the sentence, up to a blank one. */
@@ -475,11 +479,12 @@ static size_t read_text(const char *t, size_t len, struct smtpstatus__sink *sink
 }
 
 size_t smtpstatus__decode_amazonses(const struct smtpstatus__bounce *b,
+                                    const struct smtpstatus__marks *mk,
                                     struct smtpstatus__sink *sink)
 {
-    size_t n = read_notification(b->text.ptr, b->text.len, sink);
+    size_t n = read_notification(b->text.ptr, b->text.len, mk, sink);
 
     if (n == 0)
-        n = read_text(b->text.ptr, b->text.len, sink);
+        n = read_text(b->text.ptr, b->text.len, mk, sink);
     return n;
 }

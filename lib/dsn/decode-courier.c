@@ -139,7 +139,8 @@ static void finish(struct record *r, uint32_t action, struct smtpstatus__sink *s
     r->open = 0;
 }
 
-size_t smtpstatus__decode_courier(const struct smtpstatus__bounce *b, struct smtpstatus__sink *sink)
+size_t smtpstatus__decode_courier(const struct smtpstatus__bounce *b,
+                                  const struct smtpstatus__marks *mk, struct smtpstatus__sink *sink)
 {
     const char *t = b->text.ptr;
     size_t len = b->text.len, at = 0, emitted = 0;
@@ -147,7 +148,7 @@ size_t smtpstatus__decode_courier(const struct smtpstatus__bounce *b, struct smt
     struct record r;
     uint32_t action = SMTPSTATUS_DSN_ACTION_NONE;
 
-    if (smtpstatus__find_nocase(t, len, 0, "courier mail server") == len)
+    if (!smtpstatus__mark_in(mk, SMTPSTATUS__MARK_COURIER, len))
         return 0;
     memset(&r, 0, sizeof r);
     while (smtpstatus__line_at(t, len, at, &ln)) {

@@ -93,10 +93,12 @@ static size_t read_domino(const char *t, size_t end, struct smtpstatus__sink *si
     return emitted;
 }
 
-static size_t read_notes(const char *t, size_t len, struct smtpstatus__sink *sink)
+static size_t read_notes(const char *t, size_t len, const struct smtpstatus__marks *mk,
+                         struct smtpstatus__sink *sink)
 {
     size_t w = len < 65536 ? len : 65536,
-           start = smtpstatus__find_nocase(t, w, 0, "------- failure reasons"), end, at, reason = 0,
+           start = smtpstatus__mark_find(mk, SMTPSTATUS__MARK_DOMINO_FAILURE_REASONS, w), end, at,
+           reason = 0,
            reason_end = 0, emitted = 0;
     struct smtpstatus__line ln;
 
@@ -130,7 +132,8 @@ static size_t read_notes(const char *t, size_t len, struct smtpstatus__sink *sin
     return emitted;
 }
 
-size_t smtpstatus__decode_domino(const struct smtpstatus__bounce *b, struct smtpstatus__sink *sink)
+size_t smtpstatus__decode_domino(const struct smtpstatus__bounce *b,
+                                 const struct smtpstatus__marks *mk, struct smtpstatus__sink *sink)
 {
     const char *t = b->text.ptr;
     size_t len = b->text.len, w = len < 65536 ? len : 65536;
@@ -140,11 +143,11 @@ size_t smtpstatus__decode_domino(const struct smtpstatus__bounce *b, struct smtp
          smtpstatus__find_nocase(b->subject.ptr, b->subject.len, 0, "delivery_failure") <
              b->subject.len);
 
-    if (domino || (smtpstatus__find_nocase(t, w, 0, "was not delivered to:") < w &&
+    if (domino || (smtpstatus__mark_in(mk, SMTPSTATUS__MARK_DOMINO_NOT_DELIVERED, w) &&
                    smtpstatus__find_nocase(t, w, 0, "because:") < w)) {
-        size_t n = read_domino(t, smtpstatus__original_starts(t, len), sink);
+        size_t n = read_domino(t, smtpstatus__original_starts(mk, t, 0, len), sink);
         if (n)
             return n;
     }
-    return read_notes(t, len, sink);
+    return read_notes(t, len, mk, sink);
 }

@@ -72,55 +72,38 @@ static int exchange_headers(const struct smtpstatus__bounce *b)
                                                     ".onmicrosoft.com") < b->from.len));
 }
 
-static int is_exchange(const struct smtpstatus__bounce *b)
+static int is_exchange(const struct smtpstatus__bounce *b, const struct smtpstatus__marks *mk)
 {
-    /* The signs in the text, grouped by a word they share: one search of
-     * the text per group (see smtpstatus__find_marks()). */
-    static const char *const recipient[] = {
-        "delivery has failed to these recipients",
-        "did not reach the following recipient",
-        "recipient(s) could not be reached",
-        "recipient(s) cannot be reached",
-    };
-    static const char *const remote_server[] = {
-        "remote server returned '",
-        "remote server at ",
-    };
-    static const char *const resolver[] = {
-        " resolver.adr.",
-        " resolver.rst.",
-    };
-    static const char *const exch[] = {
-        "msexch:",
-        "microsoft exchange",
-    };
-    static const char *const others[] = {
-        "diagnostic information for administrators",
-        " queue.expired",
-        "#< #",
-        "couldn't be delivered",
-        "reported error:",
+    /* The signs in the text (marks.tsv), found by the scan; the two too
+     * short for it are searched for, after the header block is read. */
+    static const enum smtpstatus__mark signs[] = {
+        SMTPSTATUS__MARK_EXCHANGE_FAILED_TO,     /* "delivery has failed to these recipients" */
+        SMTPSTATUS__MARK_EXCHANGE_DID_NOT_REACH, /* "did not reach the following recipient" */
+        SMTPSTATUS__MARK_EXCHANGE_COULD_NOT,     /* "recipient(s) could not be reached" */
+        SMTPSTATUS__MARK_EXCHANGE_CANNOT,        /* "recipient(s) cannot be reached" */
+        SMTPSTATUS__MARK_EXCHANGE_RETURNED,      /* "remote server returned '" */
+        SMTPSTATUS__MARK_EXCHANGE_AT,            /* "remote server at " */
+        SMTPSTATUS__MARK_EXCHANGE_RESOLVER_ADR,  /* " resolver.adr." */
+        SMTPSTATUS__MARK_EXCHANGE_RESOLVER_RST,  /* " resolver.rst." */
+        SMTPSTATUS__MARK_EXCHANGE_MICROSOFT,     /* "microsoft exchange" */
+        SMTPSTATUS__MARK_EXCHANGE_DIAGNOSTIC,    /* "diagnostic information for administrators" */
+        SMTPSTATUS__MARK_EXCHANGE_EXPIRED,       /* " queue.expired" */
+        SMTPSTATUS__MARK_EXCHANGE_COULDNT,       /* "couldn't be delivered" */
+        SMTPSTATUS__MARK_EXCHANGE_REPORTED,      /* "reported error:" */
     };
     const char *t = b->text.ptr;
     size_t w = window(b->text.len);
 
-    if (exchange_headers(b))
-        return 1;
-    if (smtpstatus__find_marks(t, w, "recipient", recipient, 4) < w ||
-        smtpstatus__find_marks(t, w, "remote server ", remote_server, 2) < w ||
-        smtpstatus__find_marks(t, w, " resolver.", resolver, 2) < w ||
-        smtpstatus__find_marks(t, w, "exch", exch, 2) < w)
-        return 1;
-    for (size_t i = 0; i < sizeof others / sizeof others[0]; i++)
-        if (has(t, w, others[i]))
+    for (size_t i = 0; i < sizeof signs / sizeof signs[0]; i++)
+        if (smtpstatus__mark_in(mk, signs[i], w))
             return 1;
-    return 0;
+    return exchange_headers(b) || has(t, w, "msexch:") || has(t, w, "#< #");
 }
 
 /* Where the copy of the original headers starts: the English heading
  * (smtpstatus__original_starts), or the first line that is a header field
  * of the original (the localized reports head it in their own language). */
-static size_t report_end(const char *t, size_t len)
+static size_t report_end(const struct smtpstatus__marks *mk, const char *t, size_t len)
 {
     static const char *const fields[] = {
         "received:",
@@ -133,7 +116,7 @@ static size_t report_end(const char *t, size_t len)
         "x-microsoft-antispam",
     };
     struct smtpstatus__line ln;
-    size_t at = 0, end = smtpstatus__original_starts(t, len);
+    size_t at = 0, end = smtpstatus__original_starts(mk, t, 0, len);
 
     while (smtpstatus__line_at(t, end, at, &ln)) {
         for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
@@ -562,6 +545,7 @@ static unsigned action_of(const struct smtpstatus__bounce *b, size_t end)
 }
 
 size_t smtpstatus__decode_exchange(const struct smtpstatus__bounce *b,
+                                   const struct smtpstatus__marks *mk,
                                    struct smtpstatus__sink *sink)
 {
     const char *t = b->text.ptr;
@@ -575,9 +559,9 @@ size_t smtpstatus__decode_exchange(const struct smtpstatus__bounce *b,
                smtpstatus__find_nocase(b->from.ptr, b->from.len, 0, "outlook") < b->from.len ||
                smtpstatus__find_nocase(b->from.ptr, b->from.len, 0, "@msn.com") < b->from.len ||
                smtpstatus__find_nocase(b->from.ptr, b->from.len, 0, "@live.") < b->from.len);
-    if (!hotmail && !is_exchange(b))
+    if (!hotmail && !is_exchange(b, mk))
         return 0;
-    end = report_end(t, b->text.len);
+    end = report_end(mk, t, b->text.len);
     action = action_of(b, window(end));
     has_receiving = receiving_server(t, end, &receiving);
     n = read_blocks(t, end, sink, action, 0, has_receiving ? &receiving : NULL);
@@ -587,7 +571,7 @@ size_t smtpstatus__decode_exchange(const struct smtpstatus__bounce *b,
         n = read_legacy(t, end, sink, action);
     /* The part for people alone says who failed only in Exchange's own
      * layout; in anything else an address on a line means nothing. */
-    if (n == 0 && (has(t, window(end), "delivery has failed to these recipients") ||
+    if (n == 0 && (smtpstatus__mark_in(mk, SMTPSTATUS__MARK_EXCHANGE_FAILED_TO, window(end)) ||
                    (has(t, window(end), "<mailto:") && exchange_headers(b))))
         n = read_blocks(t, end, sink, action, 1, NULL);
     if (n == 0 && hotmail)

@@ -77,18 +77,29 @@ static size_t find_phrase(const char *t, size_t len, size_t at, const char *firs
     return 0;
 }
 
-/* The sentences before each kind of list. */
+/* The sentences before each kind of list. `need` is a word of the phrase
+ * (marks.tsv) that the scan of the text looked for: phrase_at() matches the
+ * bytes between the phrase's spaces as they are, so the phrase cannot occur
+ * where that word does not. */
 static const struct {
     const char *first, *phrase;
     uint32_t action;
+    enum smtpstatus__mark need;
 } lists[] = {
-    { "address(es)", "address(es) failed:", SMTPSTATUS_DSN_ACTION_FAILED },
-    { "following", "following address failed:", SMTPSTATUS_DSN_ACTION_FAILED },
-    { "following", "following addresses failed:", SMTPSTATUS_DSN_ACTION_FAILED },
-    { "which", "which the message has not yet been delivered is:", SMTPSTATUS_DSN_ACTION_DELAYED },
-    { "which", "which the message has not yet been delivered are:", SMTPSTATUS_DSN_ACTION_DELAYED },
-    { "have", "have not yet been delivered:", SMTPSTATUS_DSN_ACTION_DELAYED },
-    { "incorrectly", "incorrectly constructed:", SMTPSTATUS_DSN_ACTION_FAILED },
+    { "address(es)", "address(es) failed:", SMTPSTATUS_DSN_ACTION_FAILED,
+      SMTPSTATUS__MARK_EXIM_ADDRESSES },
+    { "following", "following address failed:", SMTPSTATUS_DSN_ACTION_FAILED,
+      SMTPSTATUS__MARK_EXIM_FOLLOWING },
+    { "following", "following addresses failed:", SMTPSTATUS_DSN_ACTION_FAILED,
+      SMTPSTATUS__MARK_EXIM_FOLLOWING },
+    { "which", "which the message has not yet been delivered is:", SMTPSTATUS_DSN_ACTION_DELAYED,
+      SMTPSTATUS__MARK_EXIM_DELIVERED },
+    { "which", "which the message has not yet been delivered are:", SMTPSTATUS_DSN_ACTION_DELAYED,
+      SMTPSTATUS__MARK_EXIM_DELIVERED },
+    { "have", "have not yet been delivered:", SMTPSTATUS_DSN_ACTION_DELAYED,
+      SMTPSTATUS__MARK_EXIM_DELIVERED },
+    { "incorrectly", "incorrectly constructed:", SMTPSTATUS_DSN_ACTION_FAILED,
+      SMTPSTATUS__MARK_EXIM_INCORRECTLY },
 };
 
 /* find_phrase() for the entries [lo, hi) of the table, which share their
@@ -98,9 +109,17 @@ static const struct {
  * Returns the end of the phrase found, or 0; *which is its entry. */
 #define PHRASES_MAX 4
 
-static size_t find_phrases(const char *t, size_t len, size_t lo, size_t hi, size_t *which)
+static size_t find_phrases(const char *t, size_t len, const struct smtpstatus__marks *mk, size_t lo,
+                           size_t hi, size_t *which)
 {
     size_t ends[PHRASES_MAX] = { 0 }, i = 0;
+    int possible = 0;
+
+    /* No phrase of the group without its word: no search. */
+    for (size_t k = lo; k < hi; k++)
+        possible |= smtpstatus__mark_in(mk, lists[k].need, len);
+    if (!possible)
+        return 0;
 
     while ((i = smtpstatus__find_nocase(t, len, i, lists[lo].first)) < len) {
         for (size_t k = lo; k < hi; k++)
@@ -430,7 +449,8 @@ static int separator(const char *t, const struct smtpstatus__line *ln)
            smtpstatus__match_nocase(t, ln->end, i, "--- ");
 }
 
-size_t smtpstatus__decode_exim(const struct smtpstatus__bounce *b, struct smtpstatus__sink *sink)
+size_t smtpstatus__decode_exim(const struct smtpstatus__bounce *b,
+                               const struct smtpstatus__marks *mk, struct smtpstatus__sink *sink)
 {
     const char *t = b->text.ptr;
     size_t len = b->text.len, start = 0, at;
@@ -446,7 +466,7 @@ size_t smtpstatus__decode_exim(const struct smtpstatus__bounce *b, struct smtpst
                          strcmp(lists[hi].first, lists[i].first) == 0;
              hi++)
             ;
-        start = find_phrases(t, len, i, hi, &which);
+        start = find_phrases(t, len, mk, i, hi, &which);
         action = lists[which].action;
     }
     if (start == 0)

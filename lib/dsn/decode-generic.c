@@ -11,32 +11,33 @@
 
 #include "decoders.h"
 
-/* Separators before the returned message, lower case. */
-static const char *const original_marks[] = {
-    "below this line is a copy of the message",
-    "this is a copy of the message",
-    "original message follows",
-    "original message ---",
-    "original message header",
-    "returned message",
-    "the header of the original message",
-    "content of the original message",
-    "--- the following is a copy",
-    "text of the original message",
-    "headers of the original message",
-    "----- original message -----",
-    "message headers follow",
+/* Separators before the returned message (marks.tsv): "below this line is
+ * a copy of the message", "original message follows", "returned message"... */
+static const enum smtpstatus__mark original_marks[] = {
+    SMTPSTATUS__MARK_ORIGINAL_BELOW,     SMTPSTATUS__MARK_ORIGINAL_COPY,
+    SMTPSTATUS__MARK_ORIGINAL_FOLLOWS,   SMTPSTATUS__MARK_ORIGINAL_DASHES,
+    SMTPSTATUS__MARK_ORIGINAL_HEADER,    SMTPSTATUS__MARK_ORIGINAL_RETURNED,
+    SMTPSTATUS__MARK_ORIGINAL_THE_HEADER, SMTPSTATUS__MARK_ORIGINAL_CONTENT,
+    SMTPSTATUS__MARK_ORIGINAL_FOLLOWING_COPY, SMTPSTATUS__MARK_ORIGINAL_TEXT,
+    SMTPSTATUS__MARK_ORIGINAL_HEADERS,   SMTPSTATUS__MARK_ORIGINAL_FRAMED,
+    SMTPSTATUS__MARK_ORIGINAL_HEADERS_FOLLOW,
 };
 
-size_t smtpstatus__original_starts(const char *text, size_t len)
+size_t smtpstatus__original_starts(const struct smtpstatus__marks *mk, const char *text,
+                                   size_t from, size_t len)
 {
     /* The start of the first line holding a mark. No mark holds a line
-     * end, so that is the line of the first match of any mark; all but
-     * one hold "message". */
-    size_t at = smtpstatus__find_marks(text, len, "message", original_marks,
-                                       sizeof original_marks / sizeof original_marks[0]);
+     * end, so that is the line of the first match of any mark. The scan
+     * found each mark's first occurrence; only a mark that occurs before
+     * `from` is searched for again. */
+    size_t at = len;
 
-    while (at < len && at > 0 && text[at - 1] != '\n' && text[at - 1] != '\r')
+    for (size_t i = 0; i < sizeof original_marks / sizeof original_marks[0]; i++) {
+        size_t p = smtpstatus__mark_find_from(mk, text, original_marks[i], from, len);
+        if (p < at)
+            at = p;
+    }
+    while (at < len && at > from && text[at - 1] != '\n' && text[at - 1] != '\r')
         at--;
     return at;
 }
@@ -68,10 +69,11 @@ static int is_daemon(const struct smtpstatus_text *addr)
            smtpstatus__find_nocase(addr->ptr, addr->len, 0, "postmaster") < addr->len;
 }
 
-size_t smtpstatus__decode_generic(const struct smtpstatus__bounce *b, struct smtpstatus__sink *sink)
+size_t smtpstatus__decode_generic(const struct smtpstatus__bounce *b,
+                                  const struct smtpstatus__marks *mk, struct smtpstatus__sink *sink)
 {
     const char *t = b->text.ptr;
-    size_t len = smtpstatus__original_starts(t, b->text.len);
+    size_t len = smtpstatus__original_starts(mk, t, 0, b->text.len);
     struct smtpstatus__line ln;
     struct smtpstatus__found f;
     size_t at = 0, diag_start = 0, emitted = 0;

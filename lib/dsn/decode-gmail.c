@@ -234,16 +234,17 @@ static size_t read_later(const struct smtpstatus__bounce *b, size_t end,
     return 0;
 }
 
-size_t smtpstatus__decode_gmail(const struct smtpstatus__bounce *b, struct smtpstatus__sink *sink)
+size_t smtpstatus__decode_gmail(const struct smtpstatus__bounce *b,
+                                const struct smtpstatus__marks *mk, struct smtpstatus__sink *sink)
 {
     const char *t = b->text.ptr;
     size_t w = window(b->text.len), end, n;
     int google = from_google(b);
 
-    if (!google &&
-        !(has(t, w, "delivery to the following recipient") && has(t, w, "technical details of ")))
+    if (!google && !(smtpstatus__mark_in(mk, SMTPSTATUS__MARK_GMAIL_DELIVERY_TO, w) &&
+                     smtpstatus__mark_in(mk, SMTPSTATUS__MARK_GMAIL_TECHNICAL, w)))
         return 0;
-    end = smtpstatus__original_starts(t, b->text.len);
+    end = smtpstatus__original_starts(mk, t, 0, b->text.len);
     n = read_classic(t, end, sink);
     if (n == 0 && google)
         n = read_later(b, end, sink);

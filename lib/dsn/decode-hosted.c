@@ -26,9 +26,10 @@ static size_t window(size_t len)
 /* Where the copy of the original starts, looking only after `from`:
  * some notices open with a sentence that also serves as a separator
  * elsewhere ("The original message was received at ..."). */
-static size_t original_after(const char *t, size_t len, size_t from)
+static size_t original_after(const struct smtpstatus__marks *mk, const char *t, size_t len,
+                             size_t from)
 {
-    return from + smtpstatus__original_starts(t + from, len - from);
+    return smtpstatus__original_starts(mk, t, from, len);
 }
 
 static int has(const char *t, size_t len, const char *lower)
@@ -39,6 +40,21 @@ static int has(const char *t, size_t len, const char *lower)
 static int text_has(const struct smtpstatus__bounce *b, const char *lower)
 {
     return has(b->text.ptr, window(b->text.len), lower);
+}
+
+/* text_has() for a phrase of marks.tsv. */
+static int text_mark(const struct smtpstatus__bounce *b, const struct smtpstatus__marks *mk,
+                     enum smtpstatus__mark id)
+{
+    return smtpstatus__mark_in(mk, id, window(b->text.len));
+}
+
+/* The first occurrence of a phrase of marks.tsv within the window, or the
+ * window's end (smtpstatus__find_nocase(t, window(len), 0, phrase)). */
+static size_t window_mark(const struct smtpstatus__bounce *b, const struct smtpstatus__marks *mk,
+                          enum smtpstatus__mark id)
+{
+    return smtpstatus__mark_find(mk, id, window(b->text.len));
 }
 
 static int from_has(const struct smtpstatus__bounce *b, const char *lower)
@@ -202,7 +218,8 @@ static uint32_t stage_at(const char *t, size_t end, size_t at)
  *   [Status: Error, Address: <bob@example.com>, ResponseCode 421, , Host not reachable.]
  *     (a delay notice)
  */
-static size_t zoho(const struct smtpstatus__bounce *b, struct smtpstatus__sink *sink)
+static size_t zoho(const struct smtpstatus__bounce *b,
+                   const struct smtpstatus__marks *mk, struct smtpstatus__sink *sink)
 {
     const char *t = b->text.ptr;
     size_t end, at = 0, n = 0;
@@ -210,10 +227,11 @@ static size_t zoho(const struct smtpstatus__bounce *b, struct smtpstatus__sink *
     uint32_t action = SMTPSTATUS_DSN_ACTION_FAILED;
 
     if (!(from_has(b, "zoho") || field_has(b, "user-agent", "zoho")) ||
-        !(text_has(b, "error_code :") || text_has(b, "[status: ")))
+        !(text_mark(b, mk, SMTPSTATUS__MARK_ZOHO_ERROR_CODE) ||
+          text_mark(b, mk, SMTPSTATUS__MARK_ZOHO_STATUS)))
         return 0;
     /* The original's header follows the notice directly. */
-    end = line_starting(t, original_after(t, b->text.len, 0), 0, "received:");
+    end = line_starting(t, original_after(mk, t, b->text.len, 0), 0, "received:");
     if (text_has(b, "this is a warning message only"))
         action = SMTPSTATUS_DSN_ACTION_DELAYED;
     while (smtpstatus__line_at(t, end, at, &ln)) {
@@ -293,7 +311,8 @@ static void gmx_block(const char *t, size_t from, size_t end, struct smtpstatus_
     }
 }
 
-static size_t gmx(const struct smtpstatus__bounce *b, struct smtpstatus__sink *sink)
+static size_t gmx(const struct smtpstatus__bounce *b,
+                  const struct smtpstatus__marks *mk, struct smtpstatus__sink *sink)
 {
     const char *t = b->text.ptr;
     size_t end, at, head, n = 0, body = 0;
@@ -303,12 +322,12 @@ static size_t gmx(const struct smtpstatus__bounce *b, struct smtpstatus__sink *s
 
     if (!(from_has(b, "gmx.") || from_has(b, "kundenserver.de") || from_has(b, "1und1") ||
           from_has(b, "@web.de") ||
-          text_has(b, "--- the header of the original message is following. ---")))
+          text_mark(b, mk, SMTPSTATUS__MARK_GMX_HEADER_FOLLOWING)))
         return 0;
     head = smtpstatus__find_nocase(t, window(b->text.len), 0, "following address");
     if (head == window(b->text.len))
         return 0;
-    end = original_after(t, b->text.len, head);
+    end = original_after(mk, t, b->text.len, head);
     smtpstatus__line_at(t, end, head, &ln);
     at = ln.next;
     init(&f);
@@ -339,16 +358,17 @@ static size_t gmx(const struct smtpstatus__bounce *b, struct smtpstatus__sink *s
  *        Could not be delivered to: <bob@example.com>
  *        As their mailbox is full.
  */
-static size_t kddi(const struct smtpstatus__bounce *b, struct smtpstatus__sink *sink)
+static size_t kddi(const struct smtpstatus__bounce *b,
+                   const struct smtpstatus__marks *mk, struct smtpstatus__sink *sink)
 {
     const char *t = b->text.ptr;
     size_t end, at, n = 0;
     struct smtpstatus__line ln;
 
-    at = smtpstatus__find_nocase(t, window(b->text.len), 0, "could not be delivered to: <");
+    at = window_mark(b, mk, SMTPSTATUS__MARK_KDDI_COULD_NOT);
     if (at == window(b->text.len))
         return 0;
-    end = original_after(t, b->text.len, at);
+    end = original_after(mk, t, b->text.len, at);
     at = 0;
     while (smtpstatus__line_at(t, end, at, &ln)) {
         struct smtpstatus__found f;
@@ -388,7 +408,8 @@ static size_t kddi(const struct smtpstatus__bounce *b, struct smtpstatus__sink *
  * or a sentence ("The user(s) account is disabled.") and the addresses
  * in angle brackets, possibly with the reply after a colon.
  */
-static size_t ezweb(const struct smtpstatus__bounce *b, struct smtpstatus__sink *sink)
+static size_t ezweb(const struct smtpstatus__bounce *b,
+                    const struct smtpstatus__marks *mk, struct smtpstatus__sink *sink)
 {
     static const char *const sentences[] = {
         "the user(s) account is",
@@ -405,7 +426,7 @@ static size_t ezweb(const struct smtpstatus__bounce *b, struct smtpstatus__sink 
           (b->subject.ptr && smtpstatus__match_nocase(b->subject.ptr, b->subject.len, 0,
                                                       "mail system error - returned mail"))))
         return 0;
-    end = original_after(t, b->text.len, 0);
+    end = original_after(mk, t, b->text.len, 0);
     end = line_starting(t, end, 0, "-----");
     for (size_t i = 0; i < sizeof sentences / sizeof sentences[0] && sentence.len == 0; i++) {
         size_t p = smtpstatus__find_nocase(t, end, 0, sentences[i]);
@@ -467,18 +488,18 @@ static size_t ezweb(const struct smtpstatus__bounce *b, struct smtpstatus__sink 
  *
  * McAfee: "<bob@example.com>   (Unknown user bob@example.com)".
  */
-static size_t delivery_problems(const struct smtpstatus__bounce *b, struct smtpstatus__sink *sink)
+static size_t delivery_problems(const struct smtpstatus__bounce *b,
+                                const struct smtpstatus__marks *mk, struct smtpstatus__sink *sink)
 {
     const char *t = b->text.ptr;
     size_t end, head, at, n = 0;
     struct smtpstatus__line ln;
     struct smtpstatus_text info;
 
-    head = smtpstatus__find_nocase(t, window(b->text.len), 0,
-                                   "the following addresses had delivery problems");
+    head = window_mark(b, mk, SMTPSTATUS__MARK_PROBLEMS_HEAD);
     if (head == window(b->text.len))
         return 0;
-    end = original_after(t, b->text.len, head);
+    end = original_after(mk, t, b->text.len, head);
     info = paragraph_after(t, end, "non-delivered information");
     smtpstatus__line_at(t, end, head, &ln);
     at = ln.next;
@@ -516,14 +537,16 @@ static size_t delivery_problems(const struct smtpstatus__bounce *b, struct smtps
  *   Message details:
  *     RCPT TO: bob@vtext.com
  */
-static size_t verizon(const struct smtpstatus__bounce *b, struct smtpstatus__sink *sink)
+static size_t verizon(const struct smtpstatus__bounce *b,
+                      const struct smtpstatus__marks *mk, struct smtpstatus__sink *sink)
 {
     const char *t = b->text.ptr;
     size_t len = b->text.len, p;
     struct smtpstatus__found f;
 
     if (!(from_has(b, "vtext.com") || from_has(b, "vzwpix.com") ||
-          (text_has(b, "error message below:") && text_has(b, "message details:"))))
+          (text_mark(b, mk, SMTPSTATUS__MARK_VERIZON_BELOW) &&
+           text_mark(b, mk, SMTPSTATUS__MARK_VERIZON_DETAILS))))
         return 0;
     init(&f);
     p = smtpstatus__find_nocase(t, len, 0, "rcpt to:");
@@ -559,11 +582,13 @@ static size_t verizon(const struct smtpstatus__bounce *b, struct smtpstatus__sin
  *
  *     <bob@example.com>: 550 unknown user
  */
-static size_t mxlogic(const struct smtpstatus__bounce *b, struct smtpstatus__sink *sink)
+static size_t mxlogic(const struct smtpstatus__bounce *b,
+                      const struct smtpstatus__marks *mk, struct smtpstatus__sink *sink)
 {
     const char *t = b->text.ptr;
     size_t end, at = 0, n = 0;
     struct smtpstatus__line ln;
+    (void)mk; /* read from the header block */
 
     if (!(from_has(b, "mxlogic") || field_has(b, "message-id", "mxl~")))
         return 0;
@@ -588,7 +613,8 @@ static size_t mxlogic(const struct smtpstatus__bounce *b, struct smtpstatus__sin
  *   Sent <<< RCPT TO:<bob@example.com>
  *   Received >>> 550 5.1.1 <bob@example.com>... user unknown
  */
-static size_t interscan(const struct smtpstatus__bounce *b, struct smtpstatus__sink *sink)
+static size_t interscan(const struct smtpstatus__bounce *b,
+                        const struct smtpstatus__marks *mk, struct smtpstatus__sink *sink)
 {
     const char *t = b->text.ptr;
     size_t end, at = 0, n = 0;
@@ -596,9 +622,10 @@ static size_t interscan(const struct smtpstatus__bounce *b, struct smtpstatus__s
     struct smtpstatus_text rcpt = { NULL, 0 };
     uint32_t stage = SMTPSTATUS_STAGE_UNKNOWN;
 
-    if (!(from_has(b, "interscan") || (text_has(b, "sent <<< ") && text_has(b, "received >>> "))))
+    if (!(from_has(b, "interscan") || (text_mark(b, mk, SMTPSTATUS__MARK_INTERSCAN_SENT) &&
+                                       text_mark(b, mk, SMTPSTATUS__MARK_INTERSCAN_RECEIVED))))
         return 0;
-    end = original_after(t, b->text.len, 0);
+    end = original_after(mk, t, b->text.len, 0);
     while (smtpstatus__line_at(t, end, at, &ln)) {
         size_t x;
 
@@ -633,7 +660,8 @@ static size_t interscan(const struct smtpstatus__bounce *b, struct smtpstatus__s
  *   Delivery failed for the following reason:
  *   Server mx.example.com[192.0.2.1] failed with: 550 <bob@example.com> No such user here
  */
-static size_t mailfoundry(const struct smtpstatus__bounce *b, struct smtpstatus__sink *sink)
+static size_t mailfoundry(const struct smtpstatus__bounce *b,
+                          const struct smtpstatus__marks *mk, struct smtpstatus__sink *sink)
 {
     const char *t = b->text.ptr;
     size_t end, at = 0, n = 0;
@@ -641,10 +669,10 @@ static size_t mailfoundry(const struct smtpstatus__bounce *b, struct smtpstatus_
     struct smtpstatus__found f;
     int open = 0;
 
-    if (!text_has(b, "unable to deliver message to: ") ||
-        !text_has(b, "delivery failed for the following reason"))
+    if (!text_mark(b, mk, SMTPSTATUS__MARK_MAILFOUNDRY_UNABLE) ||
+        !text_mark(b, mk, SMTPSTATUS__MARK_MAILFOUNDRY_REASON))
         return 0;
-    end = original_after(t, b->text.len, 0);
+    end = original_after(mk, t, b->text.len, 0);
     init(&f);
     while (smtpstatus__line_at(t, end, at, &ln)) {
         size_t x, p;
@@ -688,7 +716,8 @@ static size_t mailfoundry(const struct smtpstatus__bounce *b, struct smtpstatus_
  *   -------SMTP command
  *   DATA
  */
-static size_t mfilter(const struct smtpstatus__bounce *b, struct smtpstatus__sink *sink)
+static size_t mfilter(const struct smtpstatus__bounce *b,
+                      const struct smtpstatus__marks *mk, struct smtpstatus__sink *sink)
 {
     const char *t = b->text.ptr;
     size_t len = b->text.len, server, at = 0, n = 0;
@@ -696,7 +725,7 @@ static size_t mfilter(const struct smtpstatus__bounce *b, struct smtpstatus__sin
     struct smtpstatus_text reply, command;
     uint32_t stage = SMTPSTATUS_STAGE_UNKNOWN;
 
-    server = smtpstatus__find_nocase(t, window(len), 0, "-------server message");
+    server = window_mark(b, mk, SMTPSTATUS__MARK_MFILTER_SERVER);
     if (server == window(len))
         return 0;
     reply = paragraph_after(t, len, "-------server message");
@@ -724,20 +753,22 @@ static size_t mfilter(const struct smtpstatus__bounce *b, struct smtpstatus__sin
  *     ----- Transcript of session follows -----
  *   550 sorry, no mailbox here by that name (#5.1.1 - chkusr)
  */
-static size_t activehunter(const struct smtpstatus__bounce *b, struct smtpstatus__sink *sink)
+static size_t activehunter(const struct smtpstatus__bounce *b,
+                           const struct smtpstatus__marks *mk, struct smtpstatus__sink *sink)
 {
     const char *t = b->text.ptr;
     size_t end, head, at, n = 0;
     struct smtpstatus__line ln;
     struct smtpstatus_text transcript;
 
-    if (!field_has(b, "content-type", "active!hunter") && !text_has(b, "active!hunter"))
+    if (!field_has(b, "content-type", "active!hunter") &&
+        !text_mark(b, mk, SMTPSTATUS__MARK_ACTIVEHUNTER))
         return 0;
     head = smtpstatus__find_nocase(t, window(b->text.len), 0,
                                    "the following addresses had permanent fatal errors");
     if (head == window(b->text.len))
         return 0;
-    end = original_after(t, b->text.len, head);
+    end = original_after(mk, t, b->text.len, head);
     transcript = paragraph_after(t, end, "transcript of session follows");
     smtpstatus__line_at(t, end, head, &ln);
     at = ln.next;
@@ -766,11 +797,13 @@ static size_t activehunter(const struct smtpstatus__bounce *b, struct smtpstatus
  * <list@example.jp>.", "NOT MEMBER article from bob@example.com") before
  * "Original mail as follows:".
  */
-static size_t fml(const struct smtpstatus__bounce *b, struct smtpstatus__sink *sink)
+static size_t fml(const struct smtpstatus__bounce *b,
+                  const struct smtpstatus__marks *mk, struct smtpstatus__sink *sink)
 {
     const char *t = b->text.ptr;
     size_t end, at = 0;
     struct smtpstatus__line ln;
+    (void)mk; /* read from the header block */
 
     if (!field_has(b, "message-id", ".fml"))
         return 0;
@@ -796,15 +829,16 @@ static size_t fml(const struct smtpstatus__bounce *b, struct smtpstatus__sink *s
  *   Failed to send to identified host,
  *   bob@example.com: [192.0.2.1], 550 bob@example.com... No such user
  */
-static size_t surfcontrol(const struct smtpstatus__bounce *b, struct smtpstatus__sink *sink)
+static size_t surfcontrol(const struct smtpstatus__bounce *b,
+                          const struct smtpstatus__marks *mk, struct smtpstatus__sink *sink)
 {
     const char *t = b->text.ptr;
     size_t end, at = 0, n = 0;
     struct smtpstatus__line ln;
 
-    if (!text_has(b, "a transcript of the attempts to send the message follows"))
+    if (!text_mark(b, mk, SMTPSTATUS__MARK_SURFCONTROL_TRANSCRIPT))
         return 0;
-    end = original_after(t, b->text.len, 0);
+    end = original_after(mk, t, b->text.len, 0);
     while (smtpstatus__line_at(t, end, at, &ln)) {
         struct smtpstatus__found f;
         size_t after, br;
@@ -849,14 +883,15 @@ static size_t surfcontrol(const struct smtpstatus__bounce *b, struct smtpstatus_
  *   ======================
  *   Remote-MTA:         <192.0.2.1>
  */
-static size_t mailmarshal(const struct smtpstatus__bounce *b, struct smtpstatus__sink *sink)
+static size_t mailmarshal(const struct smtpstatus__bounce *b,
+                          const struct smtpstatus__marks *mk, struct smtpstatus__sink *sink)
 {
     const char *t = b->text.ptr;
     size_t len = b->text.len, head, at, n = 0, p;
     struct smtpstatus__line ln;
     struct smtpstatus_text reason, remote = { NULL, 0 };
 
-    head = smtpstatus__find_nocase(t, window(len), 0, "the following recipients were affected:");
+    head = window_mark(b, mk, SMTPSTATUS__MARK_MAILMARSHAL_AFFECTED);
     if (head == window(len) || !has(t, head, "could not be delivered because of"))
         return 0;
     reason = paragraph_after(t, head, "could not be delivered because of");
@@ -918,7 +953,8 @@ static struct smtpstatus_text dashed_after(const char *t, size_t end, const char
     return para;
 }
 
-static size_t mimecast(const struct smtpstatus__bounce *b, struct smtpstatus__sink *sink)
+static size_t mimecast(const struct smtpstatus__bounce *b,
+                       const struct smtpstatus__marks *mk, struct smtpstatus__sink *sink)
 {
     const char *t = b->text.ptr;
     size_t end = window(b->text.len), problem;
@@ -926,7 +962,7 @@ static size_t mimecast(const struct smtpstatus__bounce *b, struct smtpstatus__si
     struct smtpstatus__line ln;
     size_t at = 0;
 
-    problem = smtpstatus__find_nocase(t, end, 0, "the problem appears to be :");
+    problem = window_mark(b, mk, SMTPSTATUS__MARK_MIMECAST_PROBLEM);
     if (problem == end ||
         (!has(t, problem, "could not be delivered") && !has(t, problem, "delivery failure")))
         return 0;
@@ -949,17 +985,17 @@ static size_t mimecast(const struct smtpstatus__bounce *b, struct smtpstatus__si
  *
  *   bob@example.com [User unknown]
  */
-static size_t x1(const struct smtpstatus__bounce *b, struct smtpstatus__sink *sink)
+static size_t x1(const struct smtpstatus__bounce *b,
+                 const struct smtpstatus__marks *mk, struct smtpstatus__sink *sink)
 {
     const char *t = b->text.ptr;
     size_t end, head, at, n = 0;
     struct smtpstatus__line ln;
 
-    head = smtpstatus__find_nocase(t, window(b->text.len), 0,
-                                   "---the following addresses had delivery errors---");
+    head = window_mark(b, mk, SMTPSTATUS__MARK_X1_ERRORS);
     if (head == window(b->text.len))
         return 0;
-    end = original_after(t, b->text.len, head);
+    end = original_after(mk, t, b->text.len, head);
     smtpstatus__line_at(t, end, head, &ln);
     at = ln.next;
     while (smtpstatus__line_at(t, end, at, &ln)) {
@@ -1036,19 +1072,19 @@ static size_t colon_blocks(const char *t, size_t from, size_t end, struct smtpst
  *   Remote host said[Response Message]: 554 5.4.14 Hop count exceeded ...
  *   STEP: DATA SEND
  */
-static size_t x2(const struct smtpstatus__bounce *b, struct smtpstatus__sink *sink)
+static size_t x2(const struct smtpstatus__bounce *b,
+                 const struct smtpstatus__marks *mk, struct smtpstatus__sink *sink)
 {
     const char *t = b->text.ptr;
     size_t end, head, at = 0, n = 0;
     struct smtpstatus__line ln;
 
-    head = smtpstatus__find_nocase(t, window(b->text.len), 0,
-                                   "unable to deliver message to the following address");
+    head = window_mark(b, mk, SMTPSTATUS__MARK_X2_UNABLE);
     if (head < window(b->text.len))
-        return colon_blocks(t, head, original_after(t, b->text.len, head), sink);
-    if (!text_has(b, "your delivery to the following address has been failed"))
+        return colon_blocks(t, head, original_after(mk, t, b->text.len, head), sink);
+    if (!text_mark(b, mk, SMTPSTATUS__MARK_X2_FAILED))
         return 0;
-    end = original_after(t, b->text.len, 0);
+    end = original_after(mk, t, b->text.len, 0);
     while (smtpstatus__line_at(t, end, at, &ln)) {
         struct smtpstatus__found f;
         struct smtpstatus__line bl;
@@ -1090,16 +1126,17 @@ static size_t x2(const struct smtpstatus__bounce *b, struct smtpstatus__sink *si
  *
  *   Routing: Could not find a gateway for bob@example.com
  */
-static size_t x3(const struct smtpstatus__bounce *b, struct smtpstatus__sink *sink)
+static size_t x3(const struct smtpstatus__bounce *b,
+                 const struct smtpstatus__marks *mk, struct smtpstatus__sink *sink)
 {
     const char *t = b->text.ptr;
     size_t end, at = 0, n = 0, tech;
     struct smtpstatus__line ln;
     struct smtpstatus_text details = { NULL, 0 }, head = { NULL, 0 };
 
-    if (!text_has(b, "this is an automatically generated delivery status notification"))
+    if (!text_mark(b, mk, SMTPSTATUS__MARK_X3_AUTOMATIC))
         return 0;
-    end = original_after(t, b->text.len, 0);
+    end = original_after(mk, t, b->text.len, 0);
     tech = smtpstatus__find_nocase(t, end, 0, "technical details:");
     if (tech < end) {
         smtpstatus__line_at(t, end, tech, &ln);
@@ -1130,16 +1167,16 @@ static size_t x3(const struct smtpstatus__bounce *b, struct smtpstatus__sink *si
  *   child status 100...The e-mail message could not be delivered because the user's
  *     mailfolder is full.   (on one line)
  */
-static size_t x4(const struct smtpstatus__bounce *b, struct smtpstatus__sink *sink)
+static size_t x4(const struct smtpstatus__bounce *b,
+                 const struct smtpstatus__marks *mk, struct smtpstatus__sink *sink)
 {
     const char *t = b->text.ptr;
     size_t head;
 
-    head = smtpstatus__find_nocase(t, window(b->text.len), 0,
-                                   "your mail message to the following address(es) could not be");
+    head = window_mark(b, mk, SMTPSTATUS__MARK_X4_YOUR_MAIL);
     if (head == window(b->text.len))
         return 0;
-    return colon_blocks(t, head, original_after(t, b->text.len, head), sink);
+    return colon_blocks(t, head, original_after(mk, t, b->text.len, head), sink);
 }
 
 /* ---- X6 ----
@@ -1155,13 +1192,14 @@ static size_t x4(const struct smtpstatus__bounce *b, struct smtpstatus__sink *si
  *
  * (each on one line)
  */
-static size_t x6(const struct smtpstatus__bounce *b, struct smtpstatus__sink *sink)
+static size_t x6(const struct smtpstatus__bounce *b,
+                 const struct smtpstatus__marks *mk, struct smtpstatus__sink *sink)
 {
     const char *t = b->text.ptr;
     size_t end = b->text.len, at = 0, n = 0;
     struct smtpstatus__line ln;
 
-    if (!text_has(b, "we had trouble delivering your message"))
+    if (!text_mark(b, mk, SMTPSTATUS__MARK_X6_TROUBLE))
         return 0;
     end = smtpstatus__find_nocase(t, end, 0, "the attachment contains the original");
     while (smtpstatus__line_at(t, end, at, &ln)) {
@@ -1207,9 +1245,11 @@ static size_t x6(const struct smtpstatus__bounce *b, struct smtpstatus__sink *si
     return n;
 }
 
-size_t smtpstatus__decode_hosted(const struct smtpstatus__bounce *b, struct smtpstatus__sink *sink)
+size_t smtpstatus__decode_hosted(const struct smtpstatus__bounce *b,
+                                 const struct smtpstatus__marks *mk, struct smtpstatus__sink *sink)
 {
     static size_t (*const layouts[])(const struct smtpstatus__bounce *,
+                                     const struct smtpstatus__marks *,
                                      struct smtpstatus__sink *) = {
         zoho,         gmx,     kddi,        ezweb,       delivery_problems,
         verizon,      mxlogic, interscan,   mailfoundry, mfilter,
@@ -1218,7 +1258,7 @@ size_t smtpstatus__decode_hosted(const struct smtpstatus__bounce *b, struct smtp
     };
 
     for (size_t i = 0; i < sizeof layouts / sizeof layouts[0]; i++) {
-        size_t n = layouts[i](b, sink);
+        size_t n = layouts[i](b, mk, sink);
         if (n > 0)
             return n;
     }

@@ -54,7 +54,8 @@ static struct smtpstatus_text generated_response(const char *t, size_t end)
     return smtpstatus__slice(t, p + sizeof lead - 1, stop);
 }
 
-size_t smtpstatus__decode_imail(const struct smtpstatus__bounce *b, struct smtpstatus__sink *sink)
+size_t smtpstatus__decode_imail(const struct smtpstatus__bounce *b,
+                                const struct smtpstatus__marks *mk, struct smtpstatus__sink *sink)
 {
     const char *t = b->text.ptr;
     size_t end, at = 0, emitted = 0;
@@ -63,7 +64,7 @@ size_t smtpstatus__decode_imail(const struct smtpstatus__bounce *b, struct smtps
 
     if (!is_imail(b))
         return 0;
-    end = smtpstatus__original_starts(t, b->text.len);
+    end = smtpstatus__original_starts(mk, t, 0, b->text.len);
     response = generated_response(t, end);
     while (smtpstatus__line_at(t, end, at, &ln)) {
         size_t i = smtpstatus__skip_blanks(t, ln.off, ln.end), colon, a;

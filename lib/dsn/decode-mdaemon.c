@@ -32,7 +32,8 @@ static int has(const char *t, size_t len, const char *lower)
     return smtpstatus__find_nocase(t, len, 0, lower) < len;
 }
 
-static int is_mdaemon(const struct smtpstatus__bounce *b, size_t w)
+static int is_mdaemon(const struct smtpstatus__bounce *b, const struct smtpstatus__marks *mk,
+                      size_t w)
 {
     struct smtpstatus_text v;
     const char *t = b->text.ptr;
@@ -45,7 +46,7 @@ static int is_mdaemon(const struct smtpstatus__bounce *b, size_t w)
          (smtpstatus__field_find(b->headers.ptr, b->headers.len, "x-mailer", &v) &&
           smtpstatus__find_nocase(v.ptr, v.len, 0, "mdaemon") < v.len)))
         return 1;
-    return has(t, w, "--- session transcript ---") &&
+    return smtpstatus__mark_in(mk, SMTPSTATUS__MARK_MDAEMON_TRANSCRIPT, w) &&
            (has(t, w, "mdaemon") || has(t, w, "fatal delivery errors") ||
             has(t, w, "was not delivered to"));
 }
@@ -133,7 +134,8 @@ static size_t emit_all(const char *t, size_t from, size_t end, struct smtpstatus
     return n;
 }
 
-size_t smtpstatus__decode_mdaemon(const struct smtpstatus__bounce *b, struct smtpstatus__sink *sink)
+size_t smtpstatus__decode_mdaemon(const struct smtpstatus__bounce *b,
+                                  const struct smtpstatus__marks *mk, struct smtpstatus__sink *sink)
 {
     const char *t = b->text.ptr;
     size_t len = b->text.len, w = len < SIGN_WINDOW ? len : SIGN_WINDOW, start, end, at,
@@ -143,10 +145,10 @@ size_t smtpstatus__decode_mdaemon(const struct smtpstatus__bounce *b, struct smt
     struct smtpstatus_text rcpt = { NULL, 0 };
     uint32_t stage = SMTPSTATUS_STAGE_CONNECT, action = SMTPSTATUS_DSN_ACTION_FAILED;
 
-    if (!is_mdaemon(b, w))
-        return 0;
-    start = smtpstatus__find_nocase(t, len, 0, "--- session transcript ---");
-    if (start == len)
+    /* The transcript first: the scan found it or not, where the signs of
+     * MDaemon would read the header block. */
+    start = smtpstatus__mark_find(mk, SMTPSTATUS__MARK_MDAEMON_TRANSCRIPT, len);
+    if (start == len || !is_mdaemon(b, mk, w))
         return 0;
     end = smtpstatus__find_nocase(t, len, start, "--- end transcript ---");
     /* MDaemon's warnings: the message stays queued. */

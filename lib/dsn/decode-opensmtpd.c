@@ -88,6 +88,7 @@ static size_t decode_old(const char *t, size_t len, size_t at, struct smtpstatus
 }
 
 size_t smtpstatus__decode_opensmtpd(const struct smtpstatus__bounce *b,
+                                    const struct smtpstatus__marks *mk,
                                     struct smtpstatus__sink *sink)
 {
     const char *t = b->text.ptr;
@@ -95,8 +96,7 @@ size_t smtpstatus__decode_opensmtpd(const struct smtpstatus__bounce *b,
     struct smtpstatus__line ln;
     uint32_t action = SMTPSTATUS_DSN_ACTION_NONE;
 
-    intro = at = smtpstatus__find_nocase(t, len, 0,
-                                         "this is the mailer-daemon, please do not reply to this");
+    intro = at = smtpstatus__mark_find(mk, SMTPSTATUS__MARK_OPENSMTPD, len);
     if (at == len)
         return 0;
     while (smtpstatus__line_at(t, len, at, &ln)) {

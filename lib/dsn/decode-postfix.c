@@ -323,7 +323,8 @@ static size_t decode_transcript(const char *t, size_t len, struct smtpstatus__si
     return emitted;
 }
 
-size_t smtpstatus__decode_postfix(const struct smtpstatus__bounce *b, struct smtpstatus__sink *sink)
+size_t smtpstatus__decode_postfix(const struct smtpstatus__bounce *b,
+                                  const struct smtpstatus__marks *mk, struct smtpstatus__sink *sink)
 {
     const char *t = b->text.ptr;
     size_t len = b->text.len, at = 0, emitted = 0, intro, text = 0, block_end = 0;
@@ -332,9 +333,9 @@ size_t smtpstatus__decode_postfix(const struct smtpstatus__bounce *b, struct smt
     uint32_t action = SMTPSTATUS_DSN_ACTION_FAILED;
     int open = 0;
 
-    intro = smtpstatus__find_nocase(t, len, 0, "this is the mail system at host");
+    intro = smtpstatus__mark_find(mk, SMTPSTATUS__MARK_POSTFIX_MAIL_SYSTEM, len);
     if (intro == len)
-        intro = smtpstatus__find_nocase(t, len, 0, "this is the postfix program at host");
+        intro = smtpstatus__mark_find(mk, SMTPSTATUS__MARK_POSTFIX_PROGRAM, len);
     if (intro == len && !postfix_subject(b)) {
         if (b->subject.ptr && contains(b->subject.ptr, 0, b->subject.len, "postfix smtp") &&
             contains(b->subject.ptr, 0, b->subject.len, "errors from"))

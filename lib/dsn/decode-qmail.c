@@ -176,7 +176,8 @@ static void read_block(const char *t, size_t s, size_t e, struct smtpstatus__fou
     f->diagnostic = smtpstatus__slice(t, d, e);
 }
 
-size_t smtpstatus__decode_qmail(const struct smtpstatus__bounce *b, struct smtpstatus__sink *sink)
+size_t smtpstatus__decode_qmail(const struct smtpstatus__bounce *b,
+                                const struct smtpstatus__marks *mk, struct smtpstatus__sink *sink)
 {
     const char *t = b->text.ptr;
     size_t len = b->text.len, at, emitted = 0, text = 0, block_end = 0;
@@ -185,10 +186,10 @@ size_t smtpstatus__decode_qmail(const struct smtpstatus__bounce *b, struct smtps
     uint32_t action = SMTPSTATUS_DSN_ACTION_FAILED;
     int open = 0;
 
-    at = smtpstatus__find_nocase(t, len, 0, "this is the qmail-send program");
+    at = smtpstatus__mark_find(mk, SMTPSTATUS__MARK_QMAIL_SEND, len);
     if (at == len) {
         /* Forks and relabelled hosts keep the sentence that follows. */
-        at = smtpstatus__find_nocase(t, len, 0, "i'm afraid i wasn't able to deliver your message");
+        at = smtpstatus__mark_find(mk, SMTPSTATUS__MARK_QMAIL_AFRAID, len);
         if (at == len)
             return 0;
     }

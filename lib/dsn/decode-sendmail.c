@@ -718,12 +718,19 @@ static void walk_lines(struct walk *w)
 }
 
 size_t smtpstatus__decode_sendmail(const struct smtpstatus__bounce *b,
+                                   const struct smtpstatus__marks *mk,
                                    struct smtpstatus__sink *sink)
 {
     const char *t = b->text.ptr;
     size_t len = b->text.len;
     struct walk w;
 
+    (void)mk;
+    /* Only a framed report is read (w.framed), and marker_of() finds no
+     * section marker on a line without five dashes: without them anywhere,
+     * the walk would find nothing. */
+    if (!contains(t, 0, len, "-----"))
+        return 0;
     /* Every message the decoders before this one pass over comes here:
      * clearing the tables too (9 KB) cost as much as reading the text. */
     memset(&w, 0, offsetof(struct walk, list));

@@ -81,7 +81,8 @@ static size_t finish(const char *t, size_t body, size_t end, struct smtpstatus__
     return 1;
 }
 
-size_t smtpstatus__decode_yahoo(const struct smtpstatus__bounce *b, struct smtpstatus__sink *sink)
+size_t smtpstatus__decode_yahoo(const struct smtpstatus__bounce *b,
+                                const struct smtpstatus__marks *mk, struct smtpstatus__sink *sink)
 {
     const char *t = b->text.ptr;
     size_t len = b->text.len, head, end, at, body = 0, emitted = 0;
@@ -89,11 +90,10 @@ size_t smtpstatus__decode_yahoo(const struct smtpstatus__bounce *b, struct smtps
     struct smtpstatus__found f;
     int open = 0;
 
-    head = smtpstatus__find_nocase(t, len < 65536 ? len : 65536, 0,
-                                   "unable to deliver your message to the following address");
+    head = smtpstatus__mark_find(mk, SMTPSTATUS__MARK_YAHOO_UNABLE, len < 65536 ? len : 65536);
     if (head == (len < 65536 ? len : 65536))
         return 0;
-    end = head + smtpstatus__original_starts(t + head, len - head);
+    end = smtpstatus__original_starts(mk, t, head, len);
     memset(&f, 0, sizeof f);
     smtpstatus__line_at(t, end, head, &ln);
     at = ln.next;

@@ -6,12 +6,22 @@
  * wins. Each checks for its own layout before doing any work, so the
  * order matters only between layouts that look alike; the generic decoder
  * comes last.
+ *
+ * The text is scanned once, before any decoder runs, for every phrase the
+ * decoders open with (marks.tsv); each decoder then asks where its phrases
+ * are (smtpstatus__mark_find(), which answers exactly what a search of the
+ * text would) and returns at once when they are not there. That is where
+ * most of the work went: most decoders tried on a text are the wrong ones,
+ * and each searched the whole text for its phrases in turn.
  */
 
 #include "decoders.h"
 
+typedef size_t (*decoder_fn)(const struct smtpstatus__bounce *b,
+                             const struct smtpstatus__marks *mk, struct smtpstatus__sink *sink);
+
 static const struct {
-    smtpstatus__decoder_fn fn;
+    decoder_fn fn;
     unsigned id;
 } decoders[] = {
     { smtpstatus__decode_postfix, SMTPSTATUS_DECODER_POSTFIX },
@@ -36,11 +46,14 @@ size_t smtpstatus__decode_text(const struct smtpstatus__bounce *b, struct smtpst
 {
     /* Only for a message that presents itself as a bounce: an ordinary
      * message may well quote a bounce's words. */
+    struct smtpstatus__marks mk;
+
     if (b->text.ptr == NULL || b->text.len == 0 || !b->presents_as_bounce)
         return 0;
+    smtpstatus__marks_scan(&mk, b->text.ptr, b->text.len);
     for (size_t i = 0; i < sizeof decoders / sizeof decoders[0]; i++) {
         struct smtpstatus__sink probe = *sink;
-        size_t n = decoders[i].fn(b, &probe);
+        size_t n = decoders[i].fn(b, &mk, &probe);
         if (n > 0) {
             *sink = probe;
             *decoder = decoders[i].id;

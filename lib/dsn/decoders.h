@@ -12,27 +12,53 @@
 #ifndef SMTPSTATUS_DSN_DECODERS_H
 #define SMTPSTATUS_DSN_DECODERS_H
 
-#include "dsn.h"
+#include "marks.h"
 
-/* Where the returned original message starts in a bounce text (one of the
- * usual separator lines), or len. Decoders stop there so that addresses in
- * the original are not taken for recipients. */
-size_t smtpstatus__original_starts(const char *text, size_t len);
+/* Where the returned original message starts in a bounce text (the start
+ * of the first line, within text[from, len), holding one of the usual
+ * separators), or len. Decoders stop there so that addresses in the
+ * original are not taken for recipients. `text` is the text the marks were
+ * found in, len at most its length. */
+size_t smtpstatus__original_starts(const struct smtpstatus__marks *mk, const char *text,
+                                   size_t from, size_t len);
 
-size_t smtpstatus__decode_postfix(const struct smtpstatus__bounce *b, struct smtpstatus__sink *sink);
-size_t smtpstatus__decode_exim(const struct smtpstatus__bounce *b, struct smtpstatus__sink *sink);
-size_t smtpstatus__decode_qmail(const struct smtpstatus__bounce *b, struct smtpstatus__sink *sink);
-size_t smtpstatus__decode_sendmail(const struct smtpstatus__bounce *b, struct smtpstatus__sink *sink);
-size_t smtpstatus__decode_courier(const struct smtpstatus__bounce *b, struct smtpstatus__sink *sink);
-size_t smtpstatus__decode_opensmtpd(const struct smtpstatus__bounce *b, struct smtpstatus__sink *sink);
-size_t smtpstatus__decode_exchange(const struct smtpstatus__bounce *b, struct smtpstatus__sink *sink);
-size_t smtpstatus__decode_gmail(const struct smtpstatus__bounce *b, struct smtpstatus__sink *sink);
-size_t smtpstatus__decode_yahoo(const struct smtpstatus__bounce *b, struct smtpstatus__sink *sink);
-size_t smtpstatus__decode_amazonses(const struct smtpstatus__bounce *b, struct smtpstatus__sink *sink);
-size_t smtpstatus__decode_mdaemon(const struct smtpstatus__bounce *b, struct smtpstatus__sink *sink);
-size_t smtpstatus__decode_imail(const struct smtpstatus__bounce *b, struct smtpstatus__sink *sink);
-size_t smtpstatus__decode_domino(const struct smtpstatus__bounce *b, struct smtpstatus__sink *sink);
-size_t smtpstatus__decode_hosted(const struct smtpstatus__bounce *b, struct smtpstatus__sink *sink);
-size_t smtpstatus__decode_generic(const struct smtpstatus__bounce *b, struct smtpstatus__sink *sink);
+size_t smtpstatus__decode_postfix(const struct smtpstatus__bounce *b,
+                                  const struct smtpstatus__marks *mk,
+                                  struct smtpstatus__sink *sink);
+size_t smtpstatus__decode_exim(const struct smtpstatus__bounce *b,
+                               const struct smtpstatus__marks *mk, struct smtpstatus__sink *sink);
+size_t smtpstatus__decode_qmail(const struct smtpstatus__bounce *b,
+                                const struct smtpstatus__marks *mk, struct smtpstatus__sink *sink);
+size_t smtpstatus__decode_sendmail(const struct smtpstatus__bounce *b,
+                                   const struct smtpstatus__marks *mk,
+                                   struct smtpstatus__sink *sink);
+size_t smtpstatus__decode_courier(const struct smtpstatus__bounce *b,
+                                  const struct smtpstatus__marks *mk,
+                                  struct smtpstatus__sink *sink);
+size_t smtpstatus__decode_opensmtpd(const struct smtpstatus__bounce *b,
+                                    const struct smtpstatus__marks *mk,
+                                    struct smtpstatus__sink *sink);
+size_t smtpstatus__decode_exchange(const struct smtpstatus__bounce *b,
+                                   const struct smtpstatus__marks *mk,
+                                   struct smtpstatus__sink *sink);
+size_t smtpstatus__decode_gmail(const struct smtpstatus__bounce *b,
+                                const struct smtpstatus__marks *mk, struct smtpstatus__sink *sink);
+size_t smtpstatus__decode_yahoo(const struct smtpstatus__bounce *b,
+                                const struct smtpstatus__marks *mk, struct smtpstatus__sink *sink);
+size_t smtpstatus__decode_amazonses(const struct smtpstatus__bounce *b,
+                                    const struct smtpstatus__marks *mk,
+                                    struct smtpstatus__sink *sink);
+size_t smtpstatus__decode_mdaemon(const struct smtpstatus__bounce *b,
+                                  const struct smtpstatus__marks *mk,
+                                  struct smtpstatus__sink *sink);
+size_t smtpstatus__decode_imail(const struct smtpstatus__bounce *b,
+                                const struct smtpstatus__marks *mk, struct smtpstatus__sink *sink);
+size_t smtpstatus__decode_domino(const struct smtpstatus__bounce *b,
+                                 const struct smtpstatus__marks *mk, struct smtpstatus__sink *sink);
+size_t smtpstatus__decode_hosted(const struct smtpstatus__bounce *b,
+                                 const struct smtpstatus__marks *mk, struct smtpstatus__sink *sink);
+size_t smtpstatus__decode_generic(const struct smtpstatus__bounce *b,
+                                  const struct smtpstatus__marks *mk,
+                                  struct smtpstatus__sink *sink);
 
 #endif
