@@ -93,30 +93,77 @@ static void locate_codes(const struct smtpstatus__facts *f, struct smtpstatus_sp
     }
 }
 
+/* A word of a delay, with its length, so that no comparison needs strlen. */
+struct delay_word {
+    char word[8];
+    uint8_t len;
+    uint32_t factor;
+};
+
+/* Whether t[end - n .. end) is the lower-case word w, ignoring case, and
+ * starts a word. */
+static int cue_before(const char *t, size_t end, const struct delay_word *w)
+{
+    size_t n = w->len, at;
+
+    if (end < n)
+        return 0;
+    at = end - n;
+    for (size_t i = 0; i < n; i++)
+        if (smtpstatus__lower((unsigned char)t[at + i]) != (unsigned char)w->word[i])
+            return 0;
+    return at == 0 || !smtpstatus__is_alnum((unsigned char)t[at - 1]);
+}
+
+/* Whether the lower-case word w is at t[at..len), ignoring case, and ends
+ * a word (no letter after it). */
+static int unit_at(const char *t, size_t len, size_t at, const struct delay_word *w)
+{
+    size_t n = w->len;
+
+    if (len - at < n)
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (smtpstatus__lower((unsigned char)t[at + i]) != (unsigned char)w->word[i])
+            return 0;
+    return at + n == len || !smtpstatus__is_alpha((unsigned char)t[at + n]);
+}
+
 /* "try again in 5 minutes", "retry after 300 seconds", "wait 1 hour":
  * a number with a time unit, after a word that speaks of waiting. */
 static int find_delay(const char *t, size_t len, uint32_t *seconds)
 {
-    static const struct {
-        const char *word;
-        uint32_t factor;
-    } units[] = {
-        { "seconds", 1 }, { "second", 1 }, { "secs", 1 }, { "sec", 1 }, { "s", 1 },
-        { "minutes", 60 }, { "minute", 60 }, { "mins", 60 }, { "min", 60 }, { "m", 60 },
-        { "hours", 3600 }, { "hour", 3600 }, { "hrs", 3600 }, { "hr", 3600 }, { "h", 3600 },
-        { "days", 86400 }, { "day", 86400 },
+    static const struct delay_word units[] = {
+        { "seconds", 7, 1 }, { "second", 6, 1 }, { "secs", 4, 1 }, { "sec", 3, 1 }, { "s", 1, 1 },
+        { "minutes", 7, 60 }, { "minute", 6, 60 }, { "mins", 4, 60 }, { "min", 3, 60 }, { "m", 1, 60 },
+        { "hours", 5, 3600 }, { "hour", 4, 3600 }, { "hrs", 3, 3600 }, { "hr", 2, 3600 }, { "h", 1, 3600 },
+        { "days", 4, 86400 }, { "day", 3, 86400 },
     };
-    static const char *const cues[] = { "again", "retry", "later", "after", "wait", "in", "for",
-                                        "within" };
+    static const struct delay_word cues[] = {
+        { "again", 5, 0 }, { "retry", 5, 0 }, { "later", 5, 0 }, { "after", 5, 0 },
+        { "wait", 4, 0 }, { "in", 2, 0 }, { "for", 3, 0 }, { "within", 6, 0 },
+    };
 
     for (size_t i = 0; i < len; i++) {
         uint64_t n = 0;
-        size_t j = i, k, cue_end;
+        size_t j, k, cue_end;
         int cued = 0;
 
+        /* Numbers are few: eight bytes at a time to the next digit. */
+        while (len - i >= 8) {
+            uint64_t m = smtpstatus__bytes_in(smtpstatus__load64(t + i), '0', '9');
+            if (m != 0) {
+                i += smtpstatus__first_byte(m);
+                break;
+            }
+            i += 8;
+        }
+        if (i >= len)
+            break;
         if (!smtpstatus__is_digit((unsigned char)t[i]) ||
             (i > 0 && (smtpstatus__is_alnum((unsigned char)t[i - 1]) || t[i - 1] == '.')))
             continue;
+        j = i;
         while (j < len && smtpstatus__is_digit((unsigned char)t[j]) && n < 1000000)
             n = n * 10 + (uint64_t)(t[j++] - '0');
         if (j < len && (smtpstatus__is_digit((unsigned char)t[j]) || t[j] == '.'))
@@ -125,22 +172,15 @@ static int find_delay(const char *t, size_t len, uint32_t *seconds)
         cue_end = i;
         while (cue_end > 0 && t[cue_end - 1] == ' ')
             cue_end--;
-        for (size_t c = 0; c < sizeof cues / sizeof cues[0] && !cued; c++) {
-            size_t n_cue = strlen(cues[c]);
-            if (cue_end >= n_cue && cue_end < i + 1 &&
-                smtpstatus__match_nocase(t, len, cue_end - n_cue, cues[c]) &&
-                (cue_end == n_cue || !smtpstatus__is_alnum((unsigned char)t[cue_end - n_cue - 1])))
-                cued = 1;
-        }
+        for (size_t c = 0; c < sizeof cues / sizeof cues[0] && !cued; c++)
+            cued = cue_before(t, cue_end, &cues[c]);
         if (!cued)
             continue;
         k = j;
         while (k < len && t[k] == ' ')
             k++;
         for (size_t u = 0; u < sizeof units / sizeof units[0]; u++) {
-            size_t n_unit = strlen(units[u].word);
-            if (smtpstatus__match_nocase(t, len, k, units[u].word) &&
-                (k + n_unit == len || !smtpstatus__is_alpha((unsigned char)t[k + n_unit]))) {
+            if (unit_at(t, len, k, &units[u])) {
                 uint64_t secs = n * units[u].factor;
                 /* Anything beyond a week is not a retry hint. */
                 if (secs == 0 || secs > 7u * 86400u)
