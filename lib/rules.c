@@ -75,48 +75,58 @@ const struct smtpstatus__advice_row *smtpstatus__find_advice(unsigned subject, u
     return subject_row;
 }
 
-/* Tier on a confidence tie: provider > text > enhanced code > reply code. */
-static int tier(unsigned kind)
+/* The order of evidence: confidence, then the tier on a confidence tie
+ * (provider > text > enhanced code > reply code), then (between two
+ * phrases) the longer, more specific one; on a full tie the first found
+ * stays ahead. Confidence and tier make one number, compared once. */
+static unsigned rank(const struct smtpstatus__candidate *a)
 {
-    switch (kind) {
-    case SMTPSTATUS__KIND_PROVIDER:
-        return 3;
-    case SMTPSTATUS__KIND_TEXT:
-        return 2;
-    case SMTPSTATUS__KIND_CODE:
-        return 1;
-    default:
-        return 0;
-    }
+    static const uint8_t tier[8] = {
+        [SMTPSTATUS__KIND_PROVIDER] = 3,
+        [SMTPSTATUS__KIND_TEXT] = 2,
+        [SMTPSTATUS__KIND_CODE] = 1,
+    };
+    return (unsigned)a->conf << 2 | (a->kind < 8 ? tier[a->kind] : 0u);
 }
 
-/* The order of evidence: confidence, then the tier, then (between two
- * phrases) the longer, more specific one; on a full tie the first found
- * stays ahead. */
-static int stronger(const struct smtpstatus__candidate *a, const struct smtpstatus__candidate *b)
+static int stronger(const struct smtpstatus__candidate *a, unsigned rank_a,
+                    const struct smtpstatus__candidate *b)
 {
-    if (a->conf != b->conf)
-        return a->conf > b->conf;
-    if (tier(a->kind) != tier(b->kind))
-        return tier(a->kind) > tier(b->kind);
-    return a->len > b->len;
+    unsigned rank_b = rank(b);
+    return rank_a > rank_b || (rank_a == rank_b && a->len > b->len);
 }
 
 void smtpstatus__collect(struct smtpstatus__collector *c, const struct smtpstatus__candidate *cand)
 {
-    unsigned pos;
+    unsigned n = c->count, pos, r = rank(cand);
 
-    for (unsigned i = 0; i < c->count; i++)
+    /* Full, and no stronger than the last: nothing changes (the usual case
+     * for the weaker code rules after the text's). */
+    if (n == SMTPSTATUS_EVIDENCE_MAX && !stronger(cand, r, &c->best[n - 1]))
+        return;
+    for (unsigned i = 0; i < n; i++)
         if (c->best[i].rule == cand->rule && c->best[i].kind == cand->kind)
             return; /* the same rule again: keep its first occurrence */
-    for (pos = 0; pos < c->count && !stronger(cand, &c->best[pos]); pos++)
+    for (pos = 0; pos < n && !stronger(cand, r, &c->best[pos]); pos++)
         ;
     if (pos >= SMTPSTATUS_EVIDENCE_MAX)
         return;
-    if (c->count < SMTPSTATUS_EVIDENCE_MAX)
-        c->count++;
-    for (unsigned i = c->count - 1; i > pos; i--)
-        c->best[i] = c->best[i - 1];
+    if (n < SMTPSTATUS_EVIDENCE_MAX)
+        c->count = ++n;
+    /* At most three moves: a copy each, not a call to memmove. */
+    switch (n - 1 - pos) {
+    case 3:
+        c->best[pos + 3] = c->best[pos + 2];
+        /* fall through */
+    case 2:
+        c->best[pos + 2] = c->best[pos + 1];
+        /* fall through */
+    case 1:
+        c->best[pos + 1] = c->best[pos];
+        break;
+    default:
+        break;
+    }
     c->best[pos] = *cand;
 }
 
