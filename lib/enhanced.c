@@ -105,7 +105,7 @@ int smtpstatus__enhanced_boundary_after(const char *buf, size_t len, size_t end)
  * larger token: an address ("192.0.2.1"), a version ("v5.2.1",
  * "Postfix-2.5.1", "exim/4.4.1") or an identifier ("id_5.1.1"). A hyphen
  * after a digit is fine: that is "550-5.1.1". */
-static int boundary_before(const char *buf, size_t at)
+int smtpstatus__enhanced_boundary_before(const char *buf, size_t at)
 {
     unsigned char c;
 
@@ -165,7 +165,7 @@ int smtpstatus_find_enhanced(const char *buf, size_t len, unsigned flags,
         dot = (size_t)(p - buf);
         i = dot - 1;
         c = buf[i];
-        if ((c != '2' && c != '4' && c != '5') || !boundary_before(buf, i))
+        if ((c != '2' && c != '4' && c != '5') || !smtpstatus__enhanced_boundary_before(buf, i))
             continue;
         if (smtpstatus__parse_enhanced_at(buf, len, i, &code, &end) != SMTPSTATUS_OK)
             continue;

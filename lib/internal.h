@@ -146,6 +146,10 @@ int smtpstatus__parse_enhanced_at(const char *buf, size_t len, size_t at,
  * smtpstatus_find_enhanced()). */
 int smtpstatus__enhanced_boundary_after(const char *buf, size_t len, size_t end);
 
+/* Whether a code may start at buf[at] (the other boundary rule of
+ * smtpstatus_find_enhanced()). */
+int smtpstatus__enhanced_boundary_before(const char *buf, size_t at);
+
 /* ---- Stages (stage.c) ---- */
 
 /* The stage named by the command phrase at buf[at] ("RCPT TO", "end of

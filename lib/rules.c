@@ -346,10 +346,10 @@ static void offer(const struct smtpstatus__facts *f, struct smtpstatus__collecto
     smtpstatus__collect(c, &cand);
 }
 
-/* The first index in keys[0..n) whose key is not below `key`. */
-static size_t lower_bound(const uint32_t *keys, size_t n, uint32_t key)
+/* The first index in keys[lo..n) whose key is not below `key`. */
+static size_t lower_bound(const uint32_t *keys, size_t lo, size_t n, uint32_t key)
 {
-    size_t lo = 0, hi = n;
+    size_t hi = n;
 
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
@@ -361,26 +361,41 @@ static size_t lower_bound(const uint32_t *keys, size_t n, uint32_t key)
     return lo;
 }
 
-/* Offer the rules of `index` (sorted by `keys`) whose key is `key`. Code
- * rules are keyed subject * 1001 + detail, with 1000 for a wildcard; reply
- * rules by the code, or by its first digit for a class wildcard. */
-static void offer_key(const struct smtpstatus__facts *f, struct smtpstatus__collector *c,
-                      const uint16_t *index, const uint32_t *keys, size_t n, uint32_t key)
+/* The same, for a key at the top of the sorted keys: a walk down from the
+ * end, over the few keys not below it, gives the same index. */
+static size_t lower_bound_from_top(const uint32_t *keys, size_t n, uint32_t key)
 {
-    for (size_t i = lower_bound(keys, n, key); i < n && keys[i] == key; i++)
+    while (n > 0 && keys[n - 1] >= key)
+        n--;
+    return n;
+}
+
+/* Offer the rules of `index` (sorted by `keys`) whose key is `key`, from
+ * their first index `i`; returns the index past them. Code rules are keyed
+ * subject * 1001 + detail, with 1000 for a wildcard; reply rules by the
+ * code, or by its first digit for a class wildcard. */
+static size_t offer_key(const struct smtpstatus__facts *f, struct smtpstatus__collector *c,
+                        const uint16_t *index, const uint32_t *keys, size_t n, size_t i, uint32_t key)
+{
+    for (; i < n && keys[i] == key; i++)
         offer(f, c, index[i]);
+    return i;
 }
 
 /* The rules of `index` for the enhanced code: its exact key, its subject
- * with any detail, and the any-code key. */
+ * with any detail, and the any-code key, the largest there is. When the
+ * first two keys are in order, the second search starts where the first
+ * stopped. */
 static void offer_code_keys(const struct smtpstatus__facts *f, struct smtpstatus__collector *c,
                             const uint16_t *index, const uint32_t *keys, size_t n)
 {
     unsigned s = f->enhanced.subject, d = f->enhanced.detail;
+    uint32_t exact = s * 1001u + d, any_detail = s * 1001u + 1000u, any = 1000u * 1001u + 1000u;
+    size_t i = offer_key(f, c, index, keys, n, lower_bound(keys, 0, n, exact), exact);
 
-    offer_key(f, c, index, keys, n, s * 1001u + d);
-    offer_key(f, c, index, keys, n, s * 1001u + 1000u);
-    offer_key(f, c, index, keys, n, 1000u * 1001u + 1000u);
+    offer_key(f, c, index, keys, n, lower_bound(keys, exact < any_detail ? i : 0, n, any_detail),
+              any_detail);
+    offer_key(f, c, index, keys, n, lower_bound_from_top(keys, n, any), any);
 }
 
 void smtpstatus__match_codes(const struct smtpstatus__facts *f, struct smtpstatus__collector *c)
@@ -393,9 +408,14 @@ void smtpstatus__match_codes(const struct smtpstatus__facts *f, struct smtpstatu
                             smtpstatus__provider_code_rule_keys, SMTPSTATUS__PROVIDER_CODE_RULE_COUNT);
     }
     if (f->reply) {
-        offer_key(f, c, smtpstatus__reply_rules, smtpstatus__reply_rule_keys,
-                  SMTPSTATUS__REPLY_RULE_COUNT, f->reply);
-        offer_key(f, c, smtpstatus__reply_rules, smtpstatus__reply_rule_keys,
-                  SMTPSTATUS__REPLY_RULE_COUNT, f->reply / 100);
+        const uint32_t *keys = smtpstatus__reply_rule_keys;
+        size_t n = SMTPSTATUS__REPLY_RULE_COUNT, cls = 0;
+
+        offer_key(f, c, smtpstatus__reply_rules, keys, n, lower_bound(keys, 0, n, f->reply),
+                  f->reply);
+        /* The class keys (2 to 5) are the first few: a walk finds them. */
+        while (cls < n && keys[cls] < f->reply / 100)
+            cls++;
+        offer_key(f, c, smtpstatus__reply_rules, keys, n, cls, f->reply / 100);
     }
 }
