@@ -23,7 +23,7 @@ static void set_evidence(struct smtpstatus_evidence *e, const struct smtpstatus_
 {
     const struct smtpstatus__rule_row *r = smtpstatus__rule(c->rule);
 
-    memset(e, 0, sizeof *e);
+    /* e was cleared with the rest of the verdict. */
     e->kind = c->kind;
     e->reason = c->reason;
     e->confidence = c->conf;
@@ -52,13 +52,25 @@ static int find_code_from(const char *t, size_t len, size_t from, const struct s
     return 0;
 }
 
-/* The first 3-digit token in t[0..len) equal to `reply`. */
+/* The first 3-digit token in t[0..len) equal to `reply`. Eight bytes at a
+ * time to the next byte equal to its first digit. */
 static int find_reply_token(const char *t, size_t len, unsigned reply, struct smtpstatus_span *span)
 {
     char digits[3] = { (char)('0' + reply / 100), (char)('0' + reply / 10 % 10),
                        (char)('0' + reply % 10) };
 
     for (size_t i = 0; i + 3 <= len; i++) {
+        if (len - i >= 8) {
+            uint64_t m = smtpstatus__bytes_in(smtpstatus__load64(t + i), (unsigned char)digits[0],
+                                              (unsigned char)digits[0]);
+            if (m == 0) {
+                i += 7;
+                continue;
+            }
+            i += smtpstatus__first_byte(m);
+            if (i + 3 > len)
+                break;
+        }
         if (t[i] == digits[0] && t[i + 1] == digits[1] && t[i + 2] == digits[2] &&
             (i == 0 || !smtpstatus__is_alnum((unsigned char)t[i - 1])) &&
             (i + 3 == len || !smtpstatus__is_alnum((unsigned char)t[i + 3]))) {
@@ -76,6 +88,29 @@ static int find_reply_token(const char *t, size_t len, unsigned reply, struct sm
  * reply costs a few bytes of search instead of its whole text. Either way
  * the answer is the same, so smtpstatus_classify() with the same facts
  * gives the same evidence as smtpstatus_classify_reply(). */
+static void locate_reply(const struct smtpstatus__facts *f, struct smtpstatus_span *reply_span);
+
+/* The usual case, answered without a search: no dot before the parsed
+ * code, so smtpstatus_find_enhanced() over the text up to the code's end
+ * would look at the code first, and takes it when these checks pass
+ * (else the search below runs as before). */
+static int parsed_code_first(const struct smtpstatus__facts *f, struct smtpstatus_span *span)
+{
+    const char *t = f->text;
+    size_t off = f->enhanced_span.off, end = off + f->enhanced_span.len, stop;
+    struct smtpstatus_enhanced code;
+
+    if (f->enhanced_span.len < 5 || t[off + 1] != '.' || (off > 0 && memchr(t + 1, '.', off) != NULL))
+        return 0;
+    if (smtpstatus__parse_enhanced_at(t, end, off, &code, &stop) != SMTPSTATUS_OK || stop != end ||
+        code.subject > 7 || smtpstatus_compare_enhanced(&code, &f->enhanced) != 0 ||
+        !smtpstatus__enhanced_boundary_before(t, off))
+        return 0;
+    span->off = off;
+    span->len = end - off;
+    return 1;
+}
+
 static void locate_codes(const struct smtpstatus__facts *f, struct smtpstatus_span *reply_span,
                          struct smtpstatus_span *enh_span)
 {
@@ -83,9 +118,15 @@ static void locate_codes(const struct smtpstatus__facts *f, struct smtpstatus_sp
     memset(enh_span, 0, sizeof *enh_span);
     if (f->has_enhanced) {
         size_t bound = f->spans_known ? f->enhanced_span.off + f->enhanced_span.len : f->len;
-        if (bound > f->len || !find_code_from(f->text, bound, 0, &f->enhanced, enh_span))
+        if (!(f->spans_known && bound <= f->len && parsed_code_first(f, enh_span)) &&
+            (bound > f->len || !find_code_from(f->text, bound, 0, &f->enhanced, enh_span)))
             find_code_from(f->text, f->len, 0, &f->enhanced, enh_span);
     }
+    locate_reply(f, reply_span);
+}
+
+static void locate_reply(const struct smtpstatus__facts *f, struct smtpstatus_span *reply_span)
+{
     if (f->reply) {
         size_t bound = f->spans_known ? f->reply_span.off + f->reply_span.len : f->len;
         if (bound > f->len || !find_reply_token(f->text, bound, f->reply, reply_span))
@@ -93,30 +134,82 @@ static void locate_codes(const struct smtpstatus__facts *f, struct smtpstatus_sp
     }
 }
 
+/* A word of a delay, with its length, so that no comparison needs strlen. */
+struct delay_word {
+    char word[8];
+    uint8_t len;
+    uint32_t factor;
+};
+
+/* Whether t[end - n .. end) is the lower-case word w, ignoring case, and
+ * starts a word. */
+static int cue_before(const char *t, size_t end, const struct delay_word *w)
+{
+    size_t n = w->len, at;
+
+    if (end < n)
+        return 0;
+    at = end - n;
+    for (size_t i = 0; i < n; i++)
+        if (smtpstatus__lower((unsigned char)t[at + i]) != (unsigned char)w->word[i])
+            return 0;
+    return at == 0 || !smtpstatus__is_alnum((unsigned char)t[at - 1]);
+}
+
+/* Whether the lower-case word w is at t[at..len), ignoring case, and ends
+ * a word (no letter after it). */
+static int unit_at(const char *t, size_t len, size_t at, const struct delay_word *w)
+{
+    size_t n = w->len;
+
+    if (len - at < n)
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (smtpstatus__lower((unsigned char)t[at + i]) != (unsigned char)w->word[i])
+            return 0;
+    return at + n == len || !smtpstatus__is_alpha((unsigned char)t[at + n]);
+}
+
 /* "try again in 5 minutes", "retry after 300 seconds", "wait 1 hour":
  * a number with a time unit, after a word that speaks of waiting. */
 static int find_delay(const char *t, size_t len, uint32_t *seconds)
 {
-    static const struct {
-        const char *word;
-        uint32_t factor;
-    } units[] = {
-        { "seconds", 1 }, { "second", 1 }, { "secs", 1 }, { "sec", 1 }, { "s", 1 },
-        { "minutes", 60 }, { "minute", 60 }, { "mins", 60 }, { "min", 60 }, { "m", 60 },
-        { "hours", 3600 }, { "hour", 3600 }, { "hrs", 3600 }, { "hr", 3600 }, { "h", 3600 },
-        { "days", 86400 }, { "day", 86400 },
+    static const struct delay_word units[] = {
+        { "seconds", 7, 1 }, { "second", 6, 1 }, { "secs", 4, 1 }, { "sec", 3, 1 }, { "s", 1, 1 },
+        { "minutes", 7, 60 }, { "minute", 6, 60 }, { "mins", 4, 60 }, { "min", 3, 60 }, { "m", 1, 60 },
+        { "hours", 5, 3600 }, { "hour", 4, 3600 }, { "hrs", 3, 3600 }, { "hr", 2, 3600 }, { "h", 1, 3600 },
+        { "days", 4, 86400 }, { "day", 3, 86400 },
     };
-    static const char *const cues[] = { "again", "retry", "later", "after", "wait", "in", "for",
-                                        "within" };
+    static const struct delay_word cues[] = {
+        { "again", 5, 0 }, { "retry", 5, 0 }, { "later", 5, 0 }, { "after", 5, 0 },
+        { "wait", 4, 0 }, { "in", 2, 0 }, { "for", 3, 0 }, { "within", 6, 0 },
+    };
 
     for (size_t i = 0; i < len; i++) {
         uint64_t n = 0;
-        size_t j = i, k, cue_end;
+        size_t j, k, cue_end;
         int cued = 0;
 
-        if (!smtpstatus__is_digit((unsigned char)t[i]) ||
-            (i > 0 && (smtpstatus__is_alnum((unsigned char)t[i - 1]) || t[i - 1] == '.')))
+        /* Numbers are few: eight bytes at a time to the next digit. */
+        while (len - i >= 8) {
+            uint64_t m = smtpstatus__bytes_in(smtpstatus__load64(t + i), '0', '9');
+            if (m != 0) {
+                i += smtpstatus__first_byte(m);
+                break;
+            }
+            i += 8;
+        }
+        if (i >= len)
+            break;
+        if (!smtpstatus__is_digit((unsigned char)t[i]))
             continue;
+        if (i > 0 && (smtpstatus__is_alnum((unsigned char)t[i - 1]) || t[i - 1] == '.')) {
+            /* Not a number's start, nor is any digit after it in its run. */
+            while (i + 1 < len && smtpstatus__is_digit((unsigned char)t[i + 1]))
+                i++;
+            continue;
+        }
+        j = i;
         while (j < len && smtpstatus__is_digit((unsigned char)t[j]) && n < 1000000)
             n = n * 10 + (uint64_t)(t[j++] - '0');
         if (j < len && (smtpstatus__is_digit((unsigned char)t[j]) || t[j] == '.'))
@@ -125,12 +218,12 @@ static int find_delay(const char *t, size_t len, uint32_t *seconds)
         cue_end = i;
         while (cue_end > 0 && t[cue_end - 1] == ' ')
             cue_end--;
-        for (size_t c = 0; c < sizeof cues / sizeof cues[0] && !cued; c++) {
-            size_t n_cue = strlen(cues[c]);
-            if (cue_end >= n_cue && cue_end < i + 1 &&
-                smtpstatus__match_nocase(t, len, cue_end - n_cue, cues[c]) &&
-                (cue_end == n_cue || !smtpstatus__is_alnum((unsigned char)t[cue_end - n_cue - 1])))
-                cued = 1;
+        /* Every cue ends in n, y, r or t: most numbers have none before. */
+        if (cue_end > 0) {
+            unsigned char last = smtpstatus__lower((unsigned char)t[cue_end - 1]);
+            if (last == 'n' || last == 'y' || last == 'r' || last == 't')
+                for (size_t c = 0; c < sizeof cues / sizeof cues[0] && !cued; c++)
+                    cued = cue_before(t, cue_end, &cues[c]);
         }
         if (!cued)
             continue;
@@ -138,9 +231,7 @@ static int find_delay(const char *t, size_t len, uint32_t *seconds)
         while (k < len && t[k] == ' ')
             k++;
         for (size_t u = 0; u < sizeof units / sizeof units[0]; u++) {
-            size_t n_unit = strlen(units[u].word);
-            if (smtpstatus__match_nocase(t, len, k, units[u].word) &&
-                (k + n_unit == len || !smtpstatus__is_alpha((unsigned char)t[k + n_unit]))) {
+            if (unit_at(t, len, k, &units[u])) {
                 uint64_t secs = n * units[u].factor;
                 /* Anything beyond a week is not a retry hint. */
                 if (secs == 0 || secs > 7u * 86400u)
@@ -168,7 +259,7 @@ static void decide(struct smtpstatus__facts *f, struct smtpstatus_verdict *v)
     unsigned outcome;
     uint32_t delay;
 
-    memset(&c, 0, sizeof c);
+    c.count = 0; /* the entries past count are never read */
     smtpstatus__match_text(f, &c);
     smtpstatus__match_codes(f, &c);
 
@@ -278,7 +369,7 @@ static void decide(struct smtpstatus__facts *f, struct smtpstatus_verdict *v)
      * a lookup that failed for now (a 4xx, "try again") is what it calls a
      * networkerror. */
     if (outcome == SMTPSTATUS_OUTCOME_TRANSIENT && v->sisimai_reason != NULL &&
-        strcmp(v->sisimai_reason, "hostunknown") == 0)
+        v->sisimai_reason[0] == 'h' && strcmp(v->sisimai_reason, "hostunknown") == 0)
         v->sisimai_reason = "networkerror";
     v->powermta_category = smtpstatus__rstring(reason->powermta);
     v->sparkpost_class = reason->sparkpost;

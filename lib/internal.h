@@ -69,6 +69,53 @@ static inline int smtpstatus__equal_nocase(const char *buf, size_t len, const ch
     return strlen(lit) == len && smtpstatus__match_nocase(buf, len, 0, lit);
 }
 
+/* ---- Eight bytes at a time (SWAR): the reply parser and the classifier
+ * test a word of text per step. A word is loaded with memcpy (any
+ * alignment) in little-endian order, so that the first byte in memory is
+ * the lowest; callers never load past their len. ---- */
+
+#define SMTPSTATUS__ONES UINT64_C(0x0101010101010101)
+#define SMTPSTATUS__HIGHS UINT64_C(0x8080808080808080)
+
+static inline uint64_t smtpstatus__load64(const char *p)
+{
+    uint64_t x;
+
+    memcpy(&x, p, sizeof x);
+#if defined(__BYTE_ORDER__) && defined(__ORDER_BIG_ENDIAN__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    x = __builtin_bswap64(x);
+#endif
+    return x;
+}
+
+/* The index (0 to 7) of the first byte whose top bit is set in m (m has
+ * only top bits, at least one). */
+static inline unsigned smtpstatus__first_byte(uint64_t m)
+{
+#if defined(__GNUC__) || defined(__clang__)
+    return (unsigned)__builtin_ctzll(m) >> 3;
+#else
+    unsigned k = 0;
+    while (!(m & 0x80u)) {
+        m >>= 8;
+        k++;
+    }
+    return k;
+#endif
+}
+
+/* The top bit of each byte of x that lies in [lo, hi] (lo >= 1, hi <= 127),
+ * exactly: each byte is computed apart from its neighbours, so no carry
+ * spreads from one to the next. */
+static inline uint64_t smtpstatus__bytes_in(uint64_t x, unsigned lo, unsigned hi)
+{
+    uint64_t low7 = x & ~SMTPSTATUS__HIGHS;
+    uint64_t above = low7 + SMTPSTATUS__ONES * (128u - lo);      /* top set: b >= lo */
+    uint64_t below = SMTPSTATUS__ONES * (127u + hi + 1u) - low7;   /* top set: b <= hi */
+
+    return above & below & ~x & SMTPSTATUS__HIGHS;
+}
+
 /* ---- Caller-owned structs with a size member (xkbcommon's abi-check):
  * the library fills a full local copy and copies out what fits. ---- */
 
@@ -98,6 +145,10 @@ int smtpstatus__parse_enhanced_at(const char *buf, size_t len, size_t at,
 /* Whether a code may end at buf[end] (the boundary rule of
  * smtpstatus_find_enhanced()). */
 int smtpstatus__enhanced_boundary_after(const char *buf, size_t len, size_t end);
+
+/* Whether a code may start at buf[at] (the other boundary rule of
+ * smtpstatus_find_enhanced()). */
+int smtpstatus__enhanced_boundary_before(const char *buf, size_t at);
 
 /* ---- Stages (stage.c) ---- */
 

@@ -47,18 +47,16 @@ const struct smtpstatus__code_row *smtpstatus__find_code(unsigned subject, unsig
 const struct smtpstatus__reply_row *smtpstatus__find_reply(unsigned code)
 {
     /* Rows are sorted by code with the RFC 5321 meaning first: find the
-     * lowest row with this code. */
-    size_t lo = 0, hi = COUNT(smtpstatus__replies);
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (smtpstatus__replies[mid].code < code)
-            lo = mid + 1;
-        else
-            hi = mid;
+     * lowest row with this code, as above. */
+    const struct smtpstatus__reply_row *base = smtpstatus__replies;
+    size_t n = COUNT(smtpstatus__replies);
+
+    while (n > 1) {
+        size_t half = n / 2;
+        base = base[half - 1].code < code ? base + half : base;
+        n -= half;
     }
-    if (lo < COUNT(smtpstatus__replies) && smtpstatus__replies[lo].code == code)
-        return &smtpstatus__replies[lo];
-    return NULL;
+    return base->code == code ? base : NULL;
 }
 
 int smtpstatus__basic_allows(const struct smtpstatus__code_row *row, unsigned reply)

@@ -20,6 +20,11 @@
 
 #include "internal.h"
 
+#if defined(__SSE2__) && (defined(__GNUC__) || defined(__clang__))
+#include <emmintrin.h>
+#define REPLY_SSE2 1
+#endif
+
 #define KNOWN_FLAGS (SMTPSTATUS_REPLY_AT_EOF | SMTPSTATUS_REPLY_STRICT_CRLF | SMTPSTATUS_REPLY_LENIENT)
 
 /* RFC 5321 §4.5.3.1.5: a reply line is at most 512 octets with its CRLF. */
@@ -58,6 +63,69 @@ struct line {
     uint32_t anomalies;
 };
 
+/*
+ * The first byte in buf[p..limit) that is not printable ASCII (0x20 to
+ * 0x7E), or not printable and not a space when `lo` is 0x21, else limit:
+ * the scan of a line's text, which is most of a reply. Sixteen bytes at a
+ * time with SSE2, eight elsewhere, and the last few in one load that ends
+ * at the limit and overlaps bytes already read (never before buf, never at
+ * or past limit). It may stop early, at a byte that needs no look, when
+ * that overlap holds bytes a caller went past (8-bit ones): the caller's
+ * byte loop then takes over, so the answer is the same.
+ */
+static size_t skip_text(const char *buf, size_t p, size_t limit, unsigned lo)
+{
+    if (p >= limit)
+        return p;
+#ifdef REPLY_SSE2
+    {
+        /* Signed compares: bytes of 0x80 and up are negative. */
+        const __m128i below = _mm_set1_epi8((char)(lo - 1)), above = _mm_set1_epi8(0x7F);
+        unsigned m;
+
+        while (limit - p >= 16) {
+            __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(buf + p));
+            m = (unsigned)_mm_movemask_epi8(_mm_and_si128(_mm_cmpgt_epi8(v, below),
+                                                           _mm_cmplt_epi8(v, above))) ^ 0xFFFFu;
+            if (m != 0)
+                return p + (unsigned)__builtin_ctz(m);
+            p += 16;
+        }
+        if (p == limit || limit < 16)
+            return p;
+        {
+            size_t base = limit - 16;
+            __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(buf + base));
+            m = (unsigned)_mm_movemask_epi8(_mm_and_si128(_mm_cmpgt_epi8(v, below),
+                                                           _mm_cmplt_epi8(v, above))) ^ 0xFFFFu;
+            m >>= p - base;
+            return m == 0 ? limit : p + (unsigned)__builtin_ctz(m);
+        }
+    }
+#else
+    {
+        /* A byte below lo sets its top bit in x - lo..., one of 0x7F and
+         * up in x + 0x01... or in x; a borrow or carry only spreads up from
+         * such a byte, so the lowest flagged byte is the first one. */
+        const uint64_t low = SMTPSTATUS__ONES * lo;
+        uint64_t m, x;
+
+        while (limit - p >= 8) {
+            x = smtpstatus__load64(buf + p);
+            m = ((x - low) | (x + SMTPSTATUS__ONES) | x) & SMTPSTATUS__HIGHS;
+            if (m != 0)
+                return p + smtpstatus__first_byte(m);
+            p += 8;
+        }
+        if (p == limit || limit < 8)
+            return p;
+        x = smtpstatus__load64(buf + limit - 8);
+        m = (((x - low) | (x + SMTPSTATUS__ONES) | x) & SMTPSTATUS__HIGHS) >> (8 * (p - (limit - 8)));
+        return m == 0 ? limit : p + smtpstatus__first_byte(m);
+    }
+#endif
+}
+
 static int is_lenient(unsigned flags)
 {
     return (flags & SMTPSTATUS_REPLY_LENIENT) != 0;
@@ -68,30 +136,34 @@ static int at_eof(unsigned flags)
     return (flags & (SMTPSTATUS_REPLY_AT_EOF | SMTPSTATUS_REPLY_LENIENT)) != 0;
 }
 
-/* Whether a reply line starts at buf[at]: a code of 2xx to 5xx followed by
- * '-', a space, a line end or the end of the input. */
-static int code_line_at(const char *buf, size_t len, size_t at);
-
-/* Lenient mode also takes a code followed by a colon, as some bounces
- * quote it ("550: 5.2.2 <a@example.org>... Mailbox Full"). */
-static int quoted_code_at(const char *buf, size_t len, size_t at)
+/* Whether buf[at..at+3) is a reply code of 2xx to 5xx (the caller has
+ * checked that the three bytes are there). One subtraction per byte: a
+ * byte minus '2' is 0 to 3 only for '2' to '5'. */
+static inline int code_digits_at(const char *buf, size_t at)
 {
-    return code_line_at(buf, len, at) ||
-           (at + 4 <= len && buf[at + 3] == ':' && buf[at] >= '2' && buf[at] <= '5' &&
-            smtpstatus__is_digit((unsigned char)buf[at + 1]) &&
-            smtpstatus__is_digit((unsigned char)buf[at + 2]));
+    return (unsigned char)(buf[at] - '2') <= 3u && (unsigned char)(buf[at + 1] - '0') <= 9u &&
+           (unsigned char)(buf[at + 2] - '0') <= 9u;
 }
 
-static int code_line_at(const char *buf, size_t len, size_t at)
+/* Whether a reply line starts at buf[at]: a code of 2xx to 5xx followed by
+ * '-', a space, a line end or the end of the input. */
+static inline int code_line_at(const char *buf, size_t len, size_t at)
 {
-    if (at + 3 > len)
-        return 0;
-    if (buf[at] < '2' || buf[at] > '5' || !smtpstatus__is_digit((unsigned char)buf[at + 1]) ||
-        !smtpstatus__is_digit((unsigned char)buf[at + 2]))
+    char c;
+
+    if (at + 3 > len || !code_digits_at(buf, at))
         return 0;
     if (at + 3 == len)
         return 1;
-    return buf[at + 3] == '-' || buf[at + 3] == ' ' || buf[at + 3] == '\r' || buf[at + 3] == '\n';
+    c = buf[at + 3];
+    return c == '-' || c == ' ' || c == '\r' || c == '\n';
+}
+
+/* Lenient mode also takes a code followed by a colon, as some bounces
+ * quote it ("550: 5.2.2 <a@example.org>... Mailbox Full"). */
+static inline int quoted_code_at(const char *buf, size_t len, size_t at)
+{
+    return code_line_at(buf, len, at) || (at + 4 <= len && buf[at + 3] == ':' && code_digits_at(buf, at));
 }
 
 static unsigned code_value(const char *buf, size_t at)
@@ -108,6 +180,10 @@ static void take_enhanced(const char *buf, size_t bound, struct line *ln)
     size_t end;
 
     ln->content_off = ln->text_off;
+    /* Most lines without a code fail here, without the call: a code takes
+     * at least five bytes, "c.s.d", and its second is a dot. */
+    if (ln->text_off + 5 > bound || buf[ln->text_off + 1] != '.')
+        return;
     if (smtpstatus__parse_enhanced_at(buf, bound, ln->text_off, &code, &end) != SMTPSTATUS_OK ||
         !smtpstatus__enhanced_boundary_after(buf, bound, end))
         return;
@@ -201,20 +277,7 @@ static int scan_line(const char *buf, size_t len, unsigned flags, size_t at, str
             size_t limit = len - phys_start > SMTPSTATUS_REPLY_LINE_MAX
                                ? phys_start + SMTPSTATUS_REPLY_LINE_MAX
                                : len;
-            /* Eight bytes at a time while all are printable ASCII: a byte
-             * below 0x20 sets its top bit in x - 0x20..., one of 0x7F or
-             * more in x + 0x01... or in x; a carry or borrow only spreads
-             * from such a byte, so a clean word is never missed. */
-            if (!joined) {
-                while (limit - p >= 8) {
-                    uint64_t x;
-                    memcpy(&x, buf + p, sizeof x);
-                    if (((x - UINT64_C(0x2020202020202020)) | (x + UINT64_C(0x0101010101010101)) | x) &
-                        UINT64_C(0x8080808080808080))
-                        break;
-                    p += 8;
-                }
-            }
+            p = skip_text(buf, p, limit, joined ? 0x21u : 0x20u);
             while (p < limit && text_byte[(unsigned char)buf[p]] && !(joined && buf[p] == ' '))
                 p++;
             if (joined && p < limit && buf[p] == ' ') {
@@ -338,7 +401,21 @@ static int find_reply_start(const char *buf, size_t len, size_t *at)
     int found = 0;
 
     for (size_t i = 0; i + 3 <= len; i++) {
-        if (buf[i] < '2' || buf[i] > '5' || !reply_token_at(buf, len, i))
+        /* Eight bytes at a time to the next '2' to '5', the only bytes a
+         * code starts with; the last few bytes one at a time. */
+        if (len - i >= 8) {
+            uint64_t m = smtpstatus__bytes_in(smtpstatus__load64(buf + i), '2', '5');
+            if (m == 0) {
+                i += 7;
+                continue;
+            }
+            i += smtpstatus__first_byte(m);
+            if (i + 3 > len)
+                break;
+        } else if ((unsigned char)(buf[i] - '2') > 3u) {
+            continue;
+        }
+        if (!reply_token_at(buf, len, i))
             continue;
         if (buf[i] == '4' || buf[i] == '5') {
             *at = i;
@@ -356,22 +433,27 @@ static int find_reply_start(const char *buf, size_t len, size_t *at)
  * command before the reply ("SMTP error from remote mail server after RCPT
  * TO:<bob@example.com>: 550 ..."); Postfix after it ("(in reply to RCPT TO
  * command)") or says "refused to talk to me" for a greeting. */
-static int find_stage(const char *buf, size_t len, size_t reply_start, size_t reply_end)
+static int find_stage(const char *buf, size_t len, size_t reply_start, size_t paren)
 {
-    for (size_t i = reply_end; i < len; i++) {
-        const char *paren = memchr(buf + i, '(', len - i);
-        if (paren == NULL)
+    for (size_t i = paren; i < len; i++) {
+        const char *next = memchr(buf + i, '(', len - i);
+        if (next == NULL)
             break;
-        i = (size_t)(paren - buf);
+        i = (size_t)(next - buf);
         if (smtpstatus__match_nocase(buf, len, i + 1, "in reply to ")) {
             int st = smtpstatus__stage_at(buf, len, i + 1 + sizeof "in reply to " - 1, NULL);
             if (st != SMTPSTATUS_STAGE_UNKNOWN)
                 return st;
         }
     }
-    for (size_t i = reply_start; i-- > 0;) {
-        if (buf[i] != ' ' && buf[i] != 'r' && buf[i] != 'R')
-            continue; /* neither cue starts here */
+    /* Both cues have an 'f' for third byte (" after ", "refused"), a rare
+     * letter: only two bytes before one can either start. */
+    for (size_t j = reply_start; j-- > 2;) {
+        size_t i;
+
+        if ((buf[j] | 0x20) != 'f')
+            continue;
+        i = j - 2;
         if (smtpstatus__match_nocase(buf, reply_start, i, " after ")) {
             int st = smtpstatus__stage_at(buf, reply_start, i + sizeof " after " - 1, NULL);
             if (st != SMTPSTATUS_STAGE_UNKNOWN)
@@ -385,14 +467,15 @@ static int find_stage(const char *buf, size_t len, size_t reply_start, size_t re
 
 /* Lenient mode: the end of the reply text. Drop Postfix's " (in reply to
  * ... command)" and a closing quote or parenthesis that matches one just
- * before the reply (Exchange: "Remote Server returned '550 5.1.1 ...'"). */
-static size_t trim_end(const char *buf, size_t start, size_t text_off, size_t end)
+ * before the reply (Exchange: "Remote Server returned '550 5.1.1 ...'").
+ * `paren` is the first '(' at or after text_off, or past the end. */
+static size_t trim_end(const char *buf, size_t start, size_t text_off, size_t paren, size_t end)
 {
-    for (size_t i = text_off; i < end; i++) {
-        const char *paren = memchr(buf + i, '(', end - i);
-        if (paren == NULL)
+    for (size_t i = paren; i < end; i++) {
+        const char *next = memchr(buf + i, '(', end - i);
+        if (next == NULL)
             break;
-        i = (size_t)(paren - buf);
+        i = (size_t)(next - buf);
         if (smtpstatus__match_nocase(buf, end, i + 1, "in reply to ")) {
             end = i;
             break;
@@ -544,8 +627,12 @@ int smtpstatus_parse_reply(const char *buf, size_t len, unsigned flags, struct s
     }
 
     if (is_lenient(flags)) {
-        r.stage = (uint32_t)find_stage(buf, len, r.span.off, ln.content_off);
-        last_text_end = trim_end(buf, r.span.off, ln.content_off, last_text_end);
+        /* One search for the first '(' after the text starts serves both. */
+        const char *paren = memchr(buf + ln.content_off, '(', len - ln.content_off);
+        size_t first = paren != NULL ? (size_t)(paren - buf) : len;
+
+        r.stage = (uint32_t)find_stage(buf, len, r.span.off, first);
+        last_text_end = trim_end(buf, r.span.off, ln.content_off, first, last_text_end);
         if (r.line_count == 1)
             r.text.len = last_text_end - r.text.off;
     }

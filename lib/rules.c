@@ -75,48 +75,58 @@ const struct smtpstatus__advice_row *smtpstatus__find_advice(unsigned subject, u
     return subject_row;
 }
 
-/* Tier on a confidence tie: provider > text > enhanced code > reply code. */
-static int tier(unsigned kind)
+/* The order of evidence: confidence, then the tier on a confidence tie
+ * (provider > text > enhanced code > reply code), then (between two
+ * phrases) the longer, more specific one; on a full tie the first found
+ * stays ahead. Confidence and tier make one number, compared once. */
+static unsigned rank(const struct smtpstatus__candidate *a)
 {
-    switch (kind) {
-    case SMTPSTATUS__KIND_PROVIDER:
-        return 3;
-    case SMTPSTATUS__KIND_TEXT:
-        return 2;
-    case SMTPSTATUS__KIND_CODE:
-        return 1;
-    default:
-        return 0;
-    }
+    static const uint8_t tier[8] = {
+        [SMTPSTATUS__KIND_PROVIDER] = 3,
+        [SMTPSTATUS__KIND_TEXT] = 2,
+        [SMTPSTATUS__KIND_CODE] = 1,
+    };
+    return (unsigned)a->conf << 2 | (a->kind < 8 ? tier[a->kind] : 0u);
 }
 
-/* The order of evidence: confidence, then the tier, then (between two
- * phrases) the longer, more specific one; on a full tie the first found
- * stays ahead. */
-static int stronger(const struct smtpstatus__candidate *a, const struct smtpstatus__candidate *b)
+static int stronger(const struct smtpstatus__candidate *a, unsigned rank_a,
+                    const struct smtpstatus__candidate *b)
 {
-    if (a->conf != b->conf)
-        return a->conf > b->conf;
-    if (tier(a->kind) != tier(b->kind))
-        return tier(a->kind) > tier(b->kind);
-    return a->len > b->len;
+    unsigned rank_b = rank(b);
+    return rank_a > rank_b || (rank_a == rank_b && a->len > b->len);
 }
 
 void smtpstatus__collect(struct smtpstatus__collector *c, const struct smtpstatus__candidate *cand)
 {
-    unsigned pos;
+    unsigned n = c->count, pos, r = rank(cand);
 
-    for (unsigned i = 0; i < c->count; i++)
+    /* Full, and no stronger than the last: nothing changes (the usual case
+     * for the weaker code rules after the text's). */
+    if (n == SMTPSTATUS_EVIDENCE_MAX && !stronger(cand, r, &c->best[n - 1]))
+        return;
+    for (unsigned i = 0; i < n; i++)
         if (c->best[i].rule == cand->rule && c->best[i].kind == cand->kind)
             return; /* the same rule again: keep its first occurrence */
-    for (pos = 0; pos < c->count && !stronger(cand, &c->best[pos]); pos++)
+    for (pos = 0; pos < n && !stronger(cand, r, &c->best[pos]); pos++)
         ;
     if (pos >= SMTPSTATUS_EVIDENCE_MAX)
         return;
-    if (c->count < SMTPSTATUS_EVIDENCE_MAX)
-        c->count++;
-    for (unsigned i = c->count - 1; i > pos; i--)
-        c->best[i] = c->best[i - 1];
+    if (n < SMTPSTATUS_EVIDENCE_MAX)
+        c->count = ++n;
+    /* At most three moves: a copy each, not a call to memmove. */
+    switch (n - 1 - pos) {
+    case 3:
+        c->best[pos + 3] = c->best[pos + 2];
+        /* fall through */
+    case 2:
+        c->best[pos + 2] = c->best[pos + 1];
+        /* fall through */
+    case 1:
+        c->best[pos + 1] = c->best[pos];
+        break;
+    default:
+        break;
+    }
     c->best[pos] = *cand;
 }
 
@@ -336,10 +346,10 @@ static void offer(const struct smtpstatus__facts *f, struct smtpstatus__collecto
     smtpstatus__collect(c, &cand);
 }
 
-/* The first index in keys[0..n) whose key is not below `key`. */
-static size_t lower_bound(const uint32_t *keys, size_t n, uint32_t key)
+/* The first index in keys[lo..n) whose key is not below `key`. */
+static size_t lower_bound(const uint32_t *keys, size_t lo, size_t n, uint32_t key)
 {
-    size_t lo = 0, hi = n;
+    size_t hi = n;
 
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
@@ -351,26 +361,41 @@ static size_t lower_bound(const uint32_t *keys, size_t n, uint32_t key)
     return lo;
 }
 
-/* Offer the rules of `index` (sorted by `keys`) whose key is `key`. Code
- * rules are keyed subject * 1001 + detail, with 1000 for a wildcard; reply
- * rules by the code, or by its first digit for a class wildcard. */
-static void offer_key(const struct smtpstatus__facts *f, struct smtpstatus__collector *c,
-                      const uint16_t *index, const uint32_t *keys, size_t n, uint32_t key)
+/* The same, for a key at the top of the sorted keys: a walk down from the
+ * end, over the few keys not below it, gives the same index. */
+static size_t lower_bound_from_top(const uint32_t *keys, size_t n, uint32_t key)
 {
-    for (size_t i = lower_bound(keys, n, key); i < n && keys[i] == key; i++)
+    while (n > 0 && keys[n - 1] >= key)
+        n--;
+    return n;
+}
+
+/* Offer the rules of `index` (sorted by `keys`) whose key is `key`, from
+ * their first index `i`; returns the index past them. Code rules are keyed
+ * subject * 1001 + detail, with 1000 for a wildcard; reply rules by the
+ * code, or by its first digit for a class wildcard. */
+static size_t offer_key(const struct smtpstatus__facts *f, struct smtpstatus__collector *c,
+                        const uint16_t *index, const uint32_t *keys, size_t n, size_t i, uint32_t key)
+{
+    for (; i < n && keys[i] == key; i++)
         offer(f, c, index[i]);
+    return i;
 }
 
 /* The rules of `index` for the enhanced code: its exact key, its subject
- * with any detail, and the any-code key. */
+ * with any detail, and the any-code key, the largest there is. When the
+ * first two keys are in order, the second search starts where the first
+ * stopped. */
 static void offer_code_keys(const struct smtpstatus__facts *f, struct smtpstatus__collector *c,
                             const uint16_t *index, const uint32_t *keys, size_t n)
 {
     unsigned s = f->enhanced.subject, d = f->enhanced.detail;
+    uint32_t exact = s * 1001u + d, any_detail = s * 1001u + 1000u, any = 1000u * 1001u + 1000u;
+    size_t i = offer_key(f, c, index, keys, n, lower_bound(keys, 0, n, exact), exact);
 
-    offer_key(f, c, index, keys, n, s * 1001u + d);
-    offer_key(f, c, index, keys, n, s * 1001u + 1000u);
-    offer_key(f, c, index, keys, n, 1000u * 1001u + 1000u);
+    offer_key(f, c, index, keys, n, lower_bound(keys, exact < any_detail ? i : 0, n, any_detail),
+              any_detail);
+    offer_key(f, c, index, keys, n, lower_bound_from_top(keys, n, any), any);
 }
 
 void smtpstatus__match_codes(const struct smtpstatus__facts *f, struct smtpstatus__collector *c)
@@ -383,9 +408,14 @@ void smtpstatus__match_codes(const struct smtpstatus__facts *f, struct smtpstatu
                             smtpstatus__provider_code_rule_keys, SMTPSTATUS__PROVIDER_CODE_RULE_COUNT);
     }
     if (f->reply) {
-        offer_key(f, c, smtpstatus__reply_rules, smtpstatus__reply_rule_keys,
-                  SMTPSTATUS__REPLY_RULE_COUNT, f->reply);
-        offer_key(f, c, smtpstatus__reply_rules, smtpstatus__reply_rule_keys,
-                  SMTPSTATUS__REPLY_RULE_COUNT, f->reply / 100);
+        const uint32_t *keys = smtpstatus__reply_rule_keys;
+        size_t n = SMTPSTATUS__REPLY_RULE_COUNT, cls = 0;
+
+        offer_key(f, c, smtpstatus__reply_rules, keys, n, lower_bound(keys, 0, n, f->reply),
+                  f->reply);
+        /* The class keys (2 to 5) are the first few: a walk finds them. */
+        while (cls < n && keys[cls] < f->reply / 100)
+            cls++;
+        offer_key(f, c, smtpstatus__reply_rules, keys, n, cls, f->reply / 100);
     }
 }

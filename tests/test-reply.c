@@ -727,6 +727,25 @@ Test(reply, line_length_limit_boundary)
     free(lf_over);
 }
 
+/* Lenient mode: a folded line whose indentation alone runs past the line limit. The text scan
+ * starts past the limit there; it once read eight bytes at a time from that point to the end of
+ * the buffer and beyond it (found while making the scan faster). */
+Test(reply, lenient_fold_indented_past_the_line_limit)
+{
+    const size_t indent = SMTPSTATUS_REPLY_LINE_MAX + 808, len = 6 + indent + 37;
+    char *buf = malloc(len);
+    struct smtpstatus_reply r;
+    int rc;
+
+    cr_assert_not_null(buf);
+    memcpy(buf, "550 a\n", 6);
+    memset(buf + 6, ' ', indent);
+    memset(buf + 6 + indent, 'x', 37);
+    rc = parse(buf, len, SMTPSTATUS_REPLY_LENIENT, &r);
+    expect_error(rc, &r, SMTPSTATUS_E_TOO_LONG, 6 + indent);
+    free(buf);
+}
+
 /* `count` lines of "250-x\r\n" and a last "250 x\r\n" (7 bytes each). */
 static char *many_lines(size_t count, size_t *len)
 {
