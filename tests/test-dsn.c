@@ -1096,3 +1096,28 @@ Test(dsn, a_phrase_across_a_fold)
     cr_assert(seen);
     release(p);
 }
+
+/* The reason first, then the address, one recipient a line; a header line
+ * of the returned message ("To: <...>") is never taken for one. */
+Test(dsn, reason_then_address_lines)
+{
+    struct parsed *p = parse("From: MAILER-DAEMON@mx.example.org\n"
+                             "Subject: Returned mail: Lunch\n"
+                             "\n"
+                             "User's mailbox is full: <kim@example.jp>\n"
+                             "Unable to deliver mail.\n"
+                             "\n"
+                             "No such user here: <lou@example.jp>\n"
+                             "\n"
+                             "To: <max@example.jp>\n");
+
+    cr_assert_eq(p->rc, SMTPSTATUS_OK, "%s", smtpstatus_result_name(p->rc));
+    cr_assert_eq(p->n, 2);
+    cr_assert_eq(p->dsn.decoder, SMTPSTATUS_DECODER_GENERIC);
+    assert_text(p->r[0].recipient, "kim@example.jp");
+    assert_text(p->r[0].diagnostic, "User's mailbox is full: <kim@example.jp>\nUnable to deliver mail.");
+    cr_assert_eq(p->r[0].verdict.reason, SMTPSTATUS_REASON_MAILBOX_FULL);
+    assert_text(p->r[1].recipient, "lou@example.jp");
+    cr_assert_eq(p->r[1].verdict.reason, SMTPSTATUS_REASON_RECIPIENT_UNKNOWN);
+    release(p);
+}

@@ -69,6 +69,61 @@ static int is_daemon(const struct smtpstatus_text *addr)
            smtpstatus__find_nocase(addr->ptr, addr->len, 0, "postmaster") < addr->len;
 }
 
+/* The other order: the reason first, then the address, one recipient a
+ * line ("User's mailbox is full: <bob@example.com>"), as some older
+ * Sendmail-era daemons write. The reason must be words (a space in it), so
+ * that a header line of the returned message ("To: <bob@...>") never
+ * reads as one; the diagnostic runs on to the next blank line. */
+static size_t reason_then_address(const char *t, size_t len, struct smtpstatus__sink *sink)
+{
+    struct smtpstatus__line ln;
+    size_t at = 0, emitted = 0;
+
+    while (smtpstatus__line_at(t, len, at, &ln)) {
+        struct smtpstatus_text addr;
+        size_t colon, end = ln.end, gt;
+
+        at = ln.next;
+        while (end > ln.off && (t[end - 1] == ' ' || t[end - 1] == '\t'))
+            end--;
+        if (end - ln.off < 8 || t[end - 1] != '>')
+            continue;
+        gt = end - 1;
+        colon = gt;
+        while (colon > ln.off && t[colon] != '<')
+            colon--;
+        if (t[colon] != '<' || smtpstatus__angle_address(t, colon, end, &addr) != gt || is_daemon(&addr))
+            continue;
+        while (colon > ln.off && (t[colon - 1] == ' ' || t[colon - 1] == '\t'))
+            colon--;
+        if (colon <= ln.off || t[colon - 1] != ':' ||
+            memchr(t + ln.off, ' ', colon - 1 - ln.off) == NULL)
+            continue;
+        {
+            struct smtpstatus__found f;
+            struct smtpstatus__line next;
+            size_t diag_end = colon - 1, more = ln.next;
+
+            /* The lines after it, up to a blank one, say more. */
+            while (smtpstatus__line_at(t, len, more, &next) && !smtpstatus__blank_line(t, &next) &&
+                   !(next.end > next.off && t[next.end - 1] == '>')) {
+                diag_end = next.end;
+                more = next.next;
+            }
+            memset(&f, 0, sizeof f);
+            f.recipient = addr;
+            f.diagnostic = diag_end == colon - 1 ? smtpstatus__slice(t, ln.off, colon - 1)
+                                                 : smtpstatus__slice(t, ln.off, diag_end);
+            f.action = SMTPSTATUS_DSN_ACTION_FAILED;
+            f.flags = SMTPSTATUS_DSN_FROM_TEXT;
+            smtpstatus__emit(sink, &f, SMTPSTATUS_DECODER_GENERIC);
+            emitted++;
+            at = more;
+        }
+    }
+    return emitted;
+}
+
 size_t smtpstatus__decode_generic(const struct smtpstatus__bounce *b,
                                   const struct smtpstatus__marks *mk, struct smtpstatus__sink *sink)
 {
@@ -105,5 +160,7 @@ size_t smtpstatus__decode_generic(const struct smtpstatus__bounce *b,
         smtpstatus__emit(sink, &f, SMTPSTATUS_DECODER_GENERIC);
         emitted++;
     }
+    if (emitted == 0)
+        emitted = reason_then_address(t, len, sink);
     return emitted;
 }
