@@ -5,13 +5,12 @@
  * The classifier's rules, compiled by lib/gen/gen-rules.py from lib/data/
  * into static const tables, and the matching over them.
  *
- * Text matching runs an Aho-Corasick automaton over the input once: time
- * linear in the input whatever the number of patterns, no backtracking, no
- * allocation. ASCII letters are folded to lower case through the byte
- * classes; other bytes (UTF-8 in non-English patterns, or garbage) compare
- * exactly, so any byte sequence is safe input. The shallow states, where
- * text spends most of its bytes, are a DFA (a full row per state); the deep
- * ones keep their edges and failure links, which bounds the table size.
+ * Text matching tests every 4-byte window of the input against the
+ * patterns' anchors and verifies the patterns whose anchor is there (see
+ * "The phrase matcher" below): one pass, time linear in the input, no
+ * backtracking, no allocation. ASCII letters compare without case; other
+ * bytes (UTF-8 in non-English patterns, or garbage) compare exactly, so any
+ * byte sequence is safe input.
  */
 
 #include "internal.h"
@@ -177,25 +176,251 @@ uint64_t smtpstatus__providers_for_host(const char *host, size_t len)
     return bits;
 }
 
-#define TARGET_HAS_OUTPUT 0x8000u
-#define TARGET_STATE 0x7FFFu
+/* ---- The phrase matcher ----
+ *
+ * Every 4-byte window of the text is tested against a bitset of the hashes
+ * of the patterns' anchors (gen-rules.py, choose_anchors). The test of one
+ * window does not wait for the test of the one before, so the processor
+ * runs several at once; where an automaton needs a dependent load per byte,
+ * this needs an independent one. A window whose bit is set is looked up in
+ * its bucket of anchors, and each pattern of an anchor found there is
+ * compared in full where the anchor puts it.
+ *
+ * A pattern's anchor may be anywhere in it, so matches are found out of the
+ * order of their ends. The classifier weighs them by end (and the longer
+ * first on one end: the order of an Aho-Corasick automaton's outputs), so
+ * each verified match waits, sorted, until no window still to test can
+ * give one that ends earlier: a window at q gives ends from q + 3. */
 
-/* A transition from a deep state (inside a long pattern): its few edges,
- * else its failure link, which leads back to a full row within a step or
- * two. Returns the target with its output bit. */
-static unsigned deep_step(unsigned state, unsigned char c, unsigned cls)
+#define WINDOW_FOLD 0x20202020u
+
+static uint32_t load32(const unsigned char *p)
 {
-    c = smtpstatus__lower(c);
-    if (cls == 0)
-        return 0; /* a byte no pattern contains: back to the root */
-    while (state >= SMTPSTATUS__AC_DENSE) {
-        const struct smtpstatus__ac_deep *d = &smtpstatus__ac_deep[state - SMTPSTATUS__AC_DENSE];
-        for (unsigned i = 0; i < d->edge_count; i++)
-            if (smtpstatus__ac_edge_byte[d->edge_first + i] == c)
-                return smtpstatus__ac_edge_target[d->edge_first + i];
-        state = d->fail;
+    uint32_t w;
+
+    memcpy(&w, p, sizeof w);
+    return w;
+}
+
+static uint64_t load64(const unsigned char *p)
+{
+    uint64_t w;
+
+    memcpy(&w, p, sizeof w);
+    return w;
+}
+
+/* The key of the window at p: its bytes as a little-endian number, as the
+ * generator computes them, with 0x20 ORed into every byte. */
+static uint32_t window_key(const unsigned char *p)
+{
+    uint32_t w = load32(p);
+
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    w = __builtin_bswap32(w);
+#endif
+    return w | WINDOW_FOLD;
+}
+
+static unsigned window_hash(uint32_t key)
+{
+    return (unsigned)((uint32_t)(key * SMTPSTATUS__ANCHOR_HASH) >> (32 - SMTPSTATUS__ANCHOR_BITS));
+}
+
+static int anchor_bit(unsigned h)
+{
+    return (int)((smtpstatus__anchor_bits[h >> 6] >> (h & 63u)) & 1u);
+}
+
+/* ASCII upper case to lower in every byte of a word, other bytes as they
+ * are (SWAR: a byte's high bit says whether it lies in 'A'..'Z'). */
+static uint64_t fold64(uint64_t x)
+{
+    uint64_t low7 = x & 0x7F7F7F7F7F7F7F7Fu;
+    uint64_t from_a = low7 + 0x3F3F3F3F3F3F3F3Fu; /* bit 7 set from 'A' (0x41) */
+    uint64_t past_z = low7 + 0x2525252525252525u; /* bit 7 set from '[' (0x5B) */
+    uint64_t upper = from_a & ~past_z & ~x & 0x8080808080808080u;
+
+    return x | upper >> 2;
+}
+
+static uint32_t fold32(uint32_t x)
+{
+    return (uint32_t)fold64(x);
+}
+
+/* Whether text[0..n) folded is the lower-case p[0..n); reads nothing
+ * outside either. */
+static int same_folded(const unsigned char *text, const unsigned char *p, size_t n)
+{
+    if (n >= 8) {
+        for (size_t i = 0; i + 8 < n; i += 8)
+            if (fold64(load64(text + i)) != load64(p + i))
+                return 0;
+        return fold64(load64(text + n - 8)) == load64(p + n - 8);
     }
-    return smtpstatus__ac_rows[state * SMTPSTATUS__AC_CLASSES + cls];
+    if (n >= 4)
+        return fold32(load32(text)) == load32(p) && fold32(load32(text + n - 4)) == load32(p + n - 4);
+    for (size_t i = 0; i < n; i++)
+        if (smtpstatus__lower(text[i]) != p[i])
+            return 0;
+    return 1;
+}
+
+static int word_boundary(const char *text, size_t len, size_t start, size_t end, unsigned flags)
+{
+    if ((flags & SMTPSTATUS__PATTERN_WORD_BEFORE) && start > 0 && smtpstatus__is_alnum((unsigned char)text[start - 1]))
+        return 0;
+    if ((flags & SMTPSTATUS__PATTERN_WORD_AFTER) && end < len && smtpstatus__is_alnum((unsigned char)text[end]))
+        return 0;
+    return 1;
+}
+
+_Static_assert(SMTPSTATUS__PHRASE_PENDING <= SMTPSTATUS__PHRASE_PENDING_MAX,
+               "the generator's bound on waiting matches exceeds struct smtpstatus__phrase_scan");
+
+/* Whether match (end, a) is handed out before (end, b). */
+static int before(size_t end_a, unsigned a, size_t end_b, unsigned b)
+{
+    if (end_a != end_b)
+        return end_a < end_b;
+    if (smtpstatus__patterns[a].len != smtpstatus__patterns[b].len)
+        return smtpstatus__patterns[a].len > smtpstatus__patterns[b].len;
+    return a < b;
+}
+
+/* Keep a verified match until its turn. pending[] is sorted last-first, so
+ * the next one out is at the end. */
+static void hold(struct smtpstatus__phrase_scan *s, size_t end, unsigned pattern)
+{
+    unsigned i = s->count;
+
+    if (i == SMTPSTATUS__PHRASE_PENDING_MAX)
+        return; /* cannot happen: the generator bounds the matches waiting */
+    for (; i > 0 && before(s->pending[i - 1].end, s->pending[i - 1].pattern, end, pattern); i--)
+        s->pending[i] = s->pending[i - 1];
+    s->pending[i].end = end;
+    s->pending[i].pattern = (uint16_t)pattern;
+    s->count++;
+}
+
+static int anchor_hit(uint32_t key)
+{
+    return anchor_bit(window_hash(key));
+}
+
+/* Verify the anchors of the window at q, whose key is `key`. */
+static void verify_window(struct smtpstatus__phrase_scan *s, size_t q, uint32_t key)
+{
+    const unsigned char *text = s->text;
+    unsigned bucket = window_hash(key) >> SMTPSTATUS__ANCHOR_BUCKET_SHIFT;
+
+    for (unsigned i = smtpstatus__anchor_first[bucket]; i < smtpstatus__anchor_first[bucket + 1]; i++) {
+        const struct smtpstatus__anchor *a = &smtpstatus__anchors[i];
+        const struct smtpstatus__pattern_row *p;
+        size_t start;
+
+        if (a->key != key || q < a->at)
+            continue;
+        start = q - a->at;
+        p = &smtpstatus__patterns[a->pattern];
+        if (p->len > s->len - start ||
+            !same_folded(text + start, smtpstatus__pattern_bytes + p->text, p->len) ||
+            !word_boundary((const char *)text, s->len, start, start + p->len, p->flags))
+            continue;
+        hold(s, start + p->len, a->pattern);
+    }
+}
+
+/* The first window from q whose anchor bit is set, with its key; failing
+ * that, the last window (q == len - 3), which has three bytes: it is
+ * completed with a NUL, as the generator expects, and always verified.
+ * Needs q <= len - 3. */
+static size_t next_candidate(const unsigned char *text, size_t q, size_t len, uint32_t *key)
+{
+    unsigned char last[4] = { 0, 0, 0, 0 };
+
+    /* Four windows a round, each test independent of the others. */
+    for (; q + 7 <= len; q += 4) {
+        uint32_t k0 = window_key(text + q), k1 = window_key(text + q + 1);
+        uint32_t k2 = window_key(text + q + 2), k3 = window_key(text + q + 3);
+        if (anchor_hit(k0)) {
+            *key = k0;
+            return q;
+        }
+        if (anchor_hit(k1)) {
+            *key = k1;
+            return q + 1;
+        }
+        if (anchor_hit(k2)) {
+            *key = k2;
+            return q + 2;
+        }
+        if (anchor_hit(k3)) {
+            *key = k3;
+            return q + 3;
+        }
+    }
+    for (; q + 4 <= len; q++) {
+        *key = window_key(text + q);
+        if (anchor_hit(*key))
+            return q;
+    }
+    memcpy(last, text + q, 3);
+    *key = window_key(last);
+    return q;
+}
+
+void smtpstatus__phrase_start(struct smtpstatus__phrase_scan *s, const char *text, size_t len)
+{
+    s->text = (const unsigned char *)text;
+    s->len = len;
+    s->pos = 0;
+    s->stop = len >= 3 ? len - 2 : 0; /* the shortest pattern has 3 bytes */
+    s->count = 0;
+}
+
+int smtpstatus__phrase_next(struct smtpstatus__phrase_scan *s, unsigned *pattern, size_t *end)
+{
+    size_t q = s->pos;
+    uint32_t key = 0;
+
+    for (;;) {
+        if (q < s->stop)
+            q = next_candidate(s->text, q, s->len, &key);
+        /* A match is final when every window that could give one ending
+         * before it has been verified (a window at q gives ends from
+         * q + 3). Those go out before the window at q is verified, which
+         * bounds how many wait; q is found again on the next call. */
+        if (s->count > 0 && (q >= s->stop || s->pending[s->count - 1].end <= q + 2)) {
+            s->pos = q;
+            s->count--;
+            *pattern = s->pending[s->count].pattern;
+            *end = s->pending[s->count].end;
+            return 1;
+        }
+        if (q >= s->stop) {
+            s->pos = q;
+            return 0;
+        }
+        if (anchor_hit(key))
+            verify_window(s, q, key);
+        q++;
+    }
+}
+
+size_t smtpstatus__pattern_count(void)
+{
+    return SMTPSTATUS__PATTERN_COUNT;
+}
+
+const unsigned char *smtpstatus__pattern_text(unsigned index, size_t *len, unsigned *flags)
+{
+    if (index >= SMTPSTATUS__PATTERN_COUNT)
+        return NULL;
+    *len = smtpstatus__patterns[index].len;
+    *flags = smtpstatus__patterns[index].flags & (SMTPSTATUS__PATTERN_WORD_BEFORE | SMTPSTATUS__PATTERN_WORD_AFTER);
+    return smtpstatus__pattern_bytes + smtpstatus__patterns[index].text;
 }
 
 static int status_matches(const struct smtpstatus__rule_row *r, const struct smtpstatus__facts *f)
@@ -237,15 +462,6 @@ static int rule_applies(const struct smtpstatus__rule_row *r, const struct smtps
     return status_matches(r, f) && reply_matches(r, f->reply);
 }
 
-static int word_boundary(const char *text, size_t len, size_t start, size_t end, unsigned flags)
-{
-    if ((flags & SMTPSTATUS__PATTERN_WORD_BEFORE) && start > 0 && smtpstatus__is_alnum((unsigned char)text[start - 1]))
-        return 0;
-    if ((flags & SMTPSTATUS__PATTERN_WORD_AFTER) && end < len && smtpstatus__is_alnum((unsigned char)text[end]))
-        return 0;
-    return 1;
-}
-
 static void offer_match(const struct smtpstatus__facts *f, struct smtpstatus__collector *c,
                         const struct smtpstatus__pattern_row *p, size_t end, int provider_rules)
 {
@@ -277,43 +493,22 @@ void smtpstatus__match_text(struct smtpstatus__facts *f, struct smtpstatus__coll
         size_t end;
     } later[MATCHES_MAX];
     unsigned nlater = 0;
-    unsigned state = 0;
-    const unsigned char *text = (const unsigned char *)f->text;
-    size_t len = f->len;
+    struct smtpstatus__phrase_scan scan;
+    unsigned pid;
+    size_t end;
 
-    for (size_t i = 0; i < len; i++) {
-        const struct smtpstatus__ac_out *o;
-        unsigned t = 0;
-
-        /* The hot loop: one class load and, in a shallow state, one row
-         * load per byte, until a state where patterns end. Shallow rows
-         * cover every byte class, so they need no case folding here. */
-        for (; i < len; i++) {
-            unsigned cls = smtpstatus__ac_class[text[i]];
-            t = state < SMTPSTATUS__AC_DENSE ? smtpstatus__ac_rows[state * SMTPSTATUS__AC_CLASSES + cls]
-                                             : deep_step(state, text[i], cls);
-            state = t & TARGET_STATE;
-            if (t & TARGET_HAS_OUTPUT)
-                break;
-        }
-        if (i == len)
-            break;
-        o = &smtpstatus__ac_outs[state];
-        for (unsigned k = 0; k < o->count; k++) {
-            uint16_t pid = smtpstatus__ac_out[o->first + k];
-            const struct smtpstatus__pattern_row *p = &smtpstatus__patterns[pid];
-            if (!word_boundary(f->text, len, i + 1 - p->len, i + 1, p->flags))
-                continue;
-            if (p->marker)
-                f->providers |= (uint64_t)1 << (p->marker - 1);
-            if (p->rule_count == 0)
-                continue;
-            offer_match(f, c, p, i + 1, 0);
-            if ((p->flags & SMTPSTATUS__PATTERN_HAS_PROVIDER_RULES) && nlater < MATCHES_MAX) {
-                later[nlater].pattern = pid;
-                later[nlater].end = i + 1;
-                nlater++;
-            }
+    smtpstatus__phrase_start(&scan, f->text, f->len);
+    while (smtpstatus__phrase_next(&scan, &pid, &end)) {
+        const struct smtpstatus__pattern_row *p = &smtpstatus__patterns[pid];
+        if (p->marker)
+            f->providers |= (uint64_t)1 << (p->marker - 1);
+        if (p->rule_count == 0)
+            continue;
+        offer_match(f, c, p, end, 0);
+        if ((p->flags & SMTPSTATUS__PATTERN_HAS_PROVIDER_RULES) && nlater < MATCHES_MAX) {
+            later[nlater].pattern = (uint16_t)pid;
+            later[nlater].end = end;
+            nlater++;
         }
     }
     for (unsigned m = 0; m < nlater; m++)
