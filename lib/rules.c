@@ -17,6 +17,10 @@
 
 #include "smtpstatus-rules.h"
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 #define WILDCARD 0xFFFFu
 
@@ -227,11 +231,6 @@ static unsigned window_hash(uint32_t key)
     return (unsigned)((uint32_t)(key * SMTPSTATUS__ANCHOR_HASH) >> (32 - SMTPSTATUS__ANCHOR_BITS));
 }
 
-static int anchor_bit(unsigned h)
-{
-    return (int)((smtpstatus__anchor_bits[h >> 6] >> (h & 63u)) & 1u);
-}
-
 /* ASCII upper case to lower in every byte of a word, other bytes as they
  * are (SWAR: a byte's high bit says whether it lies in 'A'..'Z'). */
 static uint64_t fold64(uint64_t x)
@@ -304,11 +303,6 @@ static void hold(struct smtpstatus__phrase_scan *s, size_t end, unsigned pattern
     s->count++;
 }
 
-static int anchor_hit(uint32_t key)
-{
-    return anchor_bit(window_hash(key));
-}
-
 /* Verify the anchors of the window at q, whose key is `key`. */
 static void verify_window(struct smtpstatus__phrase_scan *s, size_t q, uint32_t key)
 {
@@ -332,43 +326,133 @@ static void verify_window(struct smtpstatus__phrase_scan *s, size_t q, uint32_t 
     }
 }
 
-/* The first window from q whose anchor bit is set, with its key; failing
- * that, the last window (q == len - 3), which has three bytes: it is
- * completed with a NUL, as the generator expects, and always verified.
- * Needs q <= len - 3. */
-static size_t next_candidate(const unsigned char *text, size_t q, size_t len, uint32_t *key)
+static int anchor_hit(uint32_t key)
 {
-    unsigned char last[4] = { 0, 0, 0, 0 };
+    unsigned h = window_hash(key);
 
+    return (int)((smtpstatus__anchor_bits[h >> 6] >> (h & 63u)) & 1u);
+}
+
+#if defined(__SSE2__)
+_Static_assert(SMTPSTATUS__ANCHOR_BITS == 17, "the SSE2 hash makes 17 bits");
+
+/* The hashes of eight windows at once, the same as window_hash(): bits 15
+ * to 31 of the 32-bit product of key and multiplier, made from the 16-bit
+ * halves of each key (lanes of lo and hi) with the multiplications SSE2
+ * has. `word` gets each hash's word of the bitset (its top 11 bits), `bit`
+ * its bit in the word (the low 6 bits, and higher ones that the bit test
+ * ignores). */
+static void hash8(__m128i lo, __m128i hi, __m128i *word, __m128i *bit)
+{
+    const __m128i k_lo = _mm_set1_epi16((short)(SMTPSTATUS__ANCHOR_HASH & 0xFFFFu));
+    const __m128i k_hi = _mm_set1_epi16((short)(SMTPSTATUS__ANCHOR_HASH >> 16));
+    /* (lo + hi * 2^16) * (k_lo + k_hi * 2^16): bits 16 to 31, then bit 15 */
+    __m128i top = _mm_add_epi16(_mm_add_epi16(_mm_mulhi_epu16(lo, k_lo), _mm_mullo_epi16(lo, k_hi)),
+                                _mm_mullo_epi16(hi, k_lo));
+    __m128i bit15 = _mm_srli_epi16(_mm_mullo_epi16(lo, k_lo), 15);
+
+    *word = _mm_srli_epi16(top, 5);
+    *bit = _mm_or_si128(_mm_slli_epi16(top, 1), bit15);
+}
+
+/* The bitset words and bits of the sixteen windows at p, in their order.
+ * Reads p[0..19). They go through memory: reading lanes back with loads
+ * keeps the tests off the one port that extracts lanes. */
+static void hash16(const unsigned char *p, uint16_t word[16], uint16_t bit[16])
+{
+    const __m128i fold = _mm_set1_epi8(0x20);
+    __m128i a = _mm_or_si128(_mm_loadu_si128((const __m128i *)(const void *)p), fold);
+    __m128i b = _mm_or_si128(_mm_loadu_si128((const __m128i *)(const void *)(p + 1)), fold);
+    __m128i c = _mm_or_si128(_mm_loadu_si128((const __m128i *)(const void *)(p + 2)), fold);
+    __m128i d = _mm_or_si128(_mm_loadu_si128((const __m128i *)(const void *)(p + 3)), fold);
+    __m128i even_word, even_bit, odd_word, odd_bit;
+
+    /* Lane j of a and c: the two halves of the window at p + 2j; of b
+     * and d, of the window at p + 2j + 1. */
+    hash8(a, c, &even_word, &even_bit);
+    hash8(b, d, &odd_word, &odd_bit);
+    _mm_storeu_si128((__m128i *)(void *)word, _mm_unpacklo_epi16(even_word, odd_word));
+    _mm_storeu_si128((__m128i *)(void *)(word + 8), _mm_unpackhi_epi16(even_word, odd_word));
+    _mm_storeu_si128((__m128i *)(void *)bit, _mm_unpacklo_epi16(even_bit, odd_bit));
+    _mm_storeu_si128((__m128i *)(void *)(bit + 8), _mm_unpackhi_epi16(even_bit, odd_bit));
+}
+
+#define TEST_LANE(k)                                                                               \
+    if ((smtpstatus__anchor_bits[word[k]] >> (bit[k] & 63u)) & 1u)                                 \
+        return q + (k);
+
+/* The first of the sixteen windows at q whose anchor bit is set, or q + 16.
+ * Reads text[q..q + 19). */
+static size_t first_hit16(const unsigned char *text, size_t q)
+{
+    uint16_t word[16], bit[16];
+
+    hash16(text + q, word, bit);
+    TEST_LANE(0)
+    TEST_LANE(1)
+    TEST_LANE(2)
+    TEST_LANE(3)
+    TEST_LANE(4)
+    TEST_LANE(5)
+    TEST_LANE(6)
+    TEST_LANE(7)
+    TEST_LANE(8)
+    TEST_LANE(9)
+    TEST_LANE(10)
+    TEST_LANE(11)
+    TEST_LANE(12)
+    TEST_LANE(13)
+    TEST_LANE(14)
+    TEST_LANE(15)
+    return q + 16;
+}
+#endif
+
+/* The first window from q to len - 4 whose anchor bit is set, or len - 3.
+ * Needs q <= len - 3. */
+static size_t first_hit(const unsigned char *text, size_t q, size_t len)
+{
+#if defined(__SSE2__)
+    for (; q + 19 <= len; q += 16) {
+        size_t hit = first_hit16(text, q);
+        if (hit < q + 16)
+            return hit;
+    }
+#endif
     /* Four windows a round, each test independent of the others. */
     for (; q + 7 <= len; q += 4) {
-        uint32_t k0 = window_key(text + q), k1 = window_key(text + q + 1);
-        uint32_t k2 = window_key(text + q + 2), k3 = window_key(text + q + 3);
-        if (anchor_hit(k0)) {
-            *key = k0;
+        if (anchor_hit(window_key(text + q)))
             return q;
-        }
-        if (anchor_hit(k1)) {
-            *key = k1;
+        if (anchor_hit(window_key(text + q + 1)))
             return q + 1;
-        }
-        if (anchor_hit(k2)) {
-            *key = k2;
+        if (anchor_hit(window_key(text + q + 2)))
             return q + 2;
-        }
-        if (anchor_hit(k3)) {
-            *key = k3;
+        if (anchor_hit(window_key(text + q + 3)))
             return q + 3;
-        }
     }
-    for (; q + 4 <= len; q++) {
-        *key = window_key(text + q);
-        if (anchor_hit(*key))
+    for (; q + 4 <= len; q++)
+        if (anchor_hit(window_key(text + q)))
             return q;
+    return q;
+}
+
+/* The first window from q whose anchor bit is set, with its key, or len - 2
+ * when there is none. The last window (at len - 3) has three bytes: it is
+ * completed with a NUL, as the generator expects. Needs q <= len - 3. */
+static size_t next_candidate(struct smtpstatus__phrase_scan *s, size_t q, uint32_t *key)
+{
+    const unsigned char *text = s->text;
+    size_t len = s->len;
+    unsigned char last[4] = { 0, 0, 0, 0 };
+
+    q = first_hit(text, q, len);
+    if (q + 4 <= len) {
+        *key = window_key(text + q);
+        return q;
     }
     memcpy(last, text + q, 3);
     *key = window_key(last);
-    return q;
+    return anchor_hit(*key) ? q : q + 1;
 }
 
 void smtpstatus__phrase_start(struct smtpstatus__phrase_scan *s, const char *text, size_t len)
@@ -386,12 +470,9 @@ int smtpstatus__phrase_next(struct smtpstatus__phrase_scan *s, unsigned *pattern
     uint32_t key = 0;
 
     for (;;) {
-        if (q < s->stop)
-            q = next_candidate(s->text, q, s->len, &key);
         /* A match is final when every window that could give one ending
-         * before it has been verified (a window at q gives ends from
-         * q + 3). Those go out before the window at q is verified, which
-         * bounds how many wait; q is found again on the next call. */
+         * before it has been verified: a window at q gives ends from
+         * q + 3. */
         if (s->count > 0 && (q >= s->stop || s->pending[s->count - 1].end <= q + 2)) {
             s->pos = q;
             s->count--;
@@ -403,9 +484,13 @@ int smtpstatus__phrase_next(struct smtpstatus__phrase_scan *s, unsigned *pattern
             s->pos = q;
             return 0;
         }
-        if (anchor_hit(key))
+        q = next_candidate(s, q, &key);
+        /* The final matches go out before the window at q is verified,
+         * which bounds how many wait; the next call finds q again. */
+        if (q < s->stop && !(s->count > 0 && s->pending[s->count - 1].end <= q + 2)) {
             verify_window(s, q, key);
-        q++;
+            q++;
+        }
     }
 }
 

@@ -160,7 +160,7 @@ def parse_pattern(path, lineno, value):
 # compares exactly.
 
 ANCHOR_HASH = 0x9E3779B1  # Knuth's multiplicative constant; any odd number works
-ANCHOR_BITS = 16          # bits of the hash: a bitset of 8 KB
+ANCHOR_BITS = 17          # bits of the hash: a bitset of 16 KB
 ANCHOR_BUCKET_SHIFT = 6   # buckets of 64 hash values: one 64-bit word of the bitset
 
 
