@@ -243,20 +243,46 @@ struct smtpstatus__rule_row {
 struct smtpstatus__pattern_row {
     uint8_t len, flags, marker; /* marker: provider index + 1, or 0 */
     uint16_t rule_first, rule_count;
+    uint16_t text; /* its bytes: smtpstatus__pattern_bytes + text */
 };
 
-/* A state deeper than the dense rows: its own edges, then its failure link. */
-struct smtpstatus__ac_deep {
-    uint32_t edge_first;
-    uint16_t fail;
-    uint8_t edge_count;
+/* An anchor of the phrase matcher: the 4-byte window `key` (loaded
+ * little-endian, every byte ORed with 0x20) is at offset `at` of the
+ * pattern. */
+struct smtpstatus__anchor {
+    uint32_t key;
+    uint16_t pattern;
+    uint8_t at;
 };
 
-/* The patterns that end at a state. */
-struct smtpstatus__ac_out {
-    uint32_t first;
-    uint16_t count;
+/* Finding the patterns in a text (rules.c): every occurrence of a pattern
+ * whose word boundaries hold, ASCII letters folded, other bytes exact. They
+ * come in the order the classifier weighs them: by end offset, then the
+ * longer first, then by pattern id. The scanner holds the matches it has
+ * verified but cannot hand out yet (an earlier-ending one may still be
+ * found); `pending` is sized by the generator so that it never fills. */
+#define SMTPSTATUS__PHRASE_PENDING_MAX 192
+
+struct smtpstatus__phrase_scan {
+    const unsigned char *text;
+    size_t len;
+    size_t pos;  /* the next window to test */
+    size_t stop; /* past the last window */
+    unsigned count;
+    struct {
+        size_t end;
+        uint16_t pattern;
+    } pending[SMTPSTATUS__PHRASE_PENDING_MAX];
 };
+
+void smtpstatus__phrase_start(struct smtpstatus__phrase_scan *s, const char *text, size_t len);
+/* The next occurrence: 1 with *pattern and *end set, or 0 when there are
+ * no more. */
+int smtpstatus__phrase_next(struct smtpstatus__phrase_scan *s, unsigned *pattern, size_t *end);
+size_t smtpstatus__pattern_count(void);
+/* Pattern `index`'s lower-case bytes and its flags (SMTPSTATUS__PATTERN_*),
+ * or NULL. */
+const unsigned char *smtpstatus__pattern_text(unsigned index, size_t *len, unsigned *flags);
 
 /* The facts a classification starts from. */
 struct smtpstatus__facts {

@@ -5,18 +5,21 @@
  * The classifier's rules, compiled by lib/gen/gen-rules.py from lib/data/
  * into static const tables, and the matching over them.
  *
- * Text matching runs an Aho-Corasick automaton over the input once: time
- * linear in the input whatever the number of patterns, no backtracking, no
- * allocation. ASCII letters are folded to lower case through the byte
- * classes; other bytes (UTF-8 in non-English patterns, or garbage) compare
- * exactly, so any byte sequence is safe input. The shallow states, where
- * text spends most of its bytes, are a DFA (a full row per state); the deep
- * ones keep their edges and failure links, which bounds the table size.
+ * Text matching tests every 4-byte window of the input against the
+ * patterns' anchors and verifies the patterns whose anchor is there (see
+ * "The phrase matcher" below): one pass, time linear in the input, no
+ * backtracking, no allocation. ASCII letters compare without case; other
+ * bytes (UTF-8 in non-English patterns, or garbage) compare exactly, so any
+ * byte sequence is safe input.
  */
 
 #include "internal.h"
 
 #include "smtpstatus-rules.h"
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 #define WILDCARD 0xFFFFu
@@ -187,25 +190,332 @@ uint64_t smtpstatus__providers_for_host(const char *host, size_t len)
     return bits;
 }
 
-#define TARGET_HAS_OUTPUT 0x8000u
-#define TARGET_STATE 0x7FFFu
+/* ---- The phrase matcher ----
+ *
+ * Every 4-byte window of the text is tested against a bitset of the hashes
+ * of the patterns' anchors (gen-rules.py, choose_anchors). The test of one
+ * window does not wait for the test of the one before, so the processor
+ * runs several at once; where an automaton needs a dependent load per byte,
+ * this needs an independent one. A window whose bit is set is looked up in
+ * its bucket of anchors, and each pattern of an anchor found there is
+ * compared in full where the anchor puts it.
+ *
+ * A pattern's anchor may be anywhere in it, so matches are found out of the
+ * order of their ends. The classifier weighs them by end (and the longer
+ * first on one end: the order of an Aho-Corasick automaton's outputs), so
+ * each verified match waits, sorted, until no window still to test can
+ * give one that ends earlier: a window at q gives ends from q + 3. */
 
-/* A transition from a deep state (inside a long pattern): its few edges,
- * else its failure link, which leads back to a full row within a step or
- * two. Returns the target with its output bit. */
-static unsigned deep_step(unsigned state, unsigned char c, unsigned cls)
+#define WINDOW_FOLD 0x20202020u
+
+static uint32_t load32(const unsigned char *p)
 {
-    c = smtpstatus__lower(c);
-    if (cls == 0)
-        return 0; /* a byte no pattern contains: back to the root */
-    while (state >= SMTPSTATUS__AC_DENSE) {
-        const struct smtpstatus__ac_deep *d = &smtpstatus__ac_deep[state - SMTPSTATUS__AC_DENSE];
-        for (unsigned i = 0; i < d->edge_count; i++)
-            if (smtpstatus__ac_edge_byte[d->edge_first + i] == c)
-                return smtpstatus__ac_edge_target[d->edge_first + i];
-        state = d->fail;
+    uint32_t w;
+
+    memcpy(&w, p, sizeof w);
+    return w;
+}
+
+static uint64_t load64(const unsigned char *p)
+{
+    uint64_t w;
+
+    memcpy(&w, p, sizeof w);
+    return w;
+}
+
+/* The key of the window at p: its bytes as a little-endian number, as the
+ * generator computes them, with 0x20 ORed into every byte. */
+static uint32_t window_key(const unsigned char *p)
+{
+    uint32_t w = load32(p);
+
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    w = __builtin_bswap32(w);
+#endif
+    return w | WINDOW_FOLD;
+}
+
+static unsigned window_hash(uint32_t key)
+{
+    return (unsigned)((uint32_t)(key * SMTPSTATUS__ANCHOR_HASH) >> (32 - SMTPSTATUS__ANCHOR_BITS));
+}
+
+/* ASCII upper case to lower in every byte of a word, other bytes as they
+ * are (SWAR: a byte's high bit says whether it lies in 'A'..'Z'). */
+static uint64_t fold64(uint64_t x)
+{
+    uint64_t low7 = x & 0x7F7F7F7F7F7F7F7Fu;
+    uint64_t from_a = low7 + 0x3F3F3F3F3F3F3F3Fu; /* bit 7 set from 'A' (0x41) */
+    uint64_t past_z = low7 + 0x2525252525252525u; /* bit 7 set from '[' (0x5B) */
+    uint64_t upper = from_a & ~past_z & ~x & 0x8080808080808080u;
+
+    return x | upper >> 2;
+}
+
+static uint32_t fold32(uint32_t x)
+{
+    return (uint32_t)fold64(x);
+}
+
+/* Whether text[0..n) folded is the lower-case p[0..n); reads nothing
+ * outside either. */
+static int same_folded(const unsigned char *text, const unsigned char *p, size_t n)
+{
+    if (n >= 8) {
+        for (size_t i = 0; i + 8 < n; i += 8)
+            if (fold64(load64(text + i)) != load64(p + i))
+                return 0;
+        return fold64(load64(text + n - 8)) == load64(p + n - 8);
     }
-    return smtpstatus__ac_rows[state * SMTPSTATUS__AC_CLASSES + cls];
+    if (n >= 4)
+        return fold32(load32(text)) == load32(p) && fold32(load32(text + n - 4)) == load32(p + n - 4);
+    for (size_t i = 0; i < n; i++)
+        if (smtpstatus__lower(text[i]) != p[i])
+            return 0;
+    return 1;
+}
+
+static int word_boundary(const char *text, size_t len, size_t start, size_t end, unsigned flags)
+{
+    if ((flags & SMTPSTATUS__PATTERN_WORD_BEFORE) && start > 0 && smtpstatus__is_alnum((unsigned char)text[start - 1]))
+        return 0;
+    if ((flags & SMTPSTATUS__PATTERN_WORD_AFTER) && end < len && smtpstatus__is_alnum((unsigned char)text[end]))
+        return 0;
+    return 1;
+}
+
+_Static_assert(SMTPSTATUS__PHRASE_PENDING <= SMTPSTATUS__PHRASE_PENDING_MAX,
+               "the generator's bound on waiting matches exceeds struct smtpstatus__phrase_scan");
+
+/* Whether match (end, a) is handed out before (end, b). */
+static int before(size_t end_a, unsigned a, size_t end_b, unsigned b)
+{
+    if (end_a != end_b)
+        return end_a < end_b;
+    if (smtpstatus__patterns[a].len != smtpstatus__patterns[b].len)
+        return smtpstatus__patterns[a].len > smtpstatus__patterns[b].len;
+    return a < b;
+}
+
+/* Keep a verified match until its turn. pending[] is sorted last-first, so
+ * the next one out is at the end. */
+static void hold(struct smtpstatus__phrase_scan *s, size_t end, unsigned pattern)
+{
+    unsigned i = s->count;
+
+    if (i == SMTPSTATUS__PHRASE_PENDING_MAX)
+        return; /* cannot happen: the generator bounds the matches waiting */
+    for (; i > 0 && before(s->pending[i - 1].end, s->pending[i - 1].pattern, end, pattern); i--)
+        s->pending[i] = s->pending[i - 1];
+    s->pending[i].end = end;
+    s->pending[i].pattern = (uint16_t)pattern;
+    s->count++;
+}
+
+/* Verify the anchors of the window at q, whose key is `key`. */
+static void verify_window(struct smtpstatus__phrase_scan *s, size_t q, uint32_t key)
+{
+    const unsigned char *text = s->text;
+    unsigned bucket = window_hash(key) >> SMTPSTATUS__ANCHOR_BUCKET_SHIFT;
+
+    for (unsigned i = smtpstatus__anchor_first[bucket]; i < smtpstatus__anchor_first[bucket + 1]; i++) {
+        const struct smtpstatus__anchor *a = &smtpstatus__anchors[i];
+        const struct smtpstatus__pattern_row *p;
+        size_t start;
+
+        if (a->key != key || q < a->at)
+            continue;
+        start = q - a->at;
+        p = &smtpstatus__patterns[a->pattern];
+        if (p->len > s->len - start ||
+            !same_folded(text + start, smtpstatus__pattern_bytes + p->text, p->len) ||
+            !word_boundary((const char *)text, s->len, start, start + p->len, p->flags))
+            continue;
+        hold(s, start + p->len, a->pattern);
+    }
+}
+
+static int anchor_hit(uint32_t key)
+{
+    unsigned h = window_hash(key);
+
+    return (int)((smtpstatus__anchor_bits[h >> 6] >> (h & 63u)) & 1u);
+}
+
+#if defined(__SSE2__)
+_Static_assert(SMTPSTATUS__ANCHOR_BITS == 17, "the SSE2 hash makes 17 bits");
+
+/* The hashes of eight windows at once, the same as window_hash(): bits 15
+ * to 31 of the 32-bit product of key and multiplier, made from the 16-bit
+ * halves of each key (lanes of lo and hi) with the multiplications SSE2
+ * has. `word` gets each hash's word of the bitset (its top 11 bits), `bit`
+ * its bit in the word (the low 6 bits, and higher ones that the bit test
+ * ignores). */
+static void hash8(__m128i lo, __m128i hi, __m128i *word, __m128i *bit)
+{
+    const __m128i k_lo = _mm_set1_epi16((short)(SMTPSTATUS__ANCHOR_HASH & 0xFFFFu));
+    const __m128i k_hi = _mm_set1_epi16((short)(SMTPSTATUS__ANCHOR_HASH >> 16));
+    /* (lo + hi * 2^16) * (k_lo + k_hi * 2^16): bits 16 to 31, then bit 15 */
+    __m128i top = _mm_add_epi16(_mm_add_epi16(_mm_mulhi_epu16(lo, k_lo), _mm_mullo_epi16(lo, k_hi)),
+                                _mm_mullo_epi16(hi, k_lo));
+    __m128i bit15 = _mm_srli_epi16(_mm_mullo_epi16(lo, k_lo), 15);
+
+    *word = _mm_srli_epi16(top, 5);
+    *bit = _mm_or_si128(_mm_slli_epi16(top, 1), bit15);
+}
+
+/* The bitset words and bits of the sixteen windows at p, in their order.
+ * Reads p[0..19). They go through memory: reading lanes back with loads
+ * keeps the tests off the one port that extracts lanes. */
+static void hash16(const unsigned char *p, uint16_t word[16], uint16_t bit[16])
+{
+    const __m128i fold = _mm_set1_epi8(0x20);
+    __m128i a = _mm_or_si128(_mm_loadu_si128((const __m128i *)(const void *)p), fold);
+    __m128i b = _mm_or_si128(_mm_loadu_si128((const __m128i *)(const void *)(p + 1)), fold);
+    __m128i c = _mm_or_si128(_mm_loadu_si128((const __m128i *)(const void *)(p + 2)), fold);
+    __m128i d = _mm_or_si128(_mm_loadu_si128((const __m128i *)(const void *)(p + 3)), fold);
+    __m128i even_word, even_bit, odd_word, odd_bit;
+
+    /* Lane j of a and c: the two halves of the window at p + 2j; of b
+     * and d, of the window at p + 2j + 1. */
+    hash8(a, c, &even_word, &even_bit);
+    hash8(b, d, &odd_word, &odd_bit);
+    _mm_storeu_si128((__m128i *)(void *)word, _mm_unpacklo_epi16(even_word, odd_word));
+    _mm_storeu_si128((__m128i *)(void *)(word + 8), _mm_unpackhi_epi16(even_word, odd_word));
+    _mm_storeu_si128((__m128i *)(void *)bit, _mm_unpacklo_epi16(even_bit, odd_bit));
+    _mm_storeu_si128((__m128i *)(void *)(bit + 8), _mm_unpackhi_epi16(even_bit, odd_bit));
+}
+
+#define TEST_LANE(k)                                                                               \
+    if ((smtpstatus__anchor_bits[word[k]] >> (bit[k] & 63u)) & 1u)                                 \
+        return q + (k);
+
+/* The first of the sixteen windows at q whose anchor bit is set, or q + 16.
+ * Reads text[q..q + 19). */
+static size_t first_hit16(const unsigned char *text, size_t q)
+{
+    uint16_t word[16], bit[16];
+
+    hash16(text + q, word, bit);
+    TEST_LANE(0)
+    TEST_LANE(1)
+    TEST_LANE(2)
+    TEST_LANE(3)
+    TEST_LANE(4)
+    TEST_LANE(5)
+    TEST_LANE(6)
+    TEST_LANE(7)
+    TEST_LANE(8)
+    TEST_LANE(9)
+    TEST_LANE(10)
+    TEST_LANE(11)
+    TEST_LANE(12)
+    TEST_LANE(13)
+    TEST_LANE(14)
+    TEST_LANE(15)
+    return q + 16;
+}
+#endif
+
+/* The first window from q to len - 4 whose anchor bit is set, or len - 3.
+ * Needs q <= len - 3. */
+static size_t first_hit(const unsigned char *text, size_t q, size_t len)
+{
+#if defined(__SSE2__)
+    for (; q + 19 <= len; q += 16) {
+        size_t hit = first_hit16(text, q);
+        if (hit < q + 16)
+            return hit;
+    }
+#endif
+    /* Four windows a round, each test independent of the others. */
+    for (; q + 7 <= len; q += 4) {
+        if (anchor_hit(window_key(text + q)))
+            return q;
+        if (anchor_hit(window_key(text + q + 1)))
+            return q + 1;
+        if (anchor_hit(window_key(text + q + 2)))
+            return q + 2;
+        if (anchor_hit(window_key(text + q + 3)))
+            return q + 3;
+    }
+    for (; q + 4 <= len; q++)
+        if (anchor_hit(window_key(text + q)))
+            return q;
+    return q;
+}
+
+/* The first window from q whose anchor bit is set, with its key, or len - 2
+ * when there is none. The last window (at len - 3) has three bytes: it is
+ * completed with a NUL, as the generator expects. Needs q <= len - 3. */
+static size_t next_candidate(struct smtpstatus__phrase_scan *s, size_t q, uint32_t *key)
+{
+    const unsigned char *text = s->text;
+    size_t len = s->len;
+    unsigned char last[4] = { 0, 0, 0, 0 };
+
+    q = first_hit(text, q, len);
+    if (q + 4 <= len) {
+        *key = window_key(text + q);
+        return q;
+    }
+    memcpy(last, text + q, 3);
+    *key = window_key(last);
+    return anchor_hit(*key) ? q : q + 1;
+}
+
+void smtpstatus__phrase_start(struct smtpstatus__phrase_scan *s, const char *text, size_t len)
+{
+    s->text = (const unsigned char *)text;
+    s->len = len;
+    s->pos = 0;
+    s->stop = len >= 3 ? len - 2 : 0; /* the shortest pattern has 3 bytes */
+    s->count = 0;
+}
+
+int smtpstatus__phrase_next(struct smtpstatus__phrase_scan *s, unsigned *pattern, size_t *end)
+{
+    size_t q = s->pos;
+    uint32_t key = 0;
+
+    for (;;) {
+        /* A match is final when every window that could give one ending
+         * before it has been verified: a window at q gives ends from
+         * q + 3. */
+        if (s->count > 0 && (q >= s->stop || s->pending[s->count - 1].end <= q + 2)) {
+            s->pos = q;
+            s->count--;
+            *pattern = s->pending[s->count].pattern;
+            *end = s->pending[s->count].end;
+            return 1;
+        }
+        if (q >= s->stop) {
+            s->pos = q;
+            return 0;
+        }
+        q = next_candidate(s, q, &key);
+        /* The final matches go out before the window at q is verified,
+         * which bounds how many wait; the next call finds q again. */
+        if (q < s->stop && !(s->count > 0 && s->pending[s->count - 1].end <= q + 2)) {
+            verify_window(s, q, key);
+            q++;
+        }
+    }
+}
+
+size_t smtpstatus__pattern_count(void)
+{
+    return SMTPSTATUS__PATTERN_COUNT;
+}
+
+const unsigned char *smtpstatus__pattern_text(unsigned index, size_t *len, unsigned *flags)
+{
+    if (index >= SMTPSTATUS__PATTERN_COUNT)
+        return NULL;
+    *len = smtpstatus__patterns[index].len;
+    *flags = smtpstatus__patterns[index].flags & (SMTPSTATUS__PATTERN_WORD_BEFORE | SMTPSTATUS__PATTERN_WORD_AFTER);
+    return smtpstatus__pattern_bytes + smtpstatus__patterns[index].text;
 }
 
 static int status_matches(const struct smtpstatus__rule_row *r, const struct smtpstatus__facts *f)
@@ -247,15 +557,6 @@ static int rule_applies(const struct smtpstatus__rule_row *r, const struct smtps
     return status_matches(r, f) && reply_matches(r, f->reply);
 }
 
-static int word_boundary(const char *text, size_t len, size_t start, size_t end, unsigned flags)
-{
-    if ((flags & SMTPSTATUS__PATTERN_WORD_BEFORE) && start > 0 && smtpstatus__is_alnum((unsigned char)text[start - 1]))
-        return 0;
-    if ((flags & SMTPSTATUS__PATTERN_WORD_AFTER) && end < len && smtpstatus__is_alnum((unsigned char)text[end]))
-        return 0;
-    return 1;
-}
-
 static void offer_match(const struct smtpstatus__facts *f, struct smtpstatus__collector *c,
                         const struct smtpstatus__pattern_row *p, size_t end, int provider_rules)
 {
@@ -287,43 +588,22 @@ void smtpstatus__match_text(struct smtpstatus__facts *f, struct smtpstatus__coll
         size_t end;
     } later[MATCHES_MAX];
     unsigned nlater = 0;
-    unsigned state = 0;
-    const unsigned char *text = (const unsigned char *)f->text;
-    size_t len = f->len;
+    struct smtpstatus__phrase_scan scan;
+    unsigned pid;
+    size_t end;
 
-    for (size_t i = 0; i < len; i++) {
-        const struct smtpstatus__ac_out *o;
-        unsigned t = 0;
-
-        /* The hot loop: one class load and, in a shallow state, one row
-         * load per byte, until a state where patterns end. Shallow rows
-         * cover every byte class, so they need no case folding here. */
-        for (; i < len; i++) {
-            unsigned cls = smtpstatus__ac_class[text[i]];
-            t = state < SMTPSTATUS__AC_DENSE ? smtpstatus__ac_rows[state * SMTPSTATUS__AC_CLASSES + cls]
-                                             : deep_step(state, text[i], cls);
-            state = t & TARGET_STATE;
-            if (t & TARGET_HAS_OUTPUT)
-                break;
-        }
-        if (i == len)
-            break;
-        o = &smtpstatus__ac_outs[state];
-        for (unsigned k = 0; k < o->count; k++) {
-            uint16_t pid = smtpstatus__ac_out[o->first + k];
-            const struct smtpstatus__pattern_row *p = &smtpstatus__patterns[pid];
-            if (!word_boundary(f->text, len, i + 1 - p->len, i + 1, p->flags))
-                continue;
-            if (p->marker)
-                f->providers |= (uint64_t)1 << (p->marker - 1);
-            if (p->rule_count == 0)
-                continue;
-            offer_match(f, c, p, i + 1, 0);
-            if ((p->flags & SMTPSTATUS__PATTERN_HAS_PROVIDER_RULES) && nlater < MATCHES_MAX) {
-                later[nlater].pattern = pid;
-                later[nlater].end = i + 1;
-                nlater++;
-            }
+    smtpstatus__phrase_start(&scan, f->text, f->len);
+    while (smtpstatus__phrase_next(&scan, &pid, &end)) {
+        const struct smtpstatus__pattern_row *p = &smtpstatus__patterns[pid];
+        if (p->marker)
+            f->providers |= (uint64_t)1 << (p->marker - 1);
+        if (p->rule_count == 0)
+            continue;
+        offer_match(f, c, p, end, 0);
+        if ((p->flags & SMTPSTATUS__PATTERN_HAS_PROVIDER_RULES) && nlater < MATCHES_MAX) {
+            later[nlater].pattern = (uint16_t)pid;
+            later[nlater].end = end;
+            nlater++;
         }
     }
     for (unsigned m = 0; m < nlater; m++)

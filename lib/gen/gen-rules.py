@@ -15,10 +15,11 @@ and the public header, whose enums the data must agree with: the build fails
 when a rule names a reason, action, stage, party or provider that does not
 exist, when an id repeats, or when a registered code lacks its advice.
 
-Text patterns are compiled into an Aho-Corasick automaton (goto, failure and
-output functions, computed here once) so that the run-time scan is a single
+Text patterns get an anchor each, a rare 4-byte window chosen here, and the
+run-time matcher tests every window of the text against a bitset of the
+anchors' hashes, then verifies the patterns of the anchors it finds: a single
 pass over the input, linear in its length, with no backtracking and no
-allocation.
+allocation (see choose_anchors).
 
 The output depends only on the input bytes (no dates, paths or hash order).
 """
@@ -28,7 +29,6 @@ import io
 import os
 import re
 import sys
-from collections import deque
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from cgen import Pool  # noqa: E402
@@ -149,105 +149,98 @@ def parse_pattern(path, lineno, value):
     return lowered, flags
 
 
-def build_automaton(patterns):
-    """Aho-Corasick over byte strings. Returns (goto list of dicts, fail list, out list)."""
-    goto, fail_link, out = [{}], [0], [[]]
+# ---- The phrase matcher's anchors ----
+#
+# Every pattern gets one anchor: a 4-byte window of its bytes. The matcher
+# tests each 4-byte window of the text against a bitset of the anchors'
+# hashes (independent work per position, so it pipelines), and verifies the
+# patterns of an anchor whose window is there. A window is compared with
+# every byte ORed with 0x20: that folds ASCII case and merges a few other
+# pairs of bytes, which only lets through more candidates; the verification
+# compares exactly.
+
+ANCHOR_HASH = 0x9E3779B1  # Knuth's multiplicative constant; any odd number works
+ANCHOR_BITS = 17          # bits of the hash: a bitset of 16 KB
+ANCHOR_BUCKET_SHIFT = 6   # buckets of 64 hash values: one 64-bit word of the bitset
+
+
+def fold_window(window):
+    """The 32-bit key of a 4-byte window as the matcher loads it (little-endian),
+    every byte ORed with 0x20."""
+    return int.from_bytes(bytes(b | 0x20 for b in window), "little")
+
+
+def anchor_hash(key):
+    return ((key * ANCHOR_HASH) & 0xFFFFFFFF) >> (32 - ANCHOR_BITS)
+
+
+def is_alnum(b):
+    return 0x30 <= b <= 0x39 or 0x41 <= b <= 0x5A or 0x61 <= b <= 0x7A
+
+
+def choose_anchors(patterns, pattern_flags, prose):
+    """-> list of (key, pattern id, offset of the window in the pattern).
+
+    A pattern's anchor is its rarest window, by how many patterns have it
+    and how often the plain words of the data (the reason texts and code
+    advice, English about mail delivery) have it: phrases share their common
+    words ("mail", "user", " not "), which are common in replies too, and a
+    window rare in both is rarely in a reply that does not say the phrase.
+    Ties go to the window nearest the pattern's end, which keeps a match's
+    end close to where its anchor is seen.
+
+    A 3-byte pattern has no window of its own: it gets one per byte that
+    may follow it (any byte, or with a word boundary after, any byte that is
+    not a letter or digit), so a window at its start finds it. The text's
+    last window, which has only three bytes, is completed with a NUL, which
+    folds to a space: always among those bytes."""
+    seen = {}
+    for p in patterns:
+        for g in {fold_window(p[i:i + 4]) for i in range(len(p) - 3)}:
+            seen[g] = seen.get(g, 0) + 2
+    for i in range(len(prose) - 3):
+        g = fold_window(prose[i:i + 4])
+        if g in seen:
+            seen[g] += 1
+    anchors = []
     for pid, p in enumerate(patterns):
-        s = 0
-        for b in p:
-            if b not in goto[s]:
-                goto.append({})
-                fail_link.append(0)
-                out.append([])
-                goto[s][b] = len(goto) - 1
-            s = goto[s][b]
-        out[s].append(pid)
-    queue = deque()
-    for b, t in sorted(goto[0].items()):
-        fail_link[t] = 0
-        queue.append(t)
-    while queue:
-        s = queue.popleft()
-        for b, t in sorted(goto[s].items()):
-            queue.append(t)
-            f = fail_link[s]
-            while f and b not in goto[f]:
-                f = fail_link[f]
-            fail_link[t] = goto[f].get(b, 0) if goto[f].get(b, 0) != t else 0
-            out[t] = out[t] + [x for x in out[fail_link[t]] if x not in out[t]]
-    return goto, fail_link, out
+        if len(p) >= 4:
+            at = min(range(len(p) - 3), key=lambda i: (seen[fold_window(p[i:i + 4])], -i))
+            anchors.append((fold_window(p[at:at + 4]), pid, at))
+            continue
+        follow = sorted({b | 0x20 for b in range(256)
+                         if not (pattern_flags[pid] & 2 and is_alnum(b))})
+        for y in follow:
+            anchors.append((fold_window(p + bytes([y])), pid, 0))
+    return anchors
 
 
-# States up to this depth get a full transition row. Text spends most of
-# its bytes near the root (in the labelled replies, about 64 % at depth 2 or
-# less and 72 % at 3 or less), so these rows take most lookups with one
-# load, while the long tails of the patterns keep their few edges.
-DENSE_DEPTH = 3
-TARGET_HAS_OUTPUT = 0x8000
-
-
-def compile_dfa(goto, fail_link, out):
-    """Renumber the automaton breadth-first and lay it out for the matcher:
-    byte classes (every byte that occurs in a pattern is its own class, all
-    others share class 0, upper case folds to lower), full rows for shallow
-    states, edge lists and failure links for deep ones."""
-    order, depth, queue = [0], {0: 0}, deque([0])
-    while queue:
-        s = queue.popleft()
-        for b, t in sorted(goto[s].items()):
-            depth[t] = depth[s] + 1
-            order.append(t)
-            queue.append(t)
-    new_id = {old: i for i, old in enumerate(order)}
-    if len(order) >= TARGET_HAS_OUTPUT:
-        raise DataError(f"{len(order)} automaton states: more than the 15-bit ids allow")
-    dense = sum(1 for s in order if depth[s] <= DENSE_DEPTH)
-
-    used = sorted({b for g in goto for b in g})
-    class_id = {b: i + 1 for i, b in enumerate(used)}
-    if len(class_id) + 1 > 256:
-        raise DataError("more than 255 byte classes")
-    class_of = [class_id.get(b + 32 if 0x41 <= b <= 0x5A else b, 0) for b in range(256)]
-
-    def target(old):
-        return new_id[old] | (TARGET_HAS_OUTPUT if out[old] else 0)
-
-    memo = {}
-
-    def delta(s, b):
-        key = (s, b)
-        if key not in memo:
-            if b in goto[s]:
-                memo[key] = goto[s][b]
-            elif s == 0:
-                memo[key] = 0
-            else:
-                memo[key] = delta(fail_link[s], b)
-        return memo[key]
-
-    # Rows are padded to a power of two, so that finding one is a shift.
-    width = 1
-    while width < len(used) + 1:
-        width *= 2
-    rows = []
-    for s in order[:dense]:
-        rows.append(0)  # class 0: no pattern has such a byte
-        rows.extend(target(delta(s, b)) for b in used)
-        rows.extend([0] * (width - len(used) - 1))
-    deep, edge_bytes, edge_targets = [], [], []
-    for s in order[dense:]:
-        deep.append((len(edge_bytes), new_id[fail_link[s]], len(goto[s])))
-        for b, t in sorted(goto[s].items()):
-            edge_bytes.append(b)
-            edge_targets.append(target(t))
-    outs, out_list = [], []
-    for s in order:
-        outs.append((len(out_list), len(out[s])))
-        out_list.extend(out[s])
-    return {"classes": width, "dense": dense, "states": len(order),
-            "class_of": class_of, "rows": rows, "deep": deep or [(0, 0, 0)],
-            "edge_bytes": edge_bytes, "edge_targets": edge_targets, "outs": outs,
-            "out_list": out_list}
+def compile_anchors(patterns, pattern_flags, prose):
+    anchors = choose_anchors(patterns, pattern_flags, prose)
+    anchors.sort(key=lambda a: (anchor_hash(a[0]), a[0], a[1]))
+    words = [0] * ((1 << ANCHOR_BITS) >> 6)
+    first = [0] * (((1 << ANCHOR_BITS) >> ANCHOR_BUCKET_SHIFT) + 1)
+    for key, _, _ in anchors:
+        h = anchor_hash(key)
+        words[h >> 6] |= 1 << (h & 63)
+        first[(h >> ANCHOR_BUCKET_SHIFT) + 1] += 1
+    for i in range(1, len(first)):
+        first[i] += first[i - 1]
+    if first[-1] > 0xFFFF:
+        raise DataError(f"{first[-1]} anchors overflow uint16_t")
+    # The matcher holds back each match until no earlier-ending one can still
+    # be found. A match is found at its anchor, at most `reach` bytes before
+    # its end, and the patterns that end at one offset are suffixes of the
+    # longest of them: so at most (reach - 2) * most_suffixes matches wait at
+    # once (ends from the next window + 3 to the window + reach).
+    reach = max(len(patterns[pid]) - at for _, pid, at in anchors)
+    count = {}
+    for p in patterns:
+        count[p] = count.get(p, 0) + 1
+    most_suffixes = max(sum(count.get(p[i:], 0) for i in range(len(p))) for p in patterns)
+    return {"anchors": anchors, "words": words, "first": first,
+            "pending": max(1, (reach - 2) * most_suffixes), "reach": reach,
+            "most_suffixes": most_suffixes}
 
 
 def generate(argv):
@@ -464,17 +457,13 @@ def generate(argv):
                           sisimai=sisimai, status=status, reply=reply, pattern=pid, kind=kind,
                           lineno=lineno))
 
-    # Provider markers share the automaton; their ids follow the rule patterns.
+    # Provider markers are matched with the patterns; their ids follow the rule patterns.
     marker_base = len(patterns)
     for mk, index in markers:
         patterns.append(mk)
         pattern_flags.append(0)
     if len(patterns) > 0xFFFF:
         raise DataError("too many patterns")
-
-    goto, fail_link, out = build_automaton(patterns)
-    if len(goto) > 0xFFFF:
-        raise DataError(f"{len(goto)} automaton states overflow uint16_t")
 
     # ---- emit ----
     reply_values = []
@@ -508,10 +497,16 @@ def generate(argv):
     for i, r in enumerate(rules):
         if r["pattern"] is not None:
             pattern_rules[r["pattern"]].append(i)
-    pattern_rows, pattern_rule_list = [], []
+    pattern_rows, pattern_rule_list, pattern_bytes = [], [], bytearray()
     marker_of = {marker_base + k: idx for k, (_, idx) in enumerate(markers)}
     for pid, p in enumerate(patterns):
         first = len(pattern_rule_list)
+        text = pattern_bytes.find(p)
+        if text < 0:
+            text = len(pattern_bytes)
+            pattern_bytes.extend(p)
+        if text > 0xFFFF:
+            raise DataError("the patterns' bytes overflow uint16_t offsets")
         flags = pattern_flags[pid]
         if pid < marker_base:
             pattern_rule_list.extend(pattern_rules[pid])
@@ -519,9 +514,11 @@ def generate(argv):
                 flags |= 4  # SMTPSTATUS__PATTERN_HAS_PROVIDER_RULES
         marker = marker_of.get(pid, -1) + 1
         pattern_rows.append(f"    {{ {len(p)}, {flags}, {marker}, {first}, "
-                            f"{len(pattern_rule_list) - first} }},")
+                            f"{len(pattern_rule_list) - first}, {text} }},")
 
-    dfa = compile_dfa(goto, fail_link, out)
+    prose = "\n".join(t[col] for t in texts.values() for col in ("meaning", "causes", "remedy"))
+    prose += "\n".join(a[col] for a in advice.values() for col in ("meaning", "causes", "remedy"))
+    anchors = compile_anchors(patterns, pattern_flags, prose.encode("utf-8"))
 
     def array(ctype, name, values, per_line=16):
         lines = [f"static const {ctype} {name}[] = {{"]
@@ -588,35 +585,38 @@ def generate(argv):
                    [code_key(rules[i]) for i in provider_code_rules]))
     o.append("")
     o.append("static const struct smtpstatus__pattern_row smtpstatus__patterns[] = {")
-    o.extend(pattern_rows or ["    { 0, 0, 0, 0, 0 },"])
+    o.extend(pattern_rows or ["    { 0, 0, 0, 0, 0, 0 },"])
     o.append("};")
+    o.append(f"#define SMTPSTATUS__PATTERN_COUNT {len(patterns)}")
     o.extend(array("uint16_t", "smtpstatus__pattern_rules", pattern_rule_list))
+    o.append("/* The patterns' bytes, lower case; a pattern that occurs in an earlier")
+    o.append(" * one shares its bytes. */")
+    o.extend(array("uint8_t", "smtpstatus__pattern_bytes", pattern_bytes, 24))
     o.append("")
-    o.append("/* Aho-Corasick automaton over lower-cased bytes, as a DFA: state 0 is the")
-    o.append(" * root; states below SMTPSTATUS__AC_DENSE have a full row over the byte")
-    o.append(" * classes, deeper ones their own edges and a failure link. Bit 15 of a")
-    o.append(" * target marks a state where patterns end. */")
-    o.append(f"#define SMTPSTATUS__AC_CLASSES {dfa['classes']}")
-    o.append(f"#define SMTPSTATUS__AC_DENSE {dfa['dense']}")
-    o.append(f"#define SMTPSTATUS__AC_STATES {dfa['states']}")
-    o.extend(array("uint8_t", "smtpstatus__ac_class", dfa['class_of'], 32))
-    o.extend(array("uint16_t", "smtpstatus__ac_rows", dfa['rows'], 24))
-    o.append("static const struct smtpstatus__ac_deep smtpstatus__ac_deep[] = {")
-    o.extend(f"    {{ {first}, {fail}, {count} }}," for first, fail, count in dfa['deep'])
+    o.append("/* The phrase matcher's anchors (gen-rules.py, choose_anchors): bit h of")
+    o.append(" * the bitset is set when an anchor's window hashes to h; the anchors")
+    o.append(" * are sorted by hash, and a bucket (one word of the bitset) lists")
+    o.append(" * smtpstatus__anchors[first[b]..first[b + 1]). */")
+    o.append(f"#define SMTPSTATUS__ANCHOR_HASH 0x{ANCHOR_HASH:08X}u")
+    o.append(f"#define SMTPSTATUS__ANCHOR_BITS {ANCHOR_BITS}")
+    o.append(f"#define SMTPSTATUS__ANCHOR_BUCKET_SHIFT {ANCHOR_BUCKET_SHIFT}")
+    o.append(f"/* (reach {anchors['reach']} - 2) * {anchors['most_suffixes']} patterns "
+             "that end at one offset */")
+    o.append(f"#define SMTPSTATUS__PHRASE_PENDING {anchors['pending']}")
+    o.extend(array("uint64_t", "smtpstatus__anchor_bits",
+                   (f"0x{w:016X}u" for w in anchors['words']), 4))
+    o.extend(array("uint16_t", "smtpstatus__anchor_first", anchors['first']))
+    o.append("static const struct smtpstatus__anchor smtpstatus__anchors[] = {")
+    o.extend(f"    {{ 0x{key:08X}u, {pid}, {at} }}," for key, pid, at in anchors['anchors'])
     o.append("};")
-    o.extend(array("uint8_t", "smtpstatus__ac_edge_byte", dfa['edge_bytes'], 24))
-    o.extend(array("uint16_t", "smtpstatus__ac_edge_target", dfa['edge_targets']))
-    o.append("static const struct smtpstatus__ac_out smtpstatus__ac_outs[] = {")
-    o.extend(f"    {{ {first}, {count} }}," for first, count in dfa['outs'])
-    o.append("};")
-    o.extend(array("uint16_t", "smtpstatus__ac_out", dfa['out_list']))
+    o.append("")
     o.append("")
     o.append("#endif")
     o.append("")
     stats = (f"{len(rules)} rules ({len(code_rules)} code, {len(reply_rules)} reply, "
              f"{sum(1 for r in rules if r['kind'] == kinds['text'])} text, "
              f"{sum(1 for r in rules if r['kind'] == kinds['provider'])} provider), "
-             f"{len(patterns)} patterns, {len(goto)} automaton states, {len(providers)} providers")
+             f"{len(patterns)} patterns, {len(anchors['anchors'])} anchors, {len(providers)} providers")
     return "\n".join(o), stats
 
 

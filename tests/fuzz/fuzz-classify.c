@@ -19,9 +19,15 @@
  *   bit 7     also explain and advise on a verdict made of raw bytes
  * The rest is the text. Text and host each get a block of exactly their
  * size.
+ *
+ * Every time, the classifier's phrase matcher must find in the text exactly
+ * the matches of an obviously correct search, in the same order
+ * (tests/phrase-reference.h).
  */
 
 #include "fuzz.h"
+
+#include "../phrase-reference.h"
 
 static const char *const rules[] = { "fuzz.rule", "text.en.user-unknown", "" };
 
@@ -48,6 +54,20 @@ static int same_verdict(const struct smtpstatus_verdict *a, const struct smtpsta
             return 0;
     }
     return 1;
+}
+
+/* The matcher against the reference; the lists are kept between runs. */
+static void check_phrases(const char *text, size_t len)
+{
+    static struct phrase_hits want, got;
+    long diff;
+
+    phrase_reference(text, len, &want);
+    phrase_matcher(text, len, &got);
+    diff = phrase_first_difference(&want, &got);
+    if (diff >= 0)
+        fprintf(stderr, "phrase match %ld differs: %zu wanted, %zu found\n", diff, want.n, got.n);
+    FUZZ_CHECK(diff < 0);
 }
 
 /* A verdict made of raw bytes: out-of-range enum values must be explained
@@ -153,6 +173,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     len = (size_t)(end - p);
     text = fuzz_dup(p, len);
+
+    check_phrases(text, len);
 
     /* The text alone. */
     FUZZ_CHECK(smtpstatus_classify_text(text, len, stage, &vt) == SMTPSTATUS_OK);

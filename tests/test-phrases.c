@@ -1,0 +1,254 @@
+/* SPDX-License-Identifier: MIT */
+/* Copyright (c) 2026 The smtpstatus developers */
+
+/*
+ * The classifier's phrase matcher (rules.c) finds exactly the matches an
+ * obviously correct search finds (tests/phrase-reference.h), in the same
+ * order: over the labelled replies, the fuzz corpora and saved crashes,
+ * the bounce corpus when it is there, every pattern alone and between
+ * letters or spaces, and strings made of pieces of patterns (a fixed seed).
+ * Each text is scanned from a block of exactly its size, so that the
+ * sanitizers see a read past its end.
+ */
+
+#define _DEFAULT_SOURCE /* d_type */
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <criterion/criterion.h>
+
+#include "phrase-reference.h"
+
+struct vector {
+    int line;
+    const char *text;
+    size_t len;
+    const char *stage, *reason, *bounce, *sisimai, *origin, *known;
+};
+
+#include "replies-vectors.h"
+
+#define NVECTORS (sizeof vectors / sizeof vectors[0])
+
+static struct phrase_hits want, got;
+static size_t texts_checked, matches_checked;
+
+/* Compare the matcher with the reference on text[0..len); `what` names the
+ * text in a failure. */
+static void check(const char *bytes, size_t len, const char *what)
+{
+    char *text = len ? malloc(len) : NULL;
+    long diff;
+
+    if (len)
+        cr_assert_not_null(text);
+    if (len)
+        memcpy(text, bytes, len);
+    phrase_reference(text, len, &want);
+    phrase_matcher(text, len, &got);
+    diff = phrase_first_difference(&want, &got);
+    if (diff >= 0) {
+        size_t i = (size_t)diff;
+        cr_assert_fail("%s (%zu bytes): match %zu differs: want %s%u ending at %zu, got %s%u "
+                       "ending at %zu (%zu wanted, %zu found)",
+                       what, len, i, i < want.n ? "pattern " : "none ", i < want.n ? want.v[i].pattern : 0,
+                       i < want.n ? want.v[i].end : 0, i < got.n ? "pattern " : "none ",
+                       i < got.n ? got.v[i].pattern : 0, i < got.n ? got.v[i].end : 0, want.n, got.n);
+    }
+    texts_checked++;
+    matches_checked += want.n;
+    free(text);
+}
+
+static void check_file(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    char *buf = NULL;
+    size_t len = 0, cap = 0, n;
+
+    cr_assert_not_null(f, "%s", path);
+    do {
+        if (len == cap) {
+            cap = cap ? 2 * cap : 65536;
+            buf = realloc(buf, cap);
+            cr_assert_not_null(buf);
+        }
+        n = fread(buf + len, 1, cap - len, f);
+        len += n;
+    } while (n > 0);
+    fclose(f);
+    check(buf, len, path);
+    free(buf);
+}
+
+/* Every regular file in dir and, one level down, in its directories. */
+static size_t check_tree(const char *dir, int depth)
+{
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    size_t files = 0;
+    char path[4096];
+
+    if (d == NULL)
+        return 0;
+    while ((e = readdir(d)) != NULL) {
+        if (e->d_name[0] == '.')
+            continue;
+        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        if (e->d_type == DT_DIR) {
+            if (depth > 0)
+                files += check_tree(path, depth - 1);
+        } else if (e->d_type == DT_REG) {
+            check_file(path);
+            files++;
+        }
+    }
+    closedir(d);
+    return files;
+}
+
+static void report(const char *what)
+{
+    cr_log_info("%s: %zu texts, %zu matches", what, texts_checked, matches_checked);
+}
+
+Test(phrases, labelled_replies)
+{
+    for (size_t i = 0; i < NVECTORS; i++) {
+        char what[64];
+        snprintf(what, sizeof what, "replies.tsv line %d", vectors[i].line);
+        check(vectors[i].text, vectors[i].len, what);
+    }
+    cr_assert_gt(matches_checked, NVECTORS, "the replies should hold many matches");
+    report("labelled replies");
+}
+
+Test(phrases, fuzz_corpora_and_crashes)
+{
+    size_t files = check_tree(SMTPSTATUS_SOURCE_ROOT "/tests/fuzz/corpus", 1);
+
+    files += check_tree(SMTPSTATUS_SOURCE_ROOT "/tests/fuzz/crashes", 0);
+    cr_assert_gt(files, 1000, "the fuzz corpora should be there");
+    report("fuzz corpora");
+}
+
+Test(phrases, bounce_corpus_when_there)
+{
+    check_tree(SMTPSTATUS_SOURCE_ROOT "/../shared/corpus/emails/bsd", 0);
+    report("bounce corpus");
+}
+
+/* Each pattern alone, at the start and the end, between letters, digits
+ * or spaces, upper-cased, and cut short by one byte. */
+Test(phrases, every_pattern_in_every_position)
+{
+    static const char *const around[] = { "", " ", "a", "Z", "0", "_", "\xc3", "\r\n" };
+    size_t count = smtpstatus__pattern_count();
+    char buf[600];
+
+    cr_assert_gt(count, 1000);
+    for (unsigned pid = 0; pid < count; pid++) {
+        size_t n;
+        unsigned flags;
+        const unsigned char *p = smtpstatus__pattern_text(pid, &n, &flags);
+
+        for (size_t a = 0; a < sizeof around / sizeof around[0]; a++) {
+            for (size_t b = 0; b < sizeof around / sizeof around[0]; b++) {
+                size_t la = strlen(around[a]), lb = strlen(around[b]), len = 0;
+                memcpy(buf, around[a], la);
+                len += la;
+                for (size_t i = 0; i < n; i++)
+                    buf[len + i] = (char)((a + b) % 2 && p[i] >= 'a' && p[i] <= 'z' ? p[i] - 32 : p[i]);
+                len += n;
+                memcpy(buf + len, around[b], lb);
+                len += lb;
+                check(buf, len, "a pattern alone");
+                check(buf, la + n - 1, "a pattern cut short");
+                check(buf + 1, len - 1, "a pattern without its first byte");
+            }
+        }
+    }
+    report("every pattern");
+}
+
+static uint64_t next_random(uint64_t *state)
+{
+    /* xorshift64*: a fixed sequence on every platform */
+    *state ^= *state >> 12;
+    *state ^= *state << 25;
+    *state ^= *state >> 27;
+    return *state * 2685821657736338717u;
+}
+
+/* Strings of pieces of patterns (whole, prefixes, suffixes, middles, case
+ * changed) and separators, so that patterns overlap, nest, end together
+ * and nearly match. */
+Test(phrases, strings_made_of_pattern_pieces)
+{
+    static const char *const separators[] = { "",  "", " ", "-", ".", "x", "1", "\xc3\xa9", "\r\n",
+                                              "@", "_", "[", "]" };
+    size_t count = smtpstatus__pattern_count();
+    uint64_t state = 0x5eed5eed5eedull;
+    char buf[1024];
+
+    for (unsigned round = 0; round < 6000; round++) {
+        size_t len = 0, pieces = 1 + next_random(&state) % 12;
+        for (size_t k = 0; k < pieces; k++) {
+            uint64_t r = next_random(&state);
+            size_t n, from, to;
+            unsigned flags;
+            const unsigned char *p = smtpstatus__pattern_text((unsigned)(r % count), &n, &flags);
+            const char *sep = separators[(r >> 16) % (sizeof separators / sizeof separators[0])];
+            switch ((r >> 24) % 4) {
+            case 0: /* whole */
+                from = 0, to = n;
+                break;
+            case 1: /* a prefix */
+                from = 0, to = 1 + (r >> 32) % n;
+                break;
+            case 2: /* a suffix */
+                from = (r >> 32) % n, to = n;
+                break;
+            default: /* a middle */
+                from = (r >> 32) % n, to = from + (r >> 40) % (n - from + 1);
+                break;
+            }
+            if (len + strlen(sep) + (to - from) > sizeof buf)
+                break;
+            memcpy(buf + len, sep, strlen(sep));
+            len += strlen(sep);
+            for (size_t i = from; i < to; i++) {
+                unsigned char c = p[i];
+                if (c >= 'a' && c <= 'z' && (r >> (48 + i % 16)) & 1)
+                    c = (unsigned char)(c - 32);
+                buf[len++] = (char)c;
+            }
+        }
+        check(buf, len, "a string of pattern pieces");
+    }
+    report("pattern pieces");
+}
+
+/* The same patterns again and again: more matches wait at once than
+ * anywhere else (ends close together, suffixes of each other). */
+Test(phrases, dense_repeats)
+{
+    size_t count = smtpstatus__pattern_count();
+    char buf[2048];
+
+    for (unsigned pid = 0; pid < count; pid++) {
+        size_t n, len = 0;
+        unsigned flags;
+        const unsigned char *p = smtpstatus__pattern_text(pid, &n, &flags);
+        while (len + n + 1 <= sizeof buf && len < 400) {
+            memcpy(buf + len, p, n);
+            len += n;
+            buf[len++] = (char)(pid % 2 ? ' ' : p[0]);
+        }
+        check(buf, len, "a pattern repeated");
+    }
+    report("repeats");
+}
