@@ -1053,9 +1053,9 @@ struct smtpstatus_classify_input {
  * §3: when they disagree the reply code decides). docs/classification.md
  * has the details.
  *
- * Matching is one pass over the text with a precompiled automaton: time
- * linear in the input, no allocation, byte-safe on any input (ASCII letters
- * compare case-insensitively, other bytes exactly).
+ * Matching is one pass over the text with tables compiled at build time:
+ * time linear in the input, no allocation, byte-safe on any input (ASCII
+ * letters compare case-insensitively, other bytes exactly).
  *
  * @returns SMTPSTATUS_OK; SMTPSTATUS_E_STRUCT_SIZE; SMTPSTATUS_E_INVALID_ARG.
  * @since 0.1.0
