@@ -60,17 +60,9 @@ static int find_reply_token(const char *t, size_t len, unsigned reply, struct sm
                        (char)('0' + reply % 10) };
 
     for (size_t i = 0; i + 3 <= len; i++) {
-        if (len - i >= 8) {
-            uint64_t m = smtpstatus__bytes_in(smtpstatus__load64(t + i), (unsigned char)digits[0],
-                                              (unsigned char)digits[0]);
-            if (m == 0) {
-                i += 7;
-                continue;
-            }
-            i += smtpstatus__first_byte(m);
-            if (i + 3 > len)
-                break;
-        }
+        i = smtpstatus__skip_to_range(t, len, i, (unsigned char)digits[0], (unsigned char)digits[0]);
+        if (i + 3 > len)
+            break;
         if (t[i] == digits[0] && t[i + 1] == digits[1] && t[i + 2] == digits[2] &&
             (i == 0 || !smtpstatus__is_alnum((unsigned char)t[i - 1])) &&
             (i + 3 == len || !smtpstatus__is_alnum((unsigned char)t[i + 3]))) {

@@ -116,6 +116,22 @@ static inline uint64_t smtpstatus__bytes_in(uint64_t x, unsigned lo, unsigned hi
     return above & below & ~x & SMTPSTATUS__HIGHS;
 }
 
+/* The first index at or after i of a byte in [lo, hi] (as for
+ * smtpstatus__bytes_in), eight bytes at a time while eight remain; the last
+ * few bytes are not tested, so the caller checks buf[result] itself when
+ * fewer than eight bytes were left. Returns len when none is found. */
+static inline size_t smtpstatus__skip_to_range(const char *buf, size_t len, size_t i, unsigned lo,
+                                               unsigned hi)
+{
+    while (len - i >= 8) {
+        uint64_t m = smtpstatus__bytes_in(smtpstatus__load64(buf + i), lo, hi);
+        if (m != 0)
+            return i + smtpstatus__first_byte(m);
+        i += 8;
+    }
+    return i;
+}
+
 /* ---- Caller-owned structs with a size member (xkbcommon's abi-check):
  * the library fills a full local copy and copies out what fits. ---- */
 

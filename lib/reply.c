@@ -403,18 +403,11 @@ static int find_reply_start(const char *buf, size_t len, size_t *at)
     for (size_t i = 0; i + 3 <= len; i++) {
         /* Eight bytes at a time to the next '2' to '5', the only bytes a
          * code starts with; the last few bytes one at a time. */
-        if (len - i >= 8) {
-            uint64_t m = smtpstatus__bytes_in(smtpstatus__load64(buf + i), '2', '5');
-            if (m == 0) {
-                i += 7;
-                continue;
-            }
-            i += smtpstatus__first_byte(m);
-            if (i + 3 > len)
-                break;
-        } else if ((unsigned char)(buf[i] - '2') > 3u) {
+        i = smtpstatus__skip_to_range(buf, len, i, '2', '5');
+        if (i + 3 > len)
+            break;
+        if ((unsigned char)(buf[i] - '2') > 3u)
             continue;
-        }
         if (!reply_token_at(buf, len, i))
             continue;
         if (buf[i] == '4' || buf[i] == '5') {
