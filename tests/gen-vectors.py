@@ -62,6 +62,14 @@ def main(argv):
             rows.append((lineno, text, fields[1].strip(), fields[2].strip(), fields[3].strip(),
                          fields[4].strip(), fields[5].strip(), known))
     out = ["/* generated from replies.tsv by gen-vectors.py; do not edit */", "",
+           "#include <stddef.h>", "",
+           "/* One labelled reply: the text and its six columns (replies.tsv). */",
+           "struct vector {",
+           "    int line;",
+           "    const char *text;",
+           "    size_t len;",
+           "    const char *stage, *reason, *bounce, *sisimai, *origin, *known;",
+           "};", "",
            "static const struct vector vectors[] = {"]
     for lineno, text, stage, reason, bounce, sisimai, origin, known in rows:
         out.append(f"    {{ {lineno}, {c_bytes(text)}, {len(text.encode('utf-8'))}, "

@@ -22,13 +22,6 @@
 
 #include "phrase-reference.h"
 
-struct vector {
-    int line;
-    const char *text;
-    size_t len;
-    const char *stage, *reason, *bounce, *sisimai, *origin, *known;
-};
-
 #include "replies-vectors.h"
 
 #define NVECTORS (sizeof vectors / sizeof vectors[0])

@@ -20,13 +20,6 @@
 
 #include <smtpstatus.h>
 
-struct vector {
-    int line;
-    const char *text;
-    size_t len;
-    const char *stage, *reason, *bounce, *sisimai, *origin, *known;
-};
-
 #include "replies-vectors.h"
 
 #define NVECTORS (sizeof vectors / sizeof vectors[0])
