@@ -930,23 +930,31 @@ Test(dsn, stage_from_a_session_transcript)
     release(p);
 }
 
+/* `msg` with its first `from` replaced by `to`, in a buffer that the
+ * next call overwrites. */
+static const char *replaced(const char *msg, const char *from, const char *to)
+{
+    static char out[4096];
+    const char *at = strstr(msg, from);
+    size_t head;
+
+    cr_assert_not_null(at);
+    head = (size_t)(at - msg);
+    cr_assert_lt(strlen(msg) - strlen(from) + strlen(to), sizeof out);
+    memcpy(out, msg, head);
+    strcpy(out + head, to);
+    strcat(out, at + strlen(from));
+    return out;
+}
+
 /* With PIPELINING (RFC 2920) the refusal of RCPT TO can follow ">>> DATA";
  * its X.1.1 code says the address is bad, whatever the transcript's order. */
 Test(dsn, an_addressing_code_after_data_stays_an_unknown_user)
 {
-    static const char from[] = "Diagnostic-Code: SMTP; 550 Unknown user cat@example.net\n";
-    static const char to[] = "Diagnostic-Code: SMTP; 550 5.1.1 Unknown user cat@example.net\n";
-    char msg[sizeof sendmail_transcript + 16];
-    const char *at = strstr(sendmail_transcript, from);
-    size_t head;
-    struct parsed *p;
+    struct parsed *p = parse(replaced(sendmail_transcript,
+                                      "Diagnostic-Code: SMTP; 550 Unknown user cat@example.net\n",
+                                      "Diagnostic-Code: SMTP; 550 5.1.1 Unknown user cat@example.net\n"));
 
-    cr_assert_not_null(at);
-    head = (size_t)(at - sendmail_transcript);
-    memcpy(msg, sendmail_transcript, head);
-    strcpy(msg + head, to);
-    strcat(msg, at + strlen(from));
-    p = parse(msg);
     cr_assert_eq(p->n, 1);
     cr_assert_eq(p->r[0].stage, SMTPSTATUS_STAGE_DATA);
     cr_assert_eq(p->r[0].verdict.reason, SMTPSTATUS_REASON_RECIPIENT_UNKNOWN);
@@ -1003,19 +1011,9 @@ Test(dsn, words_from_the_text_when_there_is_no_diagnostic)
 /* A diagnostic of its own is never replaced by the text's. */
 Test(dsn, a_diagnostic_of_its_own_is_kept)
 {
-    static const char from[] = "Status: 5.0.0\n";
-    static const char to[] = "Status: 5.0.0\nDiagnostic-Code: smtp; 550 5.1.1 User unknown\n";
-    char msg[sizeof exim_local + sizeof to];
-    const char *at = strstr(exim_local, from);
-    size_t head;
-    struct parsed *p;
+    struct parsed *p = parse(replaced(exim_local, "Status: 5.0.0\n",
+                                      "Status: 5.0.0\nDiagnostic-Code: smtp; 550 5.1.1 User unknown\n"));
 
-    cr_assert_not_null(at);
-    head = (size_t)(at - exim_local);
-    memcpy(msg, exim_local, head);
-    strcpy(msg + head, to);
-    strcat(msg, at + strlen(from));
-    p = parse(msg);
     cr_assert_eq(p->n, 1);
     cr_assert_eq(p->r[0].verdict.reason, SMTPSTATUS_REASON_RECIPIENT_UNKNOWN);
     release(p);
