@@ -34,6 +34,37 @@ size_t smtpstatus__split_headers(const char *buf, size_t len, size_t *hdr_len);
 int smtpstatus__field_next(const char *buf, size_t len, size_t *cursor, struct smtpstatus_text *name,
                            struct smtpstatus_text *value);
 
+/* The last line end a reader found (mime.c): where the line starts, and
+ * where it ends; SIZE_MAX before the first. */
+struct smtpstatus__eols {
+    size_t at, end;
+};
+
+void smtpstatus__eols_init(struct smtpstatus__eols *e);
+
+/* The same, for a reader that goes through a block field by field; each
+ * line is searched for its end once. */
+struct smtpstatus__field_reader {
+    const char *buf;
+    size_t len;
+    size_t at; /* where the next line starts */
+    struct smtpstatus__eols eols;
+};
+
+static inline void smtpstatus__field_reader_init(struct smtpstatus__field_reader *r, const char *buf,
+                                                 size_t len, size_t at)
+{
+    r->buf = buf;
+    r->len = len;
+    r->at = at;
+    smtpstatus__eols_init(&r->eols);
+}
+
+/* The next field, as smtpstatus__field_next() gives it; r->at is then its
+ * cursor. */
+int smtpstatus__field_read(struct smtpstatus__field_reader *r, struct smtpstatus_text *name,
+                           struct smtpstatus_text *value);
+
 /* The first field named `lower_name` (lower-case) in a header block. */
 int smtpstatus__field_find(const char *buf, size_t len, const char *lower_name,
                            struct smtpstatus_text *value);
@@ -59,7 +90,9 @@ static inline unsigned smtpstatus__ctz(unsigned m)
 /* smtpstatus__split_headers() and smtpstatus__field_find() for each of n
  * (at most SMTPSTATUS__SCAN_MAX) lower-case names, in one pass over the
  * header block: values[k] is the first field named names[k], empty when
- * there is none. Returns the set of names found, bit k for names[k]. */
+ * there is none. Returns the set of names found, bit k for names[k].
+ * body_off and hdr_len may both be NULL: the pass then ends as soon as
+ * every name is found. */
 unsigned smtpstatus__scan_headers(const char *buf, size_t len, size_t *body_off, size_t *hdr_len,
                                   const char *const *names, size_t n, struct smtpstatus_text *values);
 
