@@ -796,6 +796,56 @@ static size_t next_dashes(const char *body, size_t len, size_t at)
     return len;
 }
 
+/* Delimiters of a long boundary are found by Horspool's skip ("Practical
+ * fast searching in strings", 1980) on "--boundary": the window's last byte
+ * says how far it may move, most of a body is passed over without reading
+ * every byte, and only a window whose last byte ends the delimiter is
+ * looked at. Shorter boundaries skip too little, and go by next_dashes(). */
+#define HORSPOOL_MIN 16
+
+struct delimiter_skip {
+    const struct smtpstatus_text *boundary;
+    size_t m;         /* the length of "--boundary" */
+    unsigned char last; /* its last byte */
+    unsigned char shift[256];
+};
+
+static void delimiter_skip_init(struct delimiter_skip *d, const struct smtpstatus_text *boundary)
+{
+    size_t m = boundary->len + 2;
+
+    d->boundary = boundary;
+    d->m = m;
+    d->last = (unsigned char)boundary->ptr[boundary->len - 1];
+    /* A byte found at the window's end moves the window so that its last
+     * occurrence in "--boundary" (the last byte aside) comes under it;
+     * capped to a byte, a smaller move, which is always safe. */
+    memset(d->shift, m < 255 ? (int)m : 255, sizeof d->shift);
+    for (size_t i = 0; i + 1 < m; i++) {
+        unsigned char c = i < 2 ? (unsigned char)'-' : (unsigned char)boundary->ptr[i - 2];
+        size_t k = m - 1 - i;
+        d->shift[c] = (unsigned char)(k < 255 ? k : 255);
+    }
+}
+
+/* The first position at or after `at` that may start a delimiter line:
+ * "--" at the start of a line (white space aside, see starts_line()), the
+ * delimiter's last byte where it would end; or len. The caller reads the
+ * line to tell. Each window moves by one byte at least; the look back of
+ * starts_line() stops at the "--" of a candidate before, so it is linear. */
+static size_t next_delimiter(const struct delimiter_skip *d, const char *body, size_t len, size_t at)
+{
+    size_t m = d->m;
+
+    while (len - at >= m) {
+        unsigned char c = (unsigned char)body[at + m - 1];
+        if (c == d->last && body[at] == '-' && body[at + 1] == '-' && starts_line(body, at))
+            return at;
+        at += d->shift[c];
+    }
+    return len;
+}
+
 /* Returns the number of parts found. */
 static size_t walk_multipart(struct walker *w, const char *body, size_t len,
                              const struct smtpstatus_text *boundary, unsigned depth)
@@ -803,9 +853,15 @@ static size_t walk_multipart(struct walker *w, const char *body, size_t len,
     size_t parts = 0;
     struct smtpstatus__line ln;
     size_t at = 0, part_start = 0;
-    int in_part = 0, close = 0;
+    int in_part = 0, close = 0, skip = boundary->len + 2 >= HORSPOOL_MIN;
+    struct delimiter_skip d;
 
-    while (!w->stop && (at = next_dashes(body, len, at)) < len &&
+    if (skip)
+        delimiter_skip_init(&d, boundary);
+    /* A line that is not a delimiter is passed as a whole: only a line can
+     * be one, and no later position on it starts a line. */
+    while (!w->stop &&
+           (at = skip ? next_delimiter(&d, body, len, at) : next_dashes(body, len, at)) < len &&
            smtpstatus__line_at(body, len, at, &ln)) {
         if (delimiter(body, &ln, boundary, &close)) {
             if (in_part) {
