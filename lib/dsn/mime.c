@@ -294,15 +294,6 @@ int smtpstatus__field_find(const char *buf, size_t len, const char *lower_name,
     return 0;
 }
 
-/* Whether buf[at, at + n) is the lower-case name, ignoring case. */
-static inline int name_at(const char *buf, size_t at, const char *lower, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        if (smtpstatus__lower((unsigned char)buf[at + i]) != (unsigned char)lower[i])
-            return 0;
-    return 1;
-}
-
 unsigned smtpstatus__scan_headers(const char *buf, size_t len, size_t *body_off, size_t *hdr_len,
                                   const char *const *names, size_t n, struct smtpstatus_text *values)
 {
@@ -363,7 +354,7 @@ unsigned smtpstatus__scan_headers(const char *buf, size_t len, size_t *body_off,
 
             if (end - at > nlen[k] && (buf[e] == ':' || is_ws(buf[e])) &&
                 buf[colon = colon_after_name(buf, e, end)] == ':' &&
-                name_at(buf, at, names[k], nlen[k])) {
+                smtpstatus__same_nocase(buf + at, names[k], nlen[k])) {
                 found |= 1u << k;
                 open = k;
                 vstart = colon + 1;
