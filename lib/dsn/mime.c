@@ -812,11 +812,10 @@ static void delimiter_skip_init(struct delimiter_skip *d, const struct smtpstatu
      * occurrence in "--boundary" (the last byte aside) comes under it;
      * capped to a byte, a smaller move, which is always safe. */
     memset(d->shift, m < 255 ? (int)m : 255, sizeof d->shift);
-    for (size_t i = 0; i + 1 < m; i++) {
-        unsigned char c = i < 2 ? (unsigned char)'-' : (unsigned char)boundary->ptr[i - 2];
-        size_t k = m - 1 - i;
-        d->shift[c] = (unsigned char)(k < 255 ? k : 255);
-    }
+    d->shift['-'] = (unsigned char)(m - 2 < 255 ? m - 2 : 255);
+    /* Only the last 255 bytes can give a shorter move than the cap. */
+    for (size_t i = m > 258 ? m - 256 : 2; i + 1 < m; i++)
+        d->shift[(unsigned char)boundary->ptr[i - 2]] = (unsigned char)(m - 1 - i);
 }
 
 /* The first position at or after `at` that may start a delimiter line:
@@ -828,6 +827,18 @@ static size_t next_delimiter(const struct delimiter_skip *d, const char *body, s
 {
     size_t m = d->m;
 
+    /* Two windows a test of the bound while a move of at most 255 bytes
+     * leaves room for the next one. */
+    while (len >= m + 255 && at <= len - m - 255) {
+        unsigned char c = (unsigned char)body[at + m - 1];
+        if (c == d->last && body[at] == '-' && body[at + 1] == '-' && starts_line(body, at))
+            return at;
+        at += d->shift[c];
+        c = (unsigned char)body[at + m - 1];
+        if (c == d->last && body[at] == '-' && body[at + 1] == '-' && starts_line(body, at))
+            return at;
+        at += d->shift[c];
+    }
     while (len - at >= m) {
         unsigned char c = (unsigned char)body[at + m - 1];
         if (c == d->last && body[at] == '-' && body[at + 1] == '-' && starts_line(body, at))
