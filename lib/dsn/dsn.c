@@ -95,13 +95,14 @@ static void read_original(const struct smtpstatus_text *orig, int in_scratch,
                           struct smtpstatus_dsn *dsn, struct smtpstatus__scratch *scratch)
 {
     static const char *const names[] = { "message-id", "from", "to", "subject" };
-    size_t hdr_len, body_off;
     struct smtpstatus_text v[4];
     unsigned found;
 
     if (orig->ptr == NULL)
         return;
-    found = smtpstatus__scan_headers(orig->ptr, orig->len, &body_off, &hdr_len, names, 4, v);
+    /* Where the header block ends does not matter here: the scan stops
+     * once it has the four. */
+    found = smtpstatus__scan_headers(orig->ptr, orig->len, NULL, NULL, names, 4, v);
     if (found & 1)
         dsn->original_message_id = v[0];
     if (found & 2)

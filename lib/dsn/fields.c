@@ -131,49 +131,101 @@ static void status_of(const struct smtpstatus_text *v, struct smtpstatus__found 
     }
 }
 
-/* Whether a field name starts a recipient. */
-static int starts_recipient(const struct smtpstatus_text *name)
+/* The fields read, by name; one look at a name's length and first bytes
+ * tells which, rather than a comparison with each name in turn. */
+enum field {
+    F_OTHER = 0,
+    /* A recipient's fields (RFC 3464 §2.3), the first two starting one. */
+    F_FINAL_RECIPIENT,
+    F_ORIGINAL_RECIPIENT,
+    F_X_ACTUAL_RECIPIENT,
+    F_ACTION,
+    F_STATUS,
+    F_REMOTE_MTA,
+    F_DIAGNOSTIC_CODE,
+    F_LAST_ATTEMPT_DATE,
+    F_WILL_RETRY_UNTIL,
+    F_FINAL_LOG_ID,
+    /* The per-message fields (§2.2) read. */
+    F_REPORTING_MTA,
+    F_RECEIVED_FROM_MTA,
+    F_ARRIVAL_DATE,
+    F_ORIGINAL_ENVELOPE_ID
+};
+
+/* id when the name is the lower-case word, ignoring case. */
+static enum field named(const struct smtpstatus_text *name, const char *word, size_t n, enum field id)
 {
-    return smtpstatus__text_is(name, "final-recipient") ||
-           smtpstatus__text_is(name, "original-recipient");
+    return smtpstatus__text_is_n(name, word, n) ? id : F_OTHER;
 }
 
-static int is_recipient_field(const struct smtpstatus_text *name)
+static enum field field_of(const struct smtpstatus_text *name)
 {
-#define NAME(s) { s, sizeof s - 1 }
-    static const struct {
-        const char *name;
-        size_t len;
-    } names[] = {
-        NAME("final-recipient"),   NAME("original-recipient"), NAME("action"),
-        NAME("status"),            NAME("remote-mta"),         NAME("diagnostic-code"),
-        NAME("last-attempt-date"), NAME("will-retry-until"),   NAME("final-log-id"),
-        NAME("x-actual-recipient"),
-    };
-#undef NAME
-    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-        if (smtpstatus__text_is_n(name, names[i].name, names[i].len))
-            return 1;
-    return 0;
+#define IS(word, id) named(name, word, sizeof word - 1, id)
+    unsigned c = name->len > 0 ? smtpstatus__lower((unsigned char)name->ptr[0]) : 0;
+
+    switch (name->len) {
+    case 6:
+        return c == 'a' ? IS("action", F_ACTION) : IS("status", F_STATUS);
+    case 10:
+        return IS("remote-mta", F_REMOTE_MTA);
+    case 12:
+        return c == 'f' ? IS("final-log-id", F_FINAL_LOG_ID) : IS("arrival-date", F_ARRIVAL_DATE);
+    case 13:
+        return IS("reporting-mta", F_REPORTING_MTA);
+    case 15:
+        return c == 'f' ? IS("final-recipient", F_FINAL_RECIPIENT)
+                        : IS("diagnostic-code", F_DIAGNOSTIC_CODE);
+    case 16:
+        return IS("will-retry-until", F_WILL_RETRY_UNTIL);
+    case 17:
+        return c == 'l' ? IS("last-attempt-date", F_LAST_ATTEMPT_DATE)
+                        : IS("received-from-mta", F_RECEIVED_FROM_MTA);
+    case 18:
+        return c == 'o' ? IS("original-recipient", F_ORIGINAL_RECIPIENT)
+                        : IS("x-actual-recipient", F_X_ACTUAL_RECIPIENT);
+    case 20:
+        return IS("original-envelope-id", F_ORIGINAL_ENVELOPE_ID);
+    default:
+        return F_OTHER;
+    }
+#undef IS
 }
 
-static void set_recipient_field(struct smtpstatus__found *f, const struct smtpstatus_text *name,
+/* Whether a field starts a recipient. */
+static int starts_recipient(enum field id)
+{
+    return id == F_FINAL_RECIPIENT || id == F_ORIGINAL_RECIPIENT;
+}
+
+static int is_recipient_field(enum field id)
+{
+    return id >= F_FINAL_RECIPIENT && id <= F_FINAL_LOG_ID;
+}
+
+static void set_recipient_field(struct smtpstatus__found *f, enum field id,
                                 const struct smtpstatus_text *value)
 {
     struct smtpstatus_text type;
 
-    if (smtpstatus__text_is(name, "final-recipient")) {
+    switch (id) {
+    case F_FINAL_RECIPIENT:
         address_of(value, &f->recipient_type, &f->recipient);
-    } else if (smtpstatus__text_is(name, "original-recipient")) {
+        break;
+    case F_ORIGINAL_RECIPIENT:
         address_of(value, &type, &f->original_recipient);
-    } else if (smtpstatus__text_is(name, "x-actual-recipient")) {
+        break;
+    case F_X_ACTUAL_RECIPIENT:
         if (f->recipient.len == 0)
             address_of(value, &f->recipient_type, &f->recipient);
-    } else if (smtpstatus__text_is(name, "action")) {
+        break;
+    case F_ACTION:
         f->action = action_of(value, &f->flags);
-    } else if (smtpstatus__text_is(name, "status")) {
+        break;
+    case F_STATUS:
         status_of(value, f);
-    } else if (smtpstatus__text_is(name, "remote-mta")) {
+        break;
+    case F_REMOTE_MTA:
         split_typed(value, &type, &f->remote_mta);
         /* "mx.example.net. (192.0.2.27, the server for ...)": the name only. */
         for (size_t i = 0; i < f->remote_mta.len; i++)
@@ -183,32 +235,41 @@ static void set_recipient_field(struct smtpstatus__found *f, const struct smtpst
             }
         while (f->remote_mta.len > 0 && f->remote_mta.ptr[f->remote_mta.len - 1] == '.')
             f->remote_mta.len--;
-    } else if (smtpstatus__text_is(name, "diagnostic-code")) {
+        break;
+    case F_DIAGNOSTIC_CODE:
         split_typed(value, &f->diagnostic_type, &f->diagnostic);
-    } else if (smtpstatus__text_is(name, "last-attempt-date")) {
+        break;
+    case F_LAST_ATTEMPT_DATE:
         f->last_attempt_date = *value;
-    } else if (smtpstatus__text_is(name, "will-retry-until")) {
+        break;
+    case F_WILL_RETRY_UNTIL:
         f->will_retry_until = *value;
-    } else if (smtpstatus__text_is(name, "final-log-id")) {
+        break;
+    case F_FINAL_LOG_ID:
         f->final_log_id = *value;
+        break;
+    default:
+        break;
     }
 }
 
-static void set_message_field(struct smtpstatus_dsn *dsn, const struct smtpstatus_text *name,
+static void set_message_field(struct smtpstatus_dsn *dsn, enum field id,
                               const struct smtpstatus_text *value)
 {
     struct smtpstatus_text type, v;
 
-    split_typed(value, &type, &v);
     /* RFC 3464 §2.2: each at most once; take the first. */
-    if (smtpstatus__text_is(name, "reporting-mta") && dsn->reporting_mta.len == 0)
+    if (id == F_REPORTING_MTA && dsn->reporting_mta.len == 0) {
+        split_typed(value, &type, &v);
         dsn->reporting_mta = v;
-    else if (smtpstatus__text_is(name, "received-from-mta") && dsn->received_from_mta.len == 0)
+    } else if (id == F_RECEIVED_FROM_MTA && dsn->received_from_mta.len == 0) {
+        split_typed(value, &type, &v);
         dsn->received_from_mta = v;
-    else if (smtpstatus__text_is(name, "arrival-date") && dsn->arrival_date.len == 0)
+    } else if (id == F_ARRIVAL_DATE && dsn->arrival_date.len == 0) {
         dsn->arrival_date = *value;
-    else if (smtpstatus__text_is(name, "original-envelope-id") && dsn->original_envelope_id.len == 0)
+    } else if (id == F_ORIGINAL_ENVELOPE_ID && dsn->original_envelope_id.len == 0) {
         dsn->original_envelope_id = *value;
+    }
 }
 
 static void finish(struct smtpstatus__found *f, const char *block, size_t block_start, size_t end,
@@ -232,23 +293,24 @@ static int gap_between(const char *buf, size_t from, const struct smtpstatus_tex
     return to > from && memchr(buf + from, '\n', to - from) != NULL;
 }
 
-/* Whether the block that goes on at `cursor` (up to the next blank line)
- * names a recipient: it tells a block written recipient-last (some
- * gateways put Diagnostic-Code, Status and Action before Final-Recipient)
- * from a stray blank line inside one recipient's fields. */
-static int block_names_recipient(const char *buf, size_t len, size_t cursor, size_t *stop)
+/* Whether the block that goes on where the reader is (up to the next
+ * blank line) names a recipient: it tells a block written recipient-last
+ * (some gateways put Diagnostic-Code, Status and Action before
+ * Final-Recipient) from a stray blank line inside one recipient's fields. */
+static int block_names_recipient(const struct smtpstatus__field_reader *r, size_t *stop)
 {
+    struct smtpstatus__field_reader ahead = *r;
     struct smtpstatus_text name, value;
-    size_t from = cursor;
+    size_t from = ahead.at;
 
-    *stop = len;
-    while (smtpstatus__field_next(buf, len, &cursor, &name, &value) == SMTPSTATUS_OK) {
-        int gap = gap_between(buf, from, &name);
-        if (gap || starts_recipient(&name)) {
-            *stop = (size_t)(name.ptr - buf);
+    *stop = ahead.len;
+    while (smtpstatus__field_read(&ahead, &name, &value) == SMTPSTATUS_OK) {
+        int gap = gap_between(ahead.buf, from, &name);
+        if (gap || starts_recipient(field_of(&name))) {
+            *stop = (size_t)(name.ptr - ahead.buf);
             return !gap;
         }
-        from = cursor;
+        from = ahead.at;
     }
     return 0;
 }
@@ -257,10 +319,11 @@ size_t smtpstatus__read_delivery_status(const struct smtpstatus_text *body, stru
                                         struct smtpstatus__sink *sink)
 {
     const char *buf = body->ptr;
-    size_t len = body->len, cursor = 0, before = sink->count, field_start = 0;
+    size_t len = body->len, before = sink->count, field_start = 0;
     size_t block_start = 0;
     struct smtpstatus_text name, value;
     struct smtpstatus__found f, early;
+    struct smtpstatus__field_reader r;
     int have = 0, have_early = 0;
     int have_final = 0, have_original = 0, have_other = 0;
     size_t early_start = 0, looked_to = 0;
@@ -270,17 +333,20 @@ size_t smtpstatus__read_delivery_status(const struct smtpstatus_text *body, stru
         return 0;
     memset(&f, 0, sizeof f);
     memset(&early, 0, sizeof early);
+    smtpstatus__field_reader_init(&r, buf, len, 0);
     for (;;) {
-        field_start = cursor;
-        if (smtpstatus__field_next(buf, len, &cursor, &name, &value) != SMTPSTATUS_OK)
+        enum field id;
+
+        field_start = r.at;
+        if (smtpstatus__field_read(&r, &name, &value) != SMTPSTATUS_OK)
             break;
+        id = field_of(&name);
         /* One look ahead answers for every field up to where it stopped,
          * so a block of thousands of fields is not read again per field. */
-        if (!starts_recipient(&name) && is_recipient_field(&name) &&
+        if (!starts_recipient(id) && is_recipient_field(id) &&
             (have_early || !have || gap_between(buf, field_start, &name)) &&
-            ((size_t)(name.ptr - buf) < looked_to
-                 ? looked
-                 : (looked = block_names_recipient(buf, len, cursor, &looked_to)))) {
+            ((size_t)(name.ptr - buf) < looked_to ? looked
+                                                   : (looked = block_names_recipient(&r, &looked_to)))) {
             /* A recipient's fields ahead of its Final-Recipient: keep them
              * for it. A new block ends the recipient before. */
             if (have) {
@@ -291,11 +357,11 @@ size_t smtpstatus__read_delivery_status(const struct smtpstatus_text *body, stru
             if (!have_early)
                 early_start = (size_t)(name.ptr - buf);
             have_early = 1;
-            set_recipient_field(&early, &name, &value);
+            set_recipient_field(&early, id, &value);
             continue;
         }
-        if (starts_recipient(&name)) {
-            int is_final = smtpstatus__text_is(&name, "final-recipient");
+        if (starts_recipient(id)) {
+            int is_final = id == F_FINAL_RECIPIENT;
             /* A new recipient starts when this kind of field was already
              * seen for the current one (two Final-Recipients in one block),
              * or when an Original-Recipient follows a complete recipient.
@@ -320,12 +386,12 @@ size_t smtpstatus__read_delivery_status(const struct smtpstatus_text *body, stru
                 have_final = 1;
             else
                 have_original = 1;
-            set_recipient_field(&f, &name, &value);
-        } else if (have && is_recipient_field(&name)) {
-            set_recipient_field(&f, &name, &value);
+            set_recipient_field(&f, id, &value);
+        } else if (have && is_recipient_field(id)) {
+            set_recipient_field(&f, id, &value);
             have_other = 1;
         } else if (!have) {
-            set_message_field(dsn, &name, &value);
+            set_message_field(dsn, id, &value);
         }
     }
     if (have)

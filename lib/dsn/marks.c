@@ -5,10 +5,10 @@
  * One scan of a text for all the decoders' phrases: Wu and Manber's
  * multi-pattern search ("A fast algorithm for multi-pattern searching",
  * 1994), with the tables of gen-marks.py. A window of WINDOW bytes slides
- * over the text; the hash of its last three bytes says how far it may move
- * without passing the key (WINDOW bytes) of any phrase, so on ordinary text
- * it moves several bytes a step, and only where a key may end are the
- * phrases compared. Linear: each step moves the window by one at least,
+ * over the text; the hash of its last three bytes (one word, one multiply)
+ * says how far it may move without passing the key (WINDOW bytes) of any
+ * phrase, so on ordinary text it moves several bytes a step, and only where
+ * a key may end are the phrases compared. Linear: each step moves the window by one at least,
  * and compares the few phrases of one list, each phrase at most until it
  * is found.
  */
@@ -16,27 +16,42 @@
 #define SMTPSTATUS_MARKS_TABLES
 #include "marks.h"
 
-/* Case aside, as gen-marks.py's block_hash(): a letter's low five bits do
- * not depend on its case, and OR-ing 0x20 makes a letter lower case. */
-static inline unsigned mark_hash(const unsigned char *p)
+/* The block of three bytes at p, as gen-marks.py's block_word(): little-
+ * endian, 0x20 OR-ed into each byte, which makes a letter lower case (so
+ * either case of a letter gives one word). p[-1] must be readable: on a
+ * little-endian machine the four bytes from p - 1 are read at once. */
+static inline uint32_t block_word(const unsigned char *p)
 {
-    unsigned a = p[0], b = p[1], c = p[2];
+    uint32_t w;
 
-    return (((a & 31u) << 7) ^ ((b & 31u) << 2) ^ ((c | 32u) & 127u)) &
-           ((1u << SMTPSTATUS__MARK_HASH_BITS) - 1);
+#if defined(__BYTE_ORDER__) && defined(__ORDER_LITTLE_ENDIAN__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    memcpy(&w, p - 1, sizeof w);
+    w >>= 8;
+#else
+    w = (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16;
+#endif
+    return w | SMTPSTATUS__MARK_FOLD;
 }
 
-/* The phrases whose key may end at the window starting at pos. A phrase's
- * occurrences are met in the order of their starts (the window moves
- * forward only), so the first one met is the first one. */
+/* As gen-marks.py's block_hash(): the top bits of one multiply. */
+static inline unsigned mark_hash(uint32_t word)
+{
+    return (unsigned)((uint32_t)(word * SMTPSTATUS__MARK_MULTIPLIER) >> (32 - SMTPSTATUS__MARK_HASH_BITS));
+}
+
+/* The phrases whose key may end at the window starting at pos, whose last
+ * block is `word`. A phrase's occurrences are met in the order of their
+ * starts (the window moves forward only), so the first one met is the
+ * first one. Most candidates fail on the block itself: its hash is what
+ * matched, not its bytes. */
 static void compare(struct smtpstatus__marks *mk, const char *text, size_t len, size_t pos,
-                    const uint8_t *list)
+                    uint32_t word, const uint8_t *list)
 {
     for (; *list != SMTPSTATUS__MARK_END; list++) {
         unsigned id = *list;
         size_t key = smtpstatus__mark_phrases[id].key, n = smtpstatus__mark_phrases[id].len, s;
 
-        if (mk->first[id].end != SIZE_MAX || pos < key)
+        if (word != smtpstatus__mark_phrases[id].tail || mk->first[id].end != SIZE_MAX || pos < key)
             continue;
         s = pos - key;
         if (smtpstatus__match_at_n(text, len, s,
@@ -60,13 +75,14 @@ void smtpstatus__marks_scan(struct smtpstatus__marks *mk, const char *text, size
      * pos + WINDOW - 3. */
     t += SMTPSTATUS__MARK_WINDOW - 3;
     while (pos <= len - SMTPSTATUS__MARK_WINDOW) {
-        unsigned step = smtpstatus__mark_step[mark_hash(t + pos)];
+        uint32_t word = block_word(t + pos);
+        unsigned step = smtpstatus__mark_step[mark_hash(word)];
 
         if (step < SMTPSTATUS__MARK_SHIFT_LIMIT) {
             pos += step;
             continue;
         }
-        compare(mk, text, len, pos,
+        compare(mk, text, len, pos, word,
                 smtpstatus__mark_candidates + (step - SMTPSTATUS__MARK_SHIFT_LIMIT));
         pos++;
     }

@@ -13,7 +13,9 @@
 #include <emmintrin.h>
 #endif
 
-size_t smtpstatus__line_end(const char *buf, size_t len, size_t at)
+/* The line search, inline: the header readers below call it for every
+ * line they pass. */
+static inline size_t eol(const char *buf, size_t len, size_t at)
 {
     /* Every line of a message is scanned by the walker and again by each
      * reader, so this is the hottest loop of the DSN reader. */
@@ -54,23 +56,46 @@ size_t smtpstatus__line_end(const char *buf, size_t len, size_t at)
 #endif
 }
 
+/* Where the line that ends at `end` (a CR, an LF or len) is followed by
+ * the next: past CRLF, CR or LF; len at the end of the text. */
+static inline size_t past_eol(const char *buf, size_t len, size_t end)
+{
+    if (end >= len)
+        return len;
+    return end + (end + 1 < len && buf[end] == '\r' && buf[end + 1] == '\n' ? 2 : 1);
+}
+
+void smtpstatus__eols_init(struct smtpstatus__eols *e)
+{
+    e->at = SIZE_MAX;
+    e->end = SIZE_MAX;
+}
+
+/* eol(), for a reader that may ask twice for the end of the same line:
+ * the last answer is kept. (Finding the ends of several lines at once, 64
+ * bytes at a time, was tried: it costs more instructions than it saves,
+ * as most header lines are longer than a block of sixteen.) */
+static inline size_t eols_next(struct smtpstatus__eols *e, const char *buf, size_t len, size_t at)
+{
+    if (at != e->at) {
+        e->at = at;
+        e->end = eol(buf, len, at);
+    }
+    return e->end;
+}
+
+size_t smtpstatus__line_end(const char *buf, size_t len, size_t at)
+{
+    return eol(buf, len, at);
+}
+
 int smtpstatus__line_at(const char *buf, size_t len, size_t at, struct smtpstatus__line *line)
 {
-    size_t i;
-
     if (at >= len)
         return 0;
-    i = smtpstatus__line_end(buf, len, at);
     line->off = at;
-    line->end = i;
-    if (i < len && buf[i] == '\r') {
-        i++;
-        if (i < len && buf[i] == '\n')
-            i++;
-    } else if (i < len) {
-        i++;
-    }
-    line->next = i;
+    line->end = eol(buf, len, at);
+    line->next = past_eol(buf, len, line->end);
     return 1;
 }
 
@@ -95,7 +120,7 @@ static int is_ws(char c)
     return c == ' ' || c == '\t';
 }
 
-struct smtpstatus_text smtpstatus__trim(struct smtpstatus_text t)
+static inline struct smtpstatus_text trim_text(struct smtpstatus_text t)
 {
     while (t.len > 0 && (is_ws(t.ptr[0]) || t.ptr[0] == '\r' || t.ptr[0] == '\n')) {
         t.ptr++;
@@ -106,6 +131,21 @@ struct smtpstatus_text smtpstatus__trim(struct smtpstatus_text t)
     if (t.len == 0)
         t.ptr = NULL;
     return t;
+}
+
+struct smtpstatus_text smtpstatus__trim(struct smtpstatus_text t)
+{
+    return trim_text(t);
+}
+
+/* A field's value, buf[from, to) trimmed. */
+static inline struct smtpstatus_text field_value(const char *buf, size_t from, size_t to)
+{
+    struct smtpstatus_text v;
+
+    v.ptr = buf + from;
+    v.len = to - from;
+    return trim_text(v);
 }
 
 /* RFC 5322 §3.6.8: the bytes of a field name, printable ASCII other than
@@ -122,7 +162,7 @@ static const unsigned char name_chars[256] = {
 };
 
 /* The offset of the first byte in [i, end) that cannot be in a field name. */
-static size_t name_end_at(const char *buf, size_t i, size_t end)
+static inline size_t name_end_at(const char *buf, size_t i, size_t end)
 {
     while (i < end && name_chars[(unsigned char)buf[i]])
         i++;
@@ -132,7 +172,7 @@ static size_t name_end_at(const char *buf, size_t i, size_t end)
 /* RFC 5322 §4.5.3 (obs-optional): the obsolete syntax, which readers
  * must accept, allows white space between a field's name and its colon;
  * Mimecast still writes "Action : failed" in its DSNs. */
-static size_t colon_after_name(const char *buf, size_t i, size_t end)
+static inline size_t colon_after_name(const char *buf, size_t i, size_t end)
 {
     size_t j = i;
 
@@ -141,54 +181,89 @@ static size_t colon_after_name(const char *buf, size_t i, size_t end)
     return j < end && buf[j] == ':' ? j : i;
 }
 
-/* Whether a line starts like a header field: a name of printable ASCII
- * without spaces, then a colon. */
-static int looks_like_field(const char *buf, const struct smtpstatus__line *ln)
+/* Whether the line [at, end) starts like a header field: a name of
+ * printable ASCII without spaces, then a colon. Sets *name_end and *colon
+ * when it does. */
+static inline int field_line(const char *buf, size_t at, size_t end, size_t *name_end, size_t *colon)
 {
-    size_t i = name_end_at(buf, ln->off, ln->end), name_end = i;
+    size_t i = name_end_at(buf, at, end), j;
 
-    i = colon_after_name(buf, i, ln->end);
-    return name_end > ln->off && i < ln->end && buf[i] == ':';
+    if (i == at)
+        return 0;
+    j = colon_after_name(buf, i, end);
+    if (j >= end || buf[j] != ':')
+        return 0;
+    *name_end = i;
+    *colon = j;
+    return 1;
+}
+
+/* Whether the non-empty line [at, end) carries on the field before it.
+ * Continuation lines start with white space (RFC 5322 §2.2.3). Some
+ * generators forget the white space ("Content-Type: ...;" then
+ * "boundary=..." flush left); a line that cannot be a field of its own is
+ * taken as a continuation too. */
+static inline int continues(const char *buf, size_t at, size_t end)
+{
+    size_t name_end, colon;
+
+    return is_ws(buf[at]) || !field_line(buf, at, end, &name_end, &colon);
+}
+
+int smtpstatus__field_read(struct smtpstatus__field_reader *r, struct smtpstatus_text *name,
+                           struct smtpstatus_text *value)
+{
+    const char *buf = r->buf;
+    size_t len = r->len, at = r->at, end;
+
+    if (at >= len)
+        return SMTPSTATUS_E_NOT_FOUND;
+    /* The line at `at` was read by the call before, to see whether it
+     * continued that call's field: the block of line ends read then is
+     * kept, so that every line is searched for its end once. */
+    end = eols_next(&r->eols, buf, len, at);
+    for (;;) {
+        size_t next = past_eol(buf, len, end), name_end, colon, vstart, vend;
+
+        /* A blank line, a stray continuation, or not a field ("From "
+         * separator lines, garbage): skipped. */
+        if (end == at || is_ws(buf[at]) || !field_line(buf, at, end, &name_end, &colon)) {
+            at = next;
+            if (at >= len)
+                break;
+            end = eols_next(&r->eols, buf, len, at);
+            continue;
+        }
+        name->ptr = buf + at;
+        name->len = name_end - at;
+        vstart = colon + 1;
+        vend = end;
+        while ((at = next) < len) {
+            end = eols_next(&r->eols, buf, len, at);
+            if (end == at || !continues(buf, at, end) || end - vstart >= SMTPSTATUS_DSN_FIELD_MAX)
+                break;
+            vend = end;
+            next = past_eol(buf, len, end);
+        }
+        r->at = at;
+        *value = field_value(buf, vstart, vend);
+        return SMTPSTATUS_OK;
+    }
+    r->at = at;
+    return SMTPSTATUS_E_NOT_FOUND;
 }
 
 int smtpstatus__field_next(const char *buf, size_t len, size_t *cursor, struct smtpstatus_text *name,
                            struct smtpstatus_text *value)
 {
-    struct smtpstatus__line ln;
+    struct smtpstatus__field_reader r;
+    int rc;
 
-    while (smtpstatus__line_at(buf, len, *cursor, &ln)) {
-        size_t start = ln.off, colon = ln.off, name_end, vstart, vend;
-
-        *cursor = ln.next;
-        if (ln.end == ln.off || is_ws(buf[ln.off]))
-            continue; /* a blank line, or a stray continuation */
-        /* RFC 5322 §3.6.8: field names are printable ASCII other than ':'. */
-        colon = colon_after_name(buf, name_end_at(buf, colon, ln.end), ln.end);
-        name_end = colon;
-        while (name_end > ln.off && is_ws(buf[name_end - 1]))
-            name_end--;
-        if (colon >= ln.end || buf[colon] != ':' || name_end == ln.off)
-            continue; /* not a field ("From " separator lines, garbage) */
-        vstart = colon + 1;
-        vend = ln.end;
-        /* Continuation lines start with white space (RFC 5322 §2.2.3).
-         * Some generators forget the white space ("Content-Type: ...;" then
-         * "boundary=..." flush left); a line that cannot be a field of its
-         * own is taken as a continuation too. */
-        while (smtpstatus__line_at(buf, len, *cursor, &ln) && ln.end > ln.off &&
-               (is_ws(buf[ln.off]) || !looks_like_field(buf, &ln)) &&
-               ln.end - vstart < SMTPSTATUS_DSN_FIELD_MAX) {
-            vend = ln.end;
-            *cursor = ln.next;
-        }
-        name->ptr = buf + start;
-        name->len = name_end - start;
-        value->ptr = buf + vstart;
-        value->len = vend - vstart;
-        *value = smtpstatus__trim(*value);
-        return SMTPSTATUS_OK;
-    }
-    return SMTPSTATUS_E_NOT_FOUND;
+    smtpstatus__field_reader_init(&r, buf, len, *cursor);
+    rc = smtpstatus__field_read(&r, name, value);
+    if (*cursor < len)
+        *cursor = r.at;
+    return rc;
 }
 
 int smtpstatus__field_find(const char *buf, size_t len, const char *lower_name,
@@ -202,7 +277,7 @@ int smtpstatus__field_find(const char *buf, size_t len, const char *lower_name,
      * that begins with its name and a colon, and only that line needs
      * parsing; the others are skipped at the speed of the line search. */
     while (at < len) {
-        size_t end = smtpstatus__line_end(buf, len, at);
+        size_t end = eol(buf, len, at);
 
         if (end - at > n && (buf[at + n] == ':' || is_ws(buf[at + n])) &&
             buf[colon_after_name(buf, at + n, end)] == ':' &&
@@ -212,7 +287,7 @@ int smtpstatus__field_find(const char *buf, size_t len, const char *lower_name,
             if (smtpstatus__field_next(buf, len, &cursor, &name, value) == SMTPSTATUS_OK)
                 return 1;
         }
-        at = end + (end + 1 < len && buf[end] == '\r' && buf[end + 1] == '\n' ? 2 : 1);
+        at = past_eol(buf, len, end);
     }
     value->ptr = NULL;
     value->len = 0;
@@ -222,55 +297,80 @@ int smtpstatus__field_find(const char *buf, size_t len, const char *lower_name,
 unsigned smtpstatus__scan_headers(const char *buf, size_t len, size_t *body_off, size_t *hdr_len,
                                   const char *const *names, size_t n, struct smtpstatus_text *values)
 {
-    size_t nlen[SMTPSTATUS__SCAN_MAX], at = 0;
-    unsigned found = 0, all = (1u << n) - 1;
-    /* The names that start with each byte (either case): most lines start
-     * with none, and cost one look-up. */
-    unsigned char by_first[256];
+    size_t nlen[SMTPSTATUS__SCAN_MAX], at = 0, vstart = 0, vend = 0, open = SMTPSTATUS__SCAN_MAX;
+    unsigned found = 0, all = (1u << n) - 1, other = 0;
+    /* The names that start with each letter, by its low five bits (the
+     * same in either case); names that start with anything else are tried
+     * on every line. Most lines start with none, and cost one look-up. */
+    unsigned char by_letter[32];
 
-    memset(by_first, 0, sizeof by_first);
+    memset(by_letter, 0, sizeof by_letter);
     for (size_t k = 0; k < n; k++) {
         unsigned char c = (unsigned char)names[k][0];
         nlen[k] = strlen(names[k]);
         values[k].ptr = NULL;
         values[k].len = 0;
-        by_first[c] |= (unsigned char)(1u << k);
         if (c >= 'a' && c <= 'z')
-            by_first[c - 'a' + 'A'] |= (unsigned char)(1u << k);
+            by_letter[c & 31] |= (unsigned char)(1u << k);
+        else
+            other |= 1u << k;
     }
-    /* The fields sought start on lines that begin with their names (see
-     * smtpstatus__field_find()); the header block ends at the first empty
-     * line, as in smtpstatus__split_headers(). A field's continuation lines
-     * never reach past that line, so parsing it within len is parsing it
-     * within the header block. */
+    /* One pass, each line searched for its end once. The fields sought
+     * start on lines that begin with their names (see
+     * smtpstatus__field_find()); a field found is read on through its
+     * continuation lines as the pass meets them, as smtpstatus__field_next()
+     * reads it. The header block ends at the first empty line, as in
+     * smtpstatus__split_headers(), which also ends a field. */
     while (at < len) {
-        size_t end = smtpstatus__line_end(buf, len, at);
+        size_t end = eol(buf, len, at);
+        unsigned char c = (unsigned char)buf[at];
         unsigned m;
 
         if (end == at) {
-            *hdr_len = at;
-            *body_off = end + (end + 1 < len && buf[end] == '\r' && buf[end + 1] == '\n' ? 2 : 1);
+            if (open < SMTPSTATUS__SCAN_MAX)
+                values[open] = field_value(buf, vstart, vend);
+            if (hdr_len != NULL) {
+                *hdr_len = at;
+                *body_off = past_eol(buf, len, end);
+            }
             return found;
         }
-        m = by_first[(unsigned char)buf[at]] & ~found & all;
+        if (open < SMTPSTATUS__SCAN_MAX) {
+            if (continues(buf, at, end) && end - vstart < SMTPSTATUS_DSN_FIELD_MAX) {
+                vend = end;
+                at = past_eol(buf, len, end);
+                continue;
+            }
+            values[open] = field_value(buf, vstart, vend);
+            open = SMTPSTATUS__SCAN_MAX;
+            /* A caller without need of the block's end stops here. */
+            if (found == all && hdr_len == NULL)
+                return found;
+        }
+        m = ((unsigned)(c | 0x20) - 'a' < 26u ? by_letter[c & 31] : 0u) | other;
+        m &= ~found & all;
         while (m != 0) {
-            size_t k = (size_t)smtpstatus__ctz(m);
-            struct smtpstatus_text name;
-            size_t cursor = at;
+            size_t k = (size_t)smtpstatus__ctz(m), e = at + nlen[k], colon;
 
-            if (end - at > nlen[k] && (buf[at + nlen[k]] == ':' || is_ws(buf[at + nlen[k]])) &&
-                buf[colon_after_name(buf, at + nlen[k], end)] == ':' &&
-                smtpstatus__match_nocase(buf, end, at, names[k]) &&
-                smtpstatus__field_next(buf, len, &cursor, &name, &values[k]) == SMTPSTATUS_OK) {
+            if (end - at > nlen[k] && (buf[e] == ':' || is_ws(buf[e])) &&
+                buf[colon = colon_after_name(buf, e, end)] == ':' &&
+                smtpstatus__same_nocase(buf + at, names[k], nlen[k])) {
                 found |= 1u << k;
+                open = k;
+                vstart = colon + 1;
+                vend = end;
                 break;
             }
             m &= m - 1;
         }
-        at = end + (end + 1 < len && buf[end] == '\r' && buf[end + 1] == '\n' ? 2 : 1);
+        at = past_eol(buf, len, end);
     }
-    *hdr_len = len;
-    *body_off = len;
+    if (open < SMTPSTATUS__SCAN_MAX)
+        values[open] = field_value(buf, vstart, vend);
+    if (hdr_len != NULL) {
+        *hdr_len = len;
+        *body_off = len;
+    }
     return found;
 }
 
@@ -687,6 +787,67 @@ static size_t next_dashes(const char *body, size_t len, size_t at)
     return len;
 }
 
+/* Delimiters of a long boundary are found by Horspool's skip ("Practical
+ * fast searching in strings", 1980) on "--boundary": the window's last byte
+ * says how far it may move, most of a body is passed over without reading
+ * every byte, and only a window whose last byte ends the delimiter is
+ * looked at. Shorter boundaries skip too little, and go by next_dashes(). */
+#define HORSPOOL_MIN 16
+
+struct delimiter_skip {
+    const struct smtpstatus_text *boundary;
+    size_t m;         /* the length of "--boundary" */
+    unsigned char last; /* its last byte */
+    unsigned char shift[256];
+};
+
+static void delimiter_skip_init(struct delimiter_skip *d, const struct smtpstatus_text *boundary)
+{
+    size_t m = boundary->len + 2;
+
+    d->boundary = boundary;
+    d->m = m;
+    d->last = (unsigned char)boundary->ptr[boundary->len - 1];
+    /* A byte found at the window's end moves the window so that its last
+     * occurrence in "--boundary" (the last byte aside) comes under it;
+     * capped to a byte, a smaller move, which is always safe. */
+    memset(d->shift, m < 255 ? (int)m : 255, sizeof d->shift);
+    d->shift['-'] = (unsigned char)(m - 2 < 255 ? m - 2 : 255);
+    /* Only the last 255 bytes can give a shorter move than the cap. */
+    for (size_t i = m > 258 ? m - 256 : 2; i + 1 < m; i++)
+        d->shift[(unsigned char)boundary->ptr[i - 2]] = (unsigned char)(m - 1 - i);
+}
+
+/* The first position at or after `at` that may start a delimiter line:
+ * "--" at the start of a line (white space aside, see starts_line()), the
+ * delimiter's last byte where it would end; or len. The caller reads the
+ * line to tell. Each window moves by one byte at least; the look back of
+ * starts_line() stops at the "--" of a candidate before, so it is linear. */
+static size_t next_delimiter(const struct delimiter_skip *d, const char *body, size_t len, size_t at)
+{
+    size_t m = d->m;
+
+    /* Two windows a test of the bound while a move of at most 255 bytes
+     * leaves room for the next one. */
+    while (len >= m + 255 && at <= len - m - 255) {
+        unsigned char c = (unsigned char)body[at + m - 1];
+        if (c == d->last && body[at] == '-' && body[at + 1] == '-' && starts_line(body, at))
+            return at;
+        at += d->shift[c];
+        c = (unsigned char)body[at + m - 1];
+        if (c == d->last && body[at] == '-' && body[at + 1] == '-' && starts_line(body, at))
+            return at;
+        at += d->shift[c];
+    }
+    while (len - at >= m) {
+        unsigned char c = (unsigned char)body[at + m - 1];
+        if (c == d->last && body[at] == '-' && body[at + 1] == '-' && starts_line(body, at))
+            return at;
+        at += d->shift[c];
+    }
+    return len;
+}
+
 /* Returns the number of parts found. */
 static size_t walk_multipart(struct walker *w, const char *body, size_t len,
                              const struct smtpstatus_text *boundary, unsigned depth)
@@ -694,9 +855,15 @@ static size_t walk_multipart(struct walker *w, const char *body, size_t len,
     size_t parts = 0;
     struct smtpstatus__line ln;
     size_t at = 0, part_start = 0;
-    int in_part = 0, close = 0;
+    int in_part = 0, close = 0, skip = boundary->len + 2 >= HORSPOOL_MIN;
+    struct delimiter_skip d;
 
-    while (!w->stop && (at = next_dashes(body, len, at)) < len &&
+    if (skip)
+        delimiter_skip_init(&d, boundary);
+    /* A line that is not a delimiter is passed as a whole: only a line can
+     * be one, and no later position on it starts a line. */
+    while (!w->stop &&
+           (at = skip ? next_delimiter(&d, body, len, at) : next_dashes(body, len, at)) < len &&
            smtpstatus__line_at(body, len, at, &ln)) {
         if (delimiter(body, &ln, boundary, &close)) {
             if (in_part) {

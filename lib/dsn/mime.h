@@ -34,6 +34,37 @@ size_t smtpstatus__split_headers(const char *buf, size_t len, size_t *hdr_len);
 int smtpstatus__field_next(const char *buf, size_t len, size_t *cursor, struct smtpstatus_text *name,
                            struct smtpstatus_text *value);
 
+/* The last line end a reader found (mime.c): where the line starts, and
+ * where it ends; SIZE_MAX before the first. */
+struct smtpstatus__eols {
+    size_t at, end;
+};
+
+void smtpstatus__eols_init(struct smtpstatus__eols *e);
+
+/* The same, for a reader that goes through a block field by field; each
+ * line is searched for its end once. */
+struct smtpstatus__field_reader {
+    const char *buf;
+    size_t len;
+    size_t at; /* where the next line starts */
+    struct smtpstatus__eols eols;
+};
+
+static inline void smtpstatus__field_reader_init(struct smtpstatus__field_reader *r, const char *buf,
+                                                 size_t len, size_t at)
+{
+    r->buf = buf;
+    r->len = len;
+    r->at = at;
+    smtpstatus__eols_init(&r->eols);
+}
+
+/* The next field, as smtpstatus__field_next() gives it; r->at is then its
+ * cursor. */
+int smtpstatus__field_read(struct smtpstatus__field_reader *r, struct smtpstatus_text *name,
+                           struct smtpstatus_text *value);
+
 /* The first field named `lower_name` (lower-case) in a header block. */
 int smtpstatus__field_find(const char *buf, size_t len, const char *lower_name,
                            struct smtpstatus_text *value);
@@ -59,19 +90,56 @@ static inline unsigned smtpstatus__ctz(unsigned m)
 /* smtpstatus__split_headers() and smtpstatus__field_find() for each of n
  * (at most SMTPSTATUS__SCAN_MAX) lower-case names, in one pass over the
  * header block: values[k] is the first field named names[k], empty when
- * there is none. Returns the set of names found, bit k for names[k]. */
+ * there is none. Returns the set of names found, bit k for names[k].
+ * body_off and hdr_len may both be NULL: the pass then ends as soon as
+ * every name is found. */
 unsigned smtpstatus__scan_headers(const char *buf, size_t len, size_t *body_off, size_t *hdr_len,
                                   const char *const *names, size_t n, struct smtpstatus_text *values);
+
+/* Of the bytes of a word of lower-case text: 0x20 in those that are
+ * letters, by which a byte of the other text may differ (its upper case);
+ * 0 elsewhere. Each byte is tested within its own lane: with the top bit
+ * set first, the subtractions never borrow from the next byte. */
+static inline uint64_t smtpstatus__case_bits64(uint64_t k)
+{
+    const uint64_t hi = 0x8080808080808080u;
+    uint64_t h = k | hi;
+
+    return ((h - 0x6161616161616161u) & ~(h - 0x7B7B7B7B7B7B7B7Bu) & ~k & hi) >> 2;
+}
+
+static inline int smtpstatus__same_nocase8(const char *a, const char *lower)
+{
+    uint64_t x, k;
+
+    memcpy(&x, a, 8);
+    memcpy(&k, lower, 8);
+    return ((x ^ k) & ~smtpstatus__case_bits64(k)) == 0;
+}
+
+/* Whether a[0, n) equals the lower-case ASCII `lower` (n bytes), ignoring
+ * case: exactly smtpstatus__lower(a[i]) == lower[i] for each i. Eight
+ * bytes at a time (the last eight overlapping the ones before): a byte
+ * may differ from lower's only by 0x20, and only where lower's is a
+ * letter. */
+static inline int smtpstatus__same_nocase(const char *a, const char *lower, size_t n)
+{
+    if (n >= 8) {
+        for (size_t i = 0; i + 8 < n; i += 8)
+            if (!smtpstatus__same_nocase8(a + i, lower + i))
+                return 0;
+        return smtpstatus__same_nocase8(a + n - 8, lower + n - 8);
+    }
+    for (size_t i = 0; i < n; i++)
+        if (smtpstatus__lower((unsigned char)a[i]) != (unsigned char)lower[i])
+            return 0;
+    return 1;
+}
 
 /* Whether a text equals a lower-case ASCII word of n bytes, ignoring case. */
 static inline int smtpstatus__text_is_n(const struct smtpstatus_text *t, const char *lower, size_t n)
 {
-    if (t->ptr == NULL || t->len != n)
-        return 0;
-    for (size_t i = 0; i < n; i++)
-        if (smtpstatus__lower((unsigned char)t->ptr[i]) != (unsigned char)lower[i])
-            return 0;
-    return 1;
+    return t->ptr != NULL && t->len == n && smtpstatus__same_nocase(t->ptr, lower, n);
 }
 
 /* Whether a text equals a lower-case ASCII word, ignoring case. A macro:

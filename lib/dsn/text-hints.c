@@ -25,6 +25,10 @@
 
 #include "text-hints.h"
 
+#if defined(__SSE2__) && (defined(__GNUC__) || defined(__clang__))
+#include <emmintrin.h>
+#endif
+
 void smtpstatus__text_hints_init(struct smtpstatus__text_hints *h, const struct smtpstatus__bounce *b)
 {
     h->bounce = *b;
@@ -121,18 +125,106 @@ static int in_before(const char *t, size_t p)
     return p == 2 || t[p - 3] == '(' || t[p - 3] == ' ' || t[p - 3] == '\t';
 }
 
+static const char reply_to[] = "reply to ";
+static const char exim_after[] = "mail server after ";
+static const char transcript[] = ">>> ";
+
+/* The first occurrence of each phrase in t[0, len), ignoring case (or
+ * len): what smtpstatus__find_nocase() answers for each, in one pass over
+ * the text rather than three. Most texts hold none of them. */
+#if defined(__SSE2__) && (defined(__GNUC__) || defined(__clang__))
+/* Of positions p[0, 16): those whose byte, case folded, is one of c1, c2,
+ * c3 and is followed by a space. Reads p[0, 17). */
+static inline __m128i ends16(const char *p, __m128i fold, __m128i space, __m128i c1, __m128i c2, __m128i c3)
+{
+    __m128i x = _mm_or_si128(_mm_loadu_si128((const __m128i *)(const void *)p), fold);
+    __m128i y = _mm_loadu_si128((const __m128i *)(const void *)(p + 1));
+
+    return _mm_and_si128(_mm_cmpeq_epi8(y, space),
+                         _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, c1), _mm_cmpeq_epi8(x, c2)),
+                                      _mm_cmpeq_epi8(x, c3)));
+}
+#endif
+
+static void first_phrases(const char *t, size_t len, size_t *reply, size_t *exim, size_t *cmd)
+{
+    size_t j = 0;
+
+    *reply = *exim = *cmd = len;
+#if defined(__SSE2__) && (defined(__GNUC__) || defined(__clang__))
+    {
+        /* Each phrase ends with a byte and a space: "o " (7 bytes into
+         * "reply to "), "r " (16 into "mail server after ") and "> " (2
+         * into ">>> "), so that one test for the space and one for each
+         * byte before it test a position for all three at once; the few
+         * positions that pass are compared in full. OR-ing 0x20 folds
+         * the upper-case letters onto the lower-case ones (and leaves '>'
+         * as it is). Thirty-two positions j (of the byte before the
+         * space) a round, reading t[j, j + 33). */
+        enum { AT_REPLY = 7, AT_EXIM = 16, AT_CMD = 2 };
+        const __m128i fold = _mm_set1_epi8(0x20), space = _mm_set1_epi8(' ');
+        const __m128i o = _mm_set1_epi8('o'), r = _mm_set1_epi8('r'), gt = _mm_set1_epi8('>');
+        unsigned want = 7;
+
+        for (; len - j >= 33; j += 32) {
+            __m128i e0 = ends16(t + j, fold, space, o, r, gt), e1 = ends16(t + j + 16, fold, space, o, r, gt);
+            unsigned m;
+
+            if (_mm_movemask_epi8(_mm_or_si128(e0, e1)) == 0)
+                continue;
+            m = (unsigned)_mm_movemask_epi8(e0) | (unsigned)_mm_movemask_epi8(e1) << 16;
+            for (; m != 0; m &= m - 1) {
+                size_t at = j + (size_t)__builtin_ctz(m);
+                unsigned c = (unsigned char)t[at] | 0x20u;
+
+                if (c == 'o' && (want & 1) && at >= AT_REPLY &&
+                    smtpstatus__match_at_n(t, len, at - AT_REPLY, reply_to, sizeof reply_to - 1)) {
+                    *reply = at - AT_REPLY;
+                    want &= ~1u;
+                } else if (c == 'r' && (want & 2) && at >= AT_EXIM &&
+                           smtpstatus__match_at_n(t, len, at - AT_EXIM, exim_after,
+                                                  sizeof exim_after - 1)) {
+                    *exim = at - AT_EXIM;
+                    want &= ~2u;
+                } else if (c == '>' && (want & 4) && at >= AT_CMD &&
+                           smtpstatus__match_at_n(t, len, at - AT_CMD, transcript, sizeof transcript - 1)) {
+                    *cmd = at - AT_CMD;
+                    want &= ~4u;
+                }
+            }
+            if (want == 0)
+                return;
+        }
+        /* The positions left, fewer than 33: one search each, from the
+         * first start whose pair was not tested. */
+        if (want & 1)
+            *reply = smtpstatus__find_nocase_n(t, len, j >= AT_REPLY ? j - AT_REPLY : 0, reply_to,
+                                               sizeof reply_to - 1);
+        if (want & 2)
+            *exim = smtpstatus__find_nocase_n(t, len, j >= AT_EXIM ? j - AT_EXIM : 0, exim_after,
+                                              sizeof exim_after - 1);
+        if (want & 4)
+            *cmd = smtpstatus__find_nocase_n(t, len, j >= AT_CMD ? j - AT_CMD : 0, transcript,
+                                             sizeof transcript - 1);
+        return;
+    }
+#endif
+    *reply = smtpstatus__find_nocase_n(t, len, j, reply_to, sizeof reply_to - 1);
+    *exim = smtpstatus__find_nocase_n(t, len, j, exim_after, sizeof exim_after - 1);
+    *cmd = smtpstatus__find_nocase_n(t, len, j, transcript, sizeof transcript - 1);
+}
+
 /* Each phrase is searched for in the whole text (Postfix may wrap its
  * phrase over lines) and read only where it occurs, so a text that names
- * no stage costs three searches. */
+ * no stage costs one pass over it (first_phrases()). */
 static void scan(struct smtpstatus__text_hints *h)
 {
-    static const char reply_to[] = "reply to ";
-    static const char exim_after[] = "mail server after ";
     const char *t = h->bounce.text.ptr;
-    size_t len = h->bounce.text.len, p;
+    size_t len = h->bounce.text.len, p, first_reply, first_exim, first_cmd;
     unsigned reads = 0;
 
-    for (p = smtpstatus__find_nocase_n(t, len, 0, reply_to, sizeof reply_to - 1); p < len && reads < READS_MAX;
+    first_phrases(t, len, &first_reply, &first_exim, &first_cmd);
+    for (p = first_reply; p < len && reads < READS_MAX;
          p = smtpstatus__find_nocase_n(t, len, p + 1, reply_to, sizeof reply_to - 1)) {
         if (in_before(t, p)) {
             reads++;
@@ -140,7 +232,7 @@ static void scan(struct smtpstatus__text_hints *h)
             add(h, &entry, smtpstatus__stage_at(t, len, p + sizeof reply_to - 1, NULL));
         }
     }
-    for (p = smtpstatus__find_nocase_n(t, len, 0, exim_after, sizeof exim_after - 1); p < len && reads < READS_MAX;
+    for (p = first_exim; p < len && reads < READS_MAX;
          p = smtpstatus__find_nocase_n(t, len, p + 1, exim_after, sizeof exim_after - 1)) {
         size_t e, end = smtpstatus__line_end(t, len, p);
         struct smtpstatus_text addr;
@@ -156,7 +248,7 @@ static void scan(struct smtpstatus__text_hints *h)
     /* A session transcript: the first refusal ("<<< 5xx") after a command
      * (">>> DATA") and before the next one is its answer; what follows
      * ("<<< 503 Need RCPT") is the session unwinding. */
-    p = smtpstatus__find_nocase_n(t, len, 0, ">>> ", 4);
+    p = first_cmd;
     while (p < len && reads < READS_MAX) {
         size_t cmd = transcript_at(t, len, p, '>');
         size_t next = smtpstatus__find_nocase_n(t, len, p + 1, ">>> ", 4), e, q;

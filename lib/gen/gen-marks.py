@@ -32,9 +32,21 @@ END = 0xFF          # ends a candidate list
 COMMON = {c: 60 - i for i, c in enumerate(" etaoinsrhdlcumwfgypbvkjxqz")}
 
 
+FOLD = 0x202020     # OR-ed into a block: ASCII letters of either case alike
+MULTIPLIER = 0x9E3779B1
+
+
+def block_word(a, b, c):
+    """The block as marks.c reads it: three bytes, little-endian, with 0x20
+    OR-ed into each (which makes a letter lower case)."""
+    return (a | b << 8 | c << 16) | FOLD
+
+
 def block_hash(a, b, c):
-    """Must equal mark_hash() in lib/dsn/marks.c."""
-    return (((a & 31) << 7) ^ ((b & 31) << 2) ^ ((c | 32) & 127)) & ((1 << HASH_BITS) - 1)
+    """Must equal mark_hash() in lib/dsn/marks.c: the top HASH_BITS of the
+    block word times MULTIPLIER, modulo 2**32 (Knuth's multiplicative
+    hashing)."""
+    return ((block_word(a, b, c) * MULTIPLIER) & 0xFFFFFFFF) >> (32 - HASH_BITS)
 
 
 def commonness(block):
@@ -133,6 +145,8 @@ def generate(path):
             "",
             f"#define SMTPSTATUS__MARK_WINDOW {WINDOW}",
             f"#define SMTPSTATUS__MARK_HASH_BITS {HASH_BITS}",
+            f"#define SMTPSTATUS__MARK_FOLD 0x{FOLD:06x}u",
+            f"#define SMTPSTATUS__MARK_MULTIPLIER 0x{MULTIPLIER:08X}u",
             f"#define SMTPSTATUS__MARK_SHIFT_LIMIT {SHIFT_LIMIT}",
             f"#define SMTPSTATUS__MARK_END {END}",
             "",
@@ -142,13 +156,18 @@ def generate(path):
     out += pool.emit("smtpstatus__mark_pool")
     pool.freeze()
     out += ["",
-            "/* Each phrase: its offset in the pool, its length, where its key starts. */",
+            "/* Each phrase: its offset in the pool, its length, where its key starts,",
+            " * and the word of its key's last block (block_word()): a block of the text",
+            " * that differs from it cannot end the key. */",
             "static const struct {",
             "    uint16_t off;",
             "    uint8_t len, key;",
+            "    uint32_t tail;",
             "} smtpstatus__mark_phrases[] = {"]
     for i, (_, _, raw) in enumerate(marks):
-        out.append(f"    {{ {offsets[i]}, {len(raw)}, {keys[i]} }},")
+        end = keys[i] + WINDOW
+        tail = block_word(*raw[end - 3:end])
+        out.append(f"    {{ {offsets[i]}, {len(raw)}, {keys[i]}, 0x{tail:06x} }},")
     out += ["};",
             "",
             "/* By the hash of a window's last block: a shift (below SHIFT_LIMIT), or",

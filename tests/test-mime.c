@@ -1,0 +1,187 @@
+/* SPDX-License-Identifier: MIT */
+/* Copyright (c) 2026 The smtpstatus developers */
+
+/*
+ * The DSN reader's header readers (lib/dsn/mime.c) against their plain
+ * definitions: the word-at-a-time case-insensitive comparison against a
+ * byte-by-byte one, the one-pass header scan against a search for each
+ * field (smtpstatus__field_find()), and the field reader that keeps the
+ * line it looked ahead at against smtpstatus__field_next(). The texts are
+ * made of header-like lines of every kind (folded, flush-left
+ * continuations, "Name : value", blank lines, CR, LF and CRLF ends).
+ */
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <criterion/criterion.h>
+
+#include "dsn/mime.h"
+
+static unsigned long long state = 0x2545F4914F6CDD1Dull;
+
+static unsigned rnd(unsigned n)
+{
+    state ^= state << 13;
+    state ^= state >> 7;
+    state ^= state << 17;
+    return (unsigned)(state % n);
+}
+
+static int same_bytewise(const char *a, const char *lower, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (smtpstatus__lower((unsigned char)a[i]) != (unsigned char)lower[i])
+            return 0;
+    return 1;
+}
+
+Test(mime, word_comparison_is_the_bytewise_one)
+{
+    char lower[40], a[40];
+
+    for (unsigned round = 0; round < 200000; round++) {
+        size_t n = rnd(33);
+        for (size_t i = 0; i < n; i++) {
+            unsigned c;
+            do
+                c = rnd(256);
+            while (c >= 'A' && c <= 'Z'); /* the key is lower case */
+            lower[i] = (char)c;
+            /* The other text: the same byte, its other case, a byte 0x20
+             * away, or anything. */
+            switch (rnd(5)) {
+            case 0:
+                a[i] = (char)c;
+                break;
+            case 1:
+                a[i] = (char)(c >= 'a' && c <= 'z' ? c - 32 : c);
+                break;
+            case 2:
+                a[i] = (char)(c ^ 0x20);
+                break;
+            case 3:
+                a[i] = (char)(c ^ 0x80);
+                break;
+            default:
+                a[i] = rnd(4) ? (char)c : (char)rnd(256);
+            }
+        }
+        cr_assert_eq(smtpstatus__same_nocase(a, lower, n), same_bytewise(a, lower, n),
+                     "round %u, length %zu", round, n);
+    }
+}
+
+static const char *const lines[] = {
+    "Subject: hello",
+    "subject:x",
+    "SUBJECT :  spaced",
+    "Subject",
+    "From: a@b",
+    "from :",
+    "Content-Type: multipart/report; report-type=delivery-status;",
+    "content-type: text/plain; charset=\"utf-8\"",
+    "Content-Transfer-Encoding: base64",
+    "X-Failed-Recipients: x@y",
+    "Return-Path: <>",
+    "Received: from a by b",
+    "To: z@w",
+    "Message-ID: <1@2>",
+    "  continued",
+    "\tcont",
+    "boundary=\"BB\"",
+    "just some text",
+    ":novalue",
+    "a b: c",
+    "",
+    " ",
+    "content-typ: e",
+    "content-typee: x",
+    "x-failed-recipientss: q",
+    "Final-Recipient: rfc822; a@b",
+    "Action: failed",
+};
+static const char *const ends[] = { "\n", "\r\n", "\r" };
+
+static size_t make_text(char *out, size_t cap)
+{
+    size_t n = 0, count = 1 + rnd(24);
+
+    for (size_t i = 0; i < count; i++) {
+        const char *l = lines[rnd(sizeof lines / sizeof lines[0])];
+        const char *e = ends[rnd(3)];
+        if (n + strlen(l) + strlen(e) > cap)
+            break;
+        memcpy(out + n, l, strlen(l));
+        n += strlen(l);
+        if (i + 1 < count || rnd(2)) {
+            memcpy(out + n, e, strlen(e));
+            n += strlen(e);
+        }
+    }
+    return n;
+}
+
+static int same_text(struct smtpstatus_text a, struct smtpstatus_text b)
+{
+    return a.ptr == b.ptr && a.len == b.len;
+}
+
+Test(mime, one_pass_scan_finds_what_each_search_finds)
+{
+    static const char *const names[] = { "subject", "from", "content-type",
+                                         "content-transfer-encoding", "x-failed-recipients",
+                                         "return-path" };
+    char tmp[2048];
+
+    for (unsigned round = 0; round < 20000; round++) {
+        size_t len = make_text(tmp, sizeof tmp), body_off, hdr_len, split_len, split_off;
+        char *buf = malloc(len ? len : 1); /* exact size: ASan sees a read past it */
+        struct smtpstatus_text v[6], w[6], f;
+        unsigned found, found_early;
+
+        memcpy(buf, tmp, len);
+        found = smtpstatus__scan_headers(buf, len, &body_off, &hdr_len, names, 6, v);
+        split_off = smtpstatus__split_headers(buf, len, &split_len);
+        cr_assert_eq(hdr_len, split_len, "round %u", round);
+        cr_assert_eq(body_off, split_off, "round %u", round);
+        for (unsigned k = 0; k < 6; k++) {
+            int has = smtpstatus__field_find(buf, hdr_len, names[k], &f);
+            cr_assert_eq((found >> k) & 1, (unsigned)has, "round %u, %s", round, names[k]);
+            cr_assert(same_text(v[k], f), "round %u, %s", round, names[k]);
+        }
+        /* Without the block's end asked for, the same fields. */
+        found_early = smtpstatus__scan_headers(buf, len, NULL, NULL, names, 6, w);
+        cr_assert_eq(found, found_early, "round %u", round);
+        for (unsigned k = 0; k < 6; k++)
+            cr_assert(same_text(v[k], w[k]), "round %u, %s", round, names[k]);
+        free(buf);
+    }
+}
+
+Test(mime, field_reader_reads_as_field_next)
+{
+    char tmp[2048];
+
+    for (unsigned round = 0; round < 20000; round++) {
+        size_t len = make_text(tmp, sizeof tmp);
+        char *buf = malloc(len ? len : 1);
+        size_t start = len ? rnd((unsigned)len + 1) : 0, cursor = start;
+        struct smtpstatus__field_reader r;
+
+        memcpy(buf, tmp, len);
+        smtpstatus__field_reader_init(&r, buf, len, start);
+        for (;;) {
+            struct smtpstatus_text n1, v1, n2, v2;
+            int rc1 = smtpstatus__field_next(buf, len, &cursor, &n1, &v1);
+            int rc2 = smtpstatus__field_read(&r, &n2, &v2);
+            cr_assert_eq(rc1, rc2, "round %u", round);
+            if (rc1 != SMTPSTATUS_OK)
+                break;
+            cr_assert_eq(cursor, r.at, "round %u", round);
+            cr_assert(same_text(n1, n2) && same_text(v1, v2), "round %u", round);
+        }
+        free(buf);
+    }
+}
