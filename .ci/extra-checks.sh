@@ -144,11 +144,15 @@ fi
 #   quoted-printable parts, inputs past each limit) through every call, in
 #   one process;
 # - classify, dsn, vectors and guard run in full (guard's PROT_NONE pages
-#   are fine under valgrind).
+#   are fine under valgrind), and so do mime and marks (the DSN reader's
+#   header scans and phrase scan against their plain definitions). The
+#   phrase matcher's differential test (phrases) is left to ASan: it
+#   takes 2 s natively, minutes under memcheck, and classify and vectors
+#   run the same matcher here.
 # EXTRA_VALGRIND_TESTS (names separated by spaces) replaces the list.
 # Not here: noalloc (it interposes malloc, as valgrind does), the Python and
 # CLI tests (not C test programs).
-vg_wanted=${EXTRA_VALGRIND_TESTS:-reply classify dsn vectors guard threads}
+vg_wanted=${EXTRA_VALGRIND_TESTS:-reply classify dsn vectors guard threads mime marks}
 step "valgrind memcheck: $vg_wanted"
 vg_ok=1
 if [ -f build-ci/build.ninja ] &&
