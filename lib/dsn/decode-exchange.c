@@ -53,19 +53,15 @@ static size_t in_line(const char *t, const struct smtpstatus__line *ln, const ch
 /* Headers only Exchange and Office 365 write on their reports. */
 static int exchange_headers(const struct smtpstatus__bounce *b)
 {
-    static const char *const names[] = { "x-ms-embedded-report", "x-mailer", "x-mimeole",
-                                         "x-ms-exchange-message-is-ndr" };
-    struct smtpstatus_text v[4];
-    size_t body_off, hdr_len;
-    unsigned found = 0;
+    struct smtpstatus_text v;
 
-    /* One pass over the header block for the four fields. */
-    if (b->headers.ptr)
-        found = smtpstatus__scan_headers(b->headers.ptr, b->headers.len, &body_off, &hdr_len, names,
-                                         4, v);
-    return (found & 1) || ((found & 2) && has(v[1].ptr, v[1].len, "internet mail service")) ||
-           ((found & 2) && has(v[1].ptr, v[1].len, "microsoft exchange")) ||
-           ((found & 4) && has(v[2].ptr, v[2].len, "microsoft exchange")) || (found & 8) ||
+    /* Read with the other decoders' fields, in one pass over the block. */
+    return smtpstatus__late_field(b, SMTPSTATUS__LATE_X_MS_EMBEDDED_REPORT, &v) ||
+           (smtpstatus__late_field(b, SMTPSTATUS__LATE_X_MAILER, &v) &&
+            (has(v.ptr, v.len, "internet mail service") || has(v.ptr, v.len, "microsoft exchange"))) ||
+           (smtpstatus__late_field(b, SMTPSTATUS__LATE_X_MIMEOLE, &v) &&
+            has(v.ptr, v.len, "microsoft exchange")) ||
+           smtpstatus__late_field(b, SMTPSTATUS__LATE_X_MS_EXCHANGE_MESSAGE_IS_NDR, &v) ||
            (b->from.ptr && (smtpstatus__find_nocase(b->from.ptr, b->from.len, 0,
                                                     "postmaster@outlook.com") < b->from.len ||
                             smtpstatus__find_nocase(b->from.ptr, b->from.len, 0,

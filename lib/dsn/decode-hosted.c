@@ -62,12 +62,14 @@ static int from_has(const struct smtpstatus__bounce *b, const char *lower)
     return b->from.ptr && has(b->from.ptr, b->from.len, lower);
 }
 
-static int field_has(const struct smtpstatus__bounce *b, const char *name, const char *lower)
+/* A field of the message's header block (read in one pass with the
+ * other decoders' ones) has `lower` in its value. */
+static int field_has(const struct smtpstatus__bounce *b, enum smtpstatus__late_field id,
+                     const char *lower)
 {
     struct smtpstatus_text v;
 
-    return b->headers.ptr && smtpstatus__field_find(b->headers.ptr, b->headers.len, name, &v) &&
-           has(v.ptr, v.len, lower);
+    return smtpstatus__late_field(b, id, &v) && has(v.ptr, v.len, lower);
 }
 
 static size_t in_line(const char *t, const struct smtpstatus__line *ln, const char *lower)
@@ -226,7 +228,7 @@ static size_t zoho(const struct smtpstatus__bounce *b,
     struct smtpstatus__line ln;
     uint32_t action = SMTPSTATUS_DSN_ACTION_FAILED;
 
-    if (!(from_has(b, "zoho") || field_has(b, "user-agent", "zoho")) ||
+    if (!(from_has(b, "zoho") || field_has(b, SMTPSTATUS__LATE_USER_AGENT, "zoho")) ||
         !(text_mark(b, mk, SMTPSTATUS__MARK_ZOHO_ERROR_CODE) ||
           text_mark(b, mk, SMTPSTATUS__MARK_ZOHO_STATUS)))
         return 0;
@@ -590,7 +592,7 @@ static size_t mxlogic(const struct smtpstatus__bounce *b,
     struct smtpstatus__line ln;
     (void)mk; /* read from the header block */
 
-    if (!(from_has(b, "mxlogic") || field_has(b, "message-id", "mxl~")))
+    if (!(from_has(b, "mxlogic") || field_has(b, SMTPSTATUS__LATE_MESSAGE_ID, "mxl~")))
         return 0;
     end = smtpstatus__find_nocase(t, b->text.len, 0, "included is a copy of the message header");
     while (smtpstatus__line_at(t, end, at, &ln)) {
@@ -761,7 +763,7 @@ static size_t activehunter(const struct smtpstatus__bounce *b,
     struct smtpstatus__line ln;
     struct smtpstatus_text transcript;
 
-    if (!field_has(b, "content-type", "active!hunter") &&
+    if (!field_has(b, SMTPSTATUS__LATE_CONTENT_TYPE, "active!hunter") &&
         !text_mark(b, mk, SMTPSTATUS__MARK_ACTIVEHUNTER))
         return 0;
     head = smtpstatus__find_nocase(t, window(b->text.len), 0,
@@ -805,7 +807,7 @@ static size_t fml(const struct smtpstatus__bounce *b,
     struct smtpstatus__line ln;
     (void)mk; /* read from the header block */
 
-    if (!field_has(b, "message-id", ".fml"))
+    if (!field_has(b, SMTPSTATUS__LATE_MESSAGE_ID, ".fml"))
         return 0;
     end = smtpstatus__find_nocase(t, b->text.len, 0, "original mail as follows");
     while (smtpstatus__line_at(t, end, at, &ln)) {

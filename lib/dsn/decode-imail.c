@@ -22,7 +22,7 @@ static int is_imail(const struct smtpstatus__bounce *b)
 {
     struct smtpstatus_text v;
 
-    if (b->headers.ptr && smtpstatus__field_find(b->headers.ptr, b->headers.len, "x-mailer", &v) &&
+    if (smtpstatus__late_field(b, SMTPSTATUS__LATE_X_MAILER, &v) &&
         smtpstatus__match_nocase(v.ptr, v.len, 0, "<smtp32 v"))
         return 1;
     return b->subject.ptr &&

@@ -41,10 +41,9 @@ static int is_mdaemon(const struct smtpstatus__bounce *b, const struct smtpstatu
     if (b->from.ptr &&
         smtpstatus__find_nocase(b->from.ptr, b->from.len, 0, "mdaemon") < b->from.len)
         return 1;
-    if (b->headers.ptr &&
-        (smtpstatus__field_find(b->headers.ptr, b->headers.len, "x-mdaemon-deliver-to", &v) ||
-         (smtpstatus__field_find(b->headers.ptr, b->headers.len, "x-mailer", &v) &&
-          smtpstatus__find_nocase(v.ptr, v.len, 0, "mdaemon") < v.len)))
+    if (smtpstatus__late_field(b, SMTPSTATUS__LATE_X_MDAEMON_DELIVER_TO, &v) ||
+        (smtpstatus__late_field(b, SMTPSTATUS__LATE_X_MAILER, &v) &&
+         smtpstatus__find_nocase(v.ptr, v.len, 0, "mdaemon") < v.len))
         return 1;
     return smtpstatus__mark_in(mk, SMTPSTATUS__MARK_MDAEMON_TRANSCRIPT, w) &&
            (has(t, w, "mdaemon") || has(t, w, "fatal delivery errors") ||

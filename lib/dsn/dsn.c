@@ -143,6 +143,7 @@ int smtpstatus__parse_dsn(const char *buf, size_t len, struct smtpstatus_dsn *ou
     struct smtpstatus__sink sink;
     struct smtpstatus__bounce b;
     struct decoded decoded;
+    struct smtpstatus__late_fields late;
     static const char *const top_names[] = { "subject",     "from",
                                              "content-type", "content-transfer-encoding",
                                              "x-failed-recipients", "return-path" };
@@ -169,6 +170,8 @@ int smtpstatus__parse_dsn(const char *buf, size_t len, struct smtpstatus_dsn *ou
     found = smtpstatus__scan_headers(buf, len, &body_off, &hdr_len, top_names, 6, top);
     b.headers.ptr = buf;
     b.headers.len = hdr_len;
+    late.read = 0;
+    b.late = &late;
     b.failed_recipients = top[4];
     b.has_failed_recipients = (found & 16) != 0;
     b.return_path = top[5];

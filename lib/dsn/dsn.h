@@ -12,6 +12,27 @@
 
 #include "mime.h"
 
+/* Fields of the message's header block that only some decoders look at
+ * (to tell their generator): the first decoder to ask reads them all in
+ * one pass over the block, rather than each decoder a pass of its own. */
+enum smtpstatus__late_field {
+    SMTPSTATUS__LATE_X_MS_EMBEDDED_REPORT,
+    SMTPSTATUS__LATE_X_MAILER,
+    SMTPSTATUS__LATE_X_MIMEOLE,
+    SMTPSTATUS__LATE_X_MS_EXCHANGE_MESSAGE_IS_NDR,
+    SMTPSTATUS__LATE_USER_AGENT,
+    SMTPSTATUS__LATE_MESSAGE_ID,
+    SMTPSTATUS__LATE_CONTENT_TYPE,
+    SMTPSTATUS__LATE_X_MDAEMON_DELIVER_TO,
+    SMTPSTATUS__LATE_COUNT
+};
+
+struct smtpstatus__late_fields {
+    int read;
+    unsigned found; /* bit k: field k is there */
+    struct smtpstatus_text values[SMTPSTATUS__LATE_COUNT];
+};
+
 /* What the text decoders read. */
 struct smtpstatus__bounce {
     struct smtpstatus_text headers; /* the message's own header block */
@@ -24,6 +45,9 @@ struct smtpstatus__bounce {
     struct smtpstatus_text failed_recipients; /* X-Failed-Recipients */
     struct smtpstatus_text return_path;
     int has_failed_recipients, has_return_path;
+    /* Where the late fields are kept once read; NULL to read each field
+     * when asked (a decoder run alone, in the tests). */
+    struct smtpstatus__late_fields *late;
     /* Whether the message presents itself as a bounce; the text decoders
      * run only then. */
     int presents_as_bounce;
@@ -81,6 +105,11 @@ size_t smtpstatus__find_address(const char *buf, size_t len, size_t at, struct s
 
 /* Whether `t` is a plausible address (one "@", both sides non-empty). */
 int smtpstatus__is_address(const struct smtpstatus_text *t);
+
+/* smtpstatus__field_find() on the message's header block for one of the
+ * late fields: whether it is there, and its value. */
+int smtpstatus__late_field(const struct smtpstatus__bounce *b, enum smtpstatus__late_field id,
+                           struct smtpstatus_text *value);
 
 /* The offset of the first case-insensitive occurrence of `lower` (n
  * bytes) in buf[at, len), or len. */

@@ -20,6 +20,32 @@ struct smtpstatus_text smtpstatus__slice(const char *buf, size_t off, size_t end
     return smtpstatus__trim(t);
 }
 
+int smtpstatus__late_field(const struct smtpstatus__bounce *b, enum smtpstatus__late_field id,
+                           struct smtpstatus_text *value)
+{
+    /* In the order of enum smtpstatus__late_field. */
+    static const char *const names[SMTPSTATUS__LATE_COUNT] = {
+        "x-ms-embedded-report", "x-mailer",   "x-mimeole",    "x-ms-exchange-message-is-ndr",
+        "user-agent",           "message-id", "content-type", "x-mdaemon-deliver-to",
+    };
+    struct smtpstatus__late_fields *late = b->late;
+
+    value->ptr = NULL;
+    value->len = 0;
+    if (b->headers.ptr == NULL)
+        return 0;
+    if (late == NULL)
+        return smtpstatus__field_find(b->headers.ptr, b->headers.len, names[id], value);
+    if (!late->read) {
+        /* The whole block is not needed: the pass ends once all are found. */
+        late->found = smtpstatus__scan_headers(b->headers.ptr, b->headers.len, NULL, NULL, names,
+                                               SMTPSTATUS__LATE_COUNT, late->values);
+        late->read = 1;
+    }
+    *value = late->values[id];
+    return (late->found >> id) & 1u;
+}
+
 /* Whether lower[0, n) is at buf[i], ignoring the case of buf. */
 static int match_at(const char *buf, size_t i, const char *lower, size_t n)
 {
