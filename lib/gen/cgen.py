@@ -62,6 +62,16 @@ class Pool:
         return lines
 
 
+def data_lines(path, encoding="utf-8"):
+    """(line number, line) for each line of a data file that is neither
+    empty nor a comment, its newline removed."""
+    with open(path, encoding=encoding) as f:
+        for lineno, line in enumerate(f, 1):
+            line = line.rstrip("\n")
+            if line and not line.startswith("#"):
+                yield lineno, line
+
+
 def run(argv, name, usage, generate, errors):
     """The command line of a generator: INPUT... OUTPUT_H. Calls
     generate(*inputs) and writes the text it returns; a data error is one

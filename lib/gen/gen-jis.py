@@ -9,28 +9,24 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from cgen import run  # noqa: E402
+from cgen import data_lines, run  # noqa: E402
 
 
 def generate(path):
     table = [0] * (94 * 94)
-    with open(path, encoding="ascii") as f:
-        for lineno, line in enumerate(f, 1):
-            line = line.rstrip("\n")
-            if not line or line.startswith("#"):
-                continue
-            try:
-                jis, uni = line.split("\t")
-                code, cp = int(jis, 16), int(uni, 16)
-            except ValueError:
-                raise ValueError(f"{path}:{lineno}: expected 'JIS<TAB>UNICODE' in hex")
-            row, cell = code >> 8, code & 0xFF
-            if not (0x21 <= row <= 0x7E and 0x21 <= cell <= 0x7E) or not 0 < cp <= 0xFFFF:
-                raise ValueError(f"{path}:{lineno}: code out of range")
-            index = (row - 0x21) * 94 + (cell - 0x21)
-            if table[index]:
-                raise ValueError(f"{path}:{lineno}: {jis} given twice")
-            table[index] = cp
+    for lineno, line in data_lines(path, "ascii"):
+        try:
+            jis, uni = line.split("\t")
+            code, cp = int(jis, 16), int(uni, 16)
+        except ValueError:
+            raise ValueError(f"{path}:{lineno}: expected 'JIS<TAB>UNICODE' in hex")
+        row, cell = code >> 8, code & 0xFF
+        if not (0x21 <= row <= 0x7E and 0x21 <= cell <= 0x7E) or not 0 < cp <= 0xFFFF:
+            raise ValueError(f"{path}:{lineno}: code out of range")
+        index = (row - 0x21) * 94 + (cell - 0x21)
+        if table[index]:
+            raise ValueError(f"{path}:{lineno}: {jis} given twice")
+        table[index] = cp
     out = ["/* SPDX-License-Identifier: MIT */",
            "/* generated from jis0208.tsv by gen-jis.py; do not edit */",
            "",

@@ -20,7 +20,7 @@ import re
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from cgen import Pool, c_string, run  # noqa: E402
+from cgen import Pool, c_string, data_lines, run  # noqa: E402
 
 WINDOW = 9          # the key length; the shortest phrase allowed
 HASH_BITS = 12
@@ -75,27 +75,23 @@ def choose_key(phrase, taken_ends):
 def read_marks(path):
     marks = []
     names = set()
-    with open(path, encoding="utf-8") as f:
-        for lineno, line in enumerate(f, 1):
-            line = line.rstrip("\n")
-            if not line or line.startswith("#"):
-                continue
-            try:
-                name, text = line.split("\t")
-                phrase = json.loads(text)
-            except ValueError:
-                raise ValueError(f"{path}:{lineno}: expected 'NAME<TAB>\"phrase\"'")
-            if not isinstance(phrase, str) or not re.fullmatch(r"[A-Z][A-Z0-9_]*", name):
-                raise ValueError(f"{path}:{lineno}: bad name or phrase")
-            if name in names:
-                raise ValueError(f"{path}:{lineno}: {name} given twice")
-            raw = phrase.encode("utf-8")
-            if raw != raw.lower() or any(b < 0x20 for b in raw):
-                raise ValueError(f"{path}:{lineno}: the phrase must be lower case, one line")
-            if not WINDOW <= len(raw) <= 255:
-                raise ValueError(f"{path}:{lineno}: the phrase must be {WINDOW} to 255 bytes")
-            names.add(name)
-            marks.append((name, phrase, raw))
+    for lineno, line in data_lines(path):
+        try:
+            name, text = line.split("\t")
+            phrase = json.loads(text)
+        except ValueError:
+            raise ValueError(f"{path}:{lineno}: expected 'NAME<TAB>\"phrase\"'")
+        if not isinstance(phrase, str) or not re.fullmatch(r"[A-Z][A-Z0-9_]*", name):
+            raise ValueError(f"{path}:{lineno}: bad name or phrase")
+        if name in names:
+            raise ValueError(f"{path}:{lineno}: {name} given twice")
+        raw = phrase.encode("utf-8")
+        if raw != raw.lower() or any(b < 0x20 for b in raw):
+            raise ValueError(f"{path}:{lineno}: the phrase must be lower case, one line")
+        if not WINDOW <= len(raw) <= 255:
+            raise ValueError(f"{path}:{lineno}: the phrase must be {WINDOW} to 255 bytes")
+        names.add(name)
+        marks.append((name, phrase, raw))
     if not marks or len(marks) >= END:
         raise ValueError(f"{path}: 1 to {END - 1} phrases")
     return marks
