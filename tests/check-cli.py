@@ -166,6 +166,13 @@ def dsn_json(r):
     for o in objs:
         if keys - set(o):
             return f"missing {keys - set(o)}"
+    # "hardbounce" is Sisimai's flag, a function of its reason (smtpstatus.1).
+    for o in objs:
+        if o["sisimai_reason"] in ("userunknown", "hostunknown", "hasmoved"):
+            if o["hardbounce"] is not True:
+                return f"hardbounce false for {o['sisimai_reason']}"
+        elif o["sisimai_reason"] != "notaccept" and o["hardbounce"] is not False:
+            return f"hardbounce true for {o['sisimai_reason']}"
     got = {(o["recipient"], o["reason"], o["hardbounce"]) for o in objs}
     want = {("bob@example.org", "recipient_unknown", True), ("carol@example.net", "mailbox_full", False),
             ("dave@example.org", "blocklisted", False), ("erin@example.net", "auth_failure", False),
