@@ -137,29 +137,18 @@ struct delay_word {
  * starts a word. */
 static int cue_before(const char *t, size_t end, const struct delay_word *w)
 {
-    size_t n = w->len, at;
+    size_t at = end - w->len;
 
-    if (end < n)
-        return 0;
-    at = end - n;
-    for (size_t i = 0; i < n; i++)
-        if (smtpstatus__lower((unsigned char)t[at + i]) != (unsigned char)w->word[i])
-            return 0;
-    return at == 0 || !smtpstatus__is_alnum((unsigned char)t[at - 1]);
+    return end >= w->len && smtpstatus__match_at_n(t, end, at, w->word, w->len) &&
+           (at == 0 || !smtpstatus__is_alnum((unsigned char)t[at - 1]));
 }
 
 /* Whether the lower-case word w is at t[at..len), ignoring case, and ends
  * a word (no letter after it). */
 static int unit_at(const char *t, size_t len, size_t at, const struct delay_word *w)
 {
-    size_t n = w->len;
-
-    if (len - at < n)
-        return 0;
-    for (size_t i = 0; i < n; i++)
-        if (smtpstatus__lower((unsigned char)t[at + i]) != (unsigned char)w->word[i])
-            return 0;
-    return at + n == len || !smtpstatus__is_alpha((unsigned char)t[at + n]);
+    return smtpstatus__match_at_n(t, len, at, w->word, w->len) &&
+           (at + w->len == len || !smtpstatus__is_alpha((unsigned char)t[at + w->len]));
 }
 
 /* "try again in 5 minutes", "retry after 300 seconds", "wait 1 hour":

@@ -62,6 +62,19 @@ static inline int smtpstatus__match_nocase(const char *buf, size_t len, size_t a
     return 1;
 }
 
+/* Whether the lower-case `lower` (n bytes) is at buf[at], ignoring case,
+ * within len. */
+static inline int smtpstatus__match_at_n(const char *buf, size_t len, size_t at, const char *lower,
+                                         size_t n)
+{
+    if (at > len || n > len - at)
+        return 0;
+    for (size_t k = 0; k < n; k++)
+        if (smtpstatus__lower((unsigned char)buf[at + k]) != (unsigned char)lower[k])
+            return 0;
+    return 1;
+}
+
 /* Whether buf[0..len) equals the lower-case ASCII word `lit`, ignoring
  * ASCII case. */
 static inline int smtpstatus__equal_nocase(const char *buf, size_t len, const char *lit)

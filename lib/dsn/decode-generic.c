@@ -69,6 +69,21 @@ static int is_daemon(const struct smtpstatus_text *addr)
            smtpstatus__find_nocase(addr->ptr, addr->len, 0, "postmaster") < addr->len;
 }
 
+/* One failed recipient, as these layouts give it: an address and the text
+ * that says why. */
+static void emit_failed(struct smtpstatus__sink *sink, const struct smtpstatus_text *addr,
+                        struct smtpstatus_text diagnostic)
+{
+    struct smtpstatus__found f;
+
+    memset(&f, 0, sizeof f);
+    f.recipient = *addr;
+    f.diagnostic = diagnostic;
+    f.action = SMTPSTATUS_DSN_ACTION_FAILED;
+    f.flags = SMTPSTATUS_DSN_FROM_TEXT;
+    smtpstatus__emit(sink, &f, SMTPSTATUS_DECODER_GENERIC);
+}
+
 /* The other order: the reason first, then the address, one recipient a
  * line ("User's mailbox is full: <bob@example.com>"), as some older
  * Sendmail-era daemons write. The reason must be words (a space in it), so
@@ -76,50 +91,39 @@ static int is_daemon(const struct smtpstatus_text *addr)
  * reads as one; the diagnostic runs on to the next blank line. */
 static size_t reason_then_address(const char *t, size_t len, struct smtpstatus__sink *sink)
 {
-    struct smtpstatus__line ln;
+    struct smtpstatus__line ln, next;
     size_t at = 0, emitted = 0;
 
     while (smtpstatus__line_at(t, len, at, &ln)) {
         struct smtpstatus_text addr;
-        size_t colon, end = ln.end, gt;
+        size_t end = ln.end, lt, colon, diag_end;
 
         at = ln.next;
         while (end > ln.off && (t[end - 1] == ' ' || t[end - 1] == '\t'))
             end--;
         if (end - ln.off < 8 || t[end - 1] != '>')
             continue;
-        gt = end - 1;
-        colon = gt;
-        while (colon > ln.off && t[colon] != '<')
-            colon--;
-        if (t[colon] != '<' || smtpstatus__angle_address(t, colon, end, &addr) != gt || is_daemon(&addr))
+        lt = end - 1;
+        while (lt > ln.off && t[lt] != '<')
+            lt--;
+        if (t[lt] != '<' || smtpstatus__angle_address(t, lt, end, &addr) != end - 1 || is_daemon(&addr))
             continue;
+        colon = lt;
         while (colon > ln.off && (t[colon - 1] == ' ' || t[colon - 1] == '\t'))
             colon--;
         if (colon <= ln.off || t[colon - 1] != ':' ||
             memchr(t + ln.off, ' ', colon - 1 - ln.off) == NULL)
             continue;
-        {
-            struct smtpstatus__found f;
-            struct smtpstatus__line next;
-            size_t diag_end = colon - 1, more = ln.next;
-
-            /* The lines after it, up to a blank one, say more. */
-            while (smtpstatus__line_at(t, len, more, &next) && !smtpstatus__blank_line(t, &next) &&
-                   !(next.end > next.off && t[next.end - 1] == '>')) {
-                diag_end = next.end;
-                more = next.next;
-            }
-            memset(&f, 0, sizeof f);
-            f.recipient = addr;
-            f.diagnostic = diag_end == colon - 1 ? smtpstatus__slice(t, ln.off, colon - 1)
-                                                 : smtpstatus__slice(t, ln.off, diag_end);
-            f.action = SMTPSTATUS_DSN_ACTION_FAILED;
-            f.flags = SMTPSTATUS_DSN_FROM_TEXT;
-            smtpstatus__emit(sink, &f, SMTPSTATUS_DECODER_GENERIC);
-            emitted++;
-            at = more;
+        /* The lines after it, up to a blank one or the next such line,
+         * say more. */
+        diag_end = colon - 1;
+        while (smtpstatus__line_at(t, len, at, &next) && !smtpstatus__blank_line(t, &next) &&
+               !(next.end > next.off && t[next.end - 1] == '>')) {
+            diag_end = next.end;
+            at = next.next;
         }
+        emit_failed(sink, &addr, smtpstatus__slice(t, ln.off, diag_end));
+        emitted++;
     }
     return emitted;
 }
@@ -130,34 +134,24 @@ size_t smtpstatus__decode_generic(const struct smtpstatus__bounce *b,
     const char *t = b->text.ptr;
     size_t len = smtpstatus__original_starts(mk, t, 0, b->text.len);
     struct smtpstatus__line ln;
-    struct smtpstatus__found f;
+    struct smtpstatus_text open = { NULL, 0 };
     size_t at = 0, diag_start = 0, emitted = 0;
-    int open = 0;
 
-    memset(&f, 0, sizeof f);
     while (smtpstatus__line_at(t, len, at, &ln)) {
         struct smtpstatus_text addr;
         if (recipient_line(t, &ln, &addr) && !is_daemon(&addr)) {
-            if (open) {
-                f.diagnostic = smtpstatus__slice(t, diag_start, ln.off);
-                f.action = SMTPSTATUS_DSN_ACTION_FAILED;
-                f.flags = SMTPSTATUS_DSN_FROM_TEXT;
-                smtpstatus__emit(sink, &f, SMTPSTATUS_DECODER_GENERIC);
+            if (open.ptr != NULL) {
+                emit_failed(sink, &open, smtpstatus__slice(t, diag_start, ln.off));
                 emitted++;
             }
-            memset(&f, 0, sizeof f);
-            f.recipient = addr;
+            open = addr;
             /* The rest of the line belongs to the diagnostic ("(reason)"). */
             diag_start = (size_t)(addr.ptr - t) + addr.len;
-            open = 1;
         }
         at = ln.next;
     }
-    if (open) {
-        f.diagnostic = smtpstatus__slice(t, diag_start, len);
-        f.action = SMTPSTATUS_DSN_ACTION_FAILED;
-        f.flags = SMTPSTATUS_DSN_FROM_TEXT;
-        smtpstatus__emit(sink, &f, SMTPSTATUS_DECODER_GENERIC);
+    if (open.ptr != NULL) {
+        emit_failed(sink, &open, smtpstatus__slice(t, diag_start, len));
         emitted++;
     }
     if (emitted == 0)

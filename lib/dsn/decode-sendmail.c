@@ -76,17 +76,6 @@ static size_t skip_blank(const char *t, size_t i, size_t end)
     return i;
 }
 
-static int same_address(const struct smtpstatus_text *a, const struct smtpstatus_text *b)
-{
-    if (a->len != b->len || a->len == 0)
-        return 0;
-    for (size_t i = 0; i < a->len; i++)
-        if (smtpstatus__lower((unsigned char)a->ptr[i]) !=
-            smtpstatus__lower((unsigned char)b->ptr[i]))
-            return 0;
-    return 1;
-}
-
 /* Where a line's own text starts: after one level of "> " quoting when
  * the report is quoted. */
 static size_t content(const char *t, const struct smtpstatus__line *ln, int quoted)
@@ -330,7 +319,7 @@ static int hash_code(const char *t, size_t s, size_t e, struct smtpstatus_enhanc
 static struct listed *find_listed(struct listed *list, size_t n, const struct smtpstatus_text *addr)
 {
     for (size_t i = 0; i < n; i++)
-        if (same_address(&list[i].addr, addr))
+        if (smtpstatus__same_address(&list[i].addr, addr))
             return &list[i];
     return NULL;
 }
@@ -492,7 +481,7 @@ struct walk {
 static int seen_before(struct walk *w, const struct smtpstatus_text *addr)
 {
     for (size_t i = 0; i < w->nseen; i++)
-        if (same_address(&w->seen[i], addr))
+        if (smtpstatus__same_address(&w->seen[i], addr))
             return 1;
     if (w->nseen < LISTED_MAX)
         w->seen[w->nseen++] = *addr;
@@ -559,7 +548,7 @@ static void transcript_line(struct walk *w, const char *t, size_t i, size_t end)
     } else if ((kind = own_line(t, i, end, &addr, &text, &has_st, &st)) == 'H') {
         /* A verdict on another host: the session's refusal does not speak
          * for its recipients. */
-        if (!same_address(&addr, &s->host))
+        if (!smtpstatus__same_address(&addr, &s->host))
             s->pending.len = 0;
         if (w->k.host_line.len == 0)
             w->k.host_line = smtpstatus__slice(t, i, end);
@@ -595,7 +584,7 @@ static void transcript_line(struct walk *w, const char *t, size_t i, size_t end)
         memset(&f, 0, sizeof f);
         f.recipient = addr;
         f.action = w->action;
-        if (same_address(&addr, &s->rcpt_reply_to)) {
+        if (smtpstatus__same_address(&addr, &s->rcpt_reply_to)) {
             f.diagnostic = s->rcpt_reply;
             f.remote_mta = s->host;
             f.stage = SMTPSTATUS_STAGE_RCPT;

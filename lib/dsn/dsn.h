@@ -103,6 +103,9 @@ typedef size_t (*smtpstatus__decoder_fn)(const struct smtpstatus__bounce *b,
  * with or without angle brackets. Returns the offset past it, or 0. */
 size_t smtpstatus__find_address(const char *buf, size_t len, size_t at, struct smtpstatus_text *addr);
 
+/* Whether two non-empty addresses are the same, ignoring ASCII case (the
+ * domain is case-insensitive, RFC 5321 §2.4; local parts in practice). */
+int smtpstatus__same_address(const struct smtpstatus_text *a, const struct smtpstatus_text *b);
 /* Whether `t` is a plausible address (one "@", both sides non-empty). */
 int smtpstatus__is_address(const struct smtpstatus_text *t);
 
@@ -119,19 +122,6 @@ size_t smtpstatus__find_nocase_n(const char *buf, size_t len, size_t at, const c
  * a literal is known when compiling (the decoders pass hundreds). */
 #define smtpstatus__find_nocase(buf, len, at, lower)                                                \
     smtpstatus__find_nocase_n((buf), (len), (at), (lower), strlen(lower))
-
-/* Whether the lower-case `lower` (n bytes) is at buf[at], ignoring case,
- * within len. */
-static inline int smtpstatus__match_at_n(const char *buf, size_t len, size_t at, const char *lower,
-                                         size_t n)
-{
-    if (at > len || n > len - at)
-        return 0;
-    for (size_t k = 0; k < n; k++)
-        if (smtpstatus__lower((unsigned char)buf[at + k]) != (unsigned char)lower[k])
-            return 0;
-    return 1;
-}
 
 /* The most marks smtpstatus__find_marks() takes. */
 #define SMTPSTATUS__MARKS_MAX 16

@@ -46,28 +46,29 @@ static int is_space(char c)
 static size_t unfold(const char *in, size_t len, char *out, uint16_t *map)
 {
     size_t i = 0, j = 0;
-    int joined = 0;
 
-    if (len > UINT16_MAX)
+    /* Most diagnostics are one line with single spaces: they are read as
+     * they are, and nothing is copied. */
+    while (i < len && !(is_space(in[i]) && (in[i] != ' ' || (i + 1 < len && is_space(in[i + 1])))))
+        i++;
+    if (i == len || i > UNFOLD_MAX || len > UINT16_MAX)
         return 0;
+    memcpy(out, in, i);
+    for (j = 0; j < i; j++)
+        map[j] = (uint16_t)j;
     while (i < len) {
-        size_t run = i;
-        while (run < len && is_space(in[run]))
-            run++;
-        if (run - i > 1 || (run > i && in[i] != ' ')) {
-            joined = 1;
-        }
         if (j == UNFOLD_MAX)
             return 0;
         map[j] = (uint16_t)i;
-        if (run > i) {
+        if (is_space(in[i])) {
             out[j++] = ' ';
-            i = run;
+            while (i < len && is_space(in[i]))
+                i++;
         } else {
             out[j++] = in[i++];
         }
     }
-    return joined ? j : 0;
+    return j;
 }
 
 static void classify(const struct smtpstatus__found *f, struct smtpstatus__text_hints *hints,

@@ -285,16 +285,6 @@ static void scan(struct smtpstatus__text_hints *h)
     }
 }
 
-static int same_address(const struct smtpstatus_text *a, const struct smtpstatus_text *b)
-{
-    if (a->len != b->len || a->len == 0)
-        return 0;
-    for (size_t i = 0; i < a->len; i++)
-        if (smtpstatus__lower((unsigned char)a->ptr[i]) != smtpstatus__lower((unsigned char)b->ptr[i]))
-            return 0;
-    return 1;
-}
-
 uint32_t smtpstatus__hint_stage(struct smtpstatus__text_hints *h, const struct smtpstatus_text *recipient)
 {
     if (h->bounce.text.ptr == NULL || h->bounce.text.len == 0)
@@ -304,7 +294,7 @@ uint32_t smtpstatus__hint_stage(struct smtpstatus__text_hints *h, const struct s
         h->scanned = 1;
     }
     for (size_t k = 0; k < h->count; k++)
-        if (same_address(&h->hint[k].addr, recipient))
+        if (smtpstatus__same_address(&h->hint[k].addr, recipient))
             return h->hint[k].stage;
     return h->agreed;
 }
@@ -324,7 +314,7 @@ const struct smtpstatus__found *smtpstatus__hint_found(struct smtpstatus__text_h
         h->decoded = 1;
     }
     for (size_t k = 0; k < h->found_count && k < SMTPSTATUS__TEXT_FOUND_MAX; k++)
-        if (same_address(&h->found[k].recipient, recipient))
+        if (smtpstatus__same_address(&h->found[k].recipient, recipient))
             return &h->found[k];
     /* One recipient in the text, and one of the two is not an address:
      * the report's recipient by another name (a local file or a pipe that

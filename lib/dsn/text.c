@@ -405,3 +405,12 @@ size_t smtpstatus__angle_address(const char *t, size_t i, size_t end, struct smt
     return j;
 }
 
+int smtpstatus__same_address(const struct smtpstatus_text *a, const struct smtpstatus_text *b)
+{
+    if (a->len != b->len || a->len == 0)
+        return 0;
+    for (size_t i = 0; i < a->len; i++)
+        if (smtpstatus__lower((unsigned char)a->ptr[i]) != smtpstatus__lower((unsigned char)b->ptr[i]))
+            return 0;
+    return 1;
+}
