@@ -570,6 +570,7 @@ static const char msg_imail_user[] = "From: \"Postmaster\" <postmaster@mail.exam
                                      "\n"
                                      "Unknown user: trent@example.org\n"
                                      "User mailbox exceeds allowed size: ursula@example.org\n"
+                                     "Delivery failed 20 attempts: vera@example.net\n"
                                      "\n"
                                      "\n"
                                      "Original message follows.\n"
@@ -1173,8 +1174,25 @@ Test(decoders_hosted, imail_reason_lines)
     static const struct want w[] = {
         { "trent@example.org", 0, NULL, FAILED, NOSTAGE, NULL },
         { "ursula@example.org", 0, NULL, FAILED, NOSTAGE, NULL },
+        { "vera@example.net", 0, NULL, FAILED, NOSTAGE, NULL },
     };
-    check(msg_imail_user, SMTPSTATUS_DECODER_IMAIL, 0, 2, w);
+    check(msg_imail_user, SMTPSTATUS_DECODER_IMAIL, 0, 3, w);
+}
+
+/* IMail's words for its own queue giving up name the reason: expired, a
+ * soft bounce of a delivery that has failed. */
+Test(decoders_hosted, imail_reasons)
+{
+    struct parsed *p = parse_guarded(msg_imail_user, strlen(msg_imail_user));
+    cr_assert_eq(p->n, 3);
+    cr_assert_eq(p->r[0].verdict.reason, SMTPSTATUS_REASON_RECIPIENT_UNKNOWN);
+    cr_assert_eq(p->r[1].verdict.reason, SMTPSTATUS_REASON_MAILBOX_FULL);
+    cr_assert_eq(p->r[2].verdict.reason, SMTPSTATUS_REASON_EXPIRED);
+    cr_assert_eq(p->r[2].verdict.outcome, SMTPSTATUS_OUTCOME_PERMANENT);
+    cr_assert_eq(p->r[2].verdict.bounce, SMTPSTATUS_BOUNCE_SOFT);
+    cr_assert_eq(p->r[2].verdict.action, SMTPSTATUS_ACTION_STOP);
+    assert_text(p->r[2].diagnostic, "Delivery failed 20 attempts");
+    release(p);
 }
 
 Test(decoders_hosted, imail_generated_response)

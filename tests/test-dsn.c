@@ -1042,6 +1042,43 @@ Test(dsn, a_failed_transient_dns_failure_is_named)
     release(p);
 }
 
+/* A registered code that names its cause (X.4.6, a routing loop) is a
+ * named cause too, Diagnostic-Code or not; a generic one (X.4.7, X.0.0)
+ * is not. A connection refused is what expiry usually means, even when
+ * the reporting MTA gave up with a 5.x.x of its own (Microsoft's
+ * "5.4.316 Message expired, connection refused"). */
+Test(dsn, a_specific_code_names_the_cause_of_a_failure)
+{
+    struct parsed *p = parse(dsn_with("Final-Recipient: rfc822; lou@example.net\n"
+                                      "Action: failed\n"
+                                      "Status: 4.4.6\n"
+                                      "\n"
+                                      "Final-Recipient: rfc822; max@example.org\n"
+                                      "Action: failed\n"
+                                      "Status: 5.4.316\n"
+                                      "Diagnostic-Code: smtp; 550 5.4.316 Message expired, connection refused\n"
+                                      "\n"
+                                      "Final-Recipient: rfc822; ned@example.org\n"
+                                      "Action: failed\n"
+                                      "Status: 4.0.0\n"));
+    cr_assert_eq(p->n, 3);
+    cr_assert_eq(p->r[0].verdict.reason, SMTPSTATUS_REASON_ROUTING_ERROR);
+    cr_assert_eq(p->r[0].verdict.outcome, SMTPSTATUS_OUTCOME_PERMANENT);
+    cr_assert_str_eq(p->r[0].verdict.sisimai_reason, "networkerror");
+    cr_assert_eq(p->r[1].verdict.reason, SMTPSTATUS_REASON_EXPIRED);
+    cr_assert_eq(p->r[1].verdict.bounce, SMTPSTATUS_BOUNCE_SOFT);
+    cr_assert_eq(p->r[2].verdict.reason, SMTPSTATUS_REASON_EXPIRED);
+    /* Still delayed: the cause, not an expiry. */
+    release(p);
+    p = parse(dsn_with("Final-Recipient: rfc822; max@example.org\n"
+                       "Action: delayed\n"
+                       "Status: 4.4.316\n"
+                       "Diagnostic-Code: smtp; 451 4.4.316 Connection refused\n"));
+    cr_assert_eq(p->r[0].verdict.reason, SMTPSTATUS_REASON_CONNECTION_FAILURE);
+    cr_assert_eq(p->r[0].verdict.outcome, SMTPSTATUS_OUTCOME_TRANSIENT);
+    release(p);
+}
+
 /* A delivery to a program (an X-Unix diagnostic, or a recipient that is a
  * pipe) failed on the receiving system: its Status is the MTA's reading of
  * an exit code, not a server's word, and a delay is not an expiry. */

@@ -100,6 +100,13 @@ size_t smtpstatus__decode_imail(const struct smtpstatus__bounce *b,
             if (memchr(t + i, ' ', colon - 1 - i) == NULL)
                 continue;
             f.diagnostic = smtpstatus__slice(t, i, colon - 1);
+            /* IMail's own words when its queue gave up ("Delivery failed
+             * 20 attempts"): the retries ran out, whatever the cause was. */
+            if (smtpstatus__match_nocase(t, colon - 1, i, "delivery failed ") &&
+                smtpstatus__find_nocase(t, colon - 1, i, " attempts") < colon - 1) {
+                f.has_forced_reason = 1;
+                f.forced_reason = SMTPSTATUS_REASON_EXPIRED;
+            }
         }
         f.recipient = addr;
         f.action = SMTPSTATUS_DSN_ACTION_FAILED;

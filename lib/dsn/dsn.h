@@ -66,8 +66,9 @@ struct smtpstatus__found {
     /* The comment after the Status code ("4.0.0 (host name lookup
      * failure)"): read for the cause when there is no Diagnostic-Code. */
     struct smtpstatus_text status_comment;
-    /* Set when the kind of message, not its text, decides the reason
-     * (a complaint, an auto-reply). */
+    /* Set when the kind of message, not its text, decides the reason (a
+     * complaint, an auto-reply), or when a decoder knows its MTA's own
+     * words for a failure (then with action FAILED: a bounce). */
     int has_forced_reason;
     uint32_t forced_reason;
 };

@@ -10,12 +10,17 @@
 
 #include "text-hints.h"
 
+/* Whether the verdict rests on words or a code that say why delivery
+ * failed: a phrase, a provider's documented reply, or a registered code
+ * specific enough to be trusted on its own (conf 80 and up: X.2.2 mailbox
+ * full, X.4.6 routing loop; not X.s.0 or the subject defaults). */
 static int names_a_cause(const struct smtpstatus_verdict *v)
 {
     if (v->evidence_count == 0 || v->confidence < 70)
         return 0;
     if (v->evidence[0].kind != SMTPSTATUS_EVIDENCE_TEXT &&
-        v->evidence[0].kind != SMTPSTATUS_EVIDENCE_PROVIDER)
+        v->evidence[0].kind != SMTPSTATUS_EVIDENCE_PROVIDER &&
+        !(v->evidence[0].kind == SMTPSTATUS_EVIDENCE_ENHANCED_CODE && v->confidence >= 80))
         return 0;
     switch (v->reason) {
     case SMTPSTATUS_REASON_UNKNOWN:
@@ -215,6 +220,14 @@ static void classify(const struct smtpstatus__found *f, struct smtpstatus__text_
         v->party = info.party;
         v->action = info.transient_action;
         v->retry_after = 0;
+        /* A decoder that knows its MTA's own words for a failure (IMail's
+         * "Delivery failed 20 attempts") names the reason of a bounce;
+         * complaints and auto-replies are not bounces at all. */
+        if (f->action == SMTPSTATUS_DSN_ACTION_FAILED) {
+            v->outcome = SMTPSTATUS_OUTCOME_PERMANENT;
+            v->bounce = info.address_dead ? SMTPSTATUS_BOUNCE_HARD : SMTPSTATUS_BOUNCE_SOFT;
+            v->action = info.permanent_action;
+        }
         v->confidence = 100;
         v->sisimai_reason = info.sisimai_reason;
         v->powermta_category = info.powermta_category;
@@ -252,11 +265,14 @@ static void classify(const struct smtpstatus__found *f, struct smtpstatus__text_
          * fault of the receiving system, a DNS failure that lasted the
          * whole retry period), which is what the sender needs to know. A
          * connection that could not be made is what expiry usually
-         * means, so it reads as expired; the cause stays in the evidence
+         * means, so it reads as expired, also when the MTA turned it into
+         * a 5.x.x of its own as it gave up (Microsoft's "5.4.316 Message
+         * expired, connection refused"); the cause stays in the evidence
          * either way. */
         if (v->outcome == SMTPSTATUS_OUTCOME_TRANSIENT && (names_a_cause(v) || program_failed)) {
             v->outcome = SMTPSTATUS_OUTCOME_PERMANENT;
-        } else if (v->outcome == SMTPSTATUS_OUTCOME_TRANSIENT) {
+        } else if (v->outcome == SMTPSTATUS_OUTCOME_TRANSIENT ||
+                   v->reason == SMTPSTATUS_REASON_CONNECTION_FAILURE) {
             struct smtpstatus_reason_info info = SMTPSTATUS_REASON_INFO_INIT;
             v->outcome = SMTPSTATUS_OUTCOME_PERMANENT;
             v->reason = SMTPSTATUS_REASON_EXPIRED;
