@@ -857,6 +857,14 @@ enum smtpstatus_reason {
      * @since 0.1.0
      */
     SMTPSTATUS_REASON_FILTERED = 33,
+    /**
+     * The recipient asked to be taken off the list: a mail client's
+     * unsubscribe request sent to a List-Unsubscribe mailto: address
+     * (RFC 2369 §3.2), recognised by Apple Mail's X-Apple-Unsubscribe
+     * header. Not a bounce and not a complaint; stop mailing the address.
+     * @since 0.1.0
+     */
+    SMTPSTATUS_REASON_UNSUBSCRIBE_REQUEST = 34,
 };
 
 /**
@@ -1257,7 +1265,8 @@ enum smtpstatus_message_kind {
     SMTPSTATUS_MESSAGE_BOUNCE = 1,
     /** A DSN reporting only successes (delivered, relayed, expanded). */
     SMTPSTATUS_MESSAGE_DELIVERY_REPORT = 2,
-    /** A feedback-loop report (ARF, RFC 5965): a complaint, not a bounce. */
+    /** Feedback from a recipient, not a bounce: a feedback-loop report
+     *  (ARF, RFC 5965), a complaint; or a mail client's unsubscribe request. */
     SMTPSTATUS_MESSAGE_FEEDBACK = 3,
     /** An automatic reply (RFC 3834, vacation): not a bounce. */
     SMTPSTATUS_MESSAGE_AUTO_REPLY = 4,
@@ -1304,6 +1313,8 @@ enum smtpstatus_decoder {
     SMTPSTATUS_DECODER_DOMINO = 16,
     /** The generic layouts: "original message follows", an address and a reply. */
     SMTPSTATUS_DECODER_GENERIC = 17,
+    /** A mail client's unsubscribe request (Apple Mail's X-Apple-Unsubscribe). @since 0.1.0 */
+    SMTPSTATUS_DECODER_UNSUBSCRIBE = 18,
 };
 
 /** The name of a decoder ("rfc3464", "postfix", ...), "none" for unknown values. @since 0.1.0 */

@@ -383,7 +383,8 @@ static void decide(struct smtpstatus__facts *f, struct smtpstatus_verdict *v)
         break;
     }
     /* Auto-replies and complaints are not bounces at all. */
-    if (v->reason == SMTPSTATUS_REASON_AUTO_REPLY || v->reason == SMTPSTATUS_REASON_COMPLAINT)
+    if (v->reason == SMTPSTATUS_REASON_AUTO_REPLY || v->reason == SMTPSTATUS_REASON_COMPLAINT ||
+        v->reason == SMTPSTATUS_REASON_UNSUBSCRIBE_REQUEST)
         v->bounce = SMTPSTATUS_BOUNCE_NONE;
 
     if (is_retry_action(v->action)) {

@@ -2,6 +2,7 @@
 # SPDX-License-Identifier: MIT
 """The generated reference page lists every registered code, reply code and reason."""
 
+import pathlib
 import re
 import sys
 
@@ -15,8 +16,12 @@ if len(codes) != 81 or len(set(codes)) != 81:
 for must in ("X.0.0", "X.1.1", "X.4.1", "X.6.10", "X.7.26", "X.7.30"):
     if must not in codes:
         failures.append(f"{must} missing")
-if len(reasons) != 34:
-    failures.append(f"{len(reasons)} reasons, want 34")
+# Every reason of the taxonomy's data file, each once.
+data = pathlib.Path(__file__).resolve().parent.parent / "lib" / "data" / "reasons.tsv"
+want = [line.split("\t")[1] for line in data.read_text(encoding="utf-8").splitlines()
+        if line and not line.startswith("#")][1:]  # past the column names
+if reasons != want:
+    failures.append(f"{len(reasons)} reasons, want the {len(want)} of reasons.tsv in order")
 if len(replies) < 60:
     failures.append(f"only {len(replies)} reply codes")
 for f in failures:

@@ -364,7 +364,7 @@ Test(classify, every_enum_value_has_a_name)
         cr_assert_str_neq(name, "unknown", "reason %d", r);
         cr_assert_eq(smtpstatus_reason_from_name(name, strlen(name)), r, "%s", name);
     }
-    cr_assert_eq(smtpstatus_reason_count(), SMTPSTATUS_REASON_FILTERED + 1);
+    cr_assert_eq(smtpstatus_reason_count(), SMTPSTATUS_REASON_UNSUBSCRIBE_REQUEST + 1);
     cr_assert_str_eq(smtpstatus_reason_name(-1), "unknown");
     cr_assert_str_eq(smtpstatus_reason_name(1000), "unknown");
     cr_assert_str_eq(smtpstatus_outcome_name(SMTPSTATUS_OUTCOME_PERMANENT), "permanent");

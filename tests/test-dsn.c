@@ -18,6 +18,23 @@
 
 #include "dsn-helpers.h"
 
+/* `msg` with its first `from` replaced by `to`, in a buffer that the
+ * next call overwrites. */
+static const char *replaced(const char *msg, const char *from, const char *to)
+{
+    static char out[4096];
+    const char *at = strstr(msg, from);
+    size_t head;
+
+    cr_assert_not_null(at);
+    head = (size_t)(at - msg);
+    cr_assert_lt(strlen(msg) - strlen(from) + strlen(to), sizeof out);
+    memcpy(out, msg, head);
+    strcpy(out + head, to);
+    strcat(out, at + strlen(from));
+    return out;
+}
+
 static const char rfc3464_two[] =
     "From: Mail Delivery System <MAILER-DAEMON@mx.example.org>\n"
     "To: alice@example.com\n"
@@ -404,6 +421,35 @@ Test(dsn, an_auto_reply_is_not_a_bounce)
     cr_assert_eq(p->r[0].verdict.reason, SMTPSTATUS_REASON_AUTO_REPLY);
     cr_assert_eq(p->r[0].verdict.bounce, SMTPSTATUS_BOUNCE_NONE);
     cr_assert_eq(p->r[0].verdict.action, SMTPSTATUS_ACTION_IGNORE);
+    release(p);
+}
+
+/* Apple Mail's unsubscribe button mails the List-Unsubscribe address
+ * (RFC 2369) with "X-Apple-Unsubscribe: true" and Auto-Submitted:
+ * auto-replied: an unsubscribe request, not an auto-reply. */
+Test(dsn, an_apple_unsubscribe_request_is_feedback)
+{
+    static const char msg[] =
+        "From: hana@example.org\n"
+        "To: opt-out-42.abc@lists.example.com\n"
+        "Subject: unsubscribe\n"
+        "Auto-Submitted: auto-replied\n"
+        "X-Apple-Unsubscribe:  TRUE\n"
+        "\n";
+    struct parsed *p = parse(msg);
+    cr_assert_eq(p->dsn.kind, SMTPSTATUS_MESSAGE_FEEDBACK);
+    cr_assert_eq(p->dsn.decoder, SMTPSTATUS_DECODER_UNSUBSCRIBE);
+    cr_assert_str_eq(smtpstatus_decoder_name((int)p->dsn.decoder), "unsubscribe");
+    cr_assert_eq(p->n, 1);
+    assert_text(p->r[0].recipient, "hana@example.org");
+    cr_assert_eq(p->r[0].verdict.reason, SMTPSTATUS_REASON_UNSUBSCRIBE_REQUEST);
+    cr_assert_eq(p->r[0].verdict.bounce, SMTPSTATUS_BOUNCE_NONE);
+    cr_assert_eq(p->r[0].verdict.action, SMTPSTATUS_ACTION_SUPPRESS_RECIPIENT);
+    cr_assert_str_eq(p->r[0].verdict.sisimai_reason, "feedback");
+    release(p);
+    /* Any other value is not a request. */
+    p = parse(replaced(msg, "TRUE", "false"));
+    cr_assert_eq(p->dsn.kind, SMTPSTATUS_MESSAGE_AUTO_REPLY);
     release(p);
 }
 
@@ -928,23 +974,6 @@ Test(dsn, stage_from_a_session_transcript)
     cr_assert_eq(p->r[0].stage, SMTPSTATUS_STAGE_DATA);
     cr_assert_eq(p->r[0].verdict.reason, SMTPSTATUS_REASON_FILTERED);
     release(p);
-}
-
-/* `msg` with its first `from` replaced by `to`, in a buffer that the
- * next call overwrites. */
-static const char *replaced(const char *msg, const char *from, const char *to)
-{
-    static char out[4096];
-    const char *at = strstr(msg, from);
-    size_t head;
-
-    cr_assert_not_null(at);
-    head = (size_t)(at - msg);
-    cr_assert_lt(strlen(msg) - strlen(from) + strlen(to), sizeof out);
-    memcpy(out, msg, head);
-    strcpy(out + head, to);
-    strcat(out, at + strlen(from));
-    return out;
 }
 
 /* With PIPELINING (RFC 2920) the refusal of RCPT TO can follow ">>> DATA";

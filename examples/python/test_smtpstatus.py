@@ -566,8 +566,9 @@ class TestClassify(unittest.TestCase):
 
     def test_reasons(self):
         infos = smtpstatus.reasons()
-        self.assertEqual(len(infos), 34)
-        self.assertEqual([i.value for i in infos], list(range(34)))
+        self.assertEqual(len(infos), 35)
+        self.assertEqual([i.value for i in infos], list(range(35)))
+        self.assertEqual(infos[34].name, "unsubscribe_request")
         self.assertEqual(infos[0].name, "unknown")
         for info in infos:
             self.assertEqual(smtpstatus.reason_info(info.name), info)

@@ -45,7 +45,7 @@ const char *smtpstatus_decoder_name(int decoder)
     static const char *const names[] = {
         "none", "rfc3464", "arf", "rfc3834", "postfix", "exim", "sendmail", "qmail", "courier",
         "exchange", "gmail", "yahoo", "amazonses", "opensmtpd", "mdaemon", "imail", "domino",
-        "generic",
+        "generic", "unsubscribe",
     };
     return decoder >= 0 && (size_t)decoder < sizeof names / sizeof names[0] ? names[decoder] : "none";
 }

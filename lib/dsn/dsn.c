@@ -248,7 +248,9 @@ int smtpstatus__parse_dsn(const char *buf, size_t len, struct smtpstatus_dsn *ou
     }
     /* Bounces often carry "Auto-Submitted: auto-replied" too (RFC 3834
      * §2 asks it of them); only a message that is not one is an
-     * auto-reply. */
+     * auto-reply, or a mail client's unsubscribe request. */
+    if (sink.count == 0 && !looks_like_bounce && smtpstatus__read_unsubscribe(&b, &sink) > 0)
+        dsn.kind = SMTPSTATUS_MESSAGE_FEEDBACK;
     if (sink.count == 0 && !looks_like_bounce && smtpstatus__read_auto_reply(&b, &sink) > 0)
         dsn.kind = SMTPSTATUS_MESSAGE_AUTO_REPLY;
 

@@ -120,3 +120,30 @@ size_t smtpstatus__read_auto_reply(const struct smtpstatus__bounce *b, struct sm
     smtpstatus__emit(sink, &f, SMTPSTATUS_DECODER_RFC3834);
     return 1;
 }
+
+/* Apple Mail's unsubscribe button sends a message to the mailto: address
+ * of the list's List-Unsubscribe header (RFC 2369 §3.2) and marks it
+ * "X-Apple-Unsubscribe: true". It also says Auto-Submitted: auto-replied,
+ * so it is read before the auto-reply signs. The sender is the recipient
+ * who asked to leave. */
+size_t smtpstatus__read_unsubscribe(const struct smtpstatus__bounce *b, struct smtpstatus__sink *sink)
+{
+    struct smtpstatus__found f;
+    struct smtpstatus_text v, addr;
+    size_t i;
+
+    if (b->headers.ptr == NULL ||
+        !smtpstatus__field_find(b->headers.ptr, b->headers.len, "x-apple-unsubscribe", &v))
+        return 0;
+    i = smtpstatus__skip_blanks(v.ptr, 0, v.len);
+    if (!smtpstatus__match_nocase(v.ptr, v.len, i, "true"))
+        return 0;
+    memset(&f, 0, sizeof f);
+    f.has_forced_reason = 1;
+    f.forced_reason = SMTPSTATUS_REASON_UNSUBSCRIBE_REQUEST;
+    f.diagnostic = b->subject;
+    if (b->from.ptr && smtpstatus__find_address(b->from.ptr, b->from.len, 0, &addr))
+        f.recipient = addr;
+    smtpstatus__emit(sink, &f, SMTPSTATUS_DECODER_UNSUBSCRIBE);
+    return 1;
+}
