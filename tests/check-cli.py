@@ -189,6 +189,26 @@ if HAS_DSN:
                else r.stdout[:300])
   check_output("dsn --json samples", ["dsn", "--json"] + sorted(
       os.path.join(SAMPLES, f) for f in os.listdir(SAMPLES) if f.endswith(".eml")), dsn_json)
+  # An mbox of two bounces reads alike with LF, CRLF and bare CR line
+  # endings (the library takes all three; so must the mbox splitter).
+  def mbox_rows(eol):
+      msgs = []
+      for name in ("postfix-dsn.eml", "qmail-text.eml"):
+          text = open(os.path.join(SAMPLES, name), "rb").read().replace(b"\r\n", b"\n")
+          msgs.append(b"From MAILER-DAEMON  Mon Nov 23 10:00:00 2026\n" + text)
+      data = b"\n".join(msgs).replace(b"\n", eol)
+      r = subprocess.run([CLI, "dsn", "--json", "-"], input=data, capture_output=True)
+      return r.returncode, sorted((o.get("message"), o["recipient"], o["reason"])
+                                  for o in map(json.loads, r.stdout.decode().splitlines()))
+  lf = mbox_rows(b"\n")
+  for eol, label in ((b"\r\n", "CRLF"), (b"\r", "CR")):
+      got = mbox_rows(eol)
+      if lf[0] == 0 and len(lf[1]) >= 2 and {m for m, _, _ in lf[1]} == {1, 2} and got == lf:
+          passed += 1
+          print(f"ok dsn mbox with {label} line endings")
+      else:
+          failed += 1
+          print(f"FAIL dsn mbox with {label} line endings: {got} want {lf}")
 check("triage usage", ["triage"], 2, [], ["usage"])
 check("triage missing file", ["triage", "--quiet", "/nonexistent/log"], 1, [], ["nonexistent"])
 check("dsn missing file", ["dsn", "/nonexistent/x.eml"], 1, [], ["nonexistent"])

@@ -214,6 +214,13 @@ int cli_is_mbox(const char *buf, size_t len)
     return len >= 5 && memcmp(buf, "From ", 5) == 0;
 }
 
+/* Whether offset i (> 0) starts a line: after an LF, or after a CR that no
+ * LF follows. */
+static int at_line_start(const char *buf, size_t i)
+{
+    return buf[i - 1] == '\n' || (buf[i - 1] == '\r' && buf[i] != '\n');
+}
+
 int cli_for_each_message(const char *buf, size_t len,
                          int (*fn)(const char *msg, size_t len, size_t index, void *ctx), void *ctx)
 {
@@ -222,12 +229,18 @@ int cli_for_each_message(const char *buf, size_t len,
 
     if (!cli_is_mbox(buf, len))
         return fn(buf, len, 0, ctx);
-    /* An mbox (RFC 4155): each message starts at a line beginning "From ". */
+    /* An mbox (RFC 4155): each message starts at a line beginning "From ".
+     * Lines end in LF, CRLF or a bare CR, as the library accepts. */
     for (size_t i = 0; i <= len; i++) {
-        if (i == len || (buf[i] == 'F' && i > 0 && buf[i - 1] == '\n' && len - i >= 5 &&
+        if (i == len || (buf[i] == 'F' && i > 0 && at_line_start(buf, i) && len - i >= 5 &&
                          memcmp(buf + i, "From ", 5) == 0)) {
-            const char *nl = memchr(buf + start, '\n', i - start);
-            size_t body = nl ? (size_t)(nl - buf) + 1 : i;
+            size_t body = start;
+            while (body < i && buf[body] != '\n' && buf[body] != '\r')
+                body++;
+            if (body < i && buf[body] == '\r')
+                body++;
+            if (body < i && buf[body] == '\n')
+                body++;
             if (i > body)
                 status |= fn(buf + body, i - body, ++index, ctx);
             start = i;
