@@ -1108,6 +1108,32 @@ Test(dsn, a_specific_code_names_the_cause_of_a_failure)
     release(p);
 }
 
+/* A Status of X.0.0 gives only the class; the diagnostic's own code of
+ * that class says more, even ahead of the reply (Amazon SES's layout). A
+ * code of another class, or one in an X-Unix exit status, does not. */
+Test(dsn, a_generic_status_takes_the_diagnostic_code)
+{
+    struct parsed *p = parse(dsn_with("Final-Recipient: rfc822; olga@example.jp\n"
+                                      "Action: failed\n"
+                                      "Status: 5.0.0 (permanent failure)\n"
+                                      "Diagnostic-Code: smtp; 5.3.0 - Other mail system problem 550-'Unknown\n"
+                                      "    user olga@example.jp' (delivery attempts: 0)\n"
+                                      "\n"
+                                      "Final-Recipient: rfc822; pia@example.jp\n"
+                                      "Action: failed\n"
+                                      "Status: 5.0.0\n"
+                                      "Diagnostic-Code: smtp; 4.2.2 - over quota, 550 rejected\n"));
+    cr_assert_eq(p->n, 2);
+    cr_assert_eq(p->r[0].reply_code, 550);
+    cr_assert(p->r[0].verdict.has_enhanced);
+    cr_assert_eq(p->r[0].verdict.enhanced.subject, 3);
+    cr_assert_eq(p->r[0].verdict.enhanced.detail, 0);
+    cr_assert_eq(p->r[0].status.subject, 0, "the Status field itself is kept as it was");
+    cr_assert_eq(p->r[1].verdict.enhanced.cls, 5);
+    cr_assert_eq(p->r[1].verdict.enhanced.subject, 0);
+    release(p);
+}
+
 /* A delivery to a program (an X-Unix diagnostic, or a recipient that is a
  * pipe) failed on the receiving system: its Status is the MTA's reading of
  * an exit code, not a server's word, and a delay is not an expiry. */

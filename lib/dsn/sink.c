@@ -145,6 +145,18 @@ static void classify(const struct smtpstatus__found *f, struct smtpstatus__text_
         in.has_enhanced = true;
         in.enhanced = reply.enhanced;
     }
+    /* A Status of X.0.0 says only the class. A code of that class
+     * elsewhere in the diagnostic says more, also where no reply parser
+     * would look for it: Amazon SES puts it ahead of the reply ("5.3.0 -
+     * Other mail system problem 550-'Unknown user ...'"). */
+    if (f->has_status && f->status.subject == 0 && f->status.detail == 0 &&
+        !(have_reply && reply.has_enhanced) && words.len > 0 && !program_diagnostic) {
+        struct smtpstatus_enhanced found;
+        struct smtpstatus_span where;
+        if (smtpstatus_find_enhanced(words.ptr, words.len, 0, &found, &where) == SMTPSTATUS_OK &&
+            found.cls == f->status.cls && (found.subject != 0 || found.detail != 0))
+            in.enhanced = found;
+    }
     if (f->has_status && have_reply && reply.has_enhanced &&
         smtpstatus_compare_enhanced(&f->status, &reply.enhanced) != 0)
         r->flags |= SMTPSTATUS_DSN_STATUS_MISMATCH;
