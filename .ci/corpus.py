@@ -10,14 +10,56 @@ Usage: corpus.py SMTPSTATUS_CLI CORPUS_DIR THRESHOLDS_FILE
 2. Nothing is reported for the files listed in negatives.tsv.
 3. The score of emails/bsd against expected.tsv does not fall below the
    figures in THRESHOLDS_FILE (lines "metric minimum", e.g. "reason 60.0").
+4. The same bounces with CRLF and with bare CR line endings (RFC 5322 says
+   CRLF; files on disk say LF; old Mac software said CR) give the same
+   records as with LF, line breaks inside the diagnostic aside.
 """
 
 import csv
 import glob
 import io
+import json
 import os
 import subprocess
 import sys
+import tempfile
+
+
+def records(cli, files, env):
+    """The dsn --json records, keyed by file name alone, line breaks in the
+    diagnostic made LF."""
+    out = subprocess.run([cli, "dsn", "--json"] + files, capture_output=True, text=True, env=env)
+    rows = []
+    for line in out.stdout.splitlines():
+        o = json.loads(line)
+        o["file"] = os.path.basename(o["file"])
+        if o.get("diagnostic"):
+            o["diagnostic"] = o["diagnostic"].replace("\r\n", "\n").replace("\r", "\n")
+        rows.append(json.dumps(o, sort_keys=True))
+    return out.returncode, rows
+
+
+def line_endings(cli, bsd, env):
+    """Failures of step 4."""
+    failures = []
+    with tempfile.TemporaryDirectory() as tmp:
+        variants = {"lf": b"\n", "crlf": b"\r\n", "cr": b"\r"}
+        for name, eol in variants.items():
+            os.mkdir(os.path.join(tmp, name))
+            for f in bsd:
+                with open(f, "rb") as fh:
+                    data = fh.read().replace(b"\r\n", b"\n").replace(b"\n", eol)
+                with open(os.path.join(tmp, name, os.path.basename(f)), "wb") as fh:
+                    fh.write(data)
+        base = records(cli, sorted(glob.glob(os.path.join(tmp, "lf", "*.eml"))), env)
+        for name in ("crlf", "cr"):
+            got = records(cli, sorted(glob.glob(os.path.join(tmp, name, "*.eml"))), env)
+            if got != base:
+                diff = [b for a, b in zip(base[1], got[1]) if a != b][:1]
+                failures.append(f"{name} line endings: {len(got[1])} records against {len(base[1])}"
+                                f" with LF; first difference: {diff[0][:200] if diff else '(count)'}")
+    print(f"line endings: LF, CRLF and CR compared over {len(bsd)} bounces")
+    return failures
 
 
 def main(argv):
@@ -69,6 +111,7 @@ def main(argv):
                 value = float(got.get(metric, "0") or 0)
                 if value + 1e-9 < float(minimum):
                     failures.append(f"{metric} fell to {value}% (was at least {minimum}%)")
+    failures += line_endings(cli, bsd, env)
     for f in failures:
         print("FAIL:", f)
     print(f"corpus: {0 if failures else 1} passed, {1 if failures else 0} failed")
