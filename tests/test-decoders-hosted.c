@@ -1229,11 +1229,11 @@ Test(decoders_hosted, notes_failure_reasons)
 
 Test(decoders_hosted, zoho_error_codes)
 {
-    /* "ERROR_CODE :550" is no reply the reply parser takes; the
-     * enhanced code still comes through. */
+    /* "ERROR_CODE :550" is no reply the reply parser takes, but a
+     * labelled reply code; the enhanced code comes through as well. */
     static const struct want w[] = {
-        { "wendy@example.com", 0, "5.1.1", FAILED, NOSTAGE, NULL },
-        { "xena@example.com", 0, "5.2.2", FAILED, NOSTAGE, NULL },
+        { "wendy@example.com", 550, "5.1.1", FAILED, NOSTAGE, NULL },
+        { "xena@example.com", 550, "5.2.2", FAILED, NOSTAGE, NULL },
     };
     check(msg_zoho, SMTPSTATUS_DECODER_GENERIC, 0, 2, w);
 }

@@ -1134,6 +1134,39 @@ Test(dsn, a_generic_status_takes_the_diagnostic_code)
     release(p);
 }
 
+/* A reply code behind a label ("ResponseCode 421", "error code 550") is
+ * the reply code when no reply starts the diagnostic; numbers that are
+ * not a lone reply code (an address, a four-digit figure) are not. */
+Test(dsn, a_labelled_reply_code_is_read)
+{
+    struct parsed *p = parse(dsn_with("Final-Recipient: rfc822; quin@example.jp\n"
+                                      "Action: delayed\n"
+                                      "Status: 4.0.0\n"
+                                      "Diagnostic-Code: smtp; ResponseCode 421, , Host not reachable.\n"
+                                      "\n"
+                                      "Final-Recipient: rfc822; rosa@example.jp\n"
+                                      "Action: failed\n"
+                                      "Status: 5.0.0\n"
+                                      "Diagnostic-Code: smtp; Remote server returned error code 550:\n"
+                                      "    mailbox unavailable\n"
+                                      "\n"
+                                      "Final-Recipient: rfc822; sam@example.jp\n"
+                                      "Action: failed\n"
+                                      "Status: 5.0.0\n"
+                                      "Diagnostic-Code: smtp; error code 5501 from 250.1.2.3\n"
+                                      "\n"
+                                      "Final-Recipient: rfc822; tom@example.jp\n"
+                                      "Action: failed\n"
+                                      "Status: 5.0.0\n"
+                                      "Diagnostic-Code: X-Unix; error code 255\n"));
+    cr_assert_eq(p->n, 4);
+    cr_assert_eq(p->r[0].reply_code, 421);
+    cr_assert_eq(p->r[1].reply_code, 550);
+    cr_assert_eq(p->r[2].reply_code, 0);
+    cr_assert_eq(p->r[3].reply_code, 0);
+    release(p);
+}
+
 /* A delivery to a program (an X-Unix diagnostic, or a recipient that is a
  * pipe) failed on the receiving system: its Status is the MTA's reading of
  * an exit code, not a server's word, and a delay is not an expiry. */

@@ -76,6 +76,31 @@ static size_t unfold(const char *in, size_t len, char *out, uint16_t *map)
     return j;
 }
 
+/* A reply code that a gateway writes behind a label rather than at the
+ * start of the reply: Zoho's "Invalid Address, ERROR_CODE :550, ERROR_CODE
+ * :5.1.1 ..." and "ResponseCode 421, , Host not reachable.", or "error
+ * code 550" in other gateways' prose. The code must be a reply code of
+ * RFC 5321 §4.2 form ([2-5][0-5][0-9]) standing alone. 0 if none. */
+static unsigned labelled_reply_code(const char *t, size_t len)
+{
+    static const char *const labels[] = { "error_code", "responsecode", "response code", "error code",
+                                          "reply code" };
+
+    for (size_t k = 0; k < sizeof labels / sizeof labels[0]; k++) {
+        size_t n = strlen(labels[k]), at = smtpstatus__find_nocase_n(t, len, 0, labels[k], n);
+        if (at == len)
+            continue;
+        at += n;
+        while (at < len && (t[at] == ' ' || t[at] == ':' || t[at] == '='))
+            at++;
+        if (len - at >= 3 && t[at] >= '2' && t[at] <= '5' && t[at + 1] >= '0' && t[at + 1] <= '5' &&
+            t[at + 2] >= '0' && t[at + 2] <= '9' &&
+            (len - at == 3 || !((t[at + 3] >= '0' && t[at + 3] <= '9') || t[at + 3] == '.')))
+            return (unsigned)((t[at] - '0') * 100 + (t[at + 1] - '0') * 10 + (t[at + 2] - '0'));
+    }
+    return 0;
+}
+
 static void classify(const struct smtpstatus__found *f, struct smtpstatus__text_hints *hints,
                      struct smtpstatus_dsn_recipient *r)
 {
@@ -127,6 +152,13 @@ static void classify(const struct smtpstatus__found *f, struct smtpstatus__text_
         r->reply_code = reply.code;
         if (r->stage == SMTPSTATUS_STAGE_UNKNOWN)
             r->stage = reply.stage;
+    }
+    if (!have_reply && words.len > 0 && !program_diagnostic) {
+        unsigned code = labelled_reply_code(words.ptr, words.len);
+        if (code != 0) {
+            in.reply_code = code;
+            r->reply_code = (uint16_t)code;
+        }
     }
     if (r->stage == SMTPSTATUS_STAGE_UNKNOWN && hints != NULL)
         r->stage = smtpstatus__hint_stage(hints, &f->recipient);
