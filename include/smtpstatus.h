@@ -1340,7 +1340,13 @@ SMTPSTATUS_API const char *smtpstatus_dsn_action_name(int action);
  */
 struct smtpstatus_dsn_recipient {
     size_t size;
-    /** Final-Recipient's address (type prefix and angle brackets removed). */
+    /**
+     * Final-Recipient's address (type prefix and angle brackets removed).
+     * When Final-Recipient is a pipe or a file ("|/usr/bin/filter", as
+     * Exim reports a local delivery), the one address of the message's
+     * X-Failed-Recipients header when it names exactly one; the raw field
+     * stays in `fields`.
+     */
     struct smtpstatus_text recipient;
     /** Final-Recipient's address type, e.g. "rfc822", "utf-8". */
     struct smtpstatus_text recipient_type;

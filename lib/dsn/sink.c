@@ -356,6 +356,13 @@ void smtpstatus__emit(struct smtpstatus__sink *sink, const struct smtpstatus__fo
     r.size = sizeof r;
     r.verdict.size = sizeof r.verdict;
     r.recipient = f->recipient;
+    /* Exim names a failed delivery to a pipe or a file in Final-Recipient
+     * ("|/usr/local/bin/filter", "/var/mail/spool/..."), which is where an
+     * alias or .forward led, not the address the sender wrote; that one is
+     * in X-Failed-Recipients. The raw field stays in `fields`. */
+    if (sink->hints != NULL && f->recipient.len > 0 &&
+        (f->recipient.ptr[0] == '|' || f->recipient.ptr[0] == '/'))
+        (void)smtpstatus__hint_failed_address(sink->hints, &r.recipient);
     r.recipient_type = f->recipient_type;
     r.original_recipient = f->original_recipient;
     r.action = f->action;

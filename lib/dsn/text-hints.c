@@ -324,3 +324,18 @@ const struct smtpstatus__found *smtpstatus__hint_found(struct smtpstatus__text_h
         return &h->found[0];
     return NULL;
 }
+
+int smtpstatus__hint_failed_address(const struct smtpstatus__text_hints *h, struct smtpstatus_text *addr)
+{
+    const struct smtpstatus_text *v = &h->bounce.failed_recipients;
+    struct smtpstatus_text first, second;
+    size_t next;
+
+    if (!h->bounce.has_failed_recipients || v->ptr == NULL)
+        return 0;
+    next = smtpstatus__find_address(v->ptr, v->len, 0, &first);
+    if (next == 0 || smtpstatus__find_address(v->ptr, v->len, next, &second) != 0)
+        return 0;
+    *addr = first;
+    return 1;
+}

@@ -42,6 +42,10 @@ void smtpstatus__text_hints_init(struct smtpstatus__text_hints *h, const struct 
  * stage the text names for all; SMTPSTATUS_STAGE_UNKNOWN otherwise. */
 uint32_t smtpstatus__hint_stage(struct smtpstatus__text_hints *h, const struct smtpstatus_text *recipient);
 
+/* The one address of the message's X-Failed-Recipients header, into
+ * *addr; 0 (and *addr untouched) when it names none or more than one. */
+int smtpstatus__hint_failed_address(const struct smtpstatus__text_hints *h, struct smtpstatus_text *addr);
+
 /* What the text decoders found for this recipient (by address, or the one
  * recipient the text names), or NULL. */
 const struct smtpstatus__found *smtpstatus__hint_found(struct smtpstatus__text_hints *h,
