@@ -130,9 +130,14 @@ static int same_text(struct smtpstatus_text a, struct smtpstatus_text b)
 
 Test(mime, one_pass_scan_finds_what_each_search_finds)
 {
-    static const char *const names[] = { "subject", "from", "content-type",
-                                         "content-transfer-encoding", "x-failed-recipients",
-                                         "return-path" };
+    static const struct smtpstatus__field_name names[] = {
+        SMTPSTATUS__FIELD_NAME("subject"),
+        SMTPSTATUS__FIELD_NAME("from"),
+        SMTPSTATUS__FIELD_NAME("content-type"),
+        SMTPSTATUS__FIELD_NAME("content-transfer-encoding"),
+        SMTPSTATUS__FIELD_NAME("x-failed-recipients"),
+        SMTPSTATUS__FIELD_NAME("return-path"),
+    };
     char tmp[2048];
 
     for (unsigned round = 0; round < 20000; round++) {
@@ -147,15 +152,15 @@ Test(mime, one_pass_scan_finds_what_each_search_finds)
         cr_assert_eq(hdr_len, split_len, "round %u", round);
         cr_assert_eq(body_off, split_off, "round %u", round);
         for (unsigned k = 0; k < 6; k++) {
-            int has = smtpstatus__field_find(buf, hdr_len, names[k], &f);
-            cr_assert_eq((found >> k) & 1, (unsigned)has, "round %u, %s", round, names[k]);
-            cr_assert(same_text(v[k], f), "round %u, %s", round, names[k]);
+            int has = smtpstatus__field_find(buf, hdr_len, names[k].name, &f);
+            cr_assert_eq((found >> k) & 1, (unsigned)has, "round %u, %s", round, names[k].name);
+            cr_assert(same_text(v[k], f), "round %u, %s", round, names[k].name);
         }
         /* Without the block's end asked for, the same fields. */
         found_early = smtpstatus__scan_headers(buf, len, NULL, NULL, names, 6, w);
         cr_assert_eq(found, found_early, "round %u", round);
         for (unsigned k = 0; k < 6; k++)
-            cr_assert(same_text(v[k], w[k]), "round %u, %s", round, names[k]);
+            cr_assert(same_text(v[k], w[k]), "round %u, %s", round, names[k].name);
         free(buf);
     }
 }

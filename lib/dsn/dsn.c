@@ -94,7 +94,12 @@ static int visit(const struct smtpstatus__part *p, void *ctx)
 static void read_original(const struct smtpstatus_text *orig, int in_scratch,
                           struct smtpstatus_dsn *dsn, struct smtpstatus__scratch *scratch)
 {
-    static const char *const names[] = { "message-id", "from", "to", "subject" };
+    static const struct smtpstatus__field_name names[] = {
+        SMTPSTATUS__FIELD_NAME("message-id"),
+        SMTPSTATUS__FIELD_NAME("from"),
+        SMTPSTATUS__FIELD_NAME("to"),
+        SMTPSTATUS__FIELD_NAME("subject"),
+    };
     struct smtpstatus_text v[4];
     unsigned found;
 
@@ -144,9 +149,14 @@ int smtpstatus__parse_dsn(const char *buf, size_t len, struct smtpstatus_dsn *ou
     struct smtpstatus__bounce b;
     struct decoded decoded;
     struct smtpstatus__late_fields late;
-    static const char *const top_names[] = { "subject",     "from",
-                                             "content-type", "content-transfer-encoding",
-                                             "x-failed-recipients", "return-path" };
+    static const struct smtpstatus__field_name top_names[] = {
+        SMTPSTATUS__FIELD_NAME("subject"),
+        SMTPSTATUS__FIELD_NAME("from"),
+        SMTPSTATUS__FIELD_NAME("content-type"),
+        SMTPSTATUS__FIELD_NAME("content-transfer-encoding"),
+        SMTPSTATUS__FIELD_NAME("x-failed-recipients"),
+        SMTPSTATUS__FIELD_NAME("return-path"),
+    };
     struct smtpstatus_text top[6], original = { NULL, 0 };
     struct smtpstatus__ctype top_ctype;
     size_t hdr_len, body_off;

@@ -8,6 +8,7 @@
  */
 
 #include "mime.h"
+#include "lines.h"
 
 #if defined(__SSE2__) && (defined(__GNUC__) || defined(__clang__))
 #include <emmintrin.h>
@@ -148,25 +149,11 @@ static inline struct smtpstatus_text field_value(const char *buf, size_t from, s
     return trim_text(v);
 }
 
-/* RFC 5322 §3.6.8: the bytes of a field name, printable ASCII other than
- * ':' (a table, as every header line's name is scanned). */
-static const unsigned char name_chars[256] = {
-#define N8 1, 1, 1, 1, 1, 1, 1, 1
-    ['!'] = 1, ['"'] = 1, ['#'] = 1, ['$'] = 1, ['%'] = 1, ['&'] = 1, ['\''] = 1, ['('] = 1,
-    [')'] = 1, ['*'] = 1, ['+'] = 1, [','] = 1, ['-'] = 1, ['.'] = 1, ['/'] = 1,
-    ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1, ['7'] = 1,
-    ['8'] = 1, ['9'] = 1, [';'] = 1, ['<'] = 1, ['='] = 1, ['>'] = 1, ['?'] = 1,
-    /* '@' to '~' */
-    ['@'] = N8, N8, N8, N8, N8, N8, N8, 1, 1, 1, 1, 1, 1, 1,
-#undef N8
-};
-
-/* The offset of the first byte in [i, end) that cannot be in a field name. */
+/* The offset of the first byte in [i, end) that cannot be in a field name
+ * (RFC 5322 §3.6.8), lines.h. */
 static inline size_t name_end_at(const char *buf, size_t i, size_t end)
 {
-    while (i < end && name_chars[(unsigned char)buf[i]])
-        i++;
-    return i;
+    return smtpstatus__name_end(buf, i, end);
 }
 
 /* RFC 5322 §4.5.3 (obs-optional): the obsolete syntax, which readers
@@ -295,23 +282,25 @@ int smtpstatus__field_find(const char *buf, size_t len, const char *lower_name,
 }
 
 unsigned smtpstatus__scan_headers(const char *buf, size_t len, size_t *body_off, size_t *hdr_len,
-                                  const char *const *names, size_t n, struct smtpstatus_text *values)
+                                  const struct smtpstatus__field_name *names, size_t n,
+                                  struct smtpstatus_text *values)
 {
-    size_t nlen[SMTPSTATUS__SCAN_MAX], at = 0, vstart = 0, vend = 0, open = SMTPSTATUS__SCAN_MAX;
+    size_t at = 0, vstart = 0, vend = 0, open = SMTPSTATUS__SCAN_MAX;
     unsigned found = 0, all = (1u << n) - 1, other = 0;
     /* The names that start with each letter, by its low five bits (the
      * same in either case); names that start with anything else are tried
      * on every line. Most lines start with none, and cost one look-up. */
-    unsigned char by_letter[32];
+    uint16_t by_letter[32];
+    size_t base = 0;
+    uint64_t bits = 0;
 
     memset(by_letter, 0, sizeof by_letter);
     for (size_t k = 0; k < n; k++) {
-        unsigned char c = (unsigned char)names[k][0];
-        nlen[k] = strlen(names[k]);
+        unsigned char c = (unsigned char)names[k].name[0];
         values[k].ptr = NULL;
         values[k].len = 0;
         if (c >= 'a' && c <= 'z')
-            by_letter[c & 31] |= (unsigned char)(1u << k);
+            by_letter[c & 31] |= (uint16_t)(1u << k);
         else
             other |= 1u << k;
     }
@@ -320,12 +309,25 @@ unsigned smtpstatus__scan_headers(const char *buf, size_t len, size_t *body_off,
      * smtpstatus__field_find()); a field found is read on through its
      * continuation lines as the pass meets them, as smtpstatus__field_next()
      * reads it. The header block ends at the first empty line, as in
-     * smtpstatus__split_headers(), which also ends a field. */
+     * smtpstatus__split_headers(), which also ends a field.
+     *
+     * The line ends come from a bitmask of the CR and LF bytes of the
+     * block of 64 at `base` (lines.h): `bits` holds those at or after
+     * `at`, so the lowest is the end of the line at `at`. */
+    if (len > 0)
+        bits = smtpstatus__eol_bits(buf, len, 0);
     while (at < len) {
-        size_t end = eol(buf, len, at);
+        size_t end;
         unsigned char c = (unsigned char)buf[at];
         unsigned m;
 
+        while (bits == 0 && (base += 64) < len) {
+            bits = smtpstatus__eol_bits(buf, len, base);
+            /* The LF of a CRLF that ended the block before. */
+            if (at > base)
+                bits &= ~(uint64_t)0 << (at - base);
+        }
+        end = bits != 0 ? base + smtpstatus__ctz64(bits) : len;
         if (end == at) {
             if (open < SMTPSTATUS__SCAN_MAX)
                 values[open] = field_value(buf, vstart, vend);
@@ -338,8 +340,7 @@ unsigned smtpstatus__scan_headers(const char *buf, size_t len, size_t *body_off,
         if (open < SMTPSTATUS__SCAN_MAX) {
             if (continues(buf, at, end) && end - vstart < SMTPSTATUS_DSN_FIELD_MAX) {
                 vend = end;
-                at = past_eol(buf, len, end);
-                continue;
+                goto next;
             }
             values[open] = field_value(buf, vstart, vend);
             open = SMTPSTATUS__SCAN_MAX;
@@ -350,11 +351,11 @@ unsigned smtpstatus__scan_headers(const char *buf, size_t len, size_t *body_off,
         m = ((unsigned)(c | 0x20) - 'a' < 26u ? by_letter[c & 31] : 0u) | other;
         m &= ~found & all;
         while (m != 0) {
-            size_t k = (size_t)smtpstatus__ctz(m), e = at + nlen[k], colon;
+            size_t k = (size_t)smtpstatus__ctz(m), nlen = names[k].len, e = at + nlen, colon;
 
-            if (end - at > nlen[k] && (buf[e] == ':' || is_ws(buf[e])) &&
+            if (end - at > nlen && (buf[e] == ':' || is_ws(buf[e])) &&
                 buf[colon = colon_after_name(buf, e, end)] == ':' &&
-                smtpstatus__same_nocase(buf + at, names[k], nlen[k])) {
+                smtpstatus__same_nocase(buf + at, names[k].name, nlen)) {
                 found |= 1u << k;
                 open = k;
                 vstart = colon + 1;
@@ -363,7 +364,19 @@ unsigned smtpstatus__scan_headers(const char *buf, size_t len, size_t *body_off,
             }
             m &= m - 1;
         }
-        at = past_eol(buf, len, end);
+    next:
+        /* Past the line's end: one byte, or the two of a CRLF, whose LF
+         * is then the next bit of this block (or the first of the next
+         * one, dropped when that is loaded). */
+        if (end >= len)
+            break;
+        bits &= bits - 1;
+        at = end + 1;
+        if (buf[end] == '\r' && at < len && buf[at] == '\n') {
+            at++;
+            if (at - 1 - base < 64)
+                bits &= bits - 1;
+        }
     }
     if (open < SMTPSTATUS__SCAN_MAX)
         values[open] = field_value(buf, vstart, vend);
@@ -407,8 +420,9 @@ static struct smtpstatus_text param_value(const char *s, size_t len, size_t *p)
 
     if (i < len && s[i] == '"') {
         size_t start = ++i;
-        while (i < len && s[i] != '"') {
-            if (s[i] == '\\' && i + 1 < len)
+        /* A backslash quotes the byte after it (RFC 5322 §3.2.4). */
+        while ((i = smtpstatus__find_either(s, i, len, '"', '\\')) < len && s[i] != '"') {
+            if (i + 1 < len)
                 i++;
             i++;
         }
@@ -447,7 +461,7 @@ void smtpstatus__parse_ctype(const struct smtpstatus_text *value, struct smtpsta
     }
     while (i < len) {
         struct smtpstatus_text name, v;
-        i = ct_until(s, len, i, CT_SEMI);
+        i = smtpstatus__find_either(s, i, len, ';', ';');
         if (i >= len)
             break;
         i = ct_skip(s, len, i + 1, CT_WS | CT_EOL);
@@ -588,9 +602,7 @@ static size_t decode_qp(const char *in, size_t n, char *out, int underscore_spac
         char c;
         if (!underscore_space) {
             /* Most of a body is literal text: copy up to the next '='. */
-            const char *eq = memchr(in + i, '=', n - i);
-            size_t run = eq != NULL ? (size_t)(eq - (in + i)) : n - i;
-            memmove(out + o, in + i, run);
+            size_t run = smtpstatus__copy_to_byte(in + i, n - i, out + o, '=');
             o += run;
             i += run;
             if (i >= n)
@@ -949,7 +961,10 @@ static void walk_scanned(struct walker *w, const char *buf, size_t len, size_t h
 
 static void walk_entity(struct walker *w, const char *buf, size_t len, unsigned depth)
 {
-    static const char *const names[] = { "content-type", "content-transfer-encoding" };
+    static const struct smtpstatus__field_name names[] = {
+        SMTPSTATUS__FIELD_NAME("content-type"),
+        SMTPSTATUS__FIELD_NAME("content-transfer-encoding"),
+    };
     struct smtpstatus_text values[2];
     struct smtpstatus__ctype ct;
     size_t hdr_len, body_off;

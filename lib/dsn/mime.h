@@ -85,16 +85,25 @@ static inline unsigned smtpstatus__ctz(unsigned m)
 }
 
 /* The most names smtpstatus__scan_headers() takes. */
-#define SMTPSTATUS__SCAN_MAX 8
+#define SMTPSTATUS__SCAN_MAX 16
+
+/* A lower-case field name and its length, known when the program is
+ * compiled: SMTPSTATUS__FIELD_NAME("subject"). */
+struct smtpstatus__field_name {
+    const char *name;
+    size_t len;
+};
+
+#define SMTPSTATUS__FIELD_NAME(lit) { (lit), sizeof(lit) - 1 }
 
 /* smtpstatus__split_headers() and smtpstatus__field_find() for each of n
- * (at most SMTPSTATUS__SCAN_MAX) lower-case names, in one pass over the
- * header block: values[k] is the first field named names[k], empty when
- * there is none. Returns the set of names found, bit k for names[k].
- * body_off and hdr_len may both be NULL: the pass then ends as soon as
- * every name is found. */
+ * (at most SMTPSTATUS__SCAN_MAX) names, in one pass over the header block:
+ * values[k] is the first field named names[k], empty when there is none.
+ * Returns the set of names found, bit k for names[k]. body_off and hdr_len
+ * may both be NULL: the pass then ends as soon as every name is found. */
 unsigned smtpstatus__scan_headers(const char *buf, size_t len, size_t *body_off, size_t *hdr_len,
-                                  const char *const *names, size_t n, struct smtpstatus_text *values);
+                                  const struct smtpstatus__field_name *names, size_t n,
+                                  struct smtpstatus_text *values);
 
 /* Of the bytes of a word of lower-case text: 0x20 in those that are
  * letters, by which a byte of the other text may differ (its upper case);

@@ -8,6 +8,7 @@
  * caller's array at the caller's stride.
  */
 
+#include "lines.h"
 #include "text-hints.h"
 
 /* Whether the verdict rests on words or a code that say why delivery
@@ -54,8 +55,7 @@ static size_t unfold(const char *in, size_t len, char *out, uint16_t *map)
 
     /* Most diagnostics are one line with single spaces: they are read as
      * they are, and nothing is copied. */
-    while (i < len && !(is_space(in[i]) && (in[i] != ' ' || (i + 1 < len && is_space(in[i + 1])))))
-        i++;
+    i = smtpstatus__first_fold(in, len);
     if (i == len || i > UNFOLD_MAX || len > UINT16_MAX)
         return 0;
     memcpy(out, in, i);

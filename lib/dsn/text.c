@@ -24,9 +24,15 @@ int smtpstatus__late_field(const struct smtpstatus__bounce *b, enum smtpstatus__
                            struct smtpstatus_text *value)
 {
     /* In the order of enum smtpstatus__late_field. */
-    static const char *const names[SMTPSTATUS__LATE_COUNT] = {
-        "x-ms-embedded-report", "x-mailer",   "x-mimeole",    "x-ms-exchange-message-is-ndr",
-        "user-agent",           "message-id", "content-type", "x-mdaemon-deliver-to",
+    static const struct smtpstatus__field_name names[SMTPSTATUS__LATE_COUNT] = {
+        SMTPSTATUS__FIELD_NAME("x-ms-embedded-report"),
+        SMTPSTATUS__FIELD_NAME("x-mailer"),
+        SMTPSTATUS__FIELD_NAME("x-mimeole"),
+        SMTPSTATUS__FIELD_NAME("x-ms-exchange-message-is-ndr"),
+        SMTPSTATUS__FIELD_NAME("user-agent"),
+        SMTPSTATUS__FIELD_NAME("message-id"),
+        SMTPSTATUS__FIELD_NAME("content-type"),
+        SMTPSTATUS__FIELD_NAME("x-mdaemon-deliver-to"),
     };
     struct smtpstatus__late_fields *late = b->late;
 
@@ -35,7 +41,7 @@ int smtpstatus__late_field(const struct smtpstatus__bounce *b, enum smtpstatus__
     if (b->headers.ptr == NULL)
         return 0;
     if (late == NULL)
-        return smtpstatus__field_find(b->headers.ptr, b->headers.len, names[id], value);
+        return smtpstatus__field_find(b->headers.ptr, b->headers.len, names[id].name, value);
     if (!late->read) {
         /* The whole block is not needed: the pass ends once all are found. */
         late->found = smtpstatus__scan_headers(b->headers.ptr, b->headers.len, NULL, NULL, names,

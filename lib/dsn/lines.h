@@ -1,0 +1,364 @@
+/* SPDX-License-Identifier: MIT */
+/* Copyright (c) 2026 The smtpstatus developers */
+
+/*
+ * The DSN reader's scans of a block of bytes at a time: line ends (CR and
+ * LF), field names, quoted-printable literal runs, a diagnostic's folds
+ * and Content-Type delimiters. Each has three forms: SSE2 (sixteen bytes a
+ * load, under __SSE2__), portable (eight bytes a word) and the plain
+ * byte-by-byte definition the other two are tested against
+ * (tests/test-lines.c). None reads past the len it is given: a partial
+ * last block ends with a load that ends at len itself, or goes byte by
+ * byte.
+ *
+ * Line ends: a block of 64 bytes becomes a bitmask of its CR and LF bytes
+ * once, and the header scan (mime.c) finds the lines within it by their
+ * set bits. Searching for each line's end alone restarted a loop per line,
+ * whose exit the processor mispredicts once a line.
+ */
+
+#ifndef SMTPSTATUS_DSN_LINES_H
+#define SMTPSTATUS_DSN_LINES_H
+
+#include "../internal.h"
+
+#if defined(__SSE2__) && (defined(__GNUC__) || defined(__clang__))
+#include <emmintrin.h>
+#define SMTPSTATUS__LINES_SSE2 1
+#endif
+
+/* The index of the lowest set bit of m (m != 0). */
+static inline unsigned smtpstatus__ctz64(uint64_t m)
+{
+#if defined(__GNUC__) || defined(__clang__)
+    return (unsigned)__builtin_ctzll(m);
+#else
+    unsigned k = 0;
+    while (!(m & 1u)) {
+        m >>= 1;
+        k++;
+    }
+    return k;
+#endif
+}
+
+/* Bit k set when buf[at + k] is a CR or an LF, for k < 64 and at + k < len
+ * (at <= len): the plain definition, byte by byte. */
+static inline uint64_t smtpstatus__eol_bits_bytewise(const char *buf, size_t len, size_t at)
+{
+    uint64_t m = 0;
+    size_t n = len - at < 64 ? len - at : 64;
+
+    for (size_t k = 0; k < n; k++)
+        if (buf[at + k] == '\n' || buf[at + k] == '\r')
+            m |= (uint64_t)1 << k;
+    return m;
+}
+
+/* The zero bytes of y: the top bit of each, exactly (the low seven bits
+ * of a byte plus 0x7F carry into its top bit when any is set, and never
+ * into the next byte). */
+static inline uint64_t smtpstatus__zero_bytes(uint64_t y)
+{
+    return ~(((y & ~SMTPSTATUS__HIGHS) + ~SMTPSTATUS__HIGHS) | y) & SMTPSTATUS__HIGHS;
+}
+
+/* The same, eight bytes at a time: the top bit of each byte of x that is
+ * CR or LF, gathered into eight bits by one multiply (each top bit lands
+ * on its own bit of the top byte, and no two products overlap, so nothing
+ * carries). */
+static inline unsigned smtpstatus__eol_bits8(uint64_t x)
+{
+    uint64_t t = smtpstatus__zero_bytes(x ^ SMTPSTATUS__ONES * '\n') |
+                 smtpstatus__zero_bytes(x ^ SMTPSTATUS__ONES * '\r');
+
+    return (unsigned)(((t >> 7) * UINT64_C(0x0102040810204080)) >> 56);
+}
+
+uint64_t smtpstatus__eol_bits_tail_portable(const char *buf, size_t len, size_t at);
+
+static inline uint64_t smtpstatus__eol_bits_portable(const char *buf, size_t len, size_t at)
+{
+    uint64_t m = 0;
+
+    if (len - at < 64)
+        return smtpstatus__eol_bits_tail_portable(buf, len, at);
+    for (unsigned k = 0; k < 64; k += 8)
+        m |= (uint64_t)smtpstatus__eol_bits8(smtpstatus__load64(buf + at + k)) << k;
+    return m;
+}
+
+#ifdef SMTPSTATUS__LINES_SSE2
+static inline unsigned smtpstatus__eol_bits16(const char *p)
+{
+    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+
+    return (unsigned)_mm_movemask_epi8(
+        _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('\n')), _mm_cmpeq_epi8(v, _mm_set1_epi8('\r'))));
+}
+
+/* The last, partial block (fewer than 64 bytes left): out of line, as it
+ * is met once a text. */
+uint64_t smtpstatus__eol_bits_tail_sse2(const char *buf, size_t len, size_t at);
+
+static inline uint64_t smtpstatus__eol_bits_sse2(const char *buf, size_t len, size_t at)
+{
+    if (len - at < 64)
+        return smtpstatus__eol_bits_tail_sse2(buf, len, at);
+    return (uint64_t)smtpstatus__eol_bits16(buf + at) |
+           (uint64_t)smtpstatus__eol_bits16(buf + at + 16) << 16 |
+           (uint64_t)smtpstatus__eol_bits16(buf + at + 32) << 32 |
+           (uint64_t)smtpstatus__eol_bits16(buf + at + 48) << 48;
+}
+#endif
+
+/* The block's bits as the build computes them. */
+static inline uint64_t smtpstatus__eol_bits(const char *buf, size_t len, size_t at)
+{
+#ifdef SMTPSTATUS__LINES_SSE2
+    return smtpstatus__eol_bits_sse2(buf, len, at);
+#else
+    return smtpstatus__eol_bits_portable(buf, len, at);
+#endif
+}
+
+/* ---- Field names (RFC 5322 §3.6.8: printable ASCII other than ':') ----
+ * The header readers measure the name of every line they meet; most are
+ * a dozen bytes or so, found in one load of sixteen (or two of eight)
+ * instead of a look-up a byte. */
+
+/* The top bit of each byte of x that cannot be in a field name. */
+static inline uint64_t smtpstatus__not_name8(uint64_t x)
+{
+    return (~smtpstatus__bytes_in(x, 0x21, 0x7E) & SMTPSTATUS__HIGHS) |
+           smtpstatus__zero_bytes(x ^ SMTPSTATUS__ONES * ':');
+}
+
+/* The first offset in [i, end) whose byte cannot be in a field name, or
+ * end: the plain definition. */
+static inline size_t smtpstatus__name_end_bytewise(const char *buf, size_t i, size_t end)
+{
+    while (i < end && buf[i] > ' ' && buf[i] != ':' && (unsigned char)buf[i] < 0x7F)
+        i++;
+    return i;
+}
+
+static inline size_t smtpstatus__name_end_portable(const char *buf, size_t i, size_t end)
+{
+    while (end - i >= 8) {
+        uint64_t m = smtpstatus__not_name8(smtpstatus__load64(buf + i));
+        if (m != 0)
+            return i + smtpstatus__first_byte(m);
+        i += 8;
+    }
+    return smtpstatus__name_end_bytewise(buf, i, end);
+}
+
+#ifdef SMTPSTATUS__LINES_SSE2
+static inline size_t smtpstatus__name_end_sse2(const char *buf, size_t i, size_t end)
+{
+    while (end - i >= 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(buf + i));
+        /* Signed: the bytes from 0x80 are below ' ' too. */
+        __m128i stop = _mm_or_si128(_mm_cmplt_epi8(v, _mm_set1_epi8('!')),
+                                    _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(':')),
+                                                 _mm_cmpeq_epi8(v, _mm_set1_epi8(0x7F))));
+        unsigned m = (unsigned)_mm_movemask_epi8(stop);
+        if (m != 0)
+            return i + (size_t)__builtin_ctz(m);
+        i += 16;
+    }
+    return smtpstatus__name_end_portable(buf, i, end);
+}
+#endif
+
+static inline size_t smtpstatus__name_end(const char *buf, size_t i, size_t end)
+{
+#ifdef SMTPSTATUS__LINES_SSE2
+    return smtpstatus__name_end_sse2(buf, i, end);
+#else
+    return smtpstatus__name_end_portable(buf, i, end);
+#endif
+}
+
+/* ---- Runs of literal text (quoted-printable bodies, mime.c) ---- */
+
+/* Copy in[0, n) to out up to the first byte c, which is not copied;
+ * returns how many were copied (n when there is no c). out may not lie
+ * after in within one buffer: the decoders write behind their reading. */
+static inline size_t smtpstatus__copy_to_byte_bytewise(const char *in, size_t n, char *out, char c)
+{
+    size_t i = 0;
+
+    while (i < n && in[i] != c) {
+        out[i] = in[i];
+        i++;
+    }
+    return i;
+}
+
+static inline size_t smtpstatus__copy_to_byte_portable(const char *in, size_t n, char *out, char c)
+{
+    size_t i = 0;
+
+    while (n - i >= 8) {
+        uint64_t x, m;
+        memcpy(&x, in + i, 8);
+        memcpy(out + i, &x, 8); /* the bytes past c are written over later */
+        m = smtpstatus__zero_bytes(smtpstatus__load64(in + i) ^ SMTPSTATUS__ONES * (unsigned char)c);
+        if (m != 0)
+            return i + smtpstatus__first_byte(m);
+        i += 8;
+    }
+    return i + smtpstatus__copy_to_byte_bytewise(in + i, n - i, out + i, c);
+}
+
+#ifdef SMTPSTATUS__LINES_SSE2
+static inline size_t smtpstatus__copy_to_byte_sse2(const char *in, size_t n, char *out, char c)
+{
+    size_t i = 0;
+
+    while (n - i >= 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(in + i));
+        unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(c)));
+        _mm_storeu_si128((__m128i *)(void *)(out + i), v);
+        if (m != 0)
+            return i + (size_t)__builtin_ctz(m);
+        i += 16;
+    }
+    return i + smtpstatus__copy_to_byte_portable(in + i, n - i, out + i, c);
+}
+#endif
+
+static inline size_t smtpstatus__copy_to_byte(const char *in, size_t n, char *out, char c)
+{
+#ifdef SMTPSTATUS__LINES_SSE2
+    return smtpstatus__copy_to_byte_sse2(in, n, out, c);
+#else
+    return smtpstatus__copy_to_byte_portable(in, n, out, c);
+#endif
+}
+
+/* ---- Where a diagnostic needs unfolding (sink.c) ---- */
+
+/* The first i in [0, len) where in[i] is a tab, CR or LF, or a space
+ * followed by a space, tab, CR or LF; len when there is none. Most
+ * diagnostics are one line with single spaces, and are read as they are. */
+static inline size_t smtpstatus__first_fold_bytewise(const char *in, size_t len)
+{
+    size_t i = 0;
+
+    for (; i < len; i++) {
+        char c = in[i], d = i + 1 < len ? in[i + 1] : 'x';
+        if (c == '\t' || c == '\r' || c == '\n' ||
+            (c == ' ' && (d == ' ' || d == '\t' || d == '\r' || d == '\n')))
+            break;
+    }
+    return i;
+}
+
+static inline uint64_t smtpstatus__blanks8(uint64_t x)
+{
+    return smtpstatus__zero_bytes(x ^ SMTPSTATUS__ONES * '\t') | smtpstatus__zero_bytes(x ^ SMTPSTATUS__ONES * '\r') |
+           smtpstatus__zero_bytes(x ^ SMTPSTATUS__ONES * '\n');
+}
+
+static inline size_t smtpstatus__first_fold_portable(const char *in, size_t len)
+{
+    size_t i = 0;
+
+    /* Eight positions a step, with the byte after each (a second load, one
+     * byte on). */
+    while (len - i >= 9) {
+        uint64_t x = smtpstatus__load64(in + i), y = smtpstatus__load64(in + i + 1);
+        uint64_t other = smtpstatus__blanks8(x);
+        uint64_t next = smtpstatus__blanks8(y) | smtpstatus__zero_bytes(y ^ SMTPSTATUS__ONES * ' ');
+        uint64_t m = other | (smtpstatus__zero_bytes(x ^ SMTPSTATUS__ONES * ' ') & next);
+        if (m != 0)
+            return i + smtpstatus__first_byte(m);
+        i += 8;
+    }
+    return i + smtpstatus__first_fold_bytewise(in + i, len - i);
+}
+
+#ifdef SMTPSTATUS__LINES_SSE2
+static inline size_t smtpstatus__first_fold_sse2(const char *in, size_t len)
+{
+    size_t i = 0;
+    const __m128i sp = _mm_set1_epi8(' '), tab = _mm_set1_epi8('\t'), cr = _mm_set1_epi8('\r'),
+                  lf = _mm_set1_epi8('\n');
+
+    while (len - i >= 17) {
+        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(in + i));
+        __m128i y = _mm_loadu_si128((const __m128i *)(const void *)(in + i + 1));
+        __m128i other = _mm_or_si128(_mm_cmpeq_epi8(x, tab),
+                                     _mm_or_si128(_mm_cmpeq_epi8(x, cr), _mm_cmpeq_epi8(x, lf)));
+        __m128i next = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(y, sp), _mm_cmpeq_epi8(y, tab)),
+                                    _mm_or_si128(_mm_cmpeq_epi8(y, cr), _mm_cmpeq_epi8(y, lf)));
+        unsigned m = (unsigned)_mm_movemask_epi8(
+            _mm_or_si128(other, _mm_and_si128(_mm_cmpeq_epi8(x, sp), next)));
+        if (m != 0)
+            return i + (size_t)__builtin_ctz(m);
+        i += 16;
+    }
+    return i + smtpstatus__first_fold_portable(in + i, len - i);
+}
+#endif
+
+static inline size_t smtpstatus__first_fold(const char *in, size_t len)
+{
+#ifdef SMTPSTATUS__LINES_SSE2
+    return smtpstatus__first_fold_sse2(in, len);
+#else
+    return smtpstatus__first_fold_portable(in, len);
+#endif
+}
+
+/* ---- One of two bytes (Content-Type parameters, mime.c) ---- */
+
+/* The first offset in [i, len) of byte a or byte b, or len. */
+static inline size_t smtpstatus__find_either_bytewise(const char *s, size_t i, size_t len, char a, char b)
+{
+    while (i < len && s[i] != a && s[i] != b)
+        i++;
+    return i;
+}
+
+static inline size_t smtpstatus__find_either_portable(const char *s, size_t i, size_t len, char a, char b)
+{
+    while (len - i >= 8) {
+        uint64_t x = smtpstatus__load64(s + i);
+        uint64_t m = smtpstatus__zero_bytes(x ^ SMTPSTATUS__ONES * (unsigned char)a) |
+                     smtpstatus__zero_bytes(x ^ SMTPSTATUS__ONES * (unsigned char)b);
+        if (m != 0)
+            return i + smtpstatus__first_byte(m);
+        i += 8;
+    }
+    return smtpstatus__find_either_bytewise(s, i, len, a, b);
+}
+
+#ifdef SMTPSTATUS__LINES_SSE2
+static inline size_t smtpstatus__find_either_sse2(const char *s, size_t i, size_t len, char a, char b)
+{
+    while (len - i >= 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+        unsigned m = (unsigned)_mm_movemask_epi8(
+            _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(a)), _mm_cmpeq_epi8(v, _mm_set1_epi8(b))));
+        if (m != 0)
+            return i + (size_t)__builtin_ctz(m);
+        i += 16;
+    }
+    return smtpstatus__find_either_portable(s, i, len, a, b);
+}
+#endif
+
+static inline size_t smtpstatus__find_either(const char *s, size_t i, size_t len, char a, char b)
+{
+#ifdef SMTPSTATUS__LINES_SSE2
+    return smtpstatus__find_either_sse2(s, i, len, a, b);
+#else
+    return smtpstatus__find_either_portable(s, i, len, a, b);
+#endif
+}
+
+#endif

@@ -1,0 +1,253 @@
+/* SPDX-License-Identifier: MIT */
+/* Copyright (c) 2026 The smtpstatus developers */
+
+/*
+ * The DSN reader's block-at-a-time text scans (lib/dsn/lines.h): the SSE2
+ * forms (where the build has SSE2) and the portable eight-byte forms
+ * against their plain byte-by-byte definitions, on texts made of the bytes
+ * that matter (CR, LF, NUL, blanks, ':', '=', quotes, bytes from 0x7F up)
+ * at every length and offset around the block sizes. Every input ends
+ * flush against an unreadable page (guard.h): a read past len faults.
+ */
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <criterion/criterion.h>
+
+#include "dsn/lines.h"
+#include "dsn/mime.h"
+#include "guard.h"
+
+static unsigned long long state = 0x9E3779B97F4A7C15ull;
+
+static unsigned rnd(unsigned n)
+{
+    state ^= state << 13;
+    state ^= state >> 7;
+    state ^= state << 17;
+    return (unsigned)(state % n);
+}
+
+static const char interesting[] = { '\r', '\n', '\0', ' ', '\t', ':', '=', '"', '\\', ';',
+                                    'a', 'Z', '-', '!', '~', 0x7F, (char)0x80, (char)0xFF };
+
+/* A random text of len bytes, mostly letters, with runs of the bytes
+ * that matter. */
+static void fill(char *buf, size_t len)
+{
+    unsigned dense = rnd(4);
+
+    for (size_t i = 0; i < len; i++)
+        buf[i] = rnd(8) < 2 + dense ? interesting[rnd(sizeof interesting)] : (char)('a' + rnd(26));
+}
+
+#define MAXLEN 300
+
+Test(lines, eol_bits_are_the_bytewise_ones)
+{
+    char tmp[MAXLEN];
+
+    for (unsigned round = 0; round < 4000; round++) {
+        size_t len = rnd(MAXLEN);
+        struct guard g;
+        const char *buf;
+
+        fill(tmp, len);
+        buf = guard_place(&g, tmp, len);
+        for (size_t at = 0; at <= len; at++) {
+            uint64_t want = smtpstatus__eol_bits_bytewise(buf, len, at);
+            cr_assert_eq(smtpstatus__eol_bits_portable(buf, len, at), want, "len %zu at %zu", len, at);
+#ifdef SMTPSTATUS__LINES_SSE2
+            cr_assert_eq(smtpstatus__eol_bits_sse2(buf, len, at), want, "len %zu at %zu", len, at);
+#endif
+            cr_assert_eq(smtpstatus__eol_bits(buf, len, at), want, "len %zu at %zu", len, at);
+        }
+        guard_release(&g);
+    }
+}
+
+Test(lines, name_end_is_the_bytewise_one)
+{
+    char tmp[MAXLEN];
+
+    for (unsigned round = 0; round < 4000; round++) {
+        size_t len = rnd(MAXLEN);
+        struct guard g;
+        const char *buf;
+
+        fill(tmp, len);
+        /* Field names are long runs of name bytes: make some. */
+        for (size_t i = 0; i < len; i++)
+            if (rnd(3) && tmp[i] != '\n' && tmp[i] != ':')
+                tmp[i] = (char)('!' + rnd(94));
+        buf = guard_place(&g, tmp, len);
+        for (size_t i = 0; i <= len; i++) {
+            size_t want = smtpstatus__name_end_bytewise(buf, i, len);
+            cr_assert_eq(smtpstatus__name_end_portable(buf, i, len), want, "len %zu i %zu", len, i);
+#ifdef SMTPSTATUS__LINES_SSE2
+            cr_assert_eq(smtpstatus__name_end_sse2(buf, i, len), want, "len %zu i %zu", len, i);
+#endif
+        }
+        guard_release(&g);
+    }
+}
+
+Test(lines, find_either_is_the_bytewise_one)
+{
+    char tmp[MAXLEN];
+
+    for (unsigned round = 0; round < 4000; round++) {
+        size_t len = rnd(MAXLEN);
+        char a = interesting[rnd(sizeof interesting)], b = interesting[rnd(sizeof interesting)];
+        struct guard g;
+        const char *buf;
+
+        fill(tmp, len);
+        buf = guard_place(&g, tmp, len);
+        for (size_t i = 0; i <= len; i++) {
+            size_t want = smtpstatus__find_either_bytewise(buf, i, len, a, b);
+            cr_assert_eq(smtpstatus__find_either_portable(buf, i, len, a, b), want, "len %zu", len);
+#ifdef SMTPSTATUS__LINES_SSE2
+            cr_assert_eq(smtpstatus__find_either_sse2(buf, i, len, a, b), want, "len %zu", len);
+#endif
+        }
+        guard_release(&g);
+    }
+}
+
+Test(lines, first_fold_is_the_bytewise_one)
+{
+    char tmp[MAXLEN];
+
+    for (unsigned round = 0; round < 20000; round++) {
+        size_t len = rnd(MAXLEN);
+        struct guard g;
+        const char *buf;
+
+        fill(tmp, len);
+        /* Text with single spaces, most of all. */
+        for (size_t i = 0; i < len; i++)
+            if (rnd(4) && tmp[i] != ' ')
+                tmp[i] = (char)('a' + rnd(26));
+        buf = guard_place(&g, tmp, len);
+        for (size_t at = 0; at <= len; at += 1 + rnd(7)) {
+            size_t want = smtpstatus__first_fold_bytewise(buf + at, len - at);
+            cr_assert_eq(smtpstatus__first_fold_portable(buf + at, len - at), want, "len %zu", len);
+#ifdef SMTPSTATUS__LINES_SSE2
+            cr_assert_eq(smtpstatus__first_fold_sse2(buf + at, len - at), want, "len %zu", len);
+#endif
+        }
+        guard_release(&g);
+    }
+}
+
+/* copy_to_byte writes whole blocks: into an output buffer of exactly n
+ * bytes that also ends at a guard page, against the byte-by-byte copy. */
+Test(lines, copy_to_byte_is_the_bytewise_one)
+{
+    char tmp[MAXLEN], want[MAXLEN];
+
+    for (unsigned round = 0; round < 20000; round++) {
+        size_t n = rnd(MAXLEN), k;
+        char c = rnd(2) ? '=' : interesting[rnd(sizeof interesting)];
+        size_t (*const fns[])(const char *, size_t, char *, char) = {
+            smtpstatus__copy_to_byte_portable,
+#ifdef SMTPSTATUS__LINES_SSE2
+            smtpstatus__copy_to_byte_sse2,
+#endif
+            smtpstatus__copy_to_byte,
+        };
+
+        fill(tmp, n);
+        k = smtpstatus__copy_to_byte_bytewise(tmp, n, want, c);
+        for (size_t f = 0; f < sizeof fns / sizeof fns[0]; f++) {
+            struct guard gi, go;
+            const char *in = guard_place(&gi, tmp, n);
+            /* n writable bytes before the guard page. */
+            char *out;
+            guard_place(&go, "", 0);
+            out = go.map + go.data_pages * (size_t)sysconf(_SC_PAGESIZE) - n;
+            cr_assert_eq(fns[f](in, n, out, c), k, "round %u, n %zu", round, n);
+            cr_assert(memcmp(out, want, k) == 0, "round %u", round);
+            guard_release(&gi);
+            guard_release(&go);
+        }
+    }
+}
+
+static int same_text(struct smtpstatus_text a, struct smtpstatus_text b)
+{
+    return a.ptr == b.ptr && a.len == b.len;
+}
+
+/* The header scan's line ends on the edges of its 64-byte blocks: a CRLF
+ * split between two blocks, a CR or LF as the last byte of one, a blank
+ * line at the start of the next, and a text that ends mid-line; against
+ * the searches for each field, on a text flush against a guard page. */
+Test(lines, header_scan_across_block_edges)
+{
+    static const struct smtpstatus__field_name names[] = {
+        SMTPSTATUS__FIELD_NAME("subject"),
+        SMTPSTATUS__FIELD_NAME("content-type"),
+        SMTPSTATUS__FIELD_NAME("x-failed-recipients"),
+    };
+    static const char *const ends[] = { "\r\n", "\n", "\r", "\n\r" };
+    char tmp[600];
+
+    for (size_t pad = 0; pad < 200; pad++)
+        for (size_t e = 0; e < 4; e++)
+            for (size_t cut = 0; cut < 3; cut++) {
+                size_t n = 0, hdr_len, body_off, split_len, split_off;
+                struct smtpstatus_text v[3], f;
+                struct guard g;
+                const char *buf;
+                unsigned found;
+
+                n += (size_t)sprintf(tmp + n, "Received: %.*s%s", (int)pad,
+                                     "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+                                     "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+                                     "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+                                     ends[e]);
+                n += (size_t)sprintf(tmp + n, "Subject: s%s folded%sContent-Type: text/plain%s", ends[e],
+                                     ends[e], ends[e]);
+                n += (size_t)sprintf(tmp + n, "X-Failed-Recipients: a@b%s%sbody", ends[e], ends[e]);
+                /* Cut the text: whole, in the last field, or just after a line end. */
+                if (cut == 1)
+                    n -= 12;
+                else if (cut == 2)
+                    n = pad + 11;
+                buf = guard_place(&g, tmp, n);
+                found = smtpstatus__scan_headers(buf, n, &body_off, &hdr_len, names, 3, v);
+                split_off = smtpstatus__split_headers(buf, n, &split_len);
+                cr_assert_eq(hdr_len, split_len, "pad %zu end %zu cut %zu", pad, e, cut);
+                cr_assert_eq(body_off, split_off, "pad %zu end %zu cut %zu", pad, e, cut);
+                for (unsigned k = 0; k < 3; k++) {
+                    int has = smtpstatus__field_find(buf, hdr_len, names[k].name, &f);
+                    cr_assert_eq((found >> k) & 1, (unsigned)has, "pad %zu end %zu", pad, e);
+                    cr_assert(same_text(v[k], f), "pad %zu end %zu cut %zu %s", pad, e, cut,
+                              names[k].name);
+                }
+                guard_release(&g);
+            }
+}
+
+Test(lines, empty_and_tiny_texts)
+{
+    static const struct smtpstatus__field_name names[] = { SMTPSTATUS__FIELD_NAME("a") };
+    struct smtpstatus_text v;
+    size_t hdr_len = 1, body_off = 1;
+
+    cr_assert_eq(smtpstatus__eol_bits(NULL, 0, 0), 0);
+    cr_assert_eq(smtpstatus__scan_headers("", 0, &body_off, &hdr_len, names, 1, &v), 0u);
+    cr_assert_eq(hdr_len, 0);
+    cr_assert_eq(body_off, 0);
+    cr_assert_eq(smtpstatus__scan_headers("\r", 1, &body_off, &hdr_len, names, 1, &v), 0u);
+    cr_assert_eq(hdr_len, 0);
+    cr_assert_eq(body_off, 1);
+    cr_assert_eq(smtpstatus__scan_headers("a:b", 3, &body_off, &hdr_len, names, 1, &v), 1u);
+    cr_assert_eq(v.len, 1);
+    cr_assert_eq(hdr_len, 3);
+    cr_assert_eq(smtpstatus__first_fold(NULL, 0), 0);
+}
