@@ -277,11 +277,11 @@ struct smtpstatus__pattern_row {
 
 /* An anchor of the phrase matcher: the 4-byte window `key` (loaded
  * little-endian, every byte ORed with 0x20) is at offset `at` of the
- * pattern. */
+ * pattern (-1: it starts one byte before a 3-byte pattern). */
 struct smtpstatus__anchor {
     uint32_t key;
     uint16_t pattern;
-    uint8_t at;
+    int8_t at;
 };
 
 /* Finding the patterns in a text (rules.c): every occurrence of a pattern
