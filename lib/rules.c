@@ -244,15 +244,6 @@ static unsigned window_hash(uint32_t key)
     return (unsigned)((uint32_t)(key * SMTPSTATUS__ANCHOR_HASH) >> (32 - SMTPSTATUS__ANCHOR_BITS));
 }
 
-/* The bits set in x (SWAR: x86-64's baseline has no popcnt instruction). */
-static unsigned popcount64(uint64_t x)
-{
-    x = x - ((x >> 1) & UINT64_C(0x5555555555555555));
-    x = (x & UINT64_C(0x3333333333333333)) + ((x >> 2) & UINT64_C(0x3333333333333333));
-    x = (x + (x >> 4)) & UINT64_C(0x0F0F0F0F0F0F0F0F);
-    return (unsigned)((x * UINT64_C(0x0101010101010101)) >> 56);
-}
-
 /* ASCII upper case to lower in every byte of a word, other bytes as they
  * are (SWAR: a byte's high bit says whether it lies in 'A'..'Z'). */
 static uint64_t fold64(uint64_t x)
@@ -325,18 +316,14 @@ static void hold(struct smtpstatus__phrase_scan *s, size_t end, unsigned pattern
     s->count++;
 }
 
-/* Verify the anchors of the window at q, whose key is `key`: those of its
- * hash, found by the hash's rank among the bits of the bitset. */
+/* Verify the anchors of the window at q, whose key is `key`: those listed
+ * with its hash's group. */
 static void verify_window(struct smtpstatus__phrase_scan *s, size_t q, uint32_t key)
 {
     const unsigned char *text = s->text;
-    unsigned h = window_hash(key), bit = h & 63u;
-    uint64_t word = smtpstatus__anchor_bits[h >> 6];
-    unsigned r = smtpstatus__anchor_rank[h >> 6] + popcount64(word & ((UINT64_C(1) << bit) - 1u));
+    unsigned group = window_hash(key) >> SMTPSTATUS__ANCHOR_GROUP_SHIFT;
 
-    if (!((word >> bit) & 1u))
-        return; /* no anchor has this hash */
-    for (unsigned i = smtpstatus__anchor_start[r]; i < smtpstatus__anchor_start[r + 1]; i++) {
+    for (unsigned i = smtpstatus__anchor_start[group]; i < smtpstatus__anchor_start[group + 1]; i++) {
         const struct smtpstatus__anchor *a = &smtpstatus__anchors[i];
         const struct smtpstatus__pattern_row *p;
         size_t start;
@@ -349,6 +336,12 @@ static void verify_window(struct smtpstatus__phrase_scan *s, size_t q, uint32_t 
         else if (q >= (size_t)a->at)
             start = q - (size_t)a->at;
         else
+            continue;
+        /* Most anchors found are in a text without their pattern: four more
+         * of its bytes, folded as the key, reject them before its row and
+         * bytes are read. */
+        if (a->check_at != 0xFF &&
+            (s->len - start < a->check_at + 4u || window_key(text + start + a->check_at) != a->check))
             continue;
         p = &smtpstatus__patterns[a->pattern];
         if (p->len > s->len - start ||

@@ -163,6 +163,7 @@ def parse_pattern(path, lineno, value):
 ANCHOR_HASH = 0x9E3779B1  # Knuth's multiplicative constant; any odd number works
 ANCHOR_BITS = 17          # bits of the hash: a bitset of 16 KB
 ANCHOR_BUCKET_SHIFT = 6   # one 64-bit word of the bitset
+ANCHOR_GROUP_SHIFT = 4    # the anchors are listed by groups of 16 hash values
 
 
 def fold_window(window):
@@ -232,8 +233,15 @@ def choose_anchors(patterns, pattern_flags, prose):
     return anchors
 
 
-def popcount(w):
-    return bin(w).count("1")
+def anchor_check(p, at):
+    """-> (offset, key) of the pattern's 4 bytes that the matcher tests before
+    comparing it all: those at its start or end, whichever is farther from
+    the anchor's window; (0xFF, 0) for a 3-byte pattern, which the window
+    holds whole."""
+    if len(p) < 4:
+        return 0xFF, 0
+    c = 0 if at >= (len(p) - 4) - at else len(p) - 4
+    return c, fold_window(p[c:c + 4])
 
 
 def compile_anchors(patterns, pattern_flags, prose):
@@ -243,19 +251,13 @@ def compile_anchors(patterns, pattern_flags, prose):
     for key, _, _ in anchors:
         h = anchor_hash(key)
         words[h >> ANCHOR_BUCKET_SHIFT] |= 1 << (h & 63)
-    # The anchors of the r-th hash (in order) are anchors[start[r]..start[r + 1]);
-    # the r of hash h is rank[h >> 6] plus the bits set below h in its word.
-    rank = [0] * (len(words) + 1)
-    for i, w in enumerate(words):
-        rank[i + 1] = rank[i] + popcount(w)
-    start = []
-    last = None
-    for i, (key, _, _) in enumerate(anchors):
-        h = anchor_hash(key)
-        if h != last:
-            start.append(i)
-            last = h
-    start.append(len(anchors))
+    # The anchors whose hash is in group k (the hashes k * 16 to k * 16 + 15)
+    # are anchors[start[k]..start[k + 1]): about one a group.
+    start = [0] * (((1 << ANCHOR_BITS) >> ANCHOR_GROUP_SHIFT) + 1)
+    for key, _, _ in anchors:
+        start[(anchor_hash(key) >> ANCHOR_GROUP_SHIFT) + 1] += 1
+    for i in range(1, len(start)):
+        start[i] += start[i - 1]
     if len(anchors) > 0xFFFF:
         raise DataError(f"{len(anchors)} anchors overflow uint16_t")
     # The matcher holds back each match until no earlier-ending one can still
@@ -268,7 +270,7 @@ def compile_anchors(patterns, pattern_flags, prose):
     for p in patterns:
         count[p] = count.get(p, 0) + 1
     most_suffixes = max(sum(count.get(p[i:], 0) for i in range(len(p))) for p in patterns)
-    return {"anchors": anchors, "words": words, "rank": rank, "start": start,
+    return {"anchors": anchors, "words": words, "start": start,
             "pending": max(1, (reach - 2) * most_suffixes), "reach": reach,
             "most_suffixes": most_suffixes}
 
@@ -625,21 +627,22 @@ def generate(argv):
     o.append("")
     o.append("/* The phrase matcher's anchors (gen-rules.py, choose_anchors): bit h of")
     o.append(" * the bitset is set when an anchor's window hashes to h; the anchors")
-    o.append(" * are sorted by hash, and those of hash h are smtpstatus__anchors[")
-    o.append(" * start[r]..start[r + 1]) where r, the rank of h among the hashes, is")
-    o.append(" * rank[h >> 6] plus the bits set below h in its word of the bitset. */")
+    o.append(" * are sorted by hash, and those whose hash is in group k (hashes")
+    o.append(" * k << GROUP_SHIFT and on) are smtpstatus__anchors[start[k]..start[k + 1]). */")
     o.append(f"#define SMTPSTATUS__ANCHOR_HASH 0x{ANCHOR_HASH:08X}u")
     o.append(f"#define SMTPSTATUS__ANCHOR_BITS {ANCHOR_BITS}")
     o.append(f"#define SMTPSTATUS__ANCHOR_BUCKET_SHIFT {ANCHOR_BUCKET_SHIFT}")
+    o.append(f"#define SMTPSTATUS__ANCHOR_GROUP_SHIFT {ANCHOR_GROUP_SHIFT}")
     o.append(f"/* (reach {anchors['reach']} - 2) * {anchors['most_suffixes']} patterns "
              "that end at one offset */")
     o.append(f"#define SMTPSTATUS__PHRASE_PENDING {anchors['pending']}")
     o.extend(array("uint64_t", "smtpstatus__anchor_bits",
                    (f"0x{w:016X}u" for w in anchors['words']), 4))
-    o.extend(array("uint16_t", "smtpstatus__anchor_rank", anchors['rank']))
     o.extend(array("uint16_t", "smtpstatus__anchor_start", anchors['start']))
     o.append("static const struct smtpstatus__anchor smtpstatus__anchors[] = {")
-    o.extend(f"    {{ 0x{key:08X}u, {pid}, {at} }}," for key, pid, at in anchors['anchors'])
+    for key, pid, at in anchors['anchors']:
+        check_at, check = anchor_check(patterns[pid], at)
+        o.append(f"    {{ 0x{key:08X}u, 0x{check:08X}u, {pid}, {at}, {check_at} }},")
     o.append("};")
     o.append("")
     o.append("")
