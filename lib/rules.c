@@ -48,6 +48,14 @@ const struct smtpstatus__rule_row *smtpstatus__rule(unsigned index)
     return index < COUNT(smtpstatus__rules) ? &smtpstatus__rules[index] : NULL;
 }
 
+void smtpstatus__rule_names(unsigned index, const char **id, const char **source)
+{
+    const struct smtpstatus__rule_row *r = smtpstatus__rule(index);
+
+    *id = r ? smtpstatus__rstring(r->id) : NULL;
+    *source = r ? smtpstatus__rstring(r->source) : NULL;
+}
+
 const char *smtpstatus__sisimai_name(unsigned index)
 {
     return index < COUNT(smtpstatus__sisimai_names)
