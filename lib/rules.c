@@ -5,7 +5,7 @@
  * The classifier's rules, compiled by lib/gen/gen-rules.py from lib/data/
  * into static const tables, and the matching over them.
  *
- * Text matching tests every 4-byte window of the input against the
+ * Text matching tests the 4-byte windows of the input at even offsets against the
  * patterns' anchors and verifies the patterns whose anchor is there (see
  * "The phrase matcher" below): one pass, time linear in the input, no
  * backtracking, no allocation. ASCII letters compare without case; other
