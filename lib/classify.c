@@ -21,14 +21,11 @@
 
 static void set_evidence(struct smtpstatus_evidence *e, const struct smtpstatus__candidate *c)
 {
-    const struct smtpstatus__rule_row *r = smtpstatus__rule(c->rule);
-
     /* e was cleared with the rest of the verdict. */
     e->kind = c->kind;
     e->reason = c->reason;
     e->confidence = c->conf;
-    e->rule = r ? smtpstatus__rstring(r->id) : NULL;
-    e->source = r ? smtpstatus__rstring(r->source) : NULL;
+    smtpstatus__rule_names(c->rule, &e->rule, &e->source);
     e->span.off = c->off;
     e->span.len = c->len;
 }

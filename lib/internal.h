@@ -277,11 +277,15 @@ struct smtpstatus__pattern_row {
 
 /* An anchor of the phrase matcher: the 4-byte window `key` (loaded
  * little-endian, every byte ORed with 0x20) is at offset `at` of the
- * pattern. */
+ * pattern (-1: it starts one byte before a 3-byte pattern). `check` is the
+ * pattern's 4 bytes at offset `check_at`, the same way, tested before the
+ * pattern is compared (0xFF: none, for 3-byte patterns). */
 struct smtpstatus__anchor {
     uint32_t key;
+    uint32_t check;
     uint16_t pattern;
-    uint8_t at;
+    int8_t at;
+    uint8_t check_at;
 };
 
 /* Finding the patterns in a text (rules.c): every occurrence of a pattern
@@ -354,6 +358,9 @@ const struct smtpstatus__reason_row *smtpstatus__reason(unsigned reason);
 size_t smtpstatus__reason_count(void);
 const struct smtpstatus__rule_row *smtpstatus__rule(unsigned index);
 const char *smtpstatus__rstring(uint32_t off);
+/* Rule `index`'s id and source strings (both NULL past the last rule):
+ * one call for what evidence shows of its rule. */
+void smtpstatus__rule_names(unsigned index, const char **id, const char **source);
 const char *smtpstatus__sisimai_name(unsigned index);
 
 const char *smtpstatus__provider_key(unsigned index);

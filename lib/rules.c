@@ -5,7 +5,7 @@
  * The classifier's rules, compiled by lib/gen/gen-rules.py from lib/data/
  * into static const tables, and the matching over them.
  *
- * Text matching tests every 4-byte window of the input against the
+ * Text matching tests the 4-byte windows of the input at even offsets against the
  * patterns' anchors and verifies the patterns whose anchor is there (see
  * "The phrase matcher" below): one pass, time linear in the input, no
  * backtracking, no allocation. ASCII letters compare without case; other
@@ -46,6 +46,14 @@ size_t smtpstatus__reason_count(void)
 const struct smtpstatus__rule_row *smtpstatus__rule(unsigned index)
 {
     return index < COUNT(smtpstatus__rules) ? &smtpstatus__rules[index] : NULL;
+}
+
+void smtpstatus__rule_names(unsigned index, const char **id, const char **source)
+{
+    const struct smtpstatus__rule_row *r = smtpstatus__rule(index);
+
+    *id = r ? smtpstatus__rstring(r->id) : NULL;
+    *source = r ? smtpstatus__rstring(r->source) : NULL;
 }
 
 const char *smtpstatus__sisimai_name(unsigned index)
@@ -192,13 +200,16 @@ uint64_t smtpstatus__providers_for_host(const char *host, size_t len)
 
 /* ---- The phrase matcher ----
  *
- * Every 4-byte window of the text is tested against a bitset of the hashes
- * of the patterns' anchors (gen-rules.py, choose_anchors). The test of one
- * window does not wait for the test of the one before, so the processor
- * runs several at once; where an automaton needs a dependent load per byte,
- * this needs an independent one. A window whose bit is set is looked up in
- * its bucket of anchors, and each pattern of an anchor found there is
- * compared in full where the anchor puts it.
+ * The 4-byte windows of the text that start at an even offset are tested
+ * against a bitset of the hashes of the patterns' anchors (gen-rules.py,
+ * choose_anchors). A pattern has two anchors, windows one byte apart, so
+ * that one of them starts at an even offset wherever the pattern is: half
+ * the windows are tested, for a bitset with twice the bits set. The test of
+ * one window does not wait for the test of the one before, so the
+ * processor runs several at once; where an automaton needs a dependent load
+ * per byte, this needs an independent one every other byte. A window whose
+ * bit is set is looked up among the anchors of its hash, and each pattern
+ * of an anchor found there is compared in full where the anchor puts it.
  *
  * A pattern's anchor may be anywhere in it, so matches are found out of the
  * order of their ends. The classifier weighs them by end (and the longer
@@ -313,20 +324,33 @@ static void hold(struct smtpstatus__phrase_scan *s, size_t end, unsigned pattern
     s->count++;
 }
 
-/* Verify the anchors of the window at q, whose key is `key`. */
+/* Verify the anchors of the window at q, whose key is `key`: those listed
+ * with its hash's group. */
 static void verify_window(struct smtpstatus__phrase_scan *s, size_t q, uint32_t key)
 {
     const unsigned char *text = s->text;
-    unsigned bucket = window_hash(key) >> SMTPSTATUS__ANCHOR_BUCKET_SHIFT;
+    unsigned group = window_hash(key) >> SMTPSTATUS__ANCHOR_GROUP_SHIFT;
 
-    for (unsigned i = smtpstatus__anchor_first[bucket]; i < smtpstatus__anchor_first[bucket + 1]; i++) {
+    for (unsigned i = smtpstatus__anchor_start[group]; i < smtpstatus__anchor_start[group + 1]; i++) {
         const struct smtpstatus__anchor *a = &smtpstatus__anchors[i];
         const struct smtpstatus__pattern_row *p;
         size_t start;
 
-        if (a->key != key || q < a->at)
+        if (a->key != key)
             continue;
-        start = q - a->at;
+        /* at is -1 (the window starts a byte before the pattern) or more. */
+        if (a->at < 0)
+            start = q + 1;
+        else if (q >= (size_t)a->at)
+            start = q - (size_t)a->at;
+        else
+            continue;
+        /* Most anchors found are in a text without their pattern: four more
+         * of its bytes, folded as the key, reject them before its row and
+         * bytes are read. */
+        if (a->check_at != 0xFF &&
+            (s->len - start < a->check_at + 4u || window_key(text + start + a->check_at) != a->check))
+            continue;
         p = &smtpstatus__patterns[a->pattern];
         if (p->len > s->len - start ||
             !same_folded(text + start, smtpstatus__pattern_bytes + p->text, p->len) ||
@@ -365,39 +389,22 @@ static void hash8(__m128i lo, __m128i hi, __m128i *word, __m128i *bit)
     *bit = _mm_or_si128(_mm_slli_epi16(top, 1), bit15);
 }
 
-/* The bitset words and bits of the sixteen windows at p, in their order.
- * Reads p[0..19). They go through memory: reading lanes back with loads
- * keeps the tests off the one port that extracts lanes. */
-static void hash16(const unsigned char *p, uint16_t word[16], uint16_t bit[16])
-{
-    const __m128i fold = _mm_set1_epi8(0x20);
-    __m128i a = _mm_or_si128(_mm_loadu_si128((const __m128i *)(const void *)p), fold);
-    __m128i b = _mm_or_si128(_mm_loadu_si128((const __m128i *)(const void *)(p + 1)), fold);
-    __m128i c = _mm_or_si128(_mm_loadu_si128((const __m128i *)(const void *)(p + 2)), fold);
-    __m128i d = _mm_or_si128(_mm_loadu_si128((const __m128i *)(const void *)(p + 3)), fold);
-    __m128i even_word, even_bit, odd_word, odd_bit;
-
-    /* Lane j of a and c: the two halves of the window at p + 2j; of b
-     * and d, of the window at p + 2j + 1. */
-    hash8(a, c, &even_word, &even_bit);
-    hash8(b, d, &odd_word, &odd_bit);
-    _mm_storeu_si128((__m128i *)(void *)word, _mm_unpacklo_epi16(even_word, odd_word));
-    _mm_storeu_si128((__m128i *)(void *)(word + 8), _mm_unpackhi_epi16(even_word, odd_word));
-    _mm_storeu_si128((__m128i *)(void *)bit, _mm_unpacklo_epi16(even_bit, odd_bit));
-    _mm_storeu_si128((__m128i *)(void *)(bit + 8), _mm_unpackhi_epi16(even_bit, odd_bit));
-}
-
 #define TEST_LANE(k)                                                                               \
-    if ((smtpstatus__anchor_bits[word[k]] >> (bit[k] & 63u)) & 1u)                                 \
-        return q + (k);
+    if ((smtpstatus__anchor_bits[_mm_extract_epi16(word, k)] >> (_mm_extract_epi16(bit, k) & 63)) & 1u) \
+        return q + 2 * (k);
 
-/* The first of the sixteen windows at q whose anchor bit is set, or q + 16.
- * Reads text[q..q + 19). */
+/* The first of the eight windows at q, q + 2, ..., q + 14 whose anchor bit
+ * is set, or q + 16. Reads text[q..q + 18). */
 static size_t first_hit16(const unsigned char *text, size_t q)
 {
-    uint16_t word[16], bit[16];
+    const __m128i fold = _mm_set1_epi8(0x20);
+    /* Lane j of lo: the first half of the window at q + 2j; of hi, its
+     * second half. */
+    __m128i lo = _mm_or_si128(_mm_loadu_si128((const __m128i *)(const void *)(text + q)), fold);
+    __m128i hi = _mm_or_si128(_mm_loadu_si128((const __m128i *)(const void *)(text + q + 2)), fold);
+    __m128i word, bit;
 
-    hash16(text + q, word, bit);
+    hash8(lo, hi, &word, &bit);
     TEST_LANE(0)
     TEST_LANE(1)
     TEST_LANE(2)
@@ -406,49 +413,43 @@ static size_t first_hit16(const unsigned char *text, size_t q)
     TEST_LANE(5)
     TEST_LANE(6)
     TEST_LANE(7)
-    TEST_LANE(8)
-    TEST_LANE(9)
-    TEST_LANE(10)
-    TEST_LANE(11)
-    TEST_LANE(12)
-    TEST_LANE(13)
-    TEST_LANE(14)
-    TEST_LANE(15)
     return q + 16;
 }
 #endif
 
-/* The first window from q to len - 4 whose anchor bit is set, or len - 3.
- * Needs q <= len - 3. */
+/* The first window at q, q + 2, ... (up to len - 4) whose anchor bit is
+ * set, or the first of them that does not fit: len - 3 or len - 2. Needs
+ * q <= len - 3. */
 static size_t first_hit(const unsigned char *text, size_t q, size_t len)
 {
 #if defined(__SSE2__)
-    for (; q + 19 <= len; q += 16) {
+    for (; q + 18 <= len; q += 16) {
         size_t hit = first_hit16(text, q);
         if (hit < q + 16)
             return hit;
     }
 #endif
     /* Four windows a round, each test independent of the others. */
-    for (; q + 7 <= len; q += 4) {
+    for (; q + 10 <= len; q += 8) {
         if (anchor_hit(window_key(text + q)))
             return q;
-        if (anchor_hit(window_key(text + q + 1)))
-            return q + 1;
         if (anchor_hit(window_key(text + q + 2)))
             return q + 2;
-        if (anchor_hit(window_key(text + q + 3)))
-            return q + 3;
+        if (anchor_hit(window_key(text + q + 4)))
+            return q + 4;
+        if (anchor_hit(window_key(text + q + 6)))
+            return q + 6;
     }
-    for (; q + 4 <= len; q++)
+    for (; q + 4 <= len; q += 2)
         if (anchor_hit(window_key(text + q)))
             return q;
     return q;
 }
 
-/* The first window from q whose anchor bit is set, with its key, or len - 2
- * when there is none. The last window (at len - 3) has three bytes: it is
- * completed with a NUL, as the generator expects. Needs q <= len - 3. */
+/* The first window from q (stepping by two) whose anchor bit is set, with
+ * its key, or a window at len - 2 or later when there is none. A last
+ * window at len - 3 has three bytes: it is completed with a NUL, as the
+ * generator expects. Needs q <= len - 3. */
 static size_t next_candidate(struct smtpstatus__phrase_scan *s, size_t q, uint32_t *key)
 {
     const unsigned char *text = s->text;
@@ -460,9 +461,11 @@ static size_t next_candidate(struct smtpstatus__phrase_scan *s, size_t q, uint32
         *key = window_key(text + q);
         return q;
     }
+    if (q + 3 != len)
+        return q;
     memcpy(last, text + q, 3);
     *key = window_key(last);
-    return anchor_hit(*key) ? q : q + 1;
+    return anchor_hit(*key) ? q : q + 2;
 }
 
 void smtpstatus__phrase_start(struct smtpstatus__phrase_scan *s, const char *text, size_t len)
@@ -499,7 +502,7 @@ int smtpstatus__phrase_next(struct smtpstatus__phrase_scan *s, unsigned *pattern
          * which bounds how many wait; the next call finds q again. */
         if (q < s->stop && !(s->count > 0 && s->pending[s->count - 1].end <= q + 2)) {
             verify_window(s, q, key);
-            q++;
+            q += 2;
         }
     }
 }

@@ -167,6 +167,38 @@ Test(phrases, every_pattern_in_every_position)
     report("every pattern");
 }
 
+/* The matcher tests only the windows at even offsets, each pattern having
+ * two anchors a byte apart: every pattern at offsets 0 to 5, after and
+ * before bytes that are NUL, above 0x7F, letters or spaces, with up to three
+ * bytes after it, so each of its anchors is met at the text's start, middle
+ * and end (where the last window has three bytes). */
+Test(phrases, every_pattern_at_both_parities)
+{
+    static const char fill[] = { '\0', '\xff', 'x', ' ', '\x80', '.' };
+    size_t count = smtpstatus__pattern_count();
+    char buf[300];
+
+    for (unsigned pid = 0; pid < count; pid++) {
+        size_t n;
+        unsigned flags;
+        const unsigned char *p = smtpstatus__pattern_text(pid, &n, &flags);
+
+        for (size_t before = 0; before < 6; before++) {
+            for (size_t after = 0; after < 4; after++) {
+                size_t len = 0;
+                for (size_t i = 0; i < before; i++)
+                    buf[len++] = fill[(pid + i) % sizeof fill];
+                for (size_t i = 0; i < n; i++)
+                    buf[len++] = (char)((before + i) % 3 == 0 && p[i] >= 'a' && p[i] <= 'z' ? p[i] - 32 : p[i]);
+                for (size_t i = 0; i < after; i++)
+                    buf[len++] = fill[(pid + before + i + 1) % sizeof fill];
+                check(buf, len, "a pattern at an odd or even offset");
+            }
+        }
+    }
+    report("both parities");
+}
+
 static uint64_t next_random(uint64_t *state)
 {
     /* xorshift64*: a fixed sequence on every platform */

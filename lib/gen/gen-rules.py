@@ -151,17 +151,19 @@ def parse_pattern(path, lineno, value):
 
 # ---- The phrase matcher's anchors ----
 #
-# Every pattern gets one anchor: a 4-byte window of its bytes. The matcher
-# tests each 4-byte window of the text against a bitset of the anchors'
-# hashes (independent work per position, so it pipelines), and verifies the
-# patterns of an anchor whose window is there. A window is compared with
-# every byte ORed with 0x20: that folds ASCII case and merges a few other
-# pairs of bytes, which only lets through more candidates; the verification
-# compares exactly.
+# The matcher tests the 4-byte windows of the text that start at an even
+# offset against a bitset of the anchors' hashes (independent work per
+# position, so it pipelines), and verifies the patterns of an anchor whose
+# window is there. Every pattern therefore gets two anchors, windows one
+# byte apart, so that one of them starts at an even offset wherever the
+# pattern is. A window is compared with every byte ORed with 0x20: that
+# folds ASCII case and merges a few other pairs of bytes, which only lets
+# through more candidates; the verification compares exactly.
 
 ANCHOR_HASH = 0x9E3779B1  # Knuth's multiplicative constant; any odd number works
 ANCHOR_BITS = 17          # bits of the hash: a bitset of 16 KB
-ANCHOR_BUCKET_SHIFT = 6   # buckets of 64 hash values: one 64-bit word of the bitset
+ANCHOR_BUCKET_SHIFT = 6   # one 64-bit word of the bitset
+ANCHOR_GROUP_SHIFT = 4    # the anchors are listed by groups of 16 hash values
 
 
 def fold_window(window):
@@ -181,19 +183,22 @@ def is_alnum(b):
 def choose_anchors(patterns, pattern_flags, prose):
     """-> list of (key, pattern id, offset of the window in the pattern).
 
-    A pattern's anchor is its rarest window, by how many patterns have it
-    and how often the plain words of the data (the reason texts and code
-    advice, English about mail delivery) have it: phrases share their common
-    words ("mail", "user", " not "), which are common in replies too, and a
-    window rare in both is rarely in a reply that does not say the phrase.
-    Ties go to the window nearest the pattern's end, which keeps a match's
-    end close to where its anchor is seen.
+    A pattern of five bytes or more has two anchors: the windows at a and
+    a + 1, where the pair is the rarest of the pattern, by how many patterns
+    have each window and how often the plain words of the data (the reason
+    texts and code advice, English about mail delivery) have it: phrases
+    share their common words ("mail", "user", " not "), which are common in
+    replies too, and a window rare in both is rarely in a reply that does
+    not say the phrase. Ties go to the pair nearest the pattern's end, which
+    keeps a match's end close to where its anchor is seen.
 
-    A 3-byte pattern has no window of its own: it gets one per byte that
-    may follow it (any byte, or with a word boundary after, any byte that is
-    not a letter or digit), so a window at its start finds it. The text's
-    last window, which has only three bytes, is completed with a NUL, which
-    folds to a space: always among those bytes."""
+    A shorter pattern has windows that reach past it: a 4-byte pattern, its
+    own window and its last three bytes with each byte that may follow them
+    (any byte, or with a word boundary after, any byte that is not a letter
+    or digit); a 3-byte pattern, itself with each byte that may follow it
+    and each that may come before it (offset -1). The text's last window,
+    which has only three bytes, is completed with a NUL, which folds to a
+    space: always among the bytes that may follow."""
     seen = {}
     for p in patterns:
         for g in {fold_window(p[i:i + 4]) for i in range(len(p) - 3)}:
@@ -204,30 +209,57 @@ def choose_anchors(patterns, pattern_flags, prose):
             seen[g] += 1
     anchors = []
     for pid, p in enumerate(patterns):
-        if len(p) >= 4:
-            at = min(range(len(p) - 3), key=lambda i: (seen[fold_window(p[i:i + 4])], -i))
+        if len(p) >= 5:
+            def rarity(i):
+                a, b = seen[fold_window(p[i:i + 4])], seen[fold_window(p[i + 1:i + 5])]
+                return (max(a, b), a + b, -i)
+            at = min(range(len(p) - 4), key=rarity)
             anchors.append((fold_window(p[at:at + 4]), pid, at))
+            anchors.append((fold_window(p[at + 1:at + 5]), pid, at + 1))
             continue
         follow = sorted({b | 0x20 for b in range(256)
                          if not (pattern_flags[pid] & 2 and is_alnum(b))})
+        if len(p) == 4:
+            anchors.append((fold_window(p), pid, 0))
+            for y in follow:
+                anchors.append((fold_window(p[1:] + bytes([y])), pid, 1))
+            continue
+        precede = sorted({b | 0x20 for b in range(256)
+                          if not (pattern_flags[pid] & 1 and is_alnum(b))})
         for y in follow:
             anchors.append((fold_window(p + bytes([y])), pid, 0))
+        for x in precede:
+            anchors.append((fold_window(bytes([x]) + p), pid, -1))
     return anchors
+
+
+def anchor_check(p, at):
+    """-> (offset, key) of the pattern's 4 bytes that the matcher tests before
+    comparing it all: those at its start or end, whichever is farther from
+    the anchor's window; (0xFF, 0) for a 3-byte pattern, which the window
+    holds whole."""
+    if len(p) < 4:
+        return 0xFF, 0
+    c = 0 if at >= (len(p) - 4) - at else len(p) - 4
+    return c, fold_window(p[c:c + 4])
 
 
 def compile_anchors(patterns, pattern_flags, prose):
     anchors = choose_anchors(patterns, pattern_flags, prose)
-    anchors.sort(key=lambda a: (anchor_hash(a[0]), a[0], a[1]))
-    words = [0] * ((1 << ANCHOR_BITS) >> 6)
-    first = [0] * (((1 << ANCHOR_BITS) >> ANCHOR_BUCKET_SHIFT) + 1)
+    anchors.sort(key=lambda a: (anchor_hash(a[0]), a[0], a[1], a[2]))
+    words = [0] * ((1 << ANCHOR_BITS) >> ANCHOR_BUCKET_SHIFT)
     for key, _, _ in anchors:
         h = anchor_hash(key)
-        words[h >> 6] |= 1 << (h & 63)
-        first[(h >> ANCHOR_BUCKET_SHIFT) + 1] += 1
-    for i in range(1, len(first)):
-        first[i] += first[i - 1]
-    if first[-1] > 0xFFFF:
-        raise DataError(f"{first[-1]} anchors overflow uint16_t")
+        words[h >> ANCHOR_BUCKET_SHIFT] |= 1 << (h & 63)
+    # The anchors whose hash is in group k (the hashes k * 16 to k * 16 + 15)
+    # are anchors[start[k]..start[k + 1]): about one a group.
+    start = [0] * (((1 << ANCHOR_BITS) >> ANCHOR_GROUP_SHIFT) + 1)
+    for key, _, _ in anchors:
+        start[(anchor_hash(key) >> ANCHOR_GROUP_SHIFT) + 1] += 1
+    for i in range(1, len(start)):
+        start[i] += start[i - 1]
+    if len(anchors) > 0xFFFF:
+        raise DataError(f"{len(anchors)} anchors overflow uint16_t")
     # The matcher holds back each match until no earlier-ending one can still
     # be found. A match is found at its anchor, at most `reach` bytes before
     # its end, and the patterns that end at one offset are suffixes of the
@@ -238,7 +270,7 @@ def compile_anchors(patterns, pattern_flags, prose):
     for p in patterns:
         count[p] = count.get(p, 0) + 1
     most_suffixes = max(sum(count.get(p[i:], 0) for i in range(len(p))) for p in patterns)
-    return {"anchors": anchors, "words": words, "first": first,
+    return {"anchors": anchors, "words": words, "start": start,
             "pending": max(1, (reach - 2) * most_suffixes), "reach": reach,
             "most_suffixes": most_suffixes}
 
@@ -595,19 +627,22 @@ def generate(argv):
     o.append("")
     o.append("/* The phrase matcher's anchors (gen-rules.py, choose_anchors): bit h of")
     o.append(" * the bitset is set when an anchor's window hashes to h; the anchors")
-    o.append(" * are sorted by hash, and a bucket (one word of the bitset) lists")
-    o.append(" * smtpstatus__anchors[first[b]..first[b + 1]). */")
+    o.append(" * are sorted by hash, and those whose hash is in group k (hashes")
+    o.append(" * k << GROUP_SHIFT and on) are smtpstatus__anchors[start[k]..start[k + 1]). */")
     o.append(f"#define SMTPSTATUS__ANCHOR_HASH 0x{ANCHOR_HASH:08X}u")
     o.append(f"#define SMTPSTATUS__ANCHOR_BITS {ANCHOR_BITS}")
     o.append(f"#define SMTPSTATUS__ANCHOR_BUCKET_SHIFT {ANCHOR_BUCKET_SHIFT}")
+    o.append(f"#define SMTPSTATUS__ANCHOR_GROUP_SHIFT {ANCHOR_GROUP_SHIFT}")
     o.append(f"/* (reach {anchors['reach']} - 2) * {anchors['most_suffixes']} patterns "
              "that end at one offset */")
     o.append(f"#define SMTPSTATUS__PHRASE_PENDING {anchors['pending']}")
     o.extend(array("uint64_t", "smtpstatus__anchor_bits",
                    (f"0x{w:016X}u" for w in anchors['words']), 4))
-    o.extend(array("uint16_t", "smtpstatus__anchor_first", anchors['first']))
+    o.extend(array("uint16_t", "smtpstatus__anchor_start", anchors['start']))
     o.append("static const struct smtpstatus__anchor smtpstatus__anchors[] = {")
-    o.extend(f"    {{ 0x{key:08X}u, {pid}, {at} }}," for key, pid, at in anchors['anchors'])
+    for key, pid, at in anchors['anchors']:
+        check_at, check = anchor_check(patterns[pid], at)
+        o.append(f"    {{ 0x{key:08X}u, 0x{check:08X}u, {pid}, {at}, {check_at} }},")
     o.append("};")
     o.append("")
     o.append("")
