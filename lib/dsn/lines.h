@@ -307,6 +307,10 @@ static inline size_t smtpstatus__first_fold_sse2(const char *in, size_t len)
 
 static inline size_t smtpstatus__first_fold(const char *in, size_t len)
 {
+    /* An empty diagnostic may have no bytes at all (NULL): no pointer
+     * arithmetic on it. */
+    if (len == 0)
+        return 0;
 #ifdef SMTPSTATUS__LINES_SSE2
     return smtpstatus__first_fold_sse2(in, len);
 #else
