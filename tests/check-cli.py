@@ -44,6 +44,10 @@ check("explain postfix log", ["explain", "status=bounced (host mx.example.com[19
       "550 5.1.1 <bob@example.com>: Recipient address rejected (in reply to RCPT TO command))"],
       0, ["rcpt", "5.1.1"])
 check("explain garbage", ["explain", "hello world"], 1, [], ["no SMTP reply"])
+check("explain a reason", ["explain", "filtered"], 0,
+      ["filtered: Refused by a filter", "What to do:", "stop when permanent", "sisimai"])
+check("explain the unknown reason", ["explain", "unknown"], 0, ["unknown: "])
+check("explain no such reason", ["explain", "filteredx"], 1, [], ["no SMTP reply"])
 check("explain bad code", ["explain", "6.1.1"], 1)
 check("no arguments", [], 2, [], ["usage"])
 check("unknown command", ["frobnicate"], 2, [], ["unknown command"])

@@ -8,6 +8,7 @@
  *   smtpstatus explain 4.4.1
  *   smtpstatus explain 550
  *   smtpstatus explain "550 5.1.1 <bob@example.com>: user unknown"
+ *   smtpstatus explain filtered          (a reason, as dsn and classify print it)
  */
 
 #include <stdlib.h>
@@ -132,6 +133,37 @@ static int parse_code_arg(const char *s, size_t len, struct smtpstatus_enhanced 
     return smtpstatus_parse_enhanced(s, len, 0, code, NULL);
 }
 
+/* A reason's name ("filtered", as dsn and classify print it): its plain
+ * words and what it implies. */
+static int explain_reason(const char *arg, size_t len)
+{
+    struct smtpstatus_reason_info info = SMTPSTATUS_REASON_INFO_INIT;
+    int reason = smtpstatus_reason_from_name(arg, len);
+    char actions[160];
+
+    /* "unknown" is a reason too; any other unknown name is not one. */
+    if (reason == SMTPSTATUS_REASON_UNKNOWN && !(len == 7 && memcmp(arg, "unknown", 7) == 0))
+        return 0;
+    if (smtpstatus_reason_info(reason, &info) != SMTPSTATUS_OK)
+        return 0;
+    printf("%s: %s\n\n", info.name, info.title);
+    cli_print_wrapped(info.meaning, "  ");
+    puts("\n  Likely causes:");
+    cli_print_wrapped(info.causes, "    ");
+    puts("\n  What to do:");
+    cli_print_wrapped(info.remedy, "    ");
+    putchar('\n');
+    cli_print_field("party", smtpstatus_party_name((int)info.party));
+    cli_print_field("bounce", info.address_dead ? "hard when permanent (the address is dead), else soft"
+                                                : "soft (the address may still be good)");
+    snprintf(actions, sizeof actions, "%s when transient, %s when permanent",
+             smtpstatus_action_name((int)info.transient_action),
+             smtpstatus_action_name((int)info.permanent_action));
+    cli_print_field("action", actions);
+    cli_print_field("sisimai", info.sisimai_reason);
+    return 1;
+}
+
 static int explain_one(const char *arg, size_t len)
 {
     struct smtpstatus_enhanced code;
@@ -143,6 +175,8 @@ static int explain_one(const char *arg, size_t len)
         print_code_details(&code, 1);
         return CLI_EXIT_OK;
     }
+    if (explain_reason(arg, len))
+        return CLI_EXIT_OK;
     if (is_reply_code(arg, len)) {
         print_reply_code_details((unsigned)((arg[0] - '0') * 100 + (arg[1] - '0') * 10 + (arg[2] - '0')), 1);
         return CLI_EXIT_OK;

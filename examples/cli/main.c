@@ -14,9 +14,10 @@ static void usage(FILE *f)
 {
     fputs("usage: smtpstatus COMMAND [ARGS]\n"
           "\n"
-          "  explain [CODE|REPLY ...]       what a code, reply or log line means and what to do\n"
+          "  explain [CODE|REPLY|REASON ...] what a code, reply, log line or reason means, what to do\n"
           "      explain 4.4.1              an enhanced status code (RFC 3463 / IANA)\n"
           "      explain 550                a reply code (RFC 5321)\n"
+          "      explain filtered           a reason, as dsn and classify print it\n"
           "      explain \"550 5.1.1 <bob@example.com>: user unknown\"\n"
           "                                 a reply, or a log line or DSN field that quotes one\n"
           "  classify [--json] [--stage STAGE] [TEXT ...]\n"
