@@ -117,6 +117,27 @@ Test(lines, find_either_is_the_bytewise_one)
     }
 }
 
+Test(lines, line_start_is_the_bytewise_one)
+{
+    char tmp[MAXLEN];
+
+    for (unsigned round = 0; round < 3000; round++) {
+        size_t len = rnd(MAXLEN);
+        struct guard g;
+        const char *buf;
+
+        fill(tmp, len);
+        buf = guard_place(&g, tmp, len);
+        for (size_t at = 0; at <= len; at++) {
+            size_t floor = rnd(2) ? 0 : rnd((unsigned)at + 1);
+            size_t want = smtpstatus__line_start_bytewise(buf, at, floor);
+            cr_assert_eq(smtpstatus__line_start(buf, at, floor), want, "len %zu at %zu floor %zu", len,
+                         at, floor);
+        }
+        guard_release(&g);
+    }
+}
+
 Test(lines, first_fold_is_the_bytewise_one)
 {
     char tmp[MAXLEN];

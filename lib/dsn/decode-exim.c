@@ -80,26 +80,28 @@ static size_t find_phrase(const char *t, size_t len, size_t at, const char *firs
 /* The sentences before each kind of list. `need` is a word of the phrase
  * (marks.tsv) that the scan of the text looked for: phrase_at() matches the
  * bytes between the phrase's spaces as they are, so the phrase cannot occur
- * where that word does not. */
+ * where that word does not. `first_is_need`: the first word is that very
+ * phrase, whose first occurrence the scan already knows. */
 static const struct {
     const char *first, *phrase;
     uint32_t action;
     enum smtpstatus__mark need;
+    int first_is_need;
 } lists[] = {
     { "address(es)", "address(es) failed:", SMTPSTATUS_DSN_ACTION_FAILED,
-      SMTPSTATUS__MARK_EXIM_ADDRESSES },
+      SMTPSTATUS__MARK_EXIM_ADDRESSES, 1 },
     { "following", "following address failed:", SMTPSTATUS_DSN_ACTION_FAILED,
-      SMTPSTATUS__MARK_EXIM_FOLLOWING },
+      SMTPSTATUS__MARK_EXIM_FOLLOWING, 1 },
     { "following", "following addresses failed:", SMTPSTATUS_DSN_ACTION_FAILED,
-      SMTPSTATUS__MARK_EXIM_FOLLOWING },
+      SMTPSTATUS__MARK_EXIM_FOLLOWING, 1 },
     { "which", "which the message has not yet been delivered is:", SMTPSTATUS_DSN_ACTION_DELAYED,
-      SMTPSTATUS__MARK_EXIM_DELIVERED },
+      SMTPSTATUS__MARK_EXIM_DELIVERED, 0 },
     { "which", "which the message has not yet been delivered are:", SMTPSTATUS_DSN_ACTION_DELAYED,
-      SMTPSTATUS__MARK_EXIM_DELIVERED },
+      SMTPSTATUS__MARK_EXIM_DELIVERED, 0 },
     { "have", "have not yet been delivered:", SMTPSTATUS_DSN_ACTION_DELAYED,
-      SMTPSTATUS__MARK_EXIM_DELIVERED },
+      SMTPSTATUS__MARK_EXIM_DELIVERED, 0 },
     { "incorrectly", "incorrectly constructed:", SMTPSTATUS_DSN_ACTION_FAILED,
-      SMTPSTATUS__MARK_EXIM_INCORRECTLY },
+      SMTPSTATUS__MARK_EXIM_INCORRECTLY, 1 },
 };
 
 /* find_phrase() for the entries [lo, hi) of the table, which share their
@@ -121,7 +123,11 @@ static size_t find_phrases(const char *t, size_t len, const struct smtpstatus__m
     if (!possible)
         return 0;
 
-    while ((i = smtpstatus__find_nocase(t, len, i, lists[lo].first)) < len) {
+    /* When the shared word is the scan's phrase itself, the scan knows its
+     * first occurrence: smtpstatus__mark_find_from() answers as the
+     * search would, and searches only from there. */
+    while ((i = lists[lo].first_is_need ? smtpstatus__mark_find_from(mk, t, lists[lo].need, i, len)
+                                        : smtpstatus__find_nocase(t, len, i, lists[lo].first)) < len) {
         for (size_t k = lo; k < hi; k++)
             if (ends[k - lo] == 0)
                 ends[k - lo] = phrase_at(t, len, i, lists[k].phrase);

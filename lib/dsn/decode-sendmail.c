@@ -35,6 +35,7 @@
  */
 
 #include "decoders.h"
+#include "lines.h"
 
 /* Recipients of the list remembered with what the transcript says of
  * them; beyond this many, the rest are reported with their list entry
@@ -125,7 +126,10 @@ static enum marker marker_of(const char *t, size_t c, size_t end)
         "message header",  "returned message", "headers follow",
     };
 
-    if (!contains(t, c, end, "-----"))
+    /* Every line of a text comes here, and most hold no hyphen at all:
+     * a search for one byte (lines.h) rules them out, and the search for
+     * the five starts at the first. */
+    if (c >= end || !contains(t, smtpstatus__find_either(t, c, end, '-', '-'), end, "-----"))
         return M_NONE;
     /* savemail.c's three lists; other "following addresses had ..."
      * sections are resellers' own layouts. */

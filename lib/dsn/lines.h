@@ -181,6 +181,48 @@ static inline size_t smtpstatus__name_end(const char *buf, size_t i, size_t end)
 #endif
 }
 
+/* ---- The start of a line, looking back (text-hints.c) ----
+ * The stage hints look back from a phrase for the line that names its
+ * recipient; Postfix's lines run long, and were walked back a byte a
+ * step. */
+
+/* The start of the line that holds t[at], looking back no further than
+ * floor (floor <= at): the largest i in (floor, at] with t[i - 1] a CR or
+ * an LF, else floor. Reads t[floor, at) only. The plain definition: */
+static inline size_t smtpstatus__line_start_bytewise(const char *t, size_t at, size_t floor)
+{
+    while (at > floor && t[at - 1] != '\n' && t[at - 1] != '\r')
+        at--;
+    return at;
+}
+
+/* The index of the highest byte whose top bit is set in m (m != 0). */
+static inline unsigned smtpstatus__last_byte(uint64_t m)
+{
+#if defined(__GNUC__) || defined(__clang__)
+    return (63u - (unsigned)__builtin_clzll(m)) >> 3;
+#else
+    unsigned k = 7;
+    while (!(m >> (8 * k) & 0x80u))
+        k--;
+    return k;
+#endif
+}
+
+/* The same, the eight bytes before `at` a word. */
+static inline size_t smtpstatus__line_start(const char *t, size_t at, size_t floor)
+{
+    while (at - floor >= 8) {
+        uint64_t x = smtpstatus__load64(t + at - 8);
+        uint64_t m = smtpstatus__zero_bytes(x ^ SMTPSTATUS__ONES * '\n') |
+                     smtpstatus__zero_bytes(x ^ SMTPSTATUS__ONES * '\r');
+        if (m != 0)
+            return at - 8 + smtpstatus__last_byte(m) + 1;
+        at -= 8;
+    }
+    return smtpstatus__line_start_bytewise(t, at, floor);
+}
+
 /* ---- Runs of literal text (quoted-printable bodies, mime.c) ---- */
 
 /* Copy in[0, n) to out up to the first byte c, which is not copied;

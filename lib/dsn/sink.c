@@ -86,6 +86,10 @@ static unsigned labelled_reply_code(const char *t, size_t len)
     static const char *const labels[] = { "error_code", "responsecode", "response code", "error code",
                                           "reply code" };
 
+    /* Every label ends in "code": one search of the diagnostic rules them
+     * all out when it is not there, as for most diagnostics. */
+    if (smtpstatus__find_nocase_n(t, len, 0, "code", 4) == len)
+        return 0;
     for (size_t k = 0; k < sizeof labels / sizeof labels[0]; k++) {
         size_t n = strlen(labels[k]), at = smtpstatus__find_nocase_n(t, len, 0, labels[k], n);
         if (at == len)

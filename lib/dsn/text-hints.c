@@ -24,6 +24,7 @@
  */
 
 #include "text-hints.h"
+#include "lines.h"
 
 #if defined(__SSE2__) && (defined(__GNUC__) || defined(__clang__))
 #include <emmintrin.h>
@@ -61,9 +62,7 @@ static void add(struct smtpstatus__text_hints *h, const struct smtpstatus_text *
  * `floor`; `floor` itself when the line starts before it. */
 static size_t line_start(const char *t, size_t at, size_t floor)
 {
-    while (at > floor && t[at - 1] != '\n' && t[at - 1] != '\r')
-        at--;
-    return at;
+    return smtpstatus__line_start(t, at, floor);
 }
 
 /* Whether t[p] (three `dir` characters and a space) starts its line, after
