@@ -325,18 +325,22 @@ static void hold(struct smtpstatus__phrase_scan *s, size_t end, unsigned pattern
 }
 
 /* Verify the anchors of the window at q, whose key is `key`: those listed
- * with its hash's group. */
+ * with its hash's group (the anchors of its four bytes, and the masked
+ * anchors of its first three). */
 static void verify_window(struct smtpstatus__phrase_scan *s, size_t q, uint32_t key)
 {
     const unsigned char *text = s->text;
-    unsigned group = window_hash(key) >> SMTPSTATUS__ANCHOR_GROUP_SHIFT;
+    unsigned group = window_hash(key) & ((1u << SMTPSTATUS__ANCHOR_GROUP_BITS) - 1u);
+    /* A masked anchor's key is three bytes and a zero, which no window's
+     * key has: it is compared with the window's first three. */
+    uint32_t key3 = key & 0xFFFFFFu;
 
     for (unsigned i = smtpstatus__anchor_start[group]; i < smtpstatus__anchor_start[group + 1]; i++) {
         const struct smtpstatus__anchor *a = &smtpstatus__anchors[i];
         const struct smtpstatus__pattern_row *p;
         size_t start;
 
-        if (a->key != key)
+        if (a->key != key && a->key != key3)
             continue;
         /* at is -1 (the window starts a byte before the pattern) or more. */
         if (a->at < 0)
