@@ -337,6 +337,7 @@ struct smtpstatus__facts {
 struct smtpstatus__candidate {
     uint16_t rule;
     uint8_t kind, conf, reason;
+    uint16_t rank; /* set by smtpstatus__collect() for the ones it keeps */
     size_t off, len;
 };
 

@@ -296,6 +296,65 @@ def compile_anchors(patterns, pattern_flags, prose):
             "most_suffixes": most_suffixes, "masked": len(masked)}
 
 
+def status_matches(r, cls, subject, detail):
+    """rules.c status_matches() for a fact with this enhanced code."""
+    if r["status"] is None:
+        return True
+    st_cls, st_subject, st_detail = r["status"]
+    return ((st_cls == 0 or st_cls == cls) and (st_subject == WILDCARD or st_subject == subject) and
+            (st_detail == WILDCARD or st_detail == detail))
+
+
+def reply_matches(r, reply):
+    """rules.c reply_matches()."""
+    return not r["reply"] or any(v == reply or (v < 10 and reply // 100 == v) for v in r["reply"])
+
+
+def compile_code_lists(rules, code_rules, code_key):
+    """The code rules each enhanced code meets, found at build time instead of
+    by three searches of the keyed list a reply: for each class (2, 4, 5),
+    subject and detail, the rules of its exact key, then of its subject with
+    any detail, then of any code, each in the keyed list's order (so the
+    classifier weighs them in the same order), without those whose status
+    cannot hold. Subjects and details past those any rule names share one
+    cell: no exact key can be theirs."""
+    named = [rules[i]["status"] for i in code_rules]
+    subjects = 1 + max([st[1] for st in named if st[1] != WILDCARD] + [0])
+    details = 1 + max([st[2] for st in named if st[2] != WILDCARD] + [0])
+    start, out = [0], []
+    for cls in (2, 4, 5):
+        for subject in range(subjects + 1):
+            for detail in range(details + 1):
+                s = subject if subject < subjects else 1000  # no rule names it
+                d = detail if detail < details else 1000
+                keys = [(s * 1001 + d) if s < 1000 and d < 1000 else None,
+                        (s * 1001 + 1000) if s < 1000 else None, 1000 * 1001 + 1000]
+                for key in keys:
+                    for i in code_rules:
+                        if key is not None and code_key(rules[i]) == key and \
+                                status_matches(rules[i], cls, s, d):
+                            out.append(i)
+                start.append(len(out))
+    if len(out) > 0xFFFF:
+        raise DataError("code rule lists overflow uint16_t")
+    return {"subjects": subjects, "details": details, "start": start, "list": out}
+
+
+def compile_reply_lists(rules, reply_rules):
+    """The reply rules of each reply code 200 to 599: those keyed by the code,
+    then those keyed by its class, in the keyed list's order, without those
+    whose reply values exclude the code."""
+    start, out = [0], []
+    for code in range(200, 600):
+        for key in (code, code // 100):
+            out.extend(i for i in reply_rules
+                       if rules[i]["reply"][0] == key and reply_matches(rules[i], code))
+        start.append(len(out))
+    if len(out) > 0xFFFF:
+        raise DataError("reply rule lists overflow uint16_t")
+    return {"start": start, "list": out}
+
+
 def generate(argv):
     (header_path, registry_path, reasons_path, texts_path, advice_path, providers_path,
      rules_path) = argv
@@ -546,6 +605,9 @@ def generate(argv):
                                   if r["kind"] == kinds["provider"] and r["pattern"] is None),
                                  key=lambda i: (code_key(rules[i]), i))
 
+    code_lists = compile_code_lists(rules, code_rules, code_key)
+    reply_lists = compile_reply_lists(rules, reply_rules)
+
     pattern_rules = [[] for _ in range(marker_base)]
     for i, r in enumerate(rules):
         if r["pattern"] is not None:
@@ -636,6 +698,21 @@ def generate(argv):
     o.extend(array("uint16_t", "smtpstatus__provider_code_rules", provider_code_rules))
     o.extend(array("uint32_t", "smtpstatus__provider_code_rule_keys",
                    [code_key(rules[i]) for i in provider_code_rules]))
+    o.append("/* The code rules that a class, subject and detail may meet, in the")
+    o.append(" * order the keyed search offers them (exact key, any detail, any code),")
+    o.append(" * without those whose status excludes that code: cell")
+    o.append(" * ((class 2, 4, 5 -> 0, 1, 2) * (SUBJECTS + 1) + min(subject, SUBJECTS)) *")
+    o.append(" * (DETAILS + 1) + min(detail, DETAILS) lists")
+    o.append(" * smtpstatus__code_list[code_list_start[cell]..code_list_start[cell + 1]). */")
+    o.append(f"#define SMTPSTATUS__CODE_LIST_SUBJECTS {code_lists['subjects']}")
+    o.append(f"#define SMTPSTATUS__CODE_LIST_DETAILS {code_lists['details']}")
+    o.extend(array("uint16_t", "smtpstatus__code_list_start", code_lists["start"]))
+    o.extend(array("uint16_t", "smtpstatus__code_list", code_lists["list"]))
+    o.append("/* The reply rules for each reply code 200 to 599 (exact code, then")
+    o.append(" * its class), without those whose reply values exclude it: code c lists")
+    o.append(" * smtpstatus__reply_list[reply_list_start[c - 200]..reply_list_start[c - 199]). */")
+    o.extend(array("uint16_t", "smtpstatus__reply_list_start", reply_lists["start"]))
+    o.extend(array("uint16_t", "smtpstatus__reply_list", reply_lists["list"]))
     o.append("")
     o.append("static const struct smtpstatus__pattern_row smtpstatus__patterns[] = {")
     o.extend(pattern_rows or ["    { 0, 0, 0, 0, 0, 0 },"])
