@@ -354,6 +354,9 @@ uint64_t smtpstatus__providers_for_host(const char *host, size_t len);
 void smtpstatus__match_text(struct smtpstatus__facts *facts, struct smtpstatus__collector *c);
 /* Offer the enhanced-code and reply-code defaults. */
 void smtpstatus__match_codes(const struct smtpstatus__facts *facts, struct smtpstatus__collector *c);
+/* The same by searches of the keyed rule lists, without the generator's
+ * per-code lists: what tests/test-code-rules.c compares them with. */
+void smtpstatus__match_codes_keyed(const struct smtpstatus__facts *facts, struct smtpstatus__collector *c);
 
 const struct smtpstatus__reason_row *smtpstatus__reason(unsigned reason);
 size_t smtpstatus__reason_count(void);

@@ -736,6 +736,27 @@ static void offer_code_rules(const struct smtpstatus__facts *f, struct smtpstatu
         offer_listed(f, c, smtpstatus__code_list[i], 0);
 }
 
+void smtpstatus__match_codes_keyed(const struct smtpstatus__facts *f, struct smtpstatus__collector *c)
+{
+    if (f->has_enhanced) {
+        offer_code_keys(f, c, smtpstatus__code_rules, smtpstatus__code_rule_keys,
+                        SMTPSTATUS__CODE_RULE_COUNT);
+        if (f->providers)
+            offer_code_keys(f, c, smtpstatus__provider_code_rules,
+                            smtpstatus__provider_code_rule_keys, SMTPSTATUS__PROVIDER_CODE_RULE_COUNT);
+    }
+    if (f->reply) {
+        const uint32_t *keys = smtpstatus__reply_rule_keys;
+        size_t n = SMTPSTATUS__REPLY_RULE_COUNT, cls = 0;
+
+        offer_key(f, c, smtpstatus__reply_rules, keys, n, lower_bound(keys, 0, n, f->reply),
+                  f->reply);
+        while (cls < n && keys[cls] < f->reply / 100)
+            cls++;
+        offer_key(f, c, smtpstatus__reply_rules, keys, n, cls, f->reply / 100);
+    }
+}
+
 void smtpstatus__match_codes(const struct smtpstatus__facts *f, struct smtpstatus__collector *c)
 {
     if (f->has_enhanced) {
