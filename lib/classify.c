@@ -163,14 +163,18 @@ static int find_delay(const char *t, size_t len, uint32_t *seconds)
         { "wait", 4, 0 }, { "in", 2, 0 }, { "for", 3, 0 }, { "within", 6, 0 },
     };
 
-    for (size_t i = 0; i < len; i++) {
+    /* A cue word ends in a letter, and a number right after a letter is
+     * not a number's start: so a number that can be cued has a space
+     * before it. Only those are looked at, eight byte pairs at a time to
+     * the next space and digit (a number at the text's start has no cue). */
+    for (size_t i = 1; i < len; i++) {
         uint64_t n = 0;
         size_t j, k, cue_end;
         int cued = 0;
 
-        /* Numbers are few: eight bytes at a time to the next digit. */
         while (len - i >= 8) {
-            uint64_t m = smtpstatus__bytes_in(smtpstatus__load64(t + i), '0', '9');
+            uint64_t m = smtpstatus__bytes_in(smtpstatus__load64(t + i), '0', '9') &
+                         smtpstatus__bytes_in(smtpstatus__load64(t + i - 1), ' ', ' ');
             if (m != 0) {
                 i += smtpstatus__first_byte(m);
                 break;
@@ -179,14 +183,8 @@ static int find_delay(const char *t, size_t len, uint32_t *seconds)
         }
         if (i >= len)
             break;
-        if (!smtpstatus__is_digit((unsigned char)t[i]))
+        if (!smtpstatus__is_digit((unsigned char)t[i]) || t[i - 1] != ' ')
             continue;
-        if (i > 0 && (smtpstatus__is_alnum((unsigned char)t[i - 1]) || t[i - 1] == '.')) {
-            /* Not a number's start, nor is any digit after it in its run. */
-            while (i + 1 < len && smtpstatus__is_digit((unsigned char)t[i + 1]))
-                i++;
-            continue;
-        }
         j = i;
         while (j < len && smtpstatus__is_digit((unsigned char)t[j]) && n < 1000000)
             n = n * 10 + (uint64_t)(t[j++] - '0');
