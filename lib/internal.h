@@ -129,6 +129,19 @@ static inline uint64_t smtpstatus__bytes_in(uint64_t x, unsigned lo, unsigned hi
     return above & below & ~x & SMTPSTATUS__HIGHS;
 }
 
+/* The index of the last flagged byte of m (non-zero), as above. */
+static inline unsigned smtpstatus__last_byte(uint64_t m)
+{
+#if defined(__GNUC__) || defined(__clang__)
+    return (63u - (unsigned)__builtin_clzll(m)) >> 3;
+#else
+    unsigned k = 7;
+    while (!(m & (UINT64_C(0x80) << (8 * k))))
+        k--;
+    return k;
+#endif
+}
+
 /* The first index at or after i of a byte in [lo, hi] (as for
  * smtpstatus__bytes_in), eight bytes at a time while eight remain; the last
  * few bytes are not tested, so the caller checks buf[result] itself when

@@ -422,31 +422,49 @@ static int find_reply_start(const char *buf, size_t len, size_t *at)
     return found;
 }
 
+/* The last index in [2, j) of an 'f' or 'F', or 0 when there is none;
+ * eight bytes at a time while eight remain above 2. */
+static size_t last_f_before(const char *buf, size_t j)
+{
+    while (j >= 2 + 8) {
+        uint64_t m = smtpstatus__bytes_in(smtpstatus__load64(buf + j - 8) | (SMTPSTATUS__ONES * 0x20u), 'f', 'f');
+        if (m != 0)
+            return j - 8 + smtpstatus__last_byte(m);
+        j -= 8;
+    }
+    while (j-- > 2)
+        if ((buf[j] | 0x20) == 'f')
+            return j;
+    return 0;
+}
+
 /* Lenient mode: the stage the surrounding text names. Exim writes the
  * command before the reply ("SMTP error from remote mail server after RCPT
  * TO:<bob@example.com>: 550 ..."); Postfix after it ("(in reply to RCPT TO
- * command)") or says "refused to talk to me" for a greeting. */
-static int find_stage(const char *buf, size_t len, size_t reply_start, size_t paren)
+ * command)") or says "refused to talk to me" for a greeting. Sets *cut to
+ * the first "(in reply to " (or len), which trim_end() drops: it is at or
+ * before the one that names the stage. */
+static int find_stage(const char *buf, size_t len, size_t reply_start, size_t from, size_t *cut)
 {
-    for (size_t i = paren; i < len; i++) {
+    *cut = len;
+    for (size_t i = from; i < len; i++) {
         const char *next = memchr(buf + i, '(', len - i);
         if (next == NULL)
             break;
         i = (size_t)(next - buf);
         if (smtpstatus__match_nocase(buf, len, i + 1, "in reply to ")) {
             int st = smtpstatus__stage_at(buf, len, i + 1 + sizeof "in reply to " - 1, NULL);
+            if (*cut == len)
+                *cut = i;
             if (st != SMTPSTATUS_STAGE_UNKNOWN)
                 return st;
         }
     }
     /* Both cues have an 'f' for third byte (" after ", "refused"), a rare
      * letter: only two bytes before one can either start. */
-    for (size_t j = reply_start; j-- > 2;) {
-        size_t i;
+    for (size_t j = reply_start; (j = last_f_before(buf, j)) != 0;) {
+        size_t i = j - 2;
 
-        if ((buf[j] | 0x20) != 'f')
-            continue;
-        i = j - 2;
         if (smtpstatus__match_nocase(buf, reply_start, i, " after ")) {
             int st = smtpstatus__stage_at(buf, reply_start, i + sizeof " after " - 1, NULL);
             if (st != SMTPSTATUS_STAGE_UNKNOWN)
@@ -461,19 +479,12 @@ static int find_stage(const char *buf, size_t len, size_t reply_start, size_t pa
 /* Lenient mode: the end of the reply text. Drop Postfix's " (in reply to
  * ... command)" and a closing quote or parenthesis that matches one just
  * before the reply (Exchange: "Remote Server returned '550 5.1.1 ...'").
- * `paren` is the first '(' at or after text_off, or past the end. */
-static size_t trim_end(const char *buf, size_t start, size_t text_off, size_t paren, size_t end)
+ * `cut` is the first "(in reply to " after text_off (find_stage), or past
+ * the end: it is dropped when it lies whole before the end. */
+static size_t trim_end(const char *buf, size_t start, size_t text_off, size_t cut, size_t end)
 {
-    for (size_t i = paren; i < end; i++) {
-        const char *next = memchr(buf + i, '(', end - i);
-        if (next == NULL)
-            break;
-        i = (size_t)(next - buf);
-        if (smtpstatus__match_nocase(buf, end, i + 1, "in reply to ")) {
-            end = i;
-            break;
-        }
-    }
+    if (cut < end && end - cut >= sizeof "(in reply to " - 1)
+        end = cut;
     while (end > text_off && (smtpstatus__is_space((unsigned char)buf[end - 1])))
         end--;
     if (start > 0 && end > text_off) {
@@ -620,12 +631,11 @@ int smtpstatus_parse_reply(const char *buf, size_t len, unsigned flags, struct s
     }
 
     if (is_lenient(flags)) {
-        /* One search for the first '(' after the text starts serves both. */
-        const char *paren = memchr(buf + ln.content_off, '(', len - ln.content_off);
-        size_t first = paren != NULL ? (size_t)(paren - buf) : len;
+        /* One search for "(in reply to " after the text starts serves both. */
+        size_t cut;
 
-        r.stage = (uint32_t)find_stage(buf, len, r.span.off, first);
-        last_text_end = trim_end(buf, r.span.off, ln.content_off, first, last_text_end);
+        r.stage = (uint32_t)find_stage(buf, len, r.span.off, ln.content_off, &cut);
+        last_text_end = trim_end(buf, r.span.off, ln.content_off, cut, last_text_end);
         if (r.line_count == 1)
             r.text.len = last_text_end - r.text.off;
     }
