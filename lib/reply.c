@@ -215,6 +215,31 @@ static int joined_split_at(const char *buf, size_t len, const struct line *ln, s
             smtpstatus_compare_enhanced(&code, &ln->enhanced) == 0);
 }
 
+/* The first space in buf[p..stop) where a joined line splits, or stop.
+ * A split has the line's code after the space, so only the spaces before
+ * its first digit are checked: eight byte pairs at a time to the next. */
+static size_t find_split(const char *buf, size_t len, const struct line *ln, size_t p, size_t stop)
+{
+    unsigned digit = '0' + ln->code / 100;
+
+    for (; p < stop; p++) {
+        while (stop - p >= 9) {
+            uint64_t m = smtpstatus__bytes_in(smtpstatus__load64(buf + p), ' ', ' ') &
+                         smtpstatus__bytes_in(smtpstatus__load64(buf + p + 1), digit, digit);
+            if (m != 0) {
+                p += smtpstatus__first_byte(m);
+                break;
+            }
+            p += 8;
+        }
+        if (p >= stop)
+            break;
+        if (buf[p] == ' ' && p + 1 < len && (unsigned char)buf[p + 1] == digit && joined_split_at(buf, len, ln, p))
+            return p;
+    }
+    return stop;
+}
+
 /*
  * Scan one line whose code starts at `at`. Returns SMTPSTATUS_OK, or
  * SMTPSTATUS_INCOMPLETE when the buffer ends first (default mode), or an
@@ -230,7 +255,8 @@ static int scan_line(const char *buf, size_t len, unsigned flags, size_t at, str
     memset(ln, 0, sizeof *ln);
     ln->start = at;
 
-    for (size_t k = 0; k < 3; k++) {
+    /* The usual case in one test; the loop finds what is wrong. */
+    for (size_t k = len - p >= 3 && code_digits_at(buf, p) ? 3 : 0; k < 3; k++) {
         if (p + k >= len) {
             *err = len;
             return at_eof(flags) ? SMTPSTATUS_E_TRUNCATED : SMTPSTATUS_INCOMPLETE;
@@ -277,7 +303,18 @@ static int scan_line(const char *buf, size_t len, unsigned flags, size_t at, str
             size_t limit = len - phys_start > SMTPSTATUS_REPLY_LINE_MAX
                                ? phys_start + SMTPSTATUS_REPLY_LINE_MAX
                                : len;
-            p = skip_text(buf, p, limit, joined ? 0x21u : 0x20u);
+            if (joined) {
+                /* The printable run, then its split, if it has one. */
+                size_t stop = skip_text(buf, p, limit, 0x20u), split = find_split(buf, len, ln, p, stop);
+                if (split < stop) {
+                    ln->text_end = split;
+                    ln->next = split + 1;
+                    return SMTPSTATUS_OK;
+                }
+                p = stop;
+            } else {
+                p = skip_text(buf, p, limit, 0x20u);
+            }
             while (p < limit && text_byte[(unsigned char)buf[p]] && !(joined && buf[p] == ' '))
                 p++;
             if (joined && p < limit && buf[p] == ' ') {
@@ -553,7 +590,7 @@ static uint32_t code_anomalies(const struct smtpstatus_reply *r)
 
 int smtpstatus_parse_reply(const char *buf, size_t len, unsigned flags, struct smtpstatus_reply *out)
 {
-    struct smtpstatus_reply r;
+    struct smtpstatus_reply local, *r = &local;
     struct line ln;
     size_t at = 0, err = 0, last_text_end = 0;
     int first_has_enhanced = 0;
@@ -564,62 +601,65 @@ int smtpstatus_parse_reply(const char *buf, size_t len, unsigned flags, struct s
         return SMTPSTATUS_E_INVALID_ARG;
     if (out->size < SMTPSTATUS__REPLY_SIZE_V1)
         return SMTPSTATUS_E_STRUCT_SIZE;
+    /* The caller's struct of this version's size is filled in place. */
+    if (out->size == sizeof local)
+        r = out;
 
-    memset(&r, 0, sizeof r);
-    r.size = sizeof r;
-    r.parse_flags = flags;
+    memset(r, 0, sizeof *r);
+    r->size = sizeof *r;
+    r->parse_flags = flags;
 
     if (is_lenient(flags) && !find_reply_start(buf, len, &at)) {
         rc = SMTPSTATUS_E_NOT_FOUND;
         err = len;
         goto done;
     }
-    r.span.off = at;
+    r->span.off = at;
 
     for (;;) {
         rc = scan_line(buf, len, flags, at, &ln, &err);
         if (rc != SMTPSTATUS_OK) {
-            if (r.line_count == 0)
-                r.code = (uint16_t)ln.code;
+            if (r->line_count == 0)
+                r->code = (uint16_t)ln.code;
             goto done;
         }
-        if (r.line_count == SMTPSTATUS_REPLY_LINES_MAX) {
+        if (r->line_count == SMTPSTATUS_REPLY_LINES_MAX) {
             rc = SMTPSTATUS_E_TOO_MANY;
             err = at;
             goto done;
         }
-        r.anomalies |= ln.anomalies;
-        if (r.line_count == 0) {
-            r.code = (uint16_t)ln.code;
-            r.text.off = ln.content_off;
-            r.text.len = ln.text_end - ln.content_off;
+        r->anomalies |= ln.anomalies;
+        if (r->line_count == 0) {
+            r->code = (uint16_t)ln.code;
+            r->text.off = ln.content_off;
+            r->text.len = ln.text_end - ln.content_off;
             first_has_enhanced = ln.has_enhanced;
             if (ln.has_enhanced) {
-                r.has_enhanced = true;
-                r.enhanced = ln.enhanced;
-                r.enhanced_span.off = ln.enhanced_off;
-                r.enhanced_span.len = ln.enhanced_end - ln.enhanced_off;
+                r->has_enhanced = true;
+                r->enhanced = ln.enhanced;
+                r->enhanced_span.off = ln.enhanced_off;
+                r->enhanced_span.len = ln.enhanced_end - ln.enhanced_off;
             }
         } else {
-            if (ln.code != r.code)
-                r.anomalies |= SMTPSTATUS_ANOMALY_CODE_MISMATCH;
+            if (ln.code != r->code)
+                r->anomalies |= SMTPSTATUS_ANOMALY_CODE_MISMATCH;
             if (ln.has_enhanced != first_has_enhanced ||
-                (ln.has_enhanced && r.has_enhanced &&
-                 smtpstatus_compare_enhanced(&ln.enhanced, &r.enhanced) != 0))
-                r.anomalies |= SMTPSTATUS_ANOMALY_ENHANCED_MISMATCH;
-            if (ln.has_enhanced && !r.has_enhanced) {
-                r.has_enhanced = true;
-                r.enhanced = ln.enhanced;
-                r.enhanced_span.off = ln.enhanced_off;
-                r.enhanced_span.len = ln.enhanced_end - ln.enhanced_off;
+                (ln.has_enhanced && r->has_enhanced &&
+                 smtpstatus_compare_enhanced(&ln.enhanced, &r->enhanced) != 0))
+                r->anomalies |= SMTPSTATUS_ANOMALY_ENHANCED_MISMATCH;
+            if (ln.has_enhanced && !r->has_enhanced) {
+                r->has_enhanced = true;
+                r->enhanced = ln.enhanced;
+                r->enhanced_span.off = ln.enhanced_off;
+                r->enhanced_span.len = ln.enhanced_end - ln.enhanced_off;
             }
         }
-        r.line_count++;
+        r->line_count++;
         last_text_end = ln.text_end;
-        r.consumed = ln.next;
+        r->consumed = ln.next;
         if (!next_line_start(buf, len, flags, &ln, &at)) {
             if (ln.more && is_lenient(flags))
-                r.anomalies |= SMTPSTATUS_ANOMALY_TRUNCATED;
+                r->anomalies |= SMTPSTATUS_ANOMALY_TRUNCATED;
             break;
         }
         if (at >= len && !at_eof(flags)) {
@@ -634,39 +674,40 @@ int smtpstatus_parse_reply(const char *buf, size_t len, unsigned flags, struct s
         /* One search for "(in reply to " after the text starts serves both. */
         size_t cut;
 
-        r.stage = (uint32_t)find_stage(buf, len, r.span.off, ln.content_off, &cut);
-        last_text_end = trim_end(buf, r.span.off, ln.content_off, cut, last_text_end);
-        if (r.line_count == 1)
-            r.text.len = last_text_end - r.text.off;
+        r->stage = (uint32_t)find_stage(buf, len, r->span.off, ln.content_off, &cut);
+        last_text_end = trim_end(buf, r->span.off, ln.content_off, cut, last_text_end);
+        if (r->line_count == 1)
+            r->text.len = last_text_end - r->text.off;
     }
-    r.span.len = last_text_end - r.span.off;
+    r->span.len = last_text_end - r->span.off;
 
     /* No enhanced code after the reply code: look in the text (qmail's
      * "(#5.7.1)", Exchange's "#5.1.1"), but only inside the reply. */
-    if (!r.has_enhanced && r.text.off < last_text_end) {
+    if (!r->has_enhanced && r->text.off < last_text_end) {
         struct smtpstatus_enhanced code;
         struct smtpstatus_span where;
-        if (smtpstatus_find_enhanced(buf + r.text.off, last_text_end - r.text.off, 0, &code,
+        if (smtpstatus_find_enhanced(buf + r->text.off, last_text_end - r->text.off, 0, &code,
                                      &where) == SMTPSTATUS_OK) {
-            r.has_enhanced = true;
-            r.enhanced = code;
-            r.enhanced_span.off = r.text.off + where.off;
-            r.enhanced_span.len = where.len;
-            r.anomalies |= SMTPSTATUS_ANOMALY_ENHANCED_IN_TEXT;
+            r->has_enhanced = true;
+            r->enhanced = code;
+            r->enhanced_span.off = r->text.off + where.off;
+            r->enhanced_span.len = where.len;
+            r->anomalies |= SMTPSTATUS_ANOMALY_ENHANCED_IN_TEXT;
         }
     }
-    r.anomalies |= code_anomalies(&r);
+    r->anomalies |= code_anomalies(r);
 
 done:
     if (rc != SMTPSTATUS_OK) {
-        uint16_t code = r.code;
-        memset(&r, 0, sizeof r);
-        r.size = sizeof r;
-        r.parse_flags = flags;
-        r.code = code;
-        r.error_offset = err;
+        uint16_t code = r->code;
+        memset(r, 0, sizeof *r);
+        r->size = sizeof *r;
+        r->parse_flags = flags;
+        r->code = code;
+        r->error_offset = err;
     }
-    smtpstatus__copy_out(out, out->size, &r, sizeof r);
+    if (r != out)
+        smtpstatus__copy_out(out, out->size, r, sizeof *r);
     return rc;
 }
 
