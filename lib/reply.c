@@ -179,13 +179,27 @@ static void take_enhanced(const char *buf, size_t bound, struct line *ln)
     struct smtpstatus_enhanced code;
     size_t end;
 
+    const char *t = buf + ln->text_off;
+
     ln->content_off = ln->text_off;
     /* Most lines without a code fail here, without the call: a code takes
      * at least five bytes, "c.s.d", and its second is a dot. */
-    if (ln->text_off + 5 > bound || buf[ln->text_off + 1] != '.')
+    if (ln->text_off + 5 > bound || t[1] != '.')
         return;
-    if (smtpstatus__parse_enhanced_at(buf, bound, ln->text_off, &code, &end) != SMTPSTATUS_OK ||
-        !smtpstatus__enhanced_boundary_after(buf, bound, end))
+    if ((t[0] == '2' || t[0] == '4' || t[0] == '5') && smtpstatus__is_digit((unsigned char)t[2]) &&
+        t[3] == '.' && smtpstatus__is_digit((unsigned char)t[4]) &&
+        (ln->text_off + 5 == bound || !smtpstatus__is_digit((unsigned char)t[5]))) {
+        /* The usual "c.s.d", one digit each: what the parser would make
+         * of it, without the call. */
+        code.cls = (uint8_t)(t[0] - '0');
+        code.subject = (uint16_t)(t[2] - '0');
+        code.detail = (uint16_t)(t[4] - '0');
+        code.reserved = 0;
+        end = ln->text_off + 5;
+    } else if (smtpstatus__parse_enhanced_at(buf, bound, ln->text_off, &code, &end) != SMTPSTATUS_OK) {
+        return;
+    }
+    if (!smtpstatus__enhanced_boundary_after(buf, bound, end))
         return;
     ln->has_enhanced = 1;
     ln->enhanced = code;
