@@ -690,20 +690,24 @@ static void offer_code_keys(const struct smtpstatus__facts *f, struct smtpstatus
     offer_key(f, c, index, keys, n, lower_bound_from_top(keys, n, any), any);
 }
 
-/* Offer rule ri of a list the generator made for these facts' code: its
- * status (code rules) or its reply values (reply rules) hold already. */
-static void offer_listed(const struct smtpstatus__facts *f, struct smtpstatus__collector *c, unsigned ri,
+/* Offer the rule of an entry of a list the generator made for these
+ * facts' code: its status (code rules) or its reply values (reply rules)
+ * hold already, and with SMTPSTATUS__LISTED_ALWAYS, all the rest too. */
+static void offer_listed(const struct smtpstatus__facts *f, struct smtpstatus__collector *c, unsigned entry,
                          int reply_rule)
 {
+    unsigned ri = entry & ~SMTPSTATUS__LISTED_ALWAYS;
     const struct smtpstatus__rule_row *r = &smtpstatus__rules[ri];
     struct smtpstatus__candidate cand;
 
-    if (r->provider != 0 && !(f->providers & ((uint64_t)1 << (r->provider - 1))))
-        return;
-    if ((r->cls != 0 && r->cls != f->cls) || (r->stage != 0 && r->stage != f->stage))
-        return;
-    if (reply_rule ? !status_matches(r, f) : !reply_matches(r, f->reply))
-        return;
+    if (!(entry & SMTPSTATUS__LISTED_ALWAYS)) {
+        if (r->provider != 0 && !(f->providers & ((uint64_t)1 << (r->provider - 1))))
+            return;
+        if ((r->cls != 0 && r->cls != f->cls) || (r->stage != 0 && r->stage != f->stage))
+            return;
+        if (reply_rule ? !status_matches(r, f) : !reply_matches(r, f->reply))
+            return;
+    }
     cand.rule = (uint16_t)ri;
     cand.kind = r->kind;
     cand.conf = r->conf;

@@ -310,6 +310,15 @@ def reply_matches(r, reply):
     return not r["reply"] or any(v == reply or (v < 10 and reply // 100 == v) for v in r["reply"])
 
 
+# A listed rule with this bit set holds whatever the facts (no provider,
+# class or stage to match, and its status or reply values hold already).
+LISTED_ALWAYS = 0x8000
+
+
+def unconditional(r):
+    return r["provider"] == 0 and r["cls"] == 0 and r["stage"] == 0
+
+
 def compile_code_lists(rules, code_rules, code_key):
     """The code rules each enhanced code meets, found at build time instead of
     by three searches of the keyed list a reply: for each class (2, 4, 5),
@@ -333,9 +342,10 @@ def compile_code_lists(rules, code_rules, code_key):
                     for i in code_rules:
                         if key is not None and code_key(rules[i]) == key and \
                                 status_matches(rules[i], cls, s, d):
-                            out.append(i)
+                            out.append(i | (LISTED_ALWAYS if not rules[i]["reply"] and
+                                            unconditional(rules[i]) else 0))
                 start.append(len(out))
-    if len(out) > 0xFFFF:
+    if len(out) > 0xFFFF or len(rules) > LISTED_ALWAYS:
         raise DataError("code rule lists overflow uint16_t")
     return {"subjects": subjects, "details": details, "start": start, "list": out}
 
@@ -347,7 +357,9 @@ def compile_reply_lists(rules, reply_rules):
     start, out = [0], []
     for code in range(200, 600):
         for key in (code, code // 100):
-            out.extend(i for i in reply_rules
+            out.extend(i | (LISTED_ALWAYS if rules[i]["status"] is None and unconditional(rules[i])
+                            else 0)
+                       for i in reply_rules
                        if rules[i]["reply"][0] == key and reply_matches(rules[i], code))
         start.append(len(out))
     if len(out) > 0xFFFF:
@@ -703,7 +715,9 @@ def generate(argv):
     o.append(" * without those whose status excludes that code: cell")
     o.append(" * ((class 2, 4, 5 -> 0, 1, 2) * (SUBJECTS + 1) + min(subject, SUBJECTS)) *")
     o.append(" * (DETAILS + 1) + min(detail, DETAILS) lists")
-    o.append(" * smtpstatus__code_list[code_list_start[cell]..code_list_start[cell + 1]). */")
+    o.append(" * smtpstatus__code_list[code_list_start[cell]..code_list_start[cell + 1]).")
+    o.append(" * An entry with SMTPSTATUS__LISTED_ALWAYS set holds for any facts. */")
+    o.append(f"#define SMTPSTATUS__LISTED_ALWAYS 0x{LISTED_ALWAYS:04X}u")
     o.append(f"#define SMTPSTATUS__CODE_LIST_SUBJECTS {code_lists['subjects']}")
     o.append(f"#define SMTPSTATUS__CODE_LIST_DETAILS {code_lists['details']}")
     o.extend(array("uint16_t", "smtpstatus__code_list_start", code_lists["start"]))
