@@ -573,11 +573,12 @@ static void offer_match(const struct smtpstatus__facts *f, struct smtpstatus__co
                         const struct smtpstatus__pattern_row *p, size_t end, int provider_rules)
 {
     for (unsigned k = 0; k < p->rule_count; k++) {
-        unsigned ri = smtpstatus__pattern_rules[p->rule_first + k];
+        unsigned entry = smtpstatus__pattern_rules[p->rule_first + k];
+        unsigned ri = entry & ~SMTPSTATUS__LISTED_ALWAYS;
         const struct smtpstatus__rule_row *r = &smtpstatus__rules[ri];
         struct smtpstatus__candidate cand;
 
-        if ((r->provider != 0) != provider_rules || !rule_applies(r, f))
+        if ((r->provider != 0) != provider_rules || (!(entry & SMTPSTATUS__LISTED_ALWAYS) && !rule_applies(r, f)))
             continue;
         cand.rule = (uint16_t)ri;
         cand.kind = r->kind;

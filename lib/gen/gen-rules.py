@@ -636,7 +636,9 @@ def generate(argv):
             raise DataError("the patterns' bytes overflow uint16_t offsets")
         flags = pattern_flags[pid]
         if pid < marker_base:
-            pattern_rule_list.extend(pattern_rules[pid])
+            pattern_rule_list.extend(
+                i | (LISTED_ALWAYS if rules[i]["status"] is None and not rules[i]["reply"] and
+                     unconditional(rules[i]) else 0) for i in pattern_rules[pid])
             if any(rules[i]["provider"] for i in pattern_rules[pid]):
                 flags |= 4  # SMTPSTATUS__PATTERN_HAS_PROVIDER_RULES
         marker = marker_of.get(pid, -1) + 1
@@ -732,6 +734,8 @@ def generate(argv):
     o.extend(pattern_rows or ["    { 0, 0, 0, 0, 0, 0 },"])
     o.append("};")
     o.append(f"#define SMTPSTATUS__PATTERN_COUNT {len(patterns)}")
+    o.append("/* Each pattern's rules, SMTPSTATUS__LISTED_ALWAYS set on those that hold")
+    o.append(" * for any facts. */")
     o.extend(array("uint16_t", "smtpstatus__pattern_rules", pattern_rule_list))
     o.append("/* The patterns' bytes, lower case; a pattern that occurs in an earlier")
     o.append(" * one shares its bytes. */")
