@@ -106,7 +106,7 @@ static int stronger(unsigned r, size_t len, const struct smtpstatus__candidate *
     return r > b->rank || (r == b->rank && len > b->len);
 }
 
-void smtpstatus__collect(struct smtpstatus__collector *c, const struct smtpstatus__candidate *cand)
+static inline void collect(struct smtpstatus__collector *c, const struct smtpstatus__candidate *cand)
 {
     unsigned n = c->count, pos, r = rank(cand);
 
@@ -144,6 +144,11 @@ void smtpstatus__collect(struct smtpstatus__collector *c, const struct smtpstatu
     }
     c->best[pos] = *cand;
     c->best[pos].rank = (uint16_t)r;
+}
+
+void smtpstatus__collect(struct smtpstatus__collector *c, const struct smtpstatus__candidate *cand)
+{
+    collect(c, cand);
 }
 
 /* host[0..len) against a lower-case domain of n bytes, ignoring ASCII
@@ -586,7 +591,7 @@ static void offer_match(const struct smtpstatus__facts *f, struct smtpstatus__co
         cand.reason = r->reason;
         cand.off = end - p->len;
         cand.len = p->len;
-        smtpstatus__collect(c, &cand);
+        collect(c, &cand);
     }
 }
 
@@ -636,7 +641,7 @@ static void offer(const struct smtpstatus__facts *f, struct smtpstatus__collecto
     cand.reason = r->reason;
     cand.off = 0;
     cand.len = 0;
-    smtpstatus__collect(c, &cand);
+    collect(c, &cand);
 }
 
 /* The first index in keys[lo..n) whose key is not below `key`. */
@@ -715,7 +720,7 @@ static void offer_listed(const struct smtpstatus__facts *f, struct smtpstatus__c
     cand.reason = r->reason;
     cand.off = 0;
     cand.len = 0;
-    smtpstatus__collect(c, &cand);
+    collect(c, &cand);
 }
 
 /* The code rules for the enhanced code, from the generator's list for its
