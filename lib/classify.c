@@ -76,10 +76,10 @@ static int find_reply_token(const char *t, size_t len, unsigned reply, struct sm
  * stops at the parsed span, which is almost always the first one, so a
  * reply costs a few bytes of search instead of its whole text. Either way
  * the answer is the same, so smtpstatus_classify() with the same facts
- * gives the same evidence as smtpstatus_classify_reply(). */
-static void locate_reply(const struct smtpstatus__facts *f, struct smtpstatus_span *reply_span);
-
-/* The usual case, answered without a search: no dot before the parsed
+ * gives the same evidence as smtpstatus_classify_reply(). Each is looked
+ * for only when evidence shows it.
+ *
+ * The usual case, answered without a search: no dot before the parsed
  * code, so smtpstatus_find_enhanced() over the text up to the code's end
  * would look at the code first, and takes it when these checks pass
  * (else the search below runs as before). */
@@ -100,10 +100,8 @@ static int parsed_code_first(const struct smtpstatus__facts *f, struct smtpstatu
     return 1;
 }
 
-static void locate_codes(const struct smtpstatus__facts *f, struct smtpstatus_span *reply_span,
-                         struct smtpstatus_span *enh_span)
+static void locate_enhanced(const struct smtpstatus__facts *f, struct smtpstatus_span *enh_span)
 {
-    memset(reply_span, 0, sizeof *reply_span);
     memset(enh_span, 0, sizeof *enh_span);
     if (f->has_enhanced) {
         size_t bound = f->spans_known ? f->enhanced_span.off + f->enhanced_span.len : f->len;
@@ -111,11 +109,11 @@ static void locate_codes(const struct smtpstatus__facts *f, struct smtpstatus_sp
             (bound > f->len || !find_code_from(f->text, bound, 0, &f->enhanced, enh_span)))
             find_code_from(f->text, f->len, 0, &f->enhanced, enh_span);
     }
-    locate_reply(f, reply_span);
 }
 
 static void locate_reply(const struct smtpstatus__facts *f, struct smtpstatus_span *reply_span)
 {
+    memset(reply_span, 0, sizeof *reply_span);
     if (f->reply) {
         size_t bound = f->spans_known ? f->reply_span.off + f->reply_span.len : f->len;
         if (bound > f->len || !find_reply_token(f->text, bound, f->reply, reply_span))
@@ -163,14 +161,18 @@ static int find_delay(const char *t, size_t len, uint32_t *seconds)
         { "wait", 4, 0 }, { "in", 2, 0 }, { "for", 3, 0 }, { "within", 6, 0 },
     };
 
-    for (size_t i = 0; i < len; i++) {
+    /* A cue word ends in a letter, and a number right after a letter is
+     * not a number's start: so a number that can be cued has a space
+     * before it. Only those are looked at, eight byte pairs at a time to
+     * the next space and digit (a number at the text's start has no cue). */
+    for (size_t i = 1; i < len; i++) {
         uint64_t n = 0;
         size_t j, k, cue_end;
         int cued = 0;
 
-        /* Numbers are few: eight bytes at a time to the next digit. */
         while (len - i >= 8) {
-            uint64_t m = smtpstatus__bytes_in(smtpstatus__load64(t + i), '0', '9');
+            uint64_t m = smtpstatus__bytes_in(smtpstatus__load64(t + i), '0', '9') &
+                         smtpstatus__bytes_in(smtpstatus__load64(t + i - 1), ' ', ' ');
             if (m != 0) {
                 i += smtpstatus__first_byte(m);
                 break;
@@ -179,14 +181,8 @@ static int find_delay(const char *t, size_t len, uint32_t *seconds)
         }
         if (i >= len)
             break;
-        if (!smtpstatus__is_digit((unsigned char)t[i]))
+        if (!smtpstatus__is_digit((unsigned char)t[i]) || t[i - 1] != ' ')
             continue;
-        if (i > 0 && (smtpstatus__is_alnum((unsigned char)t[i - 1]) || t[i - 1] == '.')) {
-            /* Not a number's start, nor is any digit after it in its run. */
-            while (i + 1 < len && smtpstatus__is_digit((unsigned char)t[i + 1]))
-                i++;
-            continue;
-        }
         j = i;
         while (j < len && smtpstatus__is_digit((unsigned char)t[j]) && n < 1000000)
             n = n * 10 + (uint64_t)(t[j++] - '0');
@@ -248,13 +244,24 @@ static void decide(struct smtpstatus__facts *f, struct smtpstatus_verdict *v)
     v->enhanced = f->enhanced;
     v->stage = f->stage;
 
-    locate_codes(f, &reply_span, &enh_span);
-    for (unsigned i = 0; i < c.count; i++) {
+    /* A code's span is looked for only when evidence of its kind shows it
+     * (a rule that matched text has the text's span). */
+    for (unsigned i = 0, located = 0; i < c.count; i++) {
         struct smtpstatus_evidence *e = &v->evidence[i];
         set_evidence(e, &c.best[i]);
         if (c.best[i].len == 0) {
-            const struct smtpstatus_span *sp =
-                c.best[i].kind == SMTPSTATUS__KIND_REPLY ? &reply_span : &enh_span;
+            const struct smtpstatus_span *sp;
+            if (c.best[i].kind == SMTPSTATUS__KIND_REPLY) {
+                if (!(located & 1u))
+                    locate_reply(f, &reply_span);
+                located |= 1u;
+                sp = &reply_span;
+            } else {
+                if (!(located & 2u))
+                    locate_enhanced(f, &enh_span);
+                located |= 2u;
+                sp = &enh_span;
+            }
             e->span.off = sp->off;
             e->span.len = sp->len;
         }

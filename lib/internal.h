@@ -129,6 +129,19 @@ static inline uint64_t smtpstatus__bytes_in(uint64_t x, unsigned lo, unsigned hi
     return above & below & ~x & SMTPSTATUS__HIGHS;
 }
 
+/* The index of the last flagged byte of m (non-zero), as above. */
+static inline unsigned smtpstatus__last_byte(uint64_t m)
+{
+#if defined(__GNUC__) || defined(__clang__)
+    return (63u - (unsigned)__builtin_clzll(m)) >> 3;
+#else
+    unsigned k = 7;
+    while (!(m & (UINT64_C(0x80) << (8 * k))))
+        k--;
+    return k;
+#endif
+}
+
 /* The first index at or after i of a byte in [lo, hi] (as for
  * smtpstatus__bytes_in), eight bytes at a time while eight remain; the last
  * few bytes are not tested, so the caller checks buf[result] itself when
@@ -337,6 +350,7 @@ struct smtpstatus__facts {
 struct smtpstatus__candidate {
     uint16_t rule;
     uint8_t kind, conf, reason;
+    uint16_t rank; /* set by smtpstatus__collect() for the ones it keeps */
     size_t off, len;
 };
 
@@ -353,6 +367,9 @@ uint64_t smtpstatus__providers_for_host(const char *host, size_t len);
 void smtpstatus__match_text(struct smtpstatus__facts *facts, struct smtpstatus__collector *c);
 /* Offer the enhanced-code and reply-code defaults. */
 void smtpstatus__match_codes(const struct smtpstatus__facts *facts, struct smtpstatus__collector *c);
+/* The same by searches of the keyed rule lists, without the generator's
+ * per-code lists: what tests/test-code-rules.c compares them with. */
+void smtpstatus__match_codes_keyed(const struct smtpstatus__facts *facts, struct smtpstatus__collector *c);
 
 const struct smtpstatus__reason_row *smtpstatus__reason(unsigned reason);
 size_t smtpstatus__reason_count(void);

@@ -179,13 +179,27 @@ static void take_enhanced(const char *buf, size_t bound, struct line *ln)
     struct smtpstatus_enhanced code;
     size_t end;
 
+    const char *t = buf + ln->text_off;
+
     ln->content_off = ln->text_off;
     /* Most lines without a code fail here, without the call: a code takes
      * at least five bytes, "c.s.d", and its second is a dot. */
-    if (ln->text_off + 5 > bound || buf[ln->text_off + 1] != '.')
+    if (ln->text_off + 5 > bound || t[1] != '.')
         return;
-    if (smtpstatus__parse_enhanced_at(buf, bound, ln->text_off, &code, &end) != SMTPSTATUS_OK ||
-        !smtpstatus__enhanced_boundary_after(buf, bound, end))
+    if ((t[0] == '2' || t[0] == '4' || t[0] == '5') && smtpstatus__is_digit((unsigned char)t[2]) &&
+        t[3] == '.' && smtpstatus__is_digit((unsigned char)t[4]) &&
+        (ln->text_off + 5 == bound || !smtpstatus__is_digit((unsigned char)t[5]))) {
+        /* The usual "c.s.d", one digit each: what the parser would make
+         * of it, without the call. */
+        code.cls = (uint8_t)(t[0] - '0');
+        code.subject = (uint16_t)(t[2] - '0');
+        code.detail = (uint16_t)(t[4] - '0');
+        code.reserved = 0;
+        end = ln->text_off + 5;
+    } else if (smtpstatus__parse_enhanced_at(buf, bound, ln->text_off, &code, &end) != SMTPSTATUS_OK) {
+        return;
+    }
+    if (!smtpstatus__enhanced_boundary_after(buf, bound, end))
         return;
     ln->has_enhanced = 1;
     ln->enhanced = code;
@@ -215,6 +229,31 @@ static int joined_split_at(const char *buf, size_t len, const struct line *ln, s
             smtpstatus_compare_enhanced(&code, &ln->enhanced) == 0);
 }
 
+/* The first space in buf[p..stop) where a joined line splits, or stop.
+ * A split has the line's code after the space, so only the spaces before
+ * its first digit are checked: eight byte pairs at a time to the next. */
+static size_t find_split(const char *buf, size_t len, const struct line *ln, size_t p, size_t stop)
+{
+    unsigned digit = '0' + ln->code / 100;
+
+    for (; p < stop; p++) {
+        while (stop - p >= 9) {
+            uint64_t m = smtpstatus__bytes_in(smtpstatus__load64(buf + p), ' ', ' ') &
+                         smtpstatus__bytes_in(smtpstatus__load64(buf + p + 1), digit, digit);
+            if (m != 0) {
+                p += smtpstatus__first_byte(m);
+                break;
+            }
+            p += 8;
+        }
+        if (p >= stop)
+            break;
+        if (buf[p] == ' ' && p + 1 < len && (unsigned char)buf[p + 1] == digit && joined_split_at(buf, len, ln, p))
+            return p;
+    }
+    return stop;
+}
+
 /*
  * Scan one line whose code starts at `at`. Returns SMTPSTATUS_OK, or
  * SMTPSTATUS_INCOMPLETE when the buffer ends first (default mode), or an
@@ -230,7 +269,8 @@ static int scan_line(const char *buf, size_t len, unsigned flags, size_t at, str
     memset(ln, 0, sizeof *ln);
     ln->start = at;
 
-    for (size_t k = 0; k < 3; k++) {
+    /* The usual case in one test; the loop finds what is wrong. */
+    for (size_t k = len - p >= 3 && code_digits_at(buf, p) ? 3 : 0; k < 3; k++) {
         if (p + k >= len) {
             *err = len;
             return at_eof(flags) ? SMTPSTATUS_E_TRUNCATED : SMTPSTATUS_INCOMPLETE;
@@ -277,7 +317,18 @@ static int scan_line(const char *buf, size_t len, unsigned flags, size_t at, str
             size_t limit = len - phys_start > SMTPSTATUS_REPLY_LINE_MAX
                                ? phys_start + SMTPSTATUS_REPLY_LINE_MAX
                                : len;
-            p = skip_text(buf, p, limit, joined ? 0x21u : 0x20u);
+            if (joined) {
+                /* The printable run, then its split, if it has one. */
+                size_t stop = skip_text(buf, p, limit, 0x20u), split = find_split(buf, len, ln, p, stop);
+                if (split < stop) {
+                    ln->text_end = split;
+                    ln->next = split + 1;
+                    return SMTPSTATUS_OK;
+                }
+                p = stop;
+            } else {
+                p = skip_text(buf, p, limit, 0x20u);
+            }
             while (p < limit && text_byte[(unsigned char)buf[p]] && !(joined && buf[p] == ' '))
                 p++;
             if (joined && p < limit && buf[p] == ' ') {
@@ -422,31 +473,49 @@ static int find_reply_start(const char *buf, size_t len, size_t *at)
     return found;
 }
 
+/* The last index in [2, j) of an 'f' or 'F', or 0 when there is none;
+ * eight bytes at a time while eight remain above 2. */
+static size_t last_f_before(const char *buf, size_t j)
+{
+    while (j >= 2 + 8) {
+        uint64_t m = smtpstatus__bytes_in(smtpstatus__load64(buf + j - 8) | (SMTPSTATUS__ONES * 0x20u), 'f', 'f');
+        if (m != 0)
+            return j - 8 + smtpstatus__last_byte(m);
+        j -= 8;
+    }
+    while (j-- > 2)
+        if ((buf[j] | 0x20) == 'f')
+            return j;
+    return 0;
+}
+
 /* Lenient mode: the stage the surrounding text names. Exim writes the
  * command before the reply ("SMTP error from remote mail server after RCPT
  * TO:<bob@example.com>: 550 ..."); Postfix after it ("(in reply to RCPT TO
- * command)") or says "refused to talk to me" for a greeting. */
-static int find_stage(const char *buf, size_t len, size_t reply_start, size_t paren)
+ * command)") or says "refused to talk to me" for a greeting. Sets *cut to
+ * the first "(in reply to " (or len), which trim_end() drops: it is at or
+ * before the one that names the stage. */
+static int find_stage(const char *buf, size_t len, size_t reply_start, size_t from, size_t *cut)
 {
-    for (size_t i = paren; i < len; i++) {
+    *cut = len;
+    for (size_t i = from; i < len; i++) {
         const char *next = memchr(buf + i, '(', len - i);
         if (next == NULL)
             break;
         i = (size_t)(next - buf);
         if (smtpstatus__match_nocase(buf, len, i + 1, "in reply to ")) {
             int st = smtpstatus__stage_at(buf, len, i + 1 + sizeof "in reply to " - 1, NULL);
+            if (*cut == len)
+                *cut = i;
             if (st != SMTPSTATUS_STAGE_UNKNOWN)
                 return st;
         }
     }
     /* Both cues have an 'f' for third byte (" after ", "refused"), a rare
      * letter: only two bytes before one can either start. */
-    for (size_t j = reply_start; j-- > 2;) {
-        size_t i;
+    for (size_t j = reply_start; (j = last_f_before(buf, j)) != 0;) {
+        size_t i = j - 2;
 
-        if ((buf[j] | 0x20) != 'f')
-            continue;
-        i = j - 2;
         if (smtpstatus__match_nocase(buf, reply_start, i, " after ")) {
             int st = smtpstatus__stage_at(buf, reply_start, i + sizeof " after " - 1, NULL);
             if (st != SMTPSTATUS_STAGE_UNKNOWN)
@@ -461,19 +530,12 @@ static int find_stage(const char *buf, size_t len, size_t reply_start, size_t pa
 /* Lenient mode: the end of the reply text. Drop Postfix's " (in reply to
  * ... command)" and a closing quote or parenthesis that matches one just
  * before the reply (Exchange: "Remote Server returned '550 5.1.1 ...'").
- * `paren` is the first '(' at or after text_off, or past the end. */
-static size_t trim_end(const char *buf, size_t start, size_t text_off, size_t paren, size_t end)
+ * `cut` is the first "(in reply to " after text_off (find_stage), or past
+ * the end: it is dropped when it lies whole before the end. */
+static size_t trim_end(const char *buf, size_t start, size_t text_off, size_t cut, size_t end)
 {
-    for (size_t i = paren; i < end; i++) {
-        const char *next = memchr(buf + i, '(', end - i);
-        if (next == NULL)
-            break;
-        i = (size_t)(next - buf);
-        if (smtpstatus__match_nocase(buf, end, i + 1, "in reply to ")) {
-            end = i;
-            break;
-        }
-    }
+    if (cut < end && end - cut >= sizeof "(in reply to " - 1)
+        end = cut;
     while (end > text_off && (smtpstatus__is_space((unsigned char)buf[end - 1])))
         end--;
     if (start > 0 && end > text_off) {
@@ -542,7 +604,7 @@ static uint32_t code_anomalies(const struct smtpstatus_reply *r)
 
 int smtpstatus_parse_reply(const char *buf, size_t len, unsigned flags, struct smtpstatus_reply *out)
 {
-    struct smtpstatus_reply r;
+    struct smtpstatus_reply local, *r = &local;
     struct line ln;
     size_t at = 0, err = 0, last_text_end = 0;
     int first_has_enhanced = 0;
@@ -553,62 +615,65 @@ int smtpstatus_parse_reply(const char *buf, size_t len, unsigned flags, struct s
         return SMTPSTATUS_E_INVALID_ARG;
     if (out->size < SMTPSTATUS__REPLY_SIZE_V1)
         return SMTPSTATUS_E_STRUCT_SIZE;
+    /* The caller's struct of this version's size is filled in place. */
+    if (out->size == sizeof local)
+        r = out;
 
-    memset(&r, 0, sizeof r);
-    r.size = sizeof r;
-    r.parse_flags = flags;
+    memset(r, 0, sizeof *r);
+    r->size = sizeof *r;
+    r->parse_flags = flags;
 
     if (is_lenient(flags) && !find_reply_start(buf, len, &at)) {
         rc = SMTPSTATUS_E_NOT_FOUND;
         err = len;
         goto done;
     }
-    r.span.off = at;
+    r->span.off = at;
 
     for (;;) {
         rc = scan_line(buf, len, flags, at, &ln, &err);
         if (rc != SMTPSTATUS_OK) {
-            if (r.line_count == 0)
-                r.code = (uint16_t)ln.code;
+            if (r->line_count == 0)
+                r->code = (uint16_t)ln.code;
             goto done;
         }
-        if (r.line_count == SMTPSTATUS_REPLY_LINES_MAX) {
+        if (r->line_count == SMTPSTATUS_REPLY_LINES_MAX) {
             rc = SMTPSTATUS_E_TOO_MANY;
             err = at;
             goto done;
         }
-        r.anomalies |= ln.anomalies;
-        if (r.line_count == 0) {
-            r.code = (uint16_t)ln.code;
-            r.text.off = ln.content_off;
-            r.text.len = ln.text_end - ln.content_off;
+        r->anomalies |= ln.anomalies;
+        if (r->line_count == 0) {
+            r->code = (uint16_t)ln.code;
+            r->text.off = ln.content_off;
+            r->text.len = ln.text_end - ln.content_off;
             first_has_enhanced = ln.has_enhanced;
             if (ln.has_enhanced) {
-                r.has_enhanced = true;
-                r.enhanced = ln.enhanced;
-                r.enhanced_span.off = ln.enhanced_off;
-                r.enhanced_span.len = ln.enhanced_end - ln.enhanced_off;
+                r->has_enhanced = true;
+                r->enhanced = ln.enhanced;
+                r->enhanced_span.off = ln.enhanced_off;
+                r->enhanced_span.len = ln.enhanced_end - ln.enhanced_off;
             }
         } else {
-            if (ln.code != r.code)
-                r.anomalies |= SMTPSTATUS_ANOMALY_CODE_MISMATCH;
+            if (ln.code != r->code)
+                r->anomalies |= SMTPSTATUS_ANOMALY_CODE_MISMATCH;
             if (ln.has_enhanced != first_has_enhanced ||
-                (ln.has_enhanced && r.has_enhanced &&
-                 smtpstatus_compare_enhanced(&ln.enhanced, &r.enhanced) != 0))
-                r.anomalies |= SMTPSTATUS_ANOMALY_ENHANCED_MISMATCH;
-            if (ln.has_enhanced && !r.has_enhanced) {
-                r.has_enhanced = true;
-                r.enhanced = ln.enhanced;
-                r.enhanced_span.off = ln.enhanced_off;
-                r.enhanced_span.len = ln.enhanced_end - ln.enhanced_off;
+                (ln.has_enhanced && r->has_enhanced &&
+                 smtpstatus_compare_enhanced(&ln.enhanced, &r->enhanced) != 0))
+                r->anomalies |= SMTPSTATUS_ANOMALY_ENHANCED_MISMATCH;
+            if (ln.has_enhanced && !r->has_enhanced) {
+                r->has_enhanced = true;
+                r->enhanced = ln.enhanced;
+                r->enhanced_span.off = ln.enhanced_off;
+                r->enhanced_span.len = ln.enhanced_end - ln.enhanced_off;
             }
         }
-        r.line_count++;
+        r->line_count++;
         last_text_end = ln.text_end;
-        r.consumed = ln.next;
+        r->consumed = ln.next;
         if (!next_line_start(buf, len, flags, &ln, &at)) {
             if (ln.more && is_lenient(flags))
-                r.anomalies |= SMTPSTATUS_ANOMALY_TRUNCATED;
+                r->anomalies |= SMTPSTATUS_ANOMALY_TRUNCATED;
             break;
         }
         if (at >= len && !at_eof(flags)) {
@@ -620,43 +685,43 @@ int smtpstatus_parse_reply(const char *buf, size_t len, unsigned flags, struct s
     }
 
     if (is_lenient(flags)) {
-        /* One search for the first '(' after the text starts serves both. */
-        const char *paren = memchr(buf + ln.content_off, '(', len - ln.content_off);
-        size_t first = paren != NULL ? (size_t)(paren - buf) : len;
+        /* One search for "(in reply to " after the text starts serves both. */
+        size_t cut;
 
-        r.stage = (uint32_t)find_stage(buf, len, r.span.off, first);
-        last_text_end = trim_end(buf, r.span.off, ln.content_off, first, last_text_end);
-        if (r.line_count == 1)
-            r.text.len = last_text_end - r.text.off;
+        r->stage = (uint32_t)find_stage(buf, len, r->span.off, ln.content_off, &cut);
+        last_text_end = trim_end(buf, r->span.off, ln.content_off, cut, last_text_end);
+        if (r->line_count == 1)
+            r->text.len = last_text_end - r->text.off;
     }
-    r.span.len = last_text_end - r.span.off;
+    r->span.len = last_text_end - r->span.off;
 
     /* No enhanced code after the reply code: look in the text (qmail's
      * "(#5.7.1)", Exchange's "#5.1.1"), but only inside the reply. */
-    if (!r.has_enhanced && r.text.off < last_text_end) {
+    if (!r->has_enhanced && r->text.off < last_text_end) {
         struct smtpstatus_enhanced code;
         struct smtpstatus_span where;
-        if (smtpstatus_find_enhanced(buf + r.text.off, last_text_end - r.text.off, 0, &code,
+        if (smtpstatus_find_enhanced(buf + r->text.off, last_text_end - r->text.off, 0, &code,
                                      &where) == SMTPSTATUS_OK) {
-            r.has_enhanced = true;
-            r.enhanced = code;
-            r.enhanced_span.off = r.text.off + where.off;
-            r.enhanced_span.len = where.len;
-            r.anomalies |= SMTPSTATUS_ANOMALY_ENHANCED_IN_TEXT;
+            r->has_enhanced = true;
+            r->enhanced = code;
+            r->enhanced_span.off = r->text.off + where.off;
+            r->enhanced_span.len = where.len;
+            r->anomalies |= SMTPSTATUS_ANOMALY_ENHANCED_IN_TEXT;
         }
     }
-    r.anomalies |= code_anomalies(&r);
+    r->anomalies |= code_anomalies(r);
 
 done:
     if (rc != SMTPSTATUS_OK) {
-        uint16_t code = r.code;
-        memset(&r, 0, sizeof r);
-        r.size = sizeof r;
-        r.parse_flags = flags;
-        r.code = code;
-        r.error_offset = err;
+        uint16_t code = r->code;
+        memset(r, 0, sizeof *r);
+        r->size = sizeof *r;
+        r->parse_flags = flags;
+        r->code = code;
+        r->error_offset = err;
     }
-    smtpstatus__copy_out(out, out->size, &r, sizeof r);
+    if (r != out)
+        smtpstatus__copy_out(out, out->size, r, sizeof *r);
     return rc;
 }
 

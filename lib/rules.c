@@ -100,26 +100,30 @@ static unsigned rank(const struct smtpstatus__candidate *a)
     return (unsigned)a->conf << 2 | (a->kind < 8 ? tier[a->kind] : 0u);
 }
 
-static int stronger(const struct smtpstatus__candidate *a, unsigned rank_a,
-                    const struct smtpstatus__candidate *b)
+/* Whether a candidate of rank r and length len goes before the kept b. */
+static int stronger(unsigned r, size_t len, const struct smtpstatus__candidate *b)
 {
-    unsigned rank_b = rank(b);
-    return rank_a > rank_b || (rank_a == rank_b && a->len > b->len);
+    return r > b->rank || (r == b->rank && len > b->len);
 }
 
-void smtpstatus__collect(struct smtpstatus__collector *c, const struct smtpstatus__candidate *cand)
+static inline void collect(struct smtpstatus__collector *c, const struct smtpstatus__candidate *cand)
 {
     unsigned n = c->count, pos, r = rank(cand);
 
     /* Full, and no stronger than the last: nothing changes (the usual case
      * for the weaker code rules after the text's). */
-    if (n == SMTPSTATUS_EVIDENCE_MAX && !stronger(cand, r, &c->best[n - 1]))
+    if (n == SMTPSTATUS_EVIDENCE_MAX && !stronger(r, cand->len, &c->best[n - 1]))
         return;
-    for (unsigned i = 0; i < n; i++)
-        if (c->best[i].rule == cand->rule && c->best[i].kind == cand->kind)
+    /* The kept ones are in order, strongest first; the same rule again
+     * ranks as it did, so it is before the candidate's place: one walk
+     * finds both. */
+    for (pos = 0; pos < n; pos++) {
+        const struct smtpstatus__candidate *b = &c->best[pos];
+        if (stronger(r, cand->len, b))
+            break;
+        if (b->rule == cand->rule && b->kind == cand->kind)
             return; /* the same rule again: keep its first occurrence */
-    for (pos = 0; pos < n && !stronger(cand, r, &c->best[pos]); pos++)
-        ;
+    }
     if (pos >= SMTPSTATUS_EVIDENCE_MAX)
         return;
     if (n < SMTPSTATUS_EVIDENCE_MAX)
@@ -139,6 +143,12 @@ void smtpstatus__collect(struct smtpstatus__collector *c, const struct smtpstatu
         break;
     }
     c->best[pos] = *cand;
+    c->best[pos].rank = (uint16_t)r;
+}
+
+void smtpstatus__collect(struct smtpstatus__collector *c, const struct smtpstatus__candidate *cand)
+{
+    collect(c, cand);
 }
 
 /* host[0..len) against a lower-case domain of n bytes, ignoring ASCII
@@ -325,18 +335,22 @@ static void hold(struct smtpstatus__phrase_scan *s, size_t end, unsigned pattern
 }
 
 /* Verify the anchors of the window at q, whose key is `key`: those listed
- * with its hash's group. */
+ * with its hash's group (the anchors of its four bytes, and the masked
+ * anchors of its first three). */
 static void verify_window(struct smtpstatus__phrase_scan *s, size_t q, uint32_t key)
 {
     const unsigned char *text = s->text;
-    unsigned group = window_hash(key) >> SMTPSTATUS__ANCHOR_GROUP_SHIFT;
+    unsigned group = window_hash(key) & ((1u << SMTPSTATUS__ANCHOR_GROUP_BITS) - 1u);
+    /* A masked anchor's key is three bytes and a zero, which no window's
+     * key has: it is compared with the window's first three. */
+    uint32_t key3 = key & 0xFFFFFFu;
 
     for (unsigned i = smtpstatus__anchor_start[group]; i < smtpstatus__anchor_start[group + 1]; i++) {
         const struct smtpstatus__anchor *a = &smtpstatus__anchors[i];
         const struct smtpstatus__pattern_row *p;
         size_t start;
 
-        if (a->key != key)
+        if (a->key != key && a->key != key3)
             continue;
         /* at is -1 (the window starts a byte before the pattern) or more. */
         if (a->at < 0)
@@ -564,11 +578,12 @@ static void offer_match(const struct smtpstatus__facts *f, struct smtpstatus__co
                         const struct smtpstatus__pattern_row *p, size_t end, int provider_rules)
 {
     for (unsigned k = 0; k < p->rule_count; k++) {
-        unsigned ri = smtpstatus__pattern_rules[p->rule_first + k];
+        unsigned entry = smtpstatus__pattern_rules[p->rule_first + k];
+        unsigned ri = entry & ~SMTPSTATUS__LISTED_ALWAYS;
         const struct smtpstatus__rule_row *r = &smtpstatus__rules[ri];
         struct smtpstatus__candidate cand;
 
-        if ((r->provider != 0) != provider_rules || !rule_applies(r, f))
+        if ((r->provider != 0) != provider_rules || (!(entry & SMTPSTATUS__LISTED_ALWAYS) && !rule_applies(r, f)))
             continue;
         cand.rule = (uint16_t)ri;
         cand.kind = r->kind;
@@ -576,7 +591,7 @@ static void offer_match(const struct smtpstatus__facts *f, struct smtpstatus__co
         cand.reason = r->reason;
         cand.off = end - p->len;
         cand.len = p->len;
-        smtpstatus__collect(c, &cand);
+        collect(c, &cand);
     }
 }
 
@@ -626,7 +641,7 @@ static void offer(const struct smtpstatus__facts *f, struct smtpstatus__collecto
     cand.reason = r->reason;
     cand.off = 0;
     cand.len = 0;
-    smtpstatus__collect(c, &cand);
+    collect(c, &cand);
 }
 
 /* The first index in keys[lo..n) whose key is not below `key`. */
@@ -681,7 +696,57 @@ static void offer_code_keys(const struct smtpstatus__facts *f, struct smtpstatus
     offer_key(f, c, index, keys, n, lower_bound_from_top(keys, n, any), any);
 }
 
-void smtpstatus__match_codes(const struct smtpstatus__facts *f, struct smtpstatus__collector *c)
+/* Offer the rule of an entry of a list the generator made for these
+ * facts' code: its status (code rules) or its reply values (reply rules)
+ * hold already, and with SMTPSTATUS__LISTED_ALWAYS, all the rest too. */
+static void offer_listed(const struct smtpstatus__facts *f, struct smtpstatus__collector *c, unsigned entry,
+                         int reply_rule)
+{
+    unsigned ri = entry & ~SMTPSTATUS__LISTED_ALWAYS;
+    const struct smtpstatus__rule_row *r = &smtpstatus__rules[ri];
+    struct smtpstatus__candidate cand;
+
+    if (!(entry & SMTPSTATUS__LISTED_ALWAYS)) {
+        if (r->provider != 0 && !(f->providers & ((uint64_t)1 << (r->provider - 1))))
+            return;
+        if ((r->cls != 0 && r->cls != f->cls) || (r->stage != 0 && r->stage != f->stage))
+            return;
+        if (reply_rule ? !status_matches(r, f) : !reply_matches(r, f->reply))
+            return;
+    }
+    cand.rule = (uint16_t)ri;
+    cand.kind = r->kind;
+    cand.conf = r->conf;
+    cand.reason = r->reason;
+    cand.off = 0;
+    cand.len = 0;
+    collect(c, &cand);
+}
+
+/* The code rules for the enhanced code, from the generator's list for its
+ * class, subject and detail (gen-rules.py, compile_code_lists) when its
+ * class is one of a reply's; else by the three keyed searches, which give
+ * the same rules in the same order. */
+static void offer_code_rules(const struct smtpstatus__facts *f, struct smtpstatus__collector *c)
+{
+    unsigned cls = f->enhanced.cls, s = f->enhanced.subject, d = f->enhanced.detail, cell;
+
+    if (cls != 2 && cls != 4 && cls != 5) {
+        offer_code_keys(f, c, smtpstatus__code_rules, smtpstatus__code_rule_keys,
+                        SMTPSTATUS__CODE_RULE_COUNT);
+        return;
+    }
+    if (s > SMTPSTATUS__CODE_LIST_SUBJECTS)
+        s = SMTPSTATUS__CODE_LIST_SUBJECTS;
+    if (d > SMTPSTATUS__CODE_LIST_DETAILS)
+        d = SMTPSTATUS__CODE_LIST_DETAILS;
+    cell = ((cls == 2 ? 0u : cls - 3u) * (SMTPSTATUS__CODE_LIST_SUBJECTS + 1u) + s) *
+               (SMTPSTATUS__CODE_LIST_DETAILS + 1u) + d;
+    for (unsigned i = smtpstatus__code_list_start[cell]; i < smtpstatus__code_list_start[cell + 1]; i++)
+        offer_listed(f, c, smtpstatus__code_list[i], 0);
+}
+
+void smtpstatus__match_codes_keyed(const struct smtpstatus__facts *f, struct smtpstatus__collector *c)
 {
     if (f->has_enhanced) {
         offer_code_keys(f, c, smtpstatus__code_rules, smtpstatus__code_rule_keys,
@@ -691,6 +756,31 @@ void smtpstatus__match_codes(const struct smtpstatus__facts *f, struct smtpstatu
                             smtpstatus__provider_code_rule_keys, SMTPSTATUS__PROVIDER_CODE_RULE_COUNT);
     }
     if (f->reply) {
+        const uint32_t *keys = smtpstatus__reply_rule_keys;
+        size_t n = SMTPSTATUS__REPLY_RULE_COUNT, cls = 0;
+
+        offer_key(f, c, smtpstatus__reply_rules, keys, n, lower_bound(keys, 0, n, f->reply),
+                  f->reply);
+        while (cls < n && keys[cls] < f->reply / 100)
+            cls++;
+        offer_key(f, c, smtpstatus__reply_rules, keys, n, cls, f->reply / 100);
+    }
+}
+
+void smtpstatus__match_codes(const struct smtpstatus__facts *f, struct smtpstatus__collector *c)
+{
+    if (f->has_enhanced) {
+        offer_code_rules(f, c);
+        if (f->providers)
+            offer_code_keys(f, c, smtpstatus__provider_code_rules,
+                            smtpstatus__provider_code_rule_keys, SMTPSTATUS__PROVIDER_CODE_RULE_COUNT);
+    }
+    if (f->reply >= 200 && f->reply <= 599) {
+        /* The generator's list for the code (compile_reply_lists). */
+        for (unsigned i = smtpstatus__reply_list_start[f->reply - 200];
+             i < smtpstatus__reply_list_start[f->reply - 199]; i++)
+            offer_listed(f, c, smtpstatus__reply_list[i], 1);
+    } else if (f->reply) {
         const uint32_t *keys = smtpstatus__reply_rule_keys;
         size_t n = SMTPSTATUS__REPLY_RULE_COUNT, cls = 0;
 

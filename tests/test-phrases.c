@@ -167,6 +167,43 @@ Test(phrases, every_pattern_in_every_position)
     report("every pattern");
 }
 
+/* A pattern of three or four bytes at an odd offset is found by a masked
+ * anchor: its last three bytes (or all three) and any byte after them.
+ * Every short pattern, at both parities, followed by every byte value and
+ * preceded by a few, so that every window such an anchor stands for is
+ * met, in the middle of a text and as its last, three-byte window. */
+Test(phrases, short_patterns_followed_by_every_byte)
+{
+    static const char lead[] = { ' ', 'q', '\x80', '\0' };
+    size_t count = smtpstatus__pattern_count(), shorts = 0;
+    char buf[16];
+
+    for (unsigned pid = 0; pid < count; pid++) {
+        size_t n;
+        unsigned flags;
+        const unsigned char *p = smtpstatus__pattern_text(pid, &n, &flags);
+
+        if (n > 4)
+            continue;
+        shorts++;
+        for (size_t before = 0; before < 4; before++) {
+            for (unsigned y = 0; y < 256; y++) {
+                size_t len = 0;
+                for (size_t i = 0; i < before; i++)
+                    buf[len++] = lead[(i + y) % sizeof lead];
+                for (size_t i = 0; i < n; i++)
+                    buf[len++] = (char)(y % 2 && p[i] >= 'a' && p[i] <= 'z' ? p[i] - 32 : p[i]);
+                buf[len++] = (char)y;
+                check(buf, len, "a short pattern and a byte");
+                buf[len++] = 'x';
+                check(buf, len, "a short pattern, a byte and a letter");
+            }
+        }
+    }
+    cr_assert_gt(shorts, 0);
+    report("short patterns");
+}
+
 /* The matcher tests only the windows at even offsets, each pattern having
  * two anchors a byte apart: every pattern at offsets 0 to 5, after and
  * before bytes that are NUL, above 0x7F, letters or spaces, with up to three

@@ -163,7 +163,7 @@ def parse_pattern(path, lineno, value):
 ANCHOR_HASH = 0x9E3779B1  # Knuth's multiplicative constant; any odd number works
 ANCHOR_BITS = 17          # bits of the hash: a bitset of 16 KB
 ANCHOR_BUCKET_SHIFT = 6   # one 64-bit word of the bitset
-ANCHOR_GROUP_SHIFT = 4    # the anchors are listed by groups of 16 hash values
+ANCHOR_GROUP_BITS = 13   # the anchors are listed by the low 13 bits of the hash
 
 
 def fold_window(window):
@@ -198,7 +198,16 @@ def choose_anchors(patterns, pattern_flags, prose):
     or digit); a 3-byte pattern, itself with each byte that may follow it
     and each that may come before it (offset -1). The text's last window,
     which has only three bytes, is completed with a NUL, which folds to a
-    space: always among the bytes that may follow."""
+    space: always among the bytes that may follow.
+
+    The windows "three bytes of a short pattern and any byte after them"
+    are not listed one by one (a hundred-odd anchors for each of the 44
+    short patterns, 70 KB of table): they are masked anchors, returned
+    second, as (key of the three bytes, pattern id, offset, the keys of the
+    windows). The key of three bytes has a zero fourth byte, which no
+    window's key has (every byte has 0x20 set), and the matcher compares it
+    with the window's first three bytes; see compile_anchors for where the
+    masked anchors are listed."""
     seen = {}
     for p in patterns:
         for g in {fold_window(p[i:i + 4]) for i in range(len(p) - 3)}:
@@ -208,6 +217,7 @@ def choose_anchors(patterns, pattern_flags, prose):
         if g in seen:
             seen[g] += 1
     anchors = []
+    masked = []
     for pid, p in enumerate(patterns):
         if len(p) >= 5:
             def rarity(i):
@@ -221,16 +231,15 @@ def choose_anchors(patterns, pattern_flags, prose):
                          if not (pattern_flags[pid] & 2 and is_alnum(b))})
         if len(p) == 4:
             anchors.append((fold_window(p), pid, 0))
-            for y in follow:
-                anchors.append((fold_window(p[1:] + bytes([y])), pid, 1))
+            masked.append((fold_window(p[1:]), pid, 1,
+                           [fold_window(p[1:] + bytes([y])) for y in follow]))
             continue
         precede = sorted({b | 0x20 for b in range(256)
                           if not (pattern_flags[pid] & 1 and is_alnum(b))})
-        for y in follow:
-            anchors.append((fold_window(p + bytes([y])), pid, 0))
+        masked.append((fold_window(p), pid, 0, [fold_window(p + bytes([y])) for y in follow]))
         for x in precede:
             anchors.append((fold_window(bytes([x]) + p), pid, -1))
-    return anchors
+    return anchors, masked
 
 
 def anchor_check(p, at):
@@ -245,17 +254,29 @@ def anchor_check(p, at):
 
 
 def compile_anchors(patterns, pattern_flags, prose):
-    anchors = choose_anchors(patterns, pattern_flags, prose)
-    anchors.sort(key=lambda a: (anchor_hash(a[0]), a[0], a[1], a[2]))
+    anchors, masked = choose_anchors(patterns, pattern_flags, prose)
     words = [0] * ((1 << ANCHOR_BITS) >> ANCHOR_BUCKET_SHIFT)
-    for key, _, _ in anchors:
+    for key in [a[0] for a in anchors] + [w for m in masked for w in m[3]]:
         h = anchor_hash(key)
         words[h >> ANCHOR_BUCKET_SHIFT] |= 1 << (h & 63)
-    # The anchors whose hash is in group k (the hashes k * 16 to k * 16 + 15)
-    # are anchors[start[k]..start[k + 1]): about one a group.
-    start = [0] * (((1 << ANCHOR_BITS) >> ANCHOR_GROUP_SHIFT) + 1)
-    for key, _, _ in anchors:
-        start[(anchor_hash(key) >> ANCHOR_GROUP_SHIFT) + 1] += 1
+    # An anchor is listed in the group of the low bits of its hash: the
+    # anchors of group g are anchors[start[g]..start[g + 1]), about half a
+    # one a group. A masked anchor is listed in the group of each of its
+    # windows, which are few: the fourth byte of a key adds to bits 24 and
+    # up of its product with the multiplier, so the hashes (bits 15 to 31)
+    # of its windows share their low 9 bits, and have at most 16 values in
+    # the low 13.
+    group_mask = (1 << ANCHOR_GROUP_BITS) - 1
+    listed = [(anchor_hash(key) & group_mask, key, pid, at) for key, pid, at in anchors]
+    for key, pid, at, windows in masked:
+        if key >> 24:
+            raise DataError(f"masked anchor 0x{key:08X} has four bytes")
+        listed.extend((g, key, pid, at) for g in sorted({anchor_hash(w) & group_mask for w in windows}))
+    listed.sort()
+    anchors = [row[1:] for row in listed]
+    start = [0] * ((1 << ANCHOR_GROUP_BITS) + 1)
+    for g, _, _, _ in listed:
+        start[g + 1] += 1
     for i in range(1, len(start)):
         start[i] += start[i - 1]
     if len(anchors) > 0xFFFF:
@@ -272,7 +293,78 @@ def compile_anchors(patterns, pattern_flags, prose):
     most_suffixes = max(sum(count.get(p[i:], 0) for i in range(len(p))) for p in patterns)
     return {"anchors": anchors, "words": words, "start": start,
             "pending": max(1, (reach - 2) * most_suffixes), "reach": reach,
-            "most_suffixes": most_suffixes}
+            "most_suffixes": most_suffixes, "masked": len(masked)}
+
+
+def status_matches(r, cls, subject, detail):
+    """rules.c status_matches() for a fact with this enhanced code."""
+    if r["status"] is None:
+        return True
+    st_cls, st_subject, st_detail = r["status"]
+    return ((st_cls == 0 or st_cls == cls) and (st_subject == WILDCARD or st_subject == subject) and
+            (st_detail == WILDCARD or st_detail == detail))
+
+
+def reply_matches(r, reply):
+    """rules.c reply_matches()."""
+    return not r["reply"] or any(v == reply or (v < 10 and reply // 100 == v) for v in r["reply"])
+
+
+# A listed rule with this bit set holds whatever the facts (no provider,
+# class or stage to match, and its status or reply values hold already).
+LISTED_ALWAYS = 0x8000
+
+
+def unconditional(r):
+    return r["provider"] == 0 and r["cls"] == 0 and r["stage"] == 0
+
+
+def compile_code_lists(rules, code_rules, code_key):
+    """The code rules each enhanced code meets, found at build time instead of
+    by three searches of the keyed list a reply: for each class (2, 4, 5),
+    subject and detail, the rules of its exact key, then of its subject with
+    any detail, then of any code, each in the keyed list's order (so the
+    classifier weighs them in the same order), without those whose status
+    cannot hold. Subjects and details past those any rule names share one
+    cell: no exact key can be theirs."""
+    named = [rules[i]["status"] for i in code_rules]
+    subjects = 1 + max([st[1] for st in named if st[1] != WILDCARD] + [0])
+    details = 1 + max([st[2] for st in named if st[2] != WILDCARD] + [0])
+    start, out = [0], []
+    for cls in (2, 4, 5):
+        for subject in range(subjects + 1):
+            for detail in range(details + 1):
+                s = subject if subject < subjects else 1000  # no rule names it
+                d = detail if detail < details else 1000
+                keys = [(s * 1001 + d) if s < 1000 and d < 1000 else None,
+                        (s * 1001 + 1000) if s < 1000 else None, 1000 * 1001 + 1000]
+                for key in keys:
+                    for i in code_rules:
+                        if key is not None and code_key(rules[i]) == key and \
+                                status_matches(rules[i], cls, s, d):
+                            out.append(i | (LISTED_ALWAYS if not rules[i]["reply"] and
+                                            unconditional(rules[i]) else 0))
+                start.append(len(out))
+    if len(out) > 0xFFFF or len(rules) > LISTED_ALWAYS:
+        raise DataError("code rule lists overflow uint16_t")
+    return {"subjects": subjects, "details": details, "start": start, "list": out}
+
+
+def compile_reply_lists(rules, reply_rules):
+    """The reply rules of each reply code 200 to 599: those keyed by the code,
+    then those keyed by its class, in the keyed list's order, without those
+    whose reply values exclude the code."""
+    start, out = [0], []
+    for code in range(200, 600):
+        for key in (code, code // 100):
+            out.extend(i | (LISTED_ALWAYS if rules[i]["status"] is None and unconditional(rules[i])
+                            else 0)
+                       for i in reply_rules
+                       if rules[i]["reply"][0] == key and reply_matches(rules[i], code))
+        start.append(len(out))
+    if len(out) > 0xFFFF:
+        raise DataError("reply rule lists overflow uint16_t")
+    return {"start": start, "list": out}
 
 
 def generate(argv):
@@ -525,6 +617,9 @@ def generate(argv):
                                   if r["kind"] == kinds["provider"] and r["pattern"] is None),
                                  key=lambda i: (code_key(rules[i]), i))
 
+    code_lists = compile_code_lists(rules, code_rules, code_key)
+    reply_lists = compile_reply_lists(rules, reply_rules)
+
     pattern_rules = [[] for _ in range(marker_base)]
     for i, r in enumerate(rules):
         if r["pattern"] is not None:
@@ -541,7 +636,9 @@ def generate(argv):
             raise DataError("the patterns' bytes overflow uint16_t offsets")
         flags = pattern_flags[pid]
         if pid < marker_base:
-            pattern_rule_list.extend(pattern_rules[pid])
+            pattern_rule_list.extend(
+                i | (LISTED_ALWAYS if rules[i]["status"] is None and not rules[i]["reply"] and
+                     unconditional(rules[i]) else 0) for i in pattern_rules[pid])
             if any(rules[i]["provider"] for i in pattern_rules[pid]):
                 flags |= 4  # SMTPSTATUS__PATTERN_HAS_PROVIDER_RULES
         marker = marker_of.get(pid, -1) + 1
@@ -615,11 +712,30 @@ def generate(argv):
     o.extend(array("uint16_t", "smtpstatus__provider_code_rules", provider_code_rules))
     o.extend(array("uint32_t", "smtpstatus__provider_code_rule_keys",
                    [code_key(rules[i]) for i in provider_code_rules]))
+    o.append("/* The code rules that a class, subject and detail may meet, in the")
+    o.append(" * order the keyed search offers them (exact key, any detail, any code),")
+    o.append(" * without those whose status excludes that code: cell")
+    o.append(" * ((class 2, 4, 5 -> 0, 1, 2) * (SUBJECTS + 1) + min(subject, SUBJECTS)) *")
+    o.append(" * (DETAILS + 1) + min(detail, DETAILS) lists")
+    o.append(" * smtpstatus__code_list[code_list_start[cell]..code_list_start[cell + 1]).")
+    o.append(" * An entry with SMTPSTATUS__LISTED_ALWAYS set holds for any facts. */")
+    o.append(f"#define SMTPSTATUS__LISTED_ALWAYS 0x{LISTED_ALWAYS:04X}u")
+    o.append(f"#define SMTPSTATUS__CODE_LIST_SUBJECTS {code_lists['subjects']}")
+    o.append(f"#define SMTPSTATUS__CODE_LIST_DETAILS {code_lists['details']}")
+    o.extend(array("uint16_t", "smtpstatus__code_list_start", code_lists["start"]))
+    o.extend(array("uint16_t", "smtpstatus__code_list", code_lists["list"]))
+    o.append("/* The reply rules for each reply code 200 to 599 (exact code, then")
+    o.append(" * its class), without those whose reply values exclude it: code c lists")
+    o.append(" * smtpstatus__reply_list[reply_list_start[c - 200]..reply_list_start[c - 199]). */")
+    o.extend(array("uint16_t", "smtpstatus__reply_list_start", reply_lists["start"]))
+    o.extend(array("uint16_t", "smtpstatus__reply_list", reply_lists["list"]))
     o.append("")
     o.append("static const struct smtpstatus__pattern_row smtpstatus__patterns[] = {")
     o.extend(pattern_rows or ["    { 0, 0, 0, 0, 0, 0 },"])
     o.append("};")
     o.append(f"#define SMTPSTATUS__PATTERN_COUNT {len(patterns)}")
+    o.append("/* Each pattern's rules, SMTPSTATUS__LISTED_ALWAYS set on those that hold")
+    o.append(" * for any facts. */")
     o.extend(array("uint16_t", "smtpstatus__pattern_rules", pattern_rule_list))
     o.append("/* The patterns' bytes, lower case; a pattern that occurs in an earlier")
     o.append(" * one shares its bytes. */")
@@ -627,12 +743,12 @@ def generate(argv):
     o.append("")
     o.append("/* The phrase matcher's anchors (gen-rules.py, choose_anchors): bit h of")
     o.append(" * the bitset is set when an anchor's window hashes to h; the anchors")
-    o.append(" * are sorted by hash, and those whose hash is in group k (hashes")
-    o.append(" * k << GROUP_SHIFT and on) are smtpstatus__anchors[start[k]..start[k + 1]). */")
+    o.append(" * whose hash has low bits g (its group) are")
+    o.append(" * smtpstatus__anchors[start[g]..start[g + 1]). */")
     o.append(f"#define SMTPSTATUS__ANCHOR_HASH 0x{ANCHOR_HASH:08X}u")
     o.append(f"#define SMTPSTATUS__ANCHOR_BITS {ANCHOR_BITS}")
     o.append(f"#define SMTPSTATUS__ANCHOR_BUCKET_SHIFT {ANCHOR_BUCKET_SHIFT}")
-    o.append(f"#define SMTPSTATUS__ANCHOR_GROUP_SHIFT {ANCHOR_GROUP_SHIFT}")
+    o.append(f"#define SMTPSTATUS__ANCHOR_GROUP_BITS {ANCHOR_GROUP_BITS}")
     o.append(f"/* (reach {anchors['reach']} - 2) * {anchors['most_suffixes']} patterns "
              "that end at one offset */")
     o.append(f"#define SMTPSTATUS__PHRASE_PENDING {anchors['pending']}")
@@ -651,7 +767,9 @@ def generate(argv):
     stats = (f"{len(rules)} rules ({len(code_rules)} code, {len(reply_rules)} reply, "
              f"{sum(1 for r in rules if r['kind'] == kinds['text'])} text, "
              f"{sum(1 for r in rules if r['kind'] == kinds['provider'])} provider), "
-             f"{len(patterns)} patterns, {len(anchors['anchors'])} anchors, {len(providers)} providers")
+             f"{len(patterns)} patterns, {len(anchors['anchors'])} anchors ({anchors['masked']} masked, "
+             f"listed {sum(1 for a in anchors['anchors'] if a[0] >> 24 == 0)} times), "
+             f"{len(providers)} providers")
     return "\n".join(o), stats
 
 

@@ -1,0 +1,90 @@
+/* SPDX-License-Identifier: MIT */
+/* Copyright (c) 2026 The smtpstatus developers */
+
+/*
+ * The code and reply rules come from lists the generator makes for each
+ * class, subject and detail and for each reply code (gen-rules.py,
+ * compile_code_lists and compile_reply_lists). They must offer the same
+ * rules, in the same order, as the keyed searches they replace: over every
+ * class a code may have, subjects and details to past the last any rule
+ * names, every reply code, every stage and several sets of providers.
+ */
+
+#include <string.h>
+
+#include <criterion/criterion.h>
+
+#include "internal.h"
+
+static void same_offers(const struct smtpstatus__facts *f, struct smtpstatus__collector *text)
+{
+    struct smtpstatus__collector listed = *text, keyed = *text;
+
+    smtpstatus__match_codes(f, &listed);
+    smtpstatus__match_codes_keyed(f, &keyed);
+    cr_assert_eq(listed.count, keyed.count, "reply %u, %u.%u.%u, stage %u: %u kept, want %u", f->reply,
+                 f->enhanced.cls, f->enhanced.subject, f->enhanced.detail, f->stage, listed.count,
+                 keyed.count);
+    for (unsigned i = 0; i < listed.count; i++)
+        cr_assert(listed.best[i].rule == keyed.best[i].rule && listed.best[i].kind == keyed.best[i].kind &&
+                      listed.best[i].rank == keyed.best[i].rank,
+                  "reply %u, %u.%u.%u, stage %u: evidence %u is rule %u, want %u", f->reply,
+                  f->enhanced.cls, f->enhanced.subject, f->enhanced.detail, f->stage, i,
+                  listed.best[i].rule, keyed.best[i].rule);
+}
+
+Test(code_rules, lists_offer_what_the_keyed_search_offers)
+{
+    static const unsigned classes[] = { 0, 1, 2, 3, 4, 5, 6, 9 };
+    static const unsigned subjects[] = { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 40, 999 };
+    static const uint64_t providers[] = { 0, 1, 0x5, ~(uint64_t)0 };
+    static const unsigned replies[] = { 0, 1, 99, 199, 600, 999 };
+    struct smtpstatus__collector empty, one_text;
+    size_t checked = 0;
+
+    memset(&empty, 0, sizeof empty);
+    memset(&one_text, 0, sizeof one_text);
+    one_text.count = 1; /* a strong text match already kept */
+    one_text.best[0].rule = 0;
+    one_text.best[0].kind = SMTPSTATUS__KIND_TEXT;
+    one_text.best[0].rank = 60 << 2 | 2;
+    one_text.best[0].len = 10;
+
+    for (size_t k = 0; k < sizeof classes / sizeof classes[0]; k++)
+        for (size_t s = 0; s < sizeof subjects / sizeof subjects[0]; s++)
+            for (unsigned d = 0; d <= 1000; d += d < 40 ? 1 : 480)
+                for (unsigned stage = 0; stage <= SMTPSTATUS_STAGE_BDAT; stage += 3)
+                    for (size_t p = 0; p < sizeof providers / sizeof providers[0]; p++) {
+                        struct smtpstatus__facts f;
+                        memset(&f, 0, sizeof f);
+                        f.has_enhanced = 1;
+                        f.enhanced.cls = (uint8_t)classes[k];
+                        f.enhanced.subject = (uint16_t)subjects[s];
+                        f.enhanced.detail = (uint16_t)d;
+                        f.reply = classes[k] >= 2 && classes[k] <= 5 ? classes[k] * 100 + d % 60 : 0;
+                        f.cls = f.reply ? f.reply / 100 : classes[k];
+                        f.stage = stage;
+                        f.providers = providers[p];
+                        same_offers(&f, &empty);
+                        same_offers(&f, &one_text);
+                        checked++;
+                    }
+    for (unsigned reply = 200; reply < 600 + sizeof replies / sizeof replies[0]; reply++)
+        for (unsigned stage = 0; stage <= SMTPSTATUS_STAGE_BDAT; stage++)
+            for (int enh = 0; enh < 2; enh++) {
+                struct smtpstatus__facts f;
+                memset(&f, 0, sizeof f);
+                f.reply = reply < 600 ? reply : replies[reply - 600];
+                f.cls = f.reply >= 200 && f.reply < 600 ? f.reply / 100 : 0;
+                f.stage = stage;
+                f.has_enhanced = enh;
+                f.enhanced.cls = (uint8_t)(f.cls ? f.cls : 5);
+                f.enhanced.subject = (uint16_t)(reply % 8);
+                f.enhanced.detail = (uint16_t)(reply % 11);
+                f.providers = reply % 3 ? 0 : ~(uint64_t)0;
+                same_offers(&f, &empty);
+                same_offers(&f, &one_text);
+                checked++;
+            }
+    cr_log_info("%zu sets of facts", checked);
+}
