@@ -196,19 +196,6 @@ static inline size_t smtpstatus__line_start_bytewise(const char *t, size_t at, s
     return at;
 }
 
-/* The index of the highest byte whose top bit is set in m (m != 0). */
-static inline unsigned smtpstatus__last_byte(uint64_t m)
-{
-#if defined(__GNUC__) || defined(__clang__)
-    return (63u - (unsigned)__builtin_clzll(m)) >> 3;
-#else
-    unsigned k = 7;
-    while (!(m >> (8 * k) & 0x80u))
-        k--;
-    return k;
-#endif
-}
-
 /* The same, the eight bytes before `at` a word. */
 static inline size_t smtpstatus__line_start(const char *t, size_t at, size_t floor)
 {
