@@ -931,6 +931,14 @@ enum smtpstatus_evidence_kind {
     SMTPSTATUS_EVIDENCE_PROVIDER = 4,
     /** The class digit alone. */
     SMTPSTATUS_EVIDENCE_CLASS = 5,
+    /**
+     * The SMTP command the reply answered turned the reason (RFC 5321 §3.3):
+     * a refusal of MAIL FROM is about the sender, one of the greeting or EHLO
+     * about the client, an "unknown user" after DATA comes from a filter. It
+     * comes first, before the evidence it overrode; its span is empty.
+     * @since 0.1.0
+     */
+    SMTPSTATUS_EVIDENCE_STAGE = 6,
 };
 
 /**

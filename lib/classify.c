@@ -30,6 +30,23 @@ static void set_evidence(struct smtpstatus_evidence *e, const struct smtpstatus_
     e->span.len = c->len;
 }
 
+/* The stage turned the reason: say so first, before the evidence it
+ * overrode (which moves down one place; the weakest drops off a full
+ * list). */
+static void stage_evidence(struct smtpstatus_verdict *v, const char *rule, const char *source)
+{
+    uint32_t n = v->evidence_count < SMTPSTATUS_EVIDENCE_MAX ? v->evidence_count : SMTPSTATUS_EVIDENCE_MAX - 1;
+
+    memmove(&v->evidence[1], &v->evidence[0], n * sizeof v->evidence[0]);
+    memset(&v->evidence[0], 0, sizeof v->evidence[0]);
+    v->evidence[0].kind = SMTPSTATUS_EVIDENCE_STAGE;
+    v->evidence[0].reason = v->reason;
+    v->evidence[0].confidence = v->confidence;
+    v->evidence[0].rule = rule;
+    v->evidence[0].source = source;
+    v->evidence_count = n + 1;
+}
+
 /* The first "c.s.d" token in t[from..len) equal to `code`. */
 static int find_code_from(const char *t, size_t len, size_t from, const struct smtpstatus_enhanced *code,
                           struct smtpstatus_span *span)
@@ -299,6 +316,8 @@ static void decide(struct smtpstatus__facts *f, struct smtpstatus_verdict *v)
          v->reason == SMTPSTATUS_REASON_ADDRESS_INVALID || v->reason == SMTPSTATUS_REASON_DOMAIN_UNKNOWN)) {
         v->reason = SMTPSTATUS_REASON_SENDER_REJECTED;
         rule = NULL; /* the mapping of this reason, not the rule's */
+        stage_evidence(v, "stage.mail.sender",
+                       "RFC 5321 §3.3: a refusal of MAIL FROM is about the sender");
     }
     /* A permanent refusal of the greeting or of EHLO comes before any
      * sender or recipient is named: all the server knows is the client's
@@ -308,6 +327,8 @@ static void decide(struct smtpstatus__facts *f, struct smtpstatus_verdict *v)
         (v->reason == SMTPSTATUS_REASON_UNKNOWN || v->reason == SMTPSTATUS_REASON_POLICY)) {
         v->reason = SMTPSTATUS_REASON_BLOCKLISTED;
         rule = NULL;
+        stage_evidence(v, "stage.connect.client",
+                       "RFC 5321 §3.1, §4.1.1.1: before MAIL FROM the server knows only the client");
     }
     /* Recipients are accepted or refused at RCPT TO (RFC 5321 §3.3); one
      * that was accepted and then called unknown once the message was sent
@@ -327,6 +348,9 @@ static void decide(struct smtpstatus__facts *f, struct smtpstatus_verdict *v)
         !(f->has_enhanced && f->enhanced.subject == 1) && !(rule != NULL && rule->provider)) {
         v->reason = SMTPSTATUS_REASON_FILTERED;
         rule = NULL;
+        stage_evidence(v, "stage.data.filtered",
+                       "RFC 5321 §3.3: recipients are refused at RCPT TO; an unknown user after "
+                       "DATA was refused by what read the message");
     }
     reason = smtpstatus__reason(v->reason);
 

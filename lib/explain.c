@@ -323,6 +323,10 @@ int smtpstatus_explain_verdict(const char *input, size_t len, const struct smtps
         case SMTPSTATUS_EVIDENCE_REPLY_CODE:
             smtpstatus__out_str(&o, "the reply code");
             break;
+        case SMTPSTATUS_EVIDENCE_STAGE:
+            smtpstatus__out_str(&o, "the command it answered, ");
+            smtpstatus__out_str(&o, smtpstatus_stage_name((int)v->stage));
+            break;
         default:
             smtpstatus__out_str(&o, "the class");
             break;

@@ -68,7 +68,7 @@ const char *smtpstatus_action_name(int action)
 const char *smtpstatus_evidence_kind_name(int kind)
 {
     static const char *const names[] = {
-        "none", "enhanced_code", "reply_code", "text", "provider", "class",
+        "none", "enhanced_code", "reply_code", "text", "provider", "class", "stage",
     };
     return NAME_OF(names, kind);
 }

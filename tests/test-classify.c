@@ -374,6 +374,38 @@ Test(classify, every_enum_value_has_a_name)
     cr_assert_str_eq(smtpstatus_action_name(SMTPSTATUS_ACTION_STOP), "stop");
     cr_assert_str_eq(smtpstatus_action_name(99), "unknown");
     cr_assert_str_eq(smtpstatus_evidence_kind_name(SMTPSTATUS_EVIDENCE_PROVIDER), "provider");
+    cr_assert_str_eq(smtpstatus_evidence_kind_name(SMTPSTATUS_EVIDENCE_STAGE), "stage");
+}
+
+/* When the command a reply answered turns the reason, the verdict says so
+ * first, and the phrase it overrode follows with its span. */
+Test(classify, a_stage_that_turns_the_reason_is_evidence)
+{
+    static const char text[] = "550 Unknown user bob@example.jp";
+    struct smtpstatus_verdict v = classify(text, SMTPSTATUS_STAGE_END_OF_DATA);
+    assert_reason(v, "filtered");
+    cr_assert_geq(v.evidence_count, 2);
+    cr_assert_eq(v.evidence[0].kind, SMTPSTATUS_EVIDENCE_STAGE);
+    cr_assert_str_eq(v.evidence[0].rule, "stage.data.filtered");
+    cr_assert_eq(v.evidence[0].reason, SMTPSTATUS_REASON_FILTERED);
+    cr_assert_eq(v.evidence[0].span.len, 0);
+    cr_assert_eq(v.evidence[1].kind, SMTPSTATUS_EVIDENCE_TEXT);
+    cr_assert_eq(v.evidence[1].reason, SMTPSTATUS_REASON_RECIPIENT_UNKNOWN);
+    cr_assert_eq(v.evidence[1].span.off, 4);
+    cr_assert_eq(v.evidence[1].span.len, strlen("Unknown user"));
+
+    v = classify("550 Access denied", SMTPSTATUS_STAGE_MAIL);
+    assert_reason(v, "sender_rejected");
+    cr_assert_str_eq(v.evidence[0].rule, "stage.mail.sender");
+    v = classify("554 Denied by policy", SMTPSTATUS_STAGE_EHLO);
+    assert_reason(v, "blocklisted");
+    cr_assert_str_eq(v.evidence[0].rule, "stage.connect.client");
+    cr_assert_eq(v.evidence_count, SMTPSTATUS_EVIDENCE_MAX, "a full list drops its weakest");
+    cr_assert_eq(v.evidence[1].kind, SMTPSTATUS_EVIDENCE_TEXT);
+
+    /* No turn, no stage evidence. */
+    v = classify(text, SMTPSTATUS_STAGE_RCPT);
+    cr_assert_neq(v.evidence[0].kind, SMTPSTATUS_EVIDENCE_STAGE);
 }
 
 Test(classify, every_reason_is_described)

@@ -464,7 +464,7 @@ class TestClassify(unittest.TestCase):
         self.assertEqual(v.rule, v.evidence[0].rule)
         for e in v.evidence:
             self.assertTrue(e.rule and e.source)
-            self.assertIn(e.kind, ("enhanced_code", "reply_code", "text", "provider", "class"))
+            self.assertIn(e.kind, ("enhanced_code", "reply_code", "text", "provider", "class", "stage"))
         phrase = [e for e in v.evidence if e.kind == "text"][0]
         self.assertEqual(phrase.text.lower(), "user unknown")
         self.assertEqual(phrase.reason, "recipient_unknown")

@@ -17,11 +17,14 @@
  * full, X.4.6 routing loop; not X.s.0 or the subject defaults). */
 static int names_a_cause(const struct smtpstatus_verdict *v)
 {
+    /* A stage that turned the reason rests on the evidence after it. */
+    uint32_t top = v->evidence_count > 1 && v->evidence[0].kind == SMTPSTATUS_EVIDENCE_STAGE;
+
     if (v->evidence_count == 0 || v->confidence < 70)
         return 0;
-    if (v->evidence[0].kind != SMTPSTATUS_EVIDENCE_TEXT &&
-        v->evidence[0].kind != SMTPSTATUS_EVIDENCE_PROVIDER &&
-        !(v->evidence[0].kind == SMTPSTATUS_EVIDENCE_ENHANCED_CODE && v->confidence >= 80))
+    if (v->evidence[top].kind != SMTPSTATUS_EVIDENCE_TEXT &&
+        v->evidence[top].kind != SMTPSTATUS_EVIDENCE_PROVIDER &&
+        !(v->evidence[top].kind == SMTPSTATUS_EVIDENCE_ENHANCED_CODE && v->confidence >= 80))
         return 0;
     switch (v->reason) {
     case SMTPSTATUS_REASON_UNKNOWN:

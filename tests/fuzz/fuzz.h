@@ -192,7 +192,7 @@ static inline void fuzz_check_verdict_fields(const struct smtpstatus_verdict *v,
     FUZZ_CHECK(v->evidence_count <= SMTPSTATUS_EVIDENCE_MAX);
     for (uint32_t i = 0; i < v->evidence_count; i++) {
         const struct smtpstatus_evidence *e = &v->evidence[i];
-        FUZZ_CHECK(e->kind <= SMTPSTATUS_EVIDENCE_CLASS);
+        FUZZ_CHECK(e->kind <= SMTPSTATUS_EVIDENCE_STAGE);
         FUZZ_CHECK(e->reason < reasons);
         FUZZ_CHECK(e->confidence >= 1 && e->confidence <= 100);
         FUZZ_CHECK(e->rule != NULL && e->source != NULL);
