@@ -197,6 +197,20 @@ static inline int continues(const char *buf, size_t at, size_t end)
     return is_ws(buf[at]) || !field_line(buf, at, end, &name_end, &colon);
 }
 
+/* field_line() for the reader's line [at, end), kept for the next
+ * question about the same line. */
+static inline int reader_field_line(struct smtpstatus__field_reader *r, size_t at, size_t end,
+                                    size_t *name_end, size_t *colon)
+{
+    if (at != r->line_at) {
+        r->line_at = at;
+        r->line_is_field = field_line(r->buf, at, end, &r->line_name_end, &r->line_colon);
+    }
+    *name_end = r->line_name_end;
+    *colon = r->line_colon;
+    return r->line_is_field;
+}
+
 int smtpstatus__field_read(struct smtpstatus__field_reader *r, struct smtpstatus_text *name,
                            struct smtpstatus_text *value)
 {
@@ -214,7 +228,7 @@ int smtpstatus__field_read(struct smtpstatus__field_reader *r, struct smtpstatus
 
         /* A blank line, a stray continuation, or not a field ("From "
          * separator lines, garbage): skipped. */
-        if (end == at || is_ws(buf[at]) || !field_line(buf, at, end, &name_end, &colon)) {
+        if (end == at || is_ws(buf[at]) || !reader_field_line(r, at, end, &name_end, &colon)) {
             at = next;
             if (at >= len)
                 break;
@@ -227,7 +241,9 @@ int smtpstatus__field_read(struct smtpstatus__field_reader *r, struct smtpstatus
         vend = end;
         while ((at = next) < len) {
             end = eols_next(&r->eols, buf, len, at);
-            if (end == at || !continues(buf, at, end) || end - vstart >= SMTPSTATUS_DSN_FIELD_MAX)
+            /* A continuation, as continues() tells. */
+            if (end == at || !(is_ws(buf[at]) || !reader_field_line(r, at, end, &name_end, &colon)) ||
+                end - vstart >= SMTPSTATUS_DSN_FIELD_MAX)
                 break;
             vend = end;
             next = past_eol(buf, len, end);

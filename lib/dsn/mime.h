@@ -49,6 +49,12 @@ struct smtpstatus__field_reader {
     size_t len;
     size_t at; /* where the next line starts */
     struct smtpstatus__eols eols;
+    /* Whether the line at line_at starts a field, and where its name and
+     * colon end: a field's first line is read once to see whether it
+     * continues the field before, then again as a field of its own.
+     * line_at is SIZE_MAX before the first. */
+    size_t line_at, line_name_end, line_colon;
+    int line_is_field;
 };
 
 static inline void smtpstatus__field_reader_init(struct smtpstatus__field_reader *r, const char *buf,
@@ -58,6 +64,9 @@ static inline void smtpstatus__field_reader_init(struct smtpstatus__field_reader
     r->len = len;
     r->at = at;
     smtpstatus__eols_init(&r->eols);
+    r->line_at = SIZE_MAX;
+    r->line_name_end = r->line_colon = 0;
+    r->line_is_field = 0;
 }
 
 /* The next field, as smtpstatus__field_next() gives it; r->at is then its
