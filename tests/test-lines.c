@@ -164,6 +164,37 @@ Test(lines, first_fold_is_the_bytewise_one)
     }
 }
 
+/* Unfolding a run at a time gives what a byte a step gives: the text, its
+ * map back to the input and its length, also where the result meets the
+ * limit. Diagnostics of single spaces mostly, with folds here and there. */
+Test(lines, unfold_is_the_bytewise_one)
+{
+    char tmp[MAXLEN], want_out[MAXLEN], got_out[MAXLEN];
+    uint16_t want_map[MAXLEN], got_map[MAXLEN];
+
+    for (unsigned round = 0; round < 20000; round++) {
+        size_t len = rnd(MAXLEN), max = rnd(3) == 0 ? rnd(MAXLEN) : MAXLEN, want, got;
+        struct guard g;
+        const char *buf;
+
+        fill(tmp, len);
+        for (size_t i = 0; i < len; i++)
+            if (rnd(3) && tmp[i] != ' ')
+                tmp[i] = (char)('a' + rnd(26));
+        buf = guard_place(&g, tmp, len);
+        want = smtpstatus__unfold_bytewise(buf, len, want_out, want_map, max);
+        got = smtpstatus__unfold(buf, len, got_out, got_map, max);
+        cr_assert_eq(got, want, "round %u len %zu max %zu", round, len, max);
+        cr_assert(memcmp(got_out, want_out, want) == 0, "round %u", round);
+        cr_assert(memcmp(got_map, want_map, want * sizeof want_map[0]) == 0, "round %u", round);
+        guard_release(&g);
+    }
+    cr_assert_eq(smtpstatus__unfold(NULL, 0, want_out, want_map, MAXLEN), 0);
+    cr_assert_eq(smtpstatus__unfold("a  b", 4, got_out, got_map, MAXLEN), 3);
+    cr_assert(memcmp(got_out, "a b", 3) == 0);
+    cr_assert_eq(got_map[2], 3);
+}
+
 /* copy_to_byte writes whole blocks: into an output buffer of exactly n
  * bytes that also ends at a guard page, against the byte-by-byte copy. */
 Test(lines, copy_to_byte_is_the_bytewise_one)

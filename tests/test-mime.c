@@ -165,6 +165,26 @@ Test(mime, one_pass_scan_finds_what_each_search_finds)
     }
 }
 
+/* The readers' name sets are written out by hand, filter and all: each
+ * filter must be the one smtpstatus__field_set_prepare() builds from its
+ * names, or a field would be missed. */
+Test(mime, prepared_field_sets_match_their_names)
+{
+    const struct smtpstatus__field_set *sets[] = { &smtpstatus__top_fields, &smtpstatus__original_fields,
+                                                   &smtpstatus__late_field_set, &smtpstatus__part_fields };
+
+    for (size_t i = 0; i < sizeof sets / sizeof sets[0]; i++) {
+        struct smtpstatus__field_set want;
+        smtpstatus__field_set_prepare(&want, sets[i]->names, sets[i]->n);
+        cr_assert(sets[i]->n <= SMTPSTATUS__SCAN_MAX, "set %zu", i);
+        for (size_t k = 0; k < sets[i]->n; k++)
+            cr_assert_eq(strlen(sets[i]->names[k].name), sets[i]->names[k].len, "set %zu, name %zu", i, k);
+        for (unsigned c = 0; c < 32; c++)
+            cr_assert_eq(sets[i]->by_letter[c], want.by_letter[c], "set %zu, letter %c", i, 'a' + c - 1);
+        cr_assert_eq(sets[i]->other, want.other, "set %zu", i);
+    }
+}
+
 Test(mime, field_reader_reads_as_field_next)
 {
     char tmp[2048];

@@ -87,6 +87,46 @@ static int visit(const struct smtpstatus__part *p, void *ctx)
     return 0;
 }
 
+static const struct smtpstatus__field_name original_names[] = {
+    SMTPSTATUS__FIELD_NAME("message-id"),
+    SMTPSTATUS__FIELD_NAME("from"),
+    SMTPSTATUS__FIELD_NAME("to"),
+    SMTPSTATUS__FIELD_NAME("subject"),
+};
+
+const struct smtpstatus__field_set smtpstatus__original_fields = {
+    original_names, 4,
+    {
+        [SMTPSTATUS__LETTER('m')] = 1u << 0,
+        [SMTPSTATUS__LETTER('f')] = 1u << 1,
+        [SMTPSTATUS__LETTER('t')] = 1u << 2,
+        [SMTPSTATUS__LETTER('s')] = 1u << 3,
+    },
+    0
+};
+
+/* The message's own header block: one pass finds all its fields read here. */
+static const struct smtpstatus__field_name top_names[] = {
+    SMTPSTATUS__FIELD_NAME("subject"),
+    SMTPSTATUS__FIELD_NAME("from"),
+    SMTPSTATUS__FIELD_NAME("content-type"),
+    SMTPSTATUS__FIELD_NAME("content-transfer-encoding"),
+    SMTPSTATUS__FIELD_NAME("x-failed-recipients"),
+    SMTPSTATUS__FIELD_NAME("return-path"),
+};
+
+const struct smtpstatus__field_set smtpstatus__top_fields = {
+    top_names, 6,
+    {
+        [SMTPSTATUS__LETTER('s')] = 1u << 0,
+        [SMTPSTATUS__LETTER('f')] = 1u << 1,
+        [SMTPSTATUS__LETTER('c')] = 1u << 2 | 1u << 3,
+        [SMTPSTATUS__LETTER('x')] = 1u << 4,
+        [SMTPSTATUS__LETTER('r')] = 1u << 5,
+    },
+    0
+};
+
 /* `in_scratch`: the original was decoded (a base64 or quoted-printable
  * text/rfc822-headers part) and lives in the scratch buffer. Its encoded
  * words then stay as they are: decoding them into scratch too could need
@@ -94,12 +134,6 @@ static int visit(const struct smtpstatus__part *p, void *ctx)
 static void read_original(const struct smtpstatus_text *orig, int in_scratch,
                           struct smtpstatus_dsn *dsn, struct smtpstatus__scratch *scratch)
 {
-    static const struct smtpstatus__field_name names[] = {
-        SMTPSTATUS__FIELD_NAME("message-id"),
-        SMTPSTATUS__FIELD_NAME("from"),
-        SMTPSTATUS__FIELD_NAME("to"),
-        SMTPSTATUS__FIELD_NAME("subject"),
-    };
     struct smtpstatus_text v[4];
     unsigned found;
 
@@ -107,7 +141,7 @@ static void read_original(const struct smtpstatus_text *orig, int in_scratch,
         return;
     /* Where the header block ends does not matter here: the scan stops
      * once it has the four. */
-    found = smtpstatus__scan_headers(orig->ptr, orig->len, NULL, NULL, names, 4, v);
+    found = smtpstatus__scan_fields(orig->ptr, orig->len, NULL, NULL, &smtpstatus__original_fields, v);
     if (found & 1)
         dsn->original_message_id = v[0];
     if (found & 2)
@@ -149,14 +183,6 @@ int smtpstatus__parse_dsn(const char *buf, size_t len, struct smtpstatus_dsn *ou
     struct smtpstatus__bounce b;
     struct decoded decoded;
     struct smtpstatus__late_fields late;
-    static const struct smtpstatus__field_name top_names[] = {
-        SMTPSTATUS__FIELD_NAME("subject"),
-        SMTPSTATUS__FIELD_NAME("from"),
-        SMTPSTATUS__FIELD_NAME("content-type"),
-        SMTPSTATUS__FIELD_NAME("content-transfer-encoding"),
-        SMTPSTATUS__FIELD_NAME("x-failed-recipients"),
-        SMTPSTATUS__FIELD_NAME("return-path"),
-    };
     struct smtpstatus_text top[6], original = { NULL, 0 };
     struct smtpstatus__ctype top_ctype;
     size_t hdr_len, body_off;
@@ -177,7 +203,7 @@ int smtpstatus__parse_dsn(const char *buf, size_t len, struct smtpstatus_dsn *ou
     sink.found = NULL;
 
     /* One pass over the message's header block finds all its fields read here. */
-    found = smtpstatus__scan_headers(buf, len, &body_off, &hdr_len, top_names, 6, top);
+    found = smtpstatus__scan_fields(buf, len, &body_off, &hdr_len, &smtpstatus__top_fields, top);
     b.headers.ptr = buf;
     b.headers.len = hdr_len;
     late.read = 0;

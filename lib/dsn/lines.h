@@ -347,6 +347,129 @@ static inline size_t smtpstatus__first_fold(const char *in, size_t len)
 #endif
 }
 
+/* ---- Unfolding a diagnostic (sink.c) ----
+ * A diagnostic folded over lines ("can't determine Purported\r\n
+ * Responsible Address") is read with each run of white space (space, tab,
+ * CR, LF) that holds a line break or more than one blank made one space
+ * (RFC 5322 §2.2.3 unfolding, then RFC 3464's "free-form text" compared
+ * word by word). out[0, j) is the result and map[j] the offset in `in` of
+ * out[j]. Returns j; 0 when nothing needed joining (smtpstatus__first_fold()
+ * finds no fold), when the result would be longer than `max`, or when len
+ * is more than a map entry holds. out and map hold max entries. */
+
+static inline int smtpstatus__is_fold_space(char c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+/* The plain definition, a byte a step. */
+static inline size_t smtpstatus__unfold_bytewise(const char *in, size_t len, char *out, uint16_t *map,
+                                                 size_t max)
+{
+    size_t i = smtpstatus__first_fold_bytewise(in, len), j;
+
+    if (i == len || i > max || len > UINT16_MAX)
+        return 0;
+    for (j = 0; j < i; j++) {
+        out[j] = in[j];
+        map[j] = (uint16_t)j;
+    }
+    while (i < len) {
+        if (j == max)
+            return 0;
+        map[j] = (uint16_t)i;
+        if (smtpstatus__is_fold_space(in[i])) {
+            out[j++] = ' ';
+            while (i < len && smtpstatus__is_fold_space(in[i]))
+                i++;
+        } else {
+            out[j++] = in[i++];
+        }
+    }
+    return j;
+}
+
+/* The same, a block at a time: a block of the text is copied whole with
+ * its map, up to its first fold (as smtpstatus__first_fold() finds them:
+ * the bytes before it need no change, a single space included), where
+ * the run of white space becomes one space. The last bytes, and those
+ * within a block of `max`, go a byte a step. */
+static inline size_t smtpstatus__unfold(const char *in, size_t len, char *out, uint16_t *map, size_t max)
+{
+    size_t i = smtpstatus__first_fold(in, len), j = 0;
+
+    if (i == len || i > max || len > UINT16_MAX)
+        return 0;
+    i = 0;
+#ifdef SMTPSTATUS__LINES_SSE2
+    {
+        const __m128i sp = _mm_set1_epi8(' '), tab = _mm_set1_epi8('\t'), cr = _mm_set1_epi8('\r'),
+                      lf = _mm_set1_epi8('\n');
+        const __m128i lo = _mm_setr_epi16(0, 1, 2, 3, 4, 5, 6, 7), eight = _mm_set1_epi16(8);
+
+        while (len - i >= 17 && max - j >= 16) {
+            __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(in + i));
+            __m128i y = _mm_loadu_si128((const __m128i *)(const void *)(in + i + 1));
+            __m128i other = _mm_or_si128(_mm_cmpeq_epi8(x, tab),
+                                         _mm_or_si128(_mm_cmpeq_epi8(x, cr), _mm_cmpeq_epi8(x, lf)));
+            __m128i next = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(y, sp), _mm_cmpeq_epi8(y, tab)),
+                                        _mm_or_si128(_mm_cmpeq_epi8(y, cr), _mm_cmpeq_epi8(y, lf)));
+            unsigned m = (unsigned)_mm_movemask_epi8(
+                _mm_or_si128(other, _mm_and_si128(_mm_cmpeq_epi8(x, sp), next)));
+            __m128i at = _mm_add_epi16(_mm_set1_epi16((short)i), lo);
+
+            _mm_storeu_si128((__m128i *)(void *)(out + j), x);
+            _mm_storeu_si128((__m128i *)(void *)(map + j), at);
+            _mm_storeu_si128((__m128i *)(void *)(map + j + 8), _mm_add_epi16(at, eight));
+            if (m == 0) {
+                i += 16;
+                j += 16;
+                continue;
+            }
+            m = (unsigned)__builtin_ctz(m);
+            i += m;
+            j += m;
+            map[j] = (uint16_t)i;
+            out[j++] = ' ';
+            while (i < len && smtpstatus__is_fold_space(in[i]))
+                i++;
+        }
+    }
+#else
+    while (len - i >= 9 && max - j >= 8) {
+        uint64_t x = smtpstatus__load64(in + i), y = smtpstatus__load64(in + i + 1);
+        uint64_t next = smtpstatus__blanks8(y) | smtpstatus__zero_bytes(y ^ SMTPSTATUS__ONES * ' ');
+        uint64_t m = smtpstatus__blanks8(x) | (smtpstatus__zero_bytes(x ^ SMTPSTATUS__ONES * ' ') & next);
+        size_t n = m == 0 ? 8 : smtpstatus__first_byte(m);
+
+        memcpy(out + j, in + i, 8);
+        for (size_t k = 0; k < 8; k++)
+            map[j + k] = (uint16_t)(i + k);
+        i += n;
+        j += n;
+        if (m != 0) {
+            map[j] = (uint16_t)i;
+            out[j++] = ' ';
+            while (i < len && smtpstatus__is_fold_space(in[i]))
+                i++;
+        }
+    }
+#endif
+    while (i < len) {
+        if (j == max)
+            return 0;
+        map[j] = (uint16_t)i;
+        if (smtpstatus__is_fold_space(in[i])) {
+            out[j++] = ' ';
+            while (i < len && smtpstatus__is_fold_space(in[i]))
+                i++;
+        } else {
+            out[j++] = in[i++];
+        }
+    }
+    return j;
+}
+
 /* ---- One of two bytes (Content-Type parameters, mime.c) ---- */
 
 /* The first offset in [i, len) of byte a or byte b, or len. */

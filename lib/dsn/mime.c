@@ -197,6 +197,20 @@ static inline int continues(const char *buf, size_t at, size_t end)
     return is_ws(buf[at]) || !field_line(buf, at, end, &name_end, &colon);
 }
 
+/* field_line() for the reader's line [at, end), kept for the next
+ * question about the same line. */
+static inline int reader_field_line(struct smtpstatus__field_reader *r, size_t at, size_t end,
+                                    size_t *name_end, size_t *colon)
+{
+    if (at != r->line_at) {
+        r->line_at = at;
+        r->line_is_field = field_line(r->buf, at, end, &r->line_name_end, &r->line_colon);
+    }
+    *name_end = r->line_name_end;
+    *colon = r->line_colon;
+    return r->line_is_field;
+}
+
 int smtpstatus__field_read(struct smtpstatus__field_reader *r, struct smtpstatus_text *name,
                            struct smtpstatus_text *value)
 {
@@ -214,7 +228,7 @@ int smtpstatus__field_read(struct smtpstatus__field_reader *r, struct smtpstatus
 
         /* A blank line, a stray continuation, or not a field ("From "
          * separator lines, garbage): skipped. */
-        if (end == at || is_ws(buf[at]) || !field_line(buf, at, end, &name_end, &colon)) {
+        if (end == at || is_ws(buf[at]) || !reader_field_line(r, at, end, &name_end, &colon)) {
             at = next;
             if (at >= len)
                 break;
@@ -227,7 +241,9 @@ int smtpstatus__field_read(struct smtpstatus__field_reader *r, struct smtpstatus
         vend = end;
         while ((at = next) < len) {
             end = eols_next(&r->eols, buf, len, at);
-            if (end == at || !continues(buf, at, end) || end - vstart >= SMTPSTATUS_DSN_FIELD_MAX)
+            /* A continuation, as continues() tells. */
+            if (end == at || !(is_ws(buf[at]) || !reader_field_line(r, at, end, &name_end, &colon)) ||
+                end - vstart >= SMTPSTATUS_DSN_FIELD_MAX)
                 break;
             vend = end;
             next = past_eol(buf, len, end);
@@ -281,28 +297,43 @@ int smtpstatus__field_find(const char *buf, size_t len, const char *lower_name,
     return 0;
 }
 
+void smtpstatus__field_set_prepare(struct smtpstatus__field_set *set,
+                                   const struct smtpstatus__field_name *names, size_t n)
+{
+    memset(set, 0, sizeof *set);
+    set->names = names;
+    set->n = n;
+    for (size_t k = 0; k < n; k++) {
+        unsigned char c = (unsigned char)names[k].name[0];
+        if (c >= 'a' && c <= 'z')
+            set->by_letter[SMTPSTATUS__LETTER(c)] |= (uint16_t)(1u << k);
+        else
+            set->other |= (uint16_t)(1u << k);
+    }
+}
+
 unsigned smtpstatus__scan_headers(const char *buf, size_t len, size_t *body_off, size_t *hdr_len,
                                   const struct smtpstatus__field_name *names, size_t n,
                                   struct smtpstatus_text *values)
 {
-    size_t at = 0, vstart = 0, vend = 0, open = SMTPSTATUS__SCAN_MAX;
-    unsigned found = 0, all = (1u << n) - 1, other = 0;
-    /* The names that start with each letter, by its low five bits (the
-     * same in either case); names that start with anything else are tried
-     * on every line. Most lines start with none, and cost one look-up. */
-    uint16_t by_letter[32];
+    struct smtpstatus__field_set set;
+
+    smtpstatus__field_set_prepare(&set, names, n);
+    return smtpstatus__scan_fields(buf, len, body_off, hdr_len, &set, values);
+}
+
+unsigned smtpstatus__scan_fields(const char *buf, size_t len, size_t *body_off, size_t *hdr_len,
+                                 const struct smtpstatus__field_set *set, struct smtpstatus_text *values)
+{
+    const struct smtpstatus__field_name *names = set->names;
+    size_t at = 0, vstart = 0, vend = 0, open = SMTPSTATUS__SCAN_MAX, n = set->n;
+    unsigned found = 0, all = (1u << n) - 1, other = set->other;
     size_t base = 0;
     uint64_t bits = 0;
 
-    memset(by_letter, 0, sizeof by_letter);
     for (size_t k = 0; k < n; k++) {
-        unsigned char c = (unsigned char)names[k].name[0];
         values[k].ptr = NULL;
         values[k].len = 0;
-        if (c >= 'a' && c <= 'z')
-            by_letter[c & 31] |= (uint16_t)(1u << k);
-        else
-            other |= 1u << k;
     }
     /* One pass, each line searched for its end once. The fields sought
      * start on lines that begin with their names (see
@@ -348,7 +379,7 @@ unsigned smtpstatus__scan_headers(const char *buf, size_t len, size_t *body_off,
             if (found == all && hdr_len == NULL)
                 return found;
         }
-        m = ((unsigned)(c | 0x20) - 'a' < 26u ? by_letter[c & 31] : 0u) | other;
+        m = ((unsigned)(c | 0x20) - 'a' < 26u ? set->by_letter[c & 31] : 0u) | other;
         m &= ~found & all;
         while (m != 0) {
             size_t k = (size_t)smtpstatus__ctz(m), nlen = names[k].len, e = at + nlen, colon;
@@ -959,19 +990,24 @@ static void walk_scanned(struct walker *w, const char *buf, size_t len, size_t h
         w->stop = 1;
 }
 
+static const struct smtpstatus__field_name part_names[] = {
+    SMTPSTATUS__FIELD_NAME("content-type"),
+    SMTPSTATUS__FIELD_NAME("content-transfer-encoding"),
+};
+
+const struct smtpstatus__field_set smtpstatus__part_fields = {
+    part_names, 2, { [SMTPSTATUS__LETTER('c')] = 1u << 0 | 1u << 1 }, 0
+};
+
 static void walk_entity(struct walker *w, const char *buf, size_t len, unsigned depth)
 {
-    static const struct smtpstatus__field_name names[] = {
-        SMTPSTATUS__FIELD_NAME("content-type"),
-        SMTPSTATUS__FIELD_NAME("content-transfer-encoding"),
-    };
     struct smtpstatus_text values[2];
     struct smtpstatus__ctype ct;
     size_t hdr_len, body_off;
 
     if (w->stop)
         return;
-    smtpstatus__scan_headers(buf, len, &body_off, &hdr_len, names, 2, values);
+    smtpstatus__scan_fields(buf, len, &body_off, &hdr_len, &smtpstatus__part_fields, values);
     smtpstatus__parse_ctype(&values[0], &ct);
     walk_scanned(w, buf, len, hdr_len, body_off, &ct, smtpstatus__parse_cte(&values[1]), depth);
 }

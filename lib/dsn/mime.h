@@ -49,6 +49,12 @@ struct smtpstatus__field_reader {
     size_t len;
     size_t at; /* where the next line starts */
     struct smtpstatus__eols eols;
+    /* Whether the line at line_at starts a field, and where its name and
+     * colon end: a field's first line is read once to see whether it
+     * continues the field before, then again as a field of its own.
+     * line_at is SIZE_MAX before the first. */
+    size_t line_at, line_name_end, line_colon;
+    int line_is_field;
 };
 
 static inline void smtpstatus__field_reader_init(struct smtpstatus__field_reader *r, const char *buf,
@@ -58,6 +64,9 @@ static inline void smtpstatus__field_reader_init(struct smtpstatus__field_reader
     r->len = len;
     r->at = at;
     smtpstatus__eols_init(&r->eols);
+    r->line_at = SIZE_MAX;
+    r->line_name_end = r->line_colon = 0;
+    r->line_is_field = 0;
 }
 
 /* The next field, as smtpstatus__field_next() gives it; r->at is then its
@@ -96,14 +105,46 @@ struct smtpstatus__field_name {
 
 #define SMTPSTATUS__FIELD_NAME(lit) { (lit), sizeof(lit) - 1 }
 
-/* smtpstatus__split_headers() and smtpstatus__field_find() for each of n
- * (at most SMTPSTATUS__SCAN_MAX) names, in one pass over the header block:
- * values[k] is the first field named names[k], empty when there is none.
- * Returns the set of names found, bit k for names[k]. body_off and hdr_len
- * may both be NULL: the pass then ends as soon as every name is found. */
+/* The names a header scan looks for, with the filter that lets most lines
+ * pass at one look-up: the names that start with each letter, by its low
+ * five bits (the same in either case), and those that start with anything
+ * else (tried on every line). The readers' sets are static const, written
+ * out where they are used, so that no scan builds its filter again; each
+ * is checked against smtpstatus__field_set_prepare() in tests/test-mime.c. */
+struct smtpstatus__field_set {
+    const struct smtpstatus__field_name *names;
+    size_t n; /* at most SMTPSTATUS__SCAN_MAX */
+    uint16_t by_letter[32];
+    uint16_t other;
+};
+
+/* A letter's slot in by_letter: { [SMTPSTATUS__LETTER('s')] = 1u << 0 }. */
+#define SMTPSTATUS__LETTER(c) ((c) & 31)
+
+/* Build a set's filter at run time (tests, and readers whose names are
+ * not fixed). */
+void smtpstatus__field_set_prepare(struct smtpstatus__field_set *set,
+                                   const struct smtpstatus__field_name *names, size_t n);
+
+/* smtpstatus__split_headers() and smtpstatus__field_find() for each of the
+ * set's names, in one pass over the header block: values[k] is the first
+ * field named names[k], empty when there is none. Returns the set of names
+ * found, bit k for names[k]. body_off and hdr_len may both be NULL: the
+ * pass then ends as soon as every name is found. */
+unsigned smtpstatus__scan_fields(const char *buf, size_t len, size_t *body_off, size_t *hdr_len,
+                                 const struct smtpstatus__field_set *set, struct smtpstatus_text *values);
+
+/* The same for n names as they are: the filter is built first. */
 unsigned smtpstatus__scan_headers(const char *buf, size_t len, size_t *body_off, size_t *hdr_len,
                                   const struct smtpstatus__field_name *names, size_t n,
                                   struct smtpstatus_text *values);
+
+/* The readers' sets, declared here for the test that checks their
+ * filters. */
+extern const struct smtpstatus__field_set smtpstatus__top_fields;      /* dsn.c */
+extern const struct smtpstatus__field_set smtpstatus__original_fields; /* dsn.c */
+extern const struct smtpstatus__field_set smtpstatus__late_field_set;  /* text.c */
+extern const struct smtpstatus__field_set smtpstatus__part_fields;     /* mime.c */
 
 /* Of the bytes of a word of lower-case text: 0x20 in those that are
  * letters, by which a byte of the other text may differ (its upper case);

@@ -36,48 +36,9 @@ static int names_a_cause(const struct smtpstatus_verdict *v)
     }
 }
 
-/* The longest diagnostic read through an unfolded copy; a longer one is
- * read as it is. */
+/* The longest diagnostic read through an unfolded copy (lines.h
+ * smtpstatus__unfold()); a longer one is read as it is. */
 #define UNFOLD_MAX 1024
-
-static int is_space(char c)
-{
-    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
-}
-
-/* A diagnostic folded over lines ("can't determine Purported\r\n
- * Responsible Address") with each run of white space that holds a line
- * break or more than one blank made one space, so that a phrase reads the
- * same across a fold (RFC 5322 §2.2.3 unfolding, then RFC 3464's
- * "free-form text" compared word by word). map[j] is the offset in `in` of
- * out[j]. Returns the length, or 0 when nothing needed joining or the
- * result would not fit. */
-static size_t unfold(const char *in, size_t len, char *out, uint16_t *map)
-{
-    size_t i = 0, j = 0;
-
-    /* Most diagnostics are one line with single spaces: they are read as
-     * they are, and nothing is copied. */
-    i = smtpstatus__first_fold(in, len);
-    if (i == len || i > UNFOLD_MAX || len > UINT16_MAX)
-        return 0;
-    memcpy(out, in, i);
-    for (j = 0; j < i; j++)
-        map[j] = (uint16_t)j;
-    while (i < len) {
-        if (j == UNFOLD_MAX)
-            return 0;
-        map[j] = (uint16_t)i;
-        if (is_space(in[i])) {
-            out[j++] = ' ';
-            while (i < len && is_space(in[i]))
-                i++;
-        } else {
-            out[j++] = in[i++];
-        }
-    }
-    return j;
-}
 
 /* A reply code that a gateway writes behind a label rather than at the
  * start of the reply: Zoho's "Invalid Address, ERROR_CODE :550, ERROR_CODE
@@ -139,7 +100,7 @@ static void classify(const struct smtpstatus__found *f, struct smtpstatus__text_
          * Japanese phrases are UTF-8. The first 1 KiB converted is read. */
         in.text = converted;
         in.text_len = smtpstatus__iso2022jp_to_utf8(words.ptr, words.len, converted, sizeof converted);
-    } else if ((unfolded = unfold(words.ptr, words.len, converted, map)) > 0) {
+    } else if ((unfolded = smtpstatus__unfold(words.ptr, words.len, converted, map, UNFOLD_MAX)) > 0) {
         in.text = converted;
         in.text_len = unfolded;
     }

@@ -20,20 +20,32 @@ struct smtpstatus_text smtpstatus__slice(const char *buf, size_t off, size_t end
     return smtpstatus__trim(t);
 }
 
+/* In the order of enum smtpstatus__late_field. */
+static const struct smtpstatus__field_name late_names[SMTPSTATUS__LATE_COUNT] = {
+    SMTPSTATUS__FIELD_NAME("x-ms-embedded-report"),
+    SMTPSTATUS__FIELD_NAME("x-mailer"),
+    SMTPSTATUS__FIELD_NAME("x-mimeole"),
+    SMTPSTATUS__FIELD_NAME("x-ms-exchange-message-is-ndr"),
+    SMTPSTATUS__FIELD_NAME("user-agent"),
+    SMTPSTATUS__FIELD_NAME("message-id"),
+    SMTPSTATUS__FIELD_NAME("content-type"),
+    SMTPSTATUS__FIELD_NAME("x-mdaemon-deliver-to"),
+};
+
+const struct smtpstatus__field_set smtpstatus__late_field_set = {
+    late_names, SMTPSTATUS__LATE_COUNT,
+    {
+        [SMTPSTATUS__LETTER('x')] = 1u << 0 | 1u << 1 | 1u << 2 | 1u << 3 | 1u << 7,
+        [SMTPSTATUS__LETTER('u')] = 1u << 4,
+        [SMTPSTATUS__LETTER('m')] = 1u << 5,
+        [SMTPSTATUS__LETTER('c')] = 1u << 6,
+    },
+    0
+};
+
 int smtpstatus__late_field(const struct smtpstatus__bounce *b, enum smtpstatus__late_field id,
                            struct smtpstatus_text *value)
 {
-    /* In the order of enum smtpstatus__late_field. */
-    static const struct smtpstatus__field_name names[SMTPSTATUS__LATE_COUNT] = {
-        SMTPSTATUS__FIELD_NAME("x-ms-embedded-report"),
-        SMTPSTATUS__FIELD_NAME("x-mailer"),
-        SMTPSTATUS__FIELD_NAME("x-mimeole"),
-        SMTPSTATUS__FIELD_NAME("x-ms-exchange-message-is-ndr"),
-        SMTPSTATUS__FIELD_NAME("user-agent"),
-        SMTPSTATUS__FIELD_NAME("message-id"),
-        SMTPSTATUS__FIELD_NAME("content-type"),
-        SMTPSTATUS__FIELD_NAME("x-mdaemon-deliver-to"),
-    };
     struct smtpstatus__late_fields *late = b->late;
 
     value->ptr = NULL;
@@ -41,11 +53,11 @@ int smtpstatus__late_field(const struct smtpstatus__bounce *b, enum smtpstatus__
     if (b->headers.ptr == NULL)
         return 0;
     if (late == NULL)
-        return smtpstatus__field_find(b->headers.ptr, b->headers.len, names[id].name, value);
+        return smtpstatus__field_find(b->headers.ptr, b->headers.len, late_names[id].name, value);
     if (!late->read) {
         /* The whole block is not needed: the pass ends once all are found. */
-        late->found = smtpstatus__scan_headers(b->headers.ptr, b->headers.len, NULL, NULL, names,
-                                               SMTPSTATUS__LATE_COUNT, late->values);
+        late->found = smtpstatus__scan_fields(b->headers.ptr, b->headers.len, NULL, NULL,
+                                              &smtpstatus__late_field_set, late->values);
         late->read = 1;
     }
     *value = late->values[id];
