@@ -41,7 +41,9 @@ static void stage_evidence(struct smtpstatus_verdict *v, const char *rule, const
     memset(&v->evidence[0], 0, sizeof v->evidence[0]);
     v->evidence[0].kind = SMTPSTATUS_EVIDENCE_STAGE;
     v->evidence[0].reason = v->reason;
-    v->evidence[0].confidence = v->confidence;
+    /* As sure as what it overrode; with nothing overridden (no rule at
+     * all), as sure as a stage's reply-code default (rules.tsv stage.*). */
+    v->evidence[0].confidence = v->confidence > 0 ? v->confidence : 35;
     v->evidence[0].rule = rule;
     v->evidence[0].source = source;
     v->evidence_count = n + 1;

@@ -403,6 +403,13 @@ Test(classify, a_stage_that_turns_the_reason_is_evidence)
     cr_assert_eq(v.evidence_count, SMTPSTATUS_EVIDENCE_MAX, "a full list drops its weakest");
     cr_assert_eq(v.evidence[1].kind, SMTPSTATUS_EVIDENCE_TEXT);
 
+    /* A turn with nothing to override (no rule knows reply 423) still
+     * carries a confidence in 1..100. */
+    v = classify("423 x", SMTPSTATUS_STAGE_MAIL);
+    assert_reason(v, "sender_rejected");
+    cr_assert_eq(v.evidence_count, 1);
+    cr_assert(v.evidence[0].confidence >= 1 && v.evidence[0].confidence <= 100);
+
     /* No turn, no stage evidence. */
     v = classify(text, SMTPSTATUS_STAGE_RCPT);
     cr_assert_neq(v.evidence[0].kind, SMTPSTATUS_EVIDENCE_STAGE);
