@@ -101,6 +101,21 @@ static inline uint64_t smtpstatus__load64(const char *p)
     return x;
 }
 
+/* The index of the lowest set bit of m (m != 0). */
+static inline unsigned smtpstatus__ctz64(uint64_t m)
+{
+#if defined(__GNUC__) || defined(__clang__)
+    return (unsigned)__builtin_ctzll(m);
+#else
+    unsigned k = 0;
+    while (!(m & 1u)) {
+        m >>= 1;
+        k++;
+    }
+    return k;
+#endif
+}
+
 /* The index (0 to 7) of the first byte whose top bit is set in m (m has
  * only top bits, at least one). */
 static inline unsigned smtpstatus__first_byte(uint64_t m)

@@ -27,21 +27,6 @@
 #define SMTPSTATUS__LINES_SSE2 1
 #endif
 
-/* The index of the lowest set bit of m (m != 0). */
-static inline unsigned smtpstatus__ctz64(uint64_t m)
-{
-#if defined(__GNUC__) || defined(__clang__)
-    return (unsigned)__builtin_ctzll(m);
-#else
-    unsigned k = 0;
-    while (!(m & 1u)) {
-        m >>= 1;
-        k++;
-    }
-    return k;
-#endif
-}
-
 /* Bit k set when buf[at + k] is a CR or an LF, for k < 64 and at + k < len
  * (at <= len): the plain definition, byte by byte. */
 static inline uint64_t smtpstatus__eol_bits_bytewise(const char *buf, size_t len, size_t at)
@@ -362,18 +347,11 @@ static inline int smtpstatus__is_fold_space(char c)
     return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
-/* The plain definition, a byte a step. */
-static inline size_t smtpstatus__unfold_bytewise(const char *in, size_t len, char *out, uint16_t *map,
-                                                 size_t max)
+/* Unfold in[i, len) into out from j on: the byte-by-byte rule that both
+ * forms below end with. Returns the length, or 0 past max. */
+static inline size_t smtpstatus__unfold_rest(const char *in, size_t len, size_t i, char *out, uint16_t *map,
+                                             size_t j, size_t max)
 {
-    size_t i = smtpstatus__first_fold_bytewise(in, len), j;
-
-    if (i == len || i > max || len > UINT16_MAX)
-        return 0;
-    for (j = 0; j < i; j++) {
-        out[j] = in[j];
-        map[j] = (uint16_t)j;
-    }
     while (i < len) {
         if (j == max)
             return 0;
@@ -387,6 +365,21 @@ static inline size_t smtpstatus__unfold_bytewise(const char *in, size_t len, cha
         }
     }
     return j;
+}
+
+/* The plain definition, a byte a step. */
+static inline size_t smtpstatus__unfold_bytewise(const char *in, size_t len, char *out, uint16_t *map,
+                                                 size_t max)
+{
+    size_t i = smtpstatus__first_fold_bytewise(in, len), j;
+
+    if (i == len || i > max || len > UINT16_MAX)
+        return 0;
+    for (j = 0; j < i; j++) {
+        out[j] = in[j];
+        map[j] = (uint16_t)j;
+    }
+    return smtpstatus__unfold_rest(in, len, i, out, map, j, max);
 }
 
 /* The same, a block at a time: a block of the text is copied whole with
@@ -455,19 +448,7 @@ static inline size_t smtpstatus__unfold(const char *in, size_t len, char *out, u
         }
     }
 #endif
-    while (i < len) {
-        if (j == max)
-            return 0;
-        map[j] = (uint16_t)i;
-        if (smtpstatus__is_fold_space(in[i])) {
-            out[j++] = ' ';
-            while (i < len && smtpstatus__is_fold_space(in[i]))
-                i++;
-        } else {
-            out[j++] = in[i++];
-        }
-    }
-    return j;
+    return smtpstatus__unfold_rest(in, len, i, out, map, j, max);
 }
 
 /* ---- One of two bytes (Content-Type parameters, mime.c) ---- */

@@ -382,7 +382,7 @@ unsigned smtpstatus__scan_fields(const char *buf, size_t len, size_t *body_off, 
         m = ((unsigned)(c | 0x20) - 'a' < 26u ? set->by_letter[c & 31] : 0u) | other;
         m &= ~found & all;
         while (m != 0) {
-            size_t k = (size_t)smtpstatus__ctz(m), nlen = names[k].len, e = at + nlen, colon;
+            size_t k = (size_t)smtpstatus__ctz64(m), nlen = names[k].len, e = at + nlen, colon;
 
             if (end - at > nlen && (buf[e] == ':' || is_ws(buf[e])) &&
                 buf[colon = colon_after_name(buf, e, end)] == ':' &&

@@ -78,21 +78,6 @@ int smtpstatus__field_read(struct smtpstatus__field_reader *r, struct smtpstatus
 int smtpstatus__field_find(const char *buf, size_t len, const char *lower_name,
                            struct smtpstatus_text *value);
 
-/* The index of the lowest set bit of m (m != 0). */
-static inline unsigned smtpstatus__ctz(unsigned m)
-{
-#if defined(__GNUC__) || defined(__clang__)
-    return (unsigned)__builtin_ctz(m);
-#else
-    unsigned k = 0;
-    while (!(m & 1u)) {
-        m >>= 1;
-        k++;
-    }
-    return k;
-#endif
-}
-
 /* The most names smtpstatus__scan_headers() takes. */
 #define SMTPSTATUS__SCAN_MAX 16
 

@@ -103,22 +103,30 @@ int smtpstatus__auto_reply_signs(const struct smtpstatus__bounce *b)
     return 0;
 }
 
-size_t smtpstatus__read_auto_reply(const struct smtpstatus__bounce *b, struct smtpstatus__sink *sink)
+/* One recipient, the message's sender, with a reason the kind of message
+ * decides (an auto-reply: the one who is away; an unsubscribe request:
+ * the one who asks to leave); the Subject as the words. */
+static size_t emit_sender(const struct smtpstatus__bounce *b, struct smtpstatus__sink *sink,
+                          uint32_t reason, unsigned decoder)
 {
     struct smtpstatus__found f;
     struct smtpstatus_text addr;
 
-    if (!smtpstatus__auto_reply_signs(b))
-        return 0;
     memset(&f, 0, sizeof f);
     f.has_forced_reason = 1;
-    f.forced_reason = SMTPSTATUS_REASON_AUTO_REPLY;
+    f.forced_reason = reason;
     f.diagnostic = b->subject;
-    /* The recipient who is away is the one who answered. */
     if (b->from.ptr && smtpstatus__find_address(b->from.ptr, b->from.len, 0, &addr))
         f.recipient = addr;
-    smtpstatus__emit(sink, &f, SMTPSTATUS_DECODER_RFC3834);
+    smtpstatus__emit(sink, &f, decoder);
     return 1;
+}
+
+size_t smtpstatus__read_auto_reply(const struct smtpstatus__bounce *b, struct smtpstatus__sink *sink)
+{
+    if (!smtpstatus__auto_reply_signs(b))
+        return 0;
+    return emit_sender(b, sink, SMTPSTATUS_REASON_AUTO_REPLY, SMTPSTATUS_DECODER_RFC3834);
 }
 
 /* Apple Mail's unsubscribe button sends a message to the mailto: address
@@ -128,22 +136,11 @@ size_t smtpstatus__read_auto_reply(const struct smtpstatus__bounce *b, struct sm
  * who asked to leave. */
 size_t smtpstatus__read_unsubscribe(const struct smtpstatus__bounce *b, struct smtpstatus__sink *sink)
 {
-    struct smtpstatus__found f;
-    struct smtpstatus_text v, addr;
-    size_t i;
+    struct smtpstatus_text v;
 
     if (b->headers.ptr == NULL ||
-        !smtpstatus__field_find(b->headers.ptr, b->headers.len, "x-apple-unsubscribe", &v))
+        !smtpstatus__field_find(b->headers.ptr, b->headers.len, "x-apple-unsubscribe", &v) ||
+        !smtpstatus__match_nocase(v.ptr, v.len, smtpstatus__skip_blanks(v.ptr, 0, v.len), "true"))
         return 0;
-    i = smtpstatus__skip_blanks(v.ptr, 0, v.len);
-    if (!smtpstatus__match_nocase(v.ptr, v.len, i, "true"))
-        return 0;
-    memset(&f, 0, sizeof f);
-    f.has_forced_reason = 1;
-    f.forced_reason = SMTPSTATUS_REASON_UNSUBSCRIBE_REQUEST;
-    f.diagnostic = b->subject;
-    if (b->from.ptr && smtpstatus__find_address(b->from.ptr, b->from.len, 0, &addr))
-        f.recipient = addr;
-    smtpstatus__emit(sink, &f, SMTPSTATUS_DECODER_UNSUBSCRIBE);
-    return 1;
+    return emit_sender(b, sink, SMTPSTATUS_REASON_UNSUBSCRIBE_REQUEST, SMTPSTATUS_DECODER_UNSUBSCRIBE);
 }
