@@ -148,11 +148,14 @@ fi
 #   header scans and phrase scan against their plain definitions). The
 #   phrase matcher's differential test (phrases) is left to ASan: it
 #   takes 2 s natively, minutes under memcheck, and classify and vectors
-#   run the same matcher here.
+#   run the same matcher here. code-rules and fast-paths (the generated
+#   rule lists, the parser's fast paths) run in full; lines (the DSN
+#   reader's block scans against their bytewise twins at every offset)
+#   is left to ASan for the same reason as phrases: 3 s natively.
 # EXTRA_VALGRIND_TESTS (names separated by spaces) replaces the list.
 # Not here: noalloc (it interposes malloc, as valgrind does), the Python and
 # CLI tests (not C test programs).
-vg_wanted=${EXTRA_VALGRIND_TESTS:-reply classify dsn vectors guard threads mime marks}
+vg_wanted=${EXTRA_VALGRIND_TESTS:-reply classify dsn vectors guard threads mime marks code-rules fast-paths}
 step "valgrind memcheck: $vg_wanted"
 vg_ok=1
 if [ -f build-ci/build.ninja ] &&
