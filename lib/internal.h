@@ -120,16 +120,7 @@ static inline unsigned smtpstatus__ctz64(uint64_t m)
  * only top bits, at least one). */
 static inline unsigned smtpstatus__first_byte(uint64_t m)
 {
-#if defined(__GNUC__) || defined(__clang__)
-    return (unsigned)__builtin_ctzll(m) >> 3;
-#else
-    unsigned k = 0;
-    while (!(m & 0x80u)) {
-        m >>= 8;
-        k++;
-    }
-    return k;
-#endif
+    return smtpstatus__ctz64(m) >> 3;
 }
 
 /* The top bit of each byte of x that lies in [lo, hi] (lo >= 1, hi <= 127),

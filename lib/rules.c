@@ -628,13 +628,12 @@ void smtpstatus__match_text(struct smtpstatus__facts *f, struct smtpstatus__coll
         offer_match(f, c, &smtpstatus__patterns[later[m].pattern], later[m].end, 1);
 }
 
-static void offer(const struct smtpstatus__facts *f, struct smtpstatus__collector *c, unsigned ri)
+/* A code or reply rule that holds: its candidate, with no span (the
+ * verdict locates the code's bytes itself). */
+static void offer_rule(struct smtpstatus__collector *c, const struct smtpstatus__rule_row *r, unsigned ri)
 {
-    const struct smtpstatus__rule_row *r = &smtpstatus__rules[ri];
     struct smtpstatus__candidate cand;
 
-    if (!rule_applies(r, f))
-        return;
     cand.rule = (uint16_t)ri;
     cand.kind = r->kind;
     cand.conf = r->conf;
@@ -642,6 +641,15 @@ static void offer(const struct smtpstatus__facts *f, struct smtpstatus__collecto
     cand.off = 0;
     cand.len = 0;
     collect(c, &cand);
+}
+
+static void offer(const struct smtpstatus__facts *f, struct smtpstatus__collector *c, unsigned ri)
+{
+    const struct smtpstatus__rule_row *r = &smtpstatus__rules[ri];
+
+    if (!rule_applies(r, f))
+        return;
+    offer_rule(c, r, ri);
 }
 
 /* The first index in keys[lo..n) whose key is not below `key`. */
@@ -704,7 +712,6 @@ static void offer_listed(const struct smtpstatus__facts *f, struct smtpstatus__c
 {
     unsigned ri = entry & ~SMTPSTATUS__LISTED_ALWAYS;
     const struct smtpstatus__rule_row *r = &smtpstatus__rules[ri];
-    struct smtpstatus__candidate cand;
 
     if (!(entry & SMTPSTATUS__LISTED_ALWAYS)) {
         if (r->provider != 0 && !(f->providers & ((uint64_t)1 << (r->provider - 1))))
@@ -714,13 +721,7 @@ static void offer_listed(const struct smtpstatus__facts *f, struct smtpstatus__c
         if (reply_rule ? !status_matches(r, f) : !reply_matches(r, f->reply))
             return;
     }
-    cand.rule = (uint16_t)ri;
-    cand.kind = r->kind;
-    cand.conf = r->conf;
-    cand.reason = r->reason;
-    cand.off = 0;
-    cand.len = 0;
-    collect(c, &cand);
+    offer_rule(c, r, ri);
 }
 
 /* The code rules for the enhanced code, from the generator's list for its
