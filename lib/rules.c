@@ -90,14 +90,19 @@ const struct smtpstatus__advice_row *smtpstatus__find_advice(unsigned subject, u
  * (provider > text > enhanced code > reply code), then (between two
  * phrases) the longer, more specific one; on a full tie the first found
  * stays ahead. Confidence and tier make one number, compared once. */
-static unsigned rank(const struct smtpstatus__candidate *a)
+static unsigned rank_of(unsigned conf, unsigned kind)
 {
     static const uint8_t tier[8] = {
         [SMTPSTATUS__KIND_PROVIDER] = 3,
         [SMTPSTATUS__KIND_TEXT] = 2,
         [SMTPSTATUS__KIND_CODE] = 1,
     };
-    return (unsigned)a->conf << 2 | (a->kind < 8 ? tier[a->kind] : 0u);
+    return conf << 2 | (kind < 8 ? tier[kind] : 0u);
+}
+
+static unsigned rank(const struct smtpstatus__candidate *a)
+{
+    return rank_of(a->conf, a->kind);
 }
 
 /* Whether a candidate of rank r and length len goes before the kept b. */
@@ -724,10 +729,23 @@ static void offer_listed(const struct smtpstatus__facts *f, struct smtpstatus__c
     offer_rule(c, r, ri);
 }
 
+/* Whether the evidence is full and rule r, a code or reply rule, cannot
+ * enter it: it is no stronger than the weakest kept, and has no length to
+ * win a tie with. The generator's lists put the most confident first
+ * (gen-rules.py, by_confidence), so then no later entry can enter either
+ * and the walk of a list stops. */
+static int evidence_closed(const struct smtpstatus__collector *c, unsigned entry)
+{
+    const struct smtpstatus__rule_row *r = &smtpstatus__rules[entry & ~SMTPSTATUS__LISTED_ALWAYS];
+
+    return c->count == SMTPSTATUS_EVIDENCE_MAX &&
+           rank_of(r->conf, r->kind) <= c->best[SMTPSTATUS_EVIDENCE_MAX - 1].rank;
+}
+
 /* The code rules for the enhanced code, from the generator's list for its
  * class, subject and detail (gen-rules.py, compile_code_lists) when its
- * class is one of a reply's; else by the three keyed searches, which give
- * the same rules in the same order. */
+ * class is one of a reply's; else by the three keyed searches, which keep
+ * the same evidence. */
 static void offer_code_rules(const struct smtpstatus__facts *f, struct smtpstatus__collector *c)
 {
     unsigned cls = f->enhanced.cls, s = f->enhanced.subject, d = f->enhanced.detail, cell;
@@ -743,8 +761,11 @@ static void offer_code_rules(const struct smtpstatus__facts *f, struct smtpstatu
         d = SMTPSTATUS__CODE_LIST_DETAILS;
     cell = ((cls == 2 ? 0u : cls - 3u) * (SMTPSTATUS__CODE_LIST_SUBJECTS + 1u) + s) *
                (SMTPSTATUS__CODE_LIST_DETAILS + 1u) + d;
-    for (unsigned i = smtpstatus__code_list_start[cell]; i < smtpstatus__code_list_start[cell + 1]; i++)
+    for (unsigned i = smtpstatus__code_list_start[cell]; i < smtpstatus__code_list_start[cell + 1]; i++) {
+        if (evidence_closed(c, smtpstatus__code_list[i]))
+            break;
         offer_listed(f, c, smtpstatus__code_list[i], 0);
+    }
 }
 
 void smtpstatus__match_codes_keyed(const struct smtpstatus__facts *f, struct smtpstatus__collector *c)
@@ -779,8 +800,11 @@ void smtpstatus__match_codes(const struct smtpstatus__facts *f, struct smtpstatu
     if (f->reply >= 200 && f->reply <= 599) {
         /* The generator's list for the code (compile_reply_lists). */
         for (unsigned i = smtpstatus__reply_list_start[f->reply - 200];
-             i < smtpstatus__reply_list_start[f->reply - 199]; i++)
+             i < smtpstatus__reply_list_start[f->reply - 199]; i++) {
+            if (evidence_closed(c, smtpstatus__reply_list[i]))
+                break;
             offer_listed(f, c, smtpstatus__reply_list[i], 1);
+        }
     } else if (f->reply) {
         const uint32_t *keys = smtpstatus__reply_rule_keys;
         size_t n = SMTPSTATUS__REPLY_RULE_COUNT, cls = 0;

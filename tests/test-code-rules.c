@@ -4,8 +4,10 @@
 /*
  * The code and reply rules come from lists the generator makes for each
  * class, subject and detail and for each reply code (gen-rules.py,
- * compile_code_lists and compile_reply_lists). They must offer the same
- * rules, in the same order, as the keyed searches they replace: over every
+ * compile_code_lists and compile_reply_lists), the most confident first.
+ * They must keep the same evidence as the keyed searches they replace,
+ * when the evidence is empty, holds one strong text match, or is already
+ * full of strong or of weak ones (where a list's walk stops early): over every
  * class a code may have, subjects and details to past the last any rule
  * names, every reply code, every stage and several sets of providers.
  */
@@ -39,7 +41,7 @@ Test(code_rules, lists_offer_what_the_keyed_search_offers)
     static const unsigned subjects[] = { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 40, 999 };
     static const uint64_t providers[] = { 0, 1, 0x5, ~(uint64_t)0 };
     static const unsigned replies[] = { 0, 1, 99, 199, 600, 999 };
-    struct smtpstatus__collector empty, one_text;
+    struct smtpstatus__collector empty, one_text, full_strong, full_weak;
     size_t checked = 0;
 
     memset(&empty, 0, sizeof empty);
@@ -49,6 +51,18 @@ Test(code_rules, lists_offer_what_the_keyed_search_offers)
     one_text.best[0].kind = SMTPSTATUS__KIND_TEXT;
     one_text.best[0].rank = 60 << 2 | 2;
     one_text.best[0].len = 10;
+    /* Full: of text matches stronger than most code rules, and of ones
+     * weaker than all but the class defaults. */
+    memset(&full_strong, 0, sizeof full_strong);
+    memset(&full_weak, 0, sizeof full_weak);
+    full_strong.count = full_weak.count = SMTPSTATUS_EVIDENCE_MAX;
+    for (unsigned i = 0; i < SMTPSTATUS_EVIDENCE_MAX; i++) {
+        full_strong.best[i] = one_text.best[0];
+        full_strong.best[i].rule = (uint16_t)i;
+        full_strong.best[i].rank = (uint16_t)((75 - 5 * i) << 2 | 2);
+        full_weak.best[i] = full_strong.best[i];
+        full_weak.best[i].rank = (uint16_t)((30 - 5 * i) << 2 | 2);
+    }
 
     for (size_t k = 0; k < sizeof classes / sizeof classes[0]; k++)
         for (size_t s = 0; s < sizeof subjects / sizeof subjects[0]; s++)
@@ -67,6 +81,8 @@ Test(code_rules, lists_offer_what_the_keyed_search_offers)
                         f.providers = providers[p];
                         same_offers(&f, &empty);
                         same_offers(&f, &one_text);
+                        same_offers(&f, &full_strong);
+                        same_offers(&f, &full_weak);
                         checked++;
                     }
     for (unsigned reply = 200; reply < 600 + sizeof replies / sizeof replies[0]; reply++)
@@ -84,6 +100,8 @@ Test(code_rules, lists_offer_what_the_keyed_search_offers)
                 f.providers = reply % 3 ? 0 : ~(uint64_t)0;
                 same_offers(&f, &empty);
                 same_offers(&f, &one_text);
+                same_offers(&f, &full_strong);
+                same_offers(&f, &full_weak);
                 checked++;
             }
     cr_log_info("%zu sets of facts", checked);

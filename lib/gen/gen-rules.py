@@ -319,14 +319,23 @@ def unconditional(r):
     return r["provider"] == 0 and r["cls"] == 0 and r["stage"] == 0
 
 
+def by_confidence(rules, cell):
+    """A list's rules, the most confident first and in their order on a tie.
+    All of one list are of one kind, so confidence is their rank: once the
+    classifier's evidence is full and a rule is no stronger than the weakest
+    kept, none after it is either and the walk stops (rules.c). A stable
+    sort keeps the order of equal ranks, which decides their ties, so the
+    evidence is what the unsorted walk keeps."""
+    return sorted(cell, key=lambda i: -rules[i]["conf"])
+
+
 def compile_code_lists(rules, code_rules, code_key):
     """The code rules each enhanced code meets, found at build time instead of
     by three searches of the keyed list a reply: for each class (2, 4, 5),
     subject and detail, the rules of its exact key, then of its subject with
-    any detail, then of any code, each in the keyed list's order (so the
-    classifier weighs them in the same order), without those whose status
-    cannot hold. Subjects and details past those any rule names share one
-    cell: no exact key can be theirs."""
+    any detail, then of any code, without those whose status cannot hold,
+    the most confident first (by_confidence). Subjects and details past
+    those any rule names share one cell: no exact key can be theirs."""
     named = [rules[i]["status"] for i in code_rules]
     subjects = 1 + max([st[1] for st in named if st[1] != WILDCARD] + [0])
     details = 1 + max([st[2] for st in named if st[2] != WILDCARD] + [0])
@@ -338,12 +347,12 @@ def compile_code_lists(rules, code_rules, code_key):
                 d = detail if detail < details else 1000
                 keys = [(s * 1001 + d) if s < 1000 and d < 1000 else None,
                         (s * 1001 + 1000) if s < 1000 else None, 1000 * 1001 + 1000]
-                for key in keys:
-                    for i in code_rules:
-                        if key is not None and code_key(rules[i]) == key and \
-                                status_matches(rules[i], cls, s, d):
-                            out.append(i | (LISTED_ALWAYS if not rules[i]["reply"] and
-                                            unconditional(rules[i]) else 0))
+                cell = [i for key in keys for i in code_rules
+                        if key is not None and code_key(rules[i]) == key and
+                        status_matches(rules[i], cls, s, d)]
+                out.extend(i | (LISTED_ALWAYS if not rules[i]["reply"] and
+                                unconditional(rules[i]) else 0)
+                           for i in by_confidence(rules, cell))
                 start.append(len(out))
     if len(out) > 0xFFFF or len(rules) > LISTED_ALWAYS:
         raise DataError("code rule lists overflow uint16_t")
@@ -352,15 +361,15 @@ def compile_code_lists(rules, code_rules, code_key):
 
 def compile_reply_lists(rules, reply_rules):
     """The reply rules of each reply code 200 to 599: those keyed by the code,
-    then those keyed by its class, in the keyed list's order, without those
-    whose reply values exclude the code."""
+    then those keyed by its class, without those whose reply values exclude
+    the code, the most confident first (by_confidence)."""
     start, out = [0], []
     for code in range(200, 600):
-        for key in (code, code // 100):
-            out.extend(i | (LISTED_ALWAYS if rules[i]["status"] is None and unconditional(rules[i])
-                            else 0)
-                       for i in reply_rules
-                       if rules[i]["reply"][0] == key and reply_matches(rules[i], code))
+        cell = [i for key in (code, code // 100) for i in reply_rules
+                if rules[i]["reply"][0] == key and reply_matches(rules[i], code)]
+        out.extend(i | (LISTED_ALWAYS if rules[i]["status"] is None and unconditional(rules[i])
+                        else 0)
+                   for i in by_confidence(rules, cell))
         start.append(len(out))
     if len(out) > 0xFFFF:
         raise DataError("reply rule lists overflow uint16_t")
