@@ -126,6 +126,10 @@ static int parsed_code_first(const struct smtpstatus__facts *f, struct smtpstatu
 static void locate_enhanced(const struct smtpstatus__facts *f, struct smtpstatus_span *enh_span)
 {
     memset(enh_span, 0, sizeof *enh_span);
+    if (f->enhanced_first) {
+        *enh_span = f->enhanced_span;
+        return;
+    }
     if (f->has_enhanced) {
         size_t bound = f->spans_known ? f->enhanced_span.off + f->enhanced_span.len : f->len;
         if (!(f->spans_known && bound <= f->len && parsed_code_first(f, enh_span)) &&
@@ -137,6 +141,12 @@ static void locate_enhanced(const struct smtpstatus__facts *f, struct smtpstatus
 static void locate_reply(const struct smtpstatus__facts *f, struct smtpstatus_span *reply_span)
 {
     memset(reply_span, 0, sizeof *reply_span);
+    /* The usual case: a parsed reply at the text's start, where no token
+     * can come before it. */
+    if (f->reply && f->spans_known && f->reply_span.off == 0 && f->len >= 3 &&
+        find_reply_token(f->text, f->len < 4 ? f->len : 4, f->reply, reply_span) &&
+        reply_span->off == 0)
+        return;
     if (f->reply) {
         size_t bound = f->spans_known ? f->reply_span.off + f->reply_span.len : f->len;
         if (bound > f->len || !find_reply_token(f->text, bound, f->reply, reply_span))
@@ -569,7 +579,7 @@ int smtpstatus_classify_text(const char *buf, size_t len, int stage, struct smtp
         /* No reply, or one without an enhanced code: a log's "dsn=4.4.1"
          * or a DSN's "Status: 5.1.1" still says something. */
         if (smtpstatus_find_enhanced(buf, len, 0, &f.enhanced, &f.enhanced_span) == SMTPSTATUS_OK)
-            f.has_enhanced = 1;
+            f.has_enhanced = f.enhanced_first = 1;
     }
     classify_facts(&f, out);
     return SMTPSTATUS_OK;

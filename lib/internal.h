@@ -350,6 +350,10 @@ struct smtpstatus__facts {
      * the classifier looks, for the evidence spans). */
     int spans_known;
     struct smtpstatus_span reply_span, enhanced_span;
+    /* enhanced_span is the text's first "c.s.d" token (the classifier
+     * found it with smtpstatus_find_enhanced()), so it is also the first
+     * equal to the code: the evidence span needs no search. */
+    int enhanced_first;
 };
 
 /* A rule that matched. */
