@@ -37,12 +37,8 @@ static int has(const char *t, size_t len, const char *lower)
     return smtpstatus__find_nocase(t, len, 0, lower) < len;
 }
 
-static int text_has(const struct smtpstatus__bounce *b, const char *lower)
-{
-    return has(b->text.ptr, window(b->text.len), lower);
-}
-
-/* text_has() for a phrase of marks.tsv. */
+/* Whether a phrase of marks.tsv is within the window: a search of the
+ * window for it, answered by the scan. */
 static int text_mark(const struct smtpstatus__bounce *b, const struct smtpstatus__marks *mk,
                      enum smtpstatus__mark id)
 {
@@ -234,7 +230,7 @@ static size_t zoho(const struct smtpstatus__bounce *b,
         return 0;
     /* The original's header follows the notice directly. */
     end = line_starting(t, original_after(mk, t, b->text.len, 0), 0, "received:");
-    if (text_has(b, "this is a warning message only"))
+    if (text_mark(b, mk, SMTPSTATUS__MARK_SENDMAIL_WARNING))
         action = SMTPSTATUS_DSN_ACTION_DELAYED;
     while (smtpstatus__line_at(t, end, at, &ln)) {
         struct smtpstatus__found f;

@@ -718,7 +718,6 @@ size_t smtpstatus__decode_sendmail(const struct smtpstatus__bounce *b,
     size_t len = b->text.len;
     struct walk w;
 
-    (void)mk;
     /* Only a framed report is read (w.framed), and marker_of() finds no
      * section marker on a line without five dashes: without them anywhere,
      * the walk would find nothing. */
@@ -731,7 +730,7 @@ size_t smtpstatus__decode_sendmail(const struct smtpstatus__bounce *b,
     w.sink = sink;
     w.list_start = w.list_end = w.orig = len;
     w.action = SMTPSTATUS_DSN_ACTION_FAILED;
-    if (contains(t, 0, len, "this is a warning message only") ||
+    if (smtpstatus__mark_in(mk, SMTPSTATUS__MARK_SENDMAIL_WARNING, len) ||
         (b->subject.ptr && smtpstatus__match_nocase(b->subject.ptr, b->subject.len, 0, "warning:")))
         w.action = SMTPSTATUS_DSN_ACTION_DELAYED;
 

@@ -105,7 +105,10 @@ const struct smtpstatus__field_set smtpstatus__original_fields = {
     0
 };
 
-/* The message's own header block: one pass finds all its fields read here. */
+/* The message's own header block: one pass finds all its fields read here,
+ * the late fields of the decoders included (dsn.h): they used to be read in
+ * a second pass over the block when a decoder first asked, which most
+ * bounces without a delivery-status part came to (Exchange's test asks). */
 static const struct smtpstatus__field_name top_names[] = {
     SMTPSTATUS__FIELD_NAME("subject"),
     SMTPSTATUS__FIELD_NAME("from"),
@@ -113,16 +116,42 @@ static const struct smtpstatus__field_name top_names[] = {
     SMTPSTATUS__FIELD_NAME("content-transfer-encoding"),
     SMTPSTATUS__FIELD_NAME("x-failed-recipients"),
     SMTPSTATUS__FIELD_NAME("return-path"),
+    /* The late fields but Content-Type, in the order of enum
+     * smtpstatus__late_field. */
+    SMTPSTATUS__FIELD_NAME("x-ms-embedded-report"),
+    SMTPSTATUS__FIELD_NAME("x-mailer"),
+    SMTPSTATUS__FIELD_NAME("x-mimeole"),
+    SMTPSTATUS__FIELD_NAME("x-ms-exchange-message-is-ndr"),
+    SMTPSTATUS__FIELD_NAME("user-agent"),
+    SMTPSTATUS__FIELD_NAME("message-id"),
+    SMTPSTATUS__FIELD_NAME("x-mdaemon-deliver-to"),
+};
+
+#define TOP_NAMES (sizeof top_names / sizeof top_names[0])
+#define TOP_LATE 6 /* where the late fields start */
+
+/* Where each late field is among top_names. */
+static const unsigned char late_in_top[SMTPSTATUS__LATE_COUNT] = {
+    [SMTPSTATUS__LATE_X_MS_EMBEDDED_REPORT] = TOP_LATE + 0,
+    [SMTPSTATUS__LATE_X_MAILER] = TOP_LATE + 1,
+    [SMTPSTATUS__LATE_X_MIMEOLE] = TOP_LATE + 2,
+    [SMTPSTATUS__LATE_X_MS_EXCHANGE_MESSAGE_IS_NDR] = TOP_LATE + 3,
+    [SMTPSTATUS__LATE_USER_AGENT] = TOP_LATE + 4,
+    [SMTPSTATUS__LATE_MESSAGE_ID] = TOP_LATE + 5,
+    [SMTPSTATUS__LATE_CONTENT_TYPE] = 2,
+    [SMTPSTATUS__LATE_X_MDAEMON_DELIVER_TO] = TOP_LATE + 6,
 };
 
 const struct smtpstatus__field_set smtpstatus__top_fields = {
-    top_names, 6,
+    top_names, TOP_NAMES,
     {
         [SMTPSTATUS__LETTER('s')] = 1u << 0,
         [SMTPSTATUS__LETTER('f')] = 1u << 1,
         [SMTPSTATUS__LETTER('c')] = 1u << 2 | 1u << 3,
-        [SMTPSTATUS__LETTER('x')] = 1u << 4,
+        [SMTPSTATUS__LETTER('x')] = 1u << 4 | 1u << 6 | 1u << 7 | 1u << 8 | 1u << 9 | 1u << 12,
         [SMTPSTATUS__LETTER('r')] = 1u << 5,
+        [SMTPSTATUS__LETTER('u')] = 1u << 10,
+        [SMTPSTATUS__LETTER('m')] = 1u << 11,
     },
     0
 };
@@ -183,7 +212,7 @@ int smtpstatus__parse_dsn(const char *buf, size_t len, struct smtpstatus_dsn *ou
     struct smtpstatus__bounce b;
     struct decoded decoded;
     struct smtpstatus__late_fields late;
-    struct smtpstatus_text top[6], original = { NULL, 0 };
+    struct smtpstatus_text top[TOP_NAMES], original = { NULL, 0 };
     struct smtpstatus__ctype top_ctype;
     size_t hdr_len, body_off;
     unsigned found;
@@ -206,7 +235,15 @@ int smtpstatus__parse_dsn(const char *buf, size_t len, struct smtpstatus_dsn *ou
     found = smtpstatus__scan_fields(buf, len, &body_off, &hdr_len, &smtpstatus__top_fields, top);
     b.headers.ptr = buf;
     b.headers.len = hdr_len;
-    late.read = 0;
+    /* What smtpstatus__late_field() would find reading b.headers: the
+     * same fields, first of each name, in the same block (the pass above
+     * ends where b.headers does). */
+    late.read = 1;
+    late.found = 0;
+    for (unsigned k = 0; k < SMTPSTATUS__LATE_COUNT; k++) {
+        late.values[k] = top[late_in_top[k]];
+        late.found |= ((found >> late_in_top[k]) & 1u) << k;
+    }
     b.late = &late;
     b.failed_recipients = top[4];
     b.has_failed_recipients = (found & 16) != 0;

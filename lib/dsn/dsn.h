@@ -13,8 +13,9 @@
 #include "mime.h"
 
 /* Fields of the message's header block that only some decoders look at
- * (to tell their generator): the first decoder to ask reads them all in
- * one pass over the block, rather than each decoder a pass of its own. */
+ * (to tell their generator): smtpstatus__parse_dsn() reads them in its one
+ * pass over the block (dsn.c top_names); a decoder run alone (tests, late
+ * NULL) reads each when asked. */
 enum smtpstatus__late_field {
     SMTPSTATUS__LATE_X_MS_EMBEDDED_REPORT,
     SMTPSTATUS__LATE_X_MAILER,

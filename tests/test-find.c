@@ -1,0 +1,93 @@
+/* SPDX-License-Identifier: MIT */
+/* Copyright (c) 2026 The smtpstatus developers */
+
+/*
+ * The decoders' case-insensitive search (lib/dsn/text.c,
+ * smtpstatus__find_nocase_n(): SSE2 blocks of 64, 32 and 16 positions, or
+ * the portable memchr form) against its plain definition, on texts made
+ * mostly of the needle's own bytes in both cases, at every length around
+ * the block sizes and from every start. Every text ends flush against an
+ * unreadable page (guard.h): a read past len faults.
+ */
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <criterion/criterion.h>
+
+#include "dsn/dsn.h"
+#include "guard.h"
+
+static unsigned long long state = 0x2545F4914F6CDD1Dull;
+
+static unsigned rnd(unsigned n)
+{
+    state ^= state << 13;
+    state ^= state >> 7;
+    state ^= state << 17;
+    return (unsigned)(state % n);
+}
+
+/* The definition: the first i in [at, len - n] where each byte, ASCII
+ * lower-cased, is the needle's; len when there is none. */
+static size_t find_plain(const char *buf, size_t len, size_t at, const char *lower, size_t n)
+{
+    if (n == 0 || len < n || at > len - n)
+        return len;
+    for (size_t i = at; i + n <= len; i++) {
+        size_t k = 0;
+        while (k < n && smtpstatus__lower((unsigned char)buf[i + k]) == (unsigned char)lower[k])
+            k++;
+        if (k == n)
+            return i;
+    }
+    return len;
+}
+
+static const char *const needles[] = {
+    "-----", "#< #", "msexch:", ">>> ", "reply to ", "code", "following", "x",
+    "mail server after ", "this is a warning message only", "a-b-a-b-a-b-a-b-a-b-a-b-a-b-a-b-x",
+};
+
+/* A text of len bytes drawn from the needle's bytes (either case), a few
+ * others, and now and then the whole needle. */
+static void fill(char *buf, size_t len, const char *needle)
+{
+    size_t n = strlen(needle);
+
+    for (size_t i = 0; i < len; i++) {
+        unsigned r = rnd(16);
+        char c = r < 12 ? needle[rnd((unsigned)n)] : r < 14 ? ' ' : r == 14 ? '\n' : (char)(0x80 + rnd(128));
+        if (c >= 'a' && c <= 'z' && rnd(2))
+            c = (char)(c - 'a' + 'A');
+        buf[i] = c;
+    }
+    if (len >= n && rnd(3) == 0)
+        memcpy(buf + rnd((unsigned)(len - n + 1)), needle, n);
+}
+
+Test(find, search_answers_as_its_definition)
+{
+    char tmp[400];
+
+    for (size_t w = 0; w < sizeof needles / sizeof needles[0]; w++) {
+        const char *needle = needles[w];
+        size_t n = strlen(needle);
+
+        for (size_t len = 0; len <= 300; len++) {
+            for (unsigned round = 0; round < 4; round++) {
+                struct guard g;
+                const char *buf;
+
+                fill(tmp, len, needle);
+                buf = guard_place(&g, tmp, len);
+                for (size_t at = 0; at <= len + 1; at += 1 + at / 16)
+                    cr_assert_eq(smtpstatus__find_nocase_n(buf, len, at, needle, n),
+                                 find_plain(buf, len, at, needle, n),
+                                 "needle \"%s\", length %zu, from %zu, round %u", needle, len, at, round);
+                guard_release(&g);
+            }
+        }
+    }
+}
