@@ -372,6 +372,11 @@ struct smtpstatus__collector {
 
 void smtpstatus__collect(struct smtpstatus__collector *c, const struct smtpstatus__candidate *cand);
 uint64_t smtpstatus__providers_for_host(const char *host, size_t len);
+/* The same by a binary search of each suffix: the plain form
+ * tests/test-classify.c compares the hashed one with. */
+uint64_t smtpstatus__providers_for_host_searched(const char *host, size_t len);
+/* Provider domain `index` (sorted), or NULL past the last: for tests. */
+const char *smtpstatus__domain_name(unsigned index, size_t *len);
 /* Scan the text once: recognise providers (adding to facts->providers) and
  * offer every text and provider rule that applies. */
 void smtpstatus__match_text(struct smtpstatus__facts *facts, struct smtpstatus__collector *c);

@@ -170,7 +170,8 @@ static int compare_domain(const char *host, size_t len, const char *domain, size
     return len < n ? -1 : len > n;
 }
 
-/* The provider whose domain is exactly host[0..len), or -1. */
+/* The provider whose domain is exactly host[0..len), or -1: a binary
+ * search of the sorted domains. */
 static int provider_of_domain(const char *host, size_t len)
 {
     size_t lo = 0, hi = SMTPSTATUS__DOMAIN_COUNT;
@@ -189,15 +190,30 @@ static int provider_of_domain(const char *host, size_t len)
     return -1;
 }
 
-uint64_t smtpstatus__providers_for_host(const char *host, size_t len)
+const char *smtpstatus__domain_name(unsigned index, size_t *len)
+{
+    if (index >= SMTPSTATUS__DOMAIN_COUNT)
+        return NULL;
+    *len = smtpstatus__domain_index[index].len;
+    return SMTPSTATUS__RPOOL + smtpstatus__domain_index[index].name;
+}
+
+/* A host name without a trailing dot (an absolute name), space or
+ * bracket: its length. */
+static size_t trim_host(const char *host, size_t len)
+{
+    while (len > 0 && (host[len - 1] == '.' || host[len - 1] == ']' || host[len - 1] == ' '))
+        len--;
+    return len;
+}
+
+uint64_t smtpstatus__providers_for_host_searched(const char *host, size_t len)
 {
     uint64_t bits = 0;
 
     if (host == NULL)
         return 0;
-    /* Tolerate a trailing dot (an absolute name), space or bracket. */
-    while (len > 0 && (host[len - 1] == '.' || host[len - 1] == ']' || host[len - 1] == ' '))
-        len--;
+    len = trim_host(host, len);
     /* The host is a provider's domain or inside one: look up the host
      * and each suffix after a dot, a binary search each. */
     for (size_t at = 0; at < len;) {
@@ -209,6 +225,40 @@ uint64_t smtpstatus__providers_for_host(const char *host, size_t len)
         if (dot == NULL)
             break;
         at = (size_t)(dot - host) + 1;
+    }
+    return bits;
+}
+
+/* The same answer from one pass over the host, last byte first: the
+ * hash of the bytes read so far is the hash of the suffix they make
+ * (FNV-1a, as gen-rules.py's domain_hash()), so at each suffix that starts
+ * a label one probe of the generator's open-addressing table finds the
+ * domain it may be. A provider's domain has at most 255 bytes (the
+ * generator checks), so no longer suffix is looked up. */
+uint64_t smtpstatus__providers_for_host(const char *host, size_t len)
+{
+    uint64_t bits = 0;
+    uint32_t h = 0x811C9DC5u;
+    const unsigned mask = (1u << SMTPSTATUS__DOMAIN_SLOT_BITS) - 1u;
+
+    if (host == NULL)
+        return 0;
+    len = trim_host(host, len);
+    for (size_t i = len; i-- > 0;) {
+        h = (h ^ smtpstatus__lower((unsigned char)host[i])) * 0x01000193u;
+        if (i > 0 && host[i - 1] != '.')
+            continue;
+        if (len - i > 255)
+            break;
+        for (unsigned at = h >> (32 - SMTPSTATUS__DOMAIN_SLOT_BITS); smtpstatus__domain_slots[at] != 0;
+             at = (at + 1) & mask) {
+            const struct smtpstatus__domain_row *d = &smtpstatus__domain_index[smtpstatus__domain_slots[at] - 1];
+            if (d->len == len - i &&
+                compare_domain(host + i, len - i, SMTPSTATUS__RPOOL + d->name, d->len) == 0) {
+                bits |= (uint64_t)1 << d->provider;
+                break;
+            }
+        }
     }
     return bits;
 }

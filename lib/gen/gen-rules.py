@@ -319,6 +319,36 @@ def unconditional(r):
     return r["provider"] == 0 and r["cls"] == 0 and r["stage"] == 0
 
 
+DOMAIN_SLOT_BITS = 8
+FNV_PRIME = 0x01000193
+FNV_BASIS = 0x811C9DC5
+
+
+def domain_hash(name):
+    """FNV-1a over the bytes from the last to the first: read that way, the
+    hash of every suffix of a host name is a step of one pass (rules.c,
+    smtpstatus__providers_for_host)."""
+    h = FNV_BASIS
+    for b in reversed(name.encode("ascii")):
+        h = ((h ^ b) * FNV_PRIME) & 0xFFFFFFFF
+    return h
+
+
+def domain_slots(sorted_domains):
+    """The open-addressing table of the provider domains (linear probing),
+    each slot its domain's index in the sorted list plus one."""
+    size = 1 << DOMAIN_SLOT_BITS
+    if len(sorted_domains) > size // 2 or len(sorted_domains) >= 255:
+        raise DataError("too many provider domains for the domain hash table")
+    slots = [0] * size
+    for i, d in enumerate(sorted_domains):
+        at = domain_hash(d) >> (32 - DOMAIN_SLOT_BITS)
+        while slots[at]:
+            at = (at + 1) % size
+        slots[at] = i + 1
+    return slots
+
+
 def by_confidence(rules, cell):
     """A list's rules, the most confident first and in their order on a tie.
     All of one list are of one kind, so confidence is their rank: once the
@@ -703,6 +733,12 @@ def generate(argv):
         o.append("    { 0, 0, 0 },")
     o.append("};")
     o.append(f"#define SMTPSTATUS__DOMAIN_COUNT {len(domain_index)}")
+    slots = domain_slots(sorted(d for d, _ in domain_index))
+    o.append("/* The same domains by the hash of their bytes read from the last")
+    o.append(" * (domain_hash() in gen-rules.py and rules.c), open addressing: each")
+    o.append(" * slot is an index into smtpstatus__domain_index plus one, or 0. */")
+    o.append(f"#define SMTPSTATUS__DOMAIN_SLOT_BITS {DOMAIN_SLOT_BITS}")
+    o.extend(array("uint8_t", "smtpstatus__domain_slots", slots))
     o.extend(array("uint32_t", "smtpstatus__sisimai_names", sisimai_offsets))
     o.append("")
     o.append("static const struct smtpstatus__rule_row smtpstatus__rules[] = {")
