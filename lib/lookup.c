@@ -51,9 +51,12 @@ int smtpstatus__basic_allows(const struct smtpstatus__code_row *row, unsigned re
 {
     if (row->flags & SMTPSTATUS_CODE_ANY_REPLY || row->basic_count == 0)
         return 1;
+    /* A basic code below 10 is a class wildcard (4XX, 5XX). */
+    unsigned cls = reply / 100;
+
     for (unsigned i = 0; i < row->basic_count; i++) {
         unsigned b = row->basic[i];
-        if (b == reply || (b < 10 && b == reply / 100))
+        if (b == reply || (b < 10 && b == cls))
             return 1;
     }
     return 0;
