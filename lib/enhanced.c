@@ -16,89 +16,15 @@
 
 #include "internal.h"
 
-/* One sub-code of 1 to 3 digits at buf[*pos]. Inline, with the digits
- * read by subtraction: this runs for every line of every reply. */
-static inline int parse_part(const char *buf, size_t len, size_t *pos, uint16_t *value)
-{
-    size_t p = *pos;
-    unsigned d0, d;
-    unsigned v;
-
-    if (p >= len || (d0 = (unsigned char)(buf[p] - '0')) > 9u)
-        return SMTPSTATUS_E_SYNTAX;
-    v = d0;
-    if (++p < len && (d = (unsigned char)(buf[p] - '0')) <= 9u) {
-        if (d0 == 0) {
-            *pos = p - 1;
-            return SMTPSTATUS_E_BAD_CODE; /* leading zero */
-        }
-        v = v * 10 + d;
-        if (++p < len && (d = (unsigned char)(buf[p] - '0')) <= 9u) {
-            v = v * 10 + d;
-            if (++p < len && (unsigned char)(buf[p] - '0') <= 9u) {
-                *pos = p;
-                return SMTPSTATUS_E_BAD_CODE; /* a fourth digit */
-            }
-        }
-    }
-    *value = (uint16_t)v;
-    *pos = p;
-    return SMTPSTATUS_OK;
-}
-
 int smtpstatus__parse_enhanced_at(const char *buf, size_t len, size_t at,
                                   struct smtpstatus_enhanced *out, size_t *end)
 {
-    struct smtpstatus_enhanced code = { 0, 0, 0, 0 };
-    size_t p = at;
-    int rc;
-
-    if (p >= len || (unsigned char)(buf[p] - '0') > 9u) {
-        *end = p;
-        return SMTPSTATUS_E_SYNTAX;
-    }
-    if (buf[p] != '2' && buf[p] != '4' && buf[p] != '5') {
-        *end = p;
-        return SMTPSTATUS_E_BAD_CODE;
-    }
-    code.cls = (uint8_t)(buf[p] - '0');
-    p++;
-    if (p >= len || buf[p] != '.') {
-        *end = p;
-        return SMTPSTATUS_E_SYNTAX;
-    }
-    p++;
-    rc = parse_part(buf, len, &p, &code.subject);
-    if (rc != SMTPSTATUS_OK) {
-        *end = p;
-        return rc;
-    }
-    if (p >= len || buf[p] != '.') {
-        *end = p;
-        return SMTPSTATUS_E_SYNTAX;
-    }
-    p++;
-    rc = parse_part(buf, len, &p, &code.detail);
-    *end = p;
-    if (rc != SMTPSTATUS_OK)
-        return rc;
-    *out = code;
-    return SMTPSTATUS_OK;
+    return smtpstatus__enhanced_at(buf, len, at, out, end);
 }
 
 int smtpstatus__enhanced_boundary_after(const char *buf, size_t len, size_t end)
 {
-    unsigned char c;
-
-    if (end >= len)
-        return 1;
-    c = (unsigned char)buf[end];
-    if (smtpstatus__is_alnum(c) || c == '_')
-        return 0;
-    /* "4.4.1.2" and Yahoo's "4.16.55.1" are not codes followed by text. */
-    if (c == '.' && end + 1 < len && smtpstatus__is_digit((unsigned char)buf[end + 1]))
-        return 0;
-    return 1;
+    return smtpstatus__enhanced_ends_at(buf, len, end);
 }
 
 /* The byte before a code found in free text must not make it part of a
@@ -167,11 +93,11 @@ int smtpstatus_find_enhanced(const char *buf, size_t len, unsigned flags,
         c = buf[i];
         if ((c != '2' && c != '4' && c != '5') || !smtpstatus__enhanced_boundary_before(buf, i))
             continue;
-        if (smtpstatus__parse_enhanced_at(buf, len, i, &code, &end) != SMTPSTATUS_OK)
+        if (smtpstatus__enhanced_at(buf, len, i, &code, &end) != SMTPSTATUS_OK)
             continue;
         /* RFC 3463 defines subjects 0 to 7 only; a larger "subject" in free
          * text is far more often a version ("4.94.2") than a code. */
-        if (code.subject > 7 || !smtpstatus__enhanced_boundary_after(buf, len, end))
+        if (code.subject > 7 || !smtpstatus__enhanced_ends_at(buf, len, end))
             continue;
         *out = code;
         if (where) {

@@ -184,6 +184,96 @@ static inline void smtpstatus__copy_out(void *dst, size_t dst_size, const void *
 
 /* ---- Enhanced codes ---- */
 
+/* The grammar of enhanced.c, inline: the reply parser reads a code at the
+ * start of every line it parses. */
+
+/* One sub-code of 1 to 3 digits at buf[*pos] (RFC 3463 §2: no leading
+ * zero), its digits read by subtraction. */
+static inline int smtpstatus__enhanced_part(const char *buf, size_t len, size_t *pos, uint16_t *value)
+{
+    size_t p = *pos;
+    unsigned d0, d;
+    unsigned v;
+
+    if (p >= len || (d0 = (unsigned char)(buf[p] - '0')) > 9u)
+        return SMTPSTATUS_E_SYNTAX;
+    v = d0;
+    if (++p < len && (d = (unsigned char)(buf[p] - '0')) <= 9u) {
+        if (d0 == 0) {
+            *pos = p - 1;
+            return SMTPSTATUS_E_BAD_CODE; /* leading zero */
+        }
+        v = v * 10 + d;
+        if (++p < len && (d = (unsigned char)(buf[p] - '0')) <= 9u) {
+            v = v * 10 + d;
+            if (++p < len && (unsigned char)(buf[p] - '0') <= 9u) {
+                *pos = p;
+                return SMTPSTATUS_E_BAD_CODE; /* a fourth digit */
+            }
+        }
+    }
+    *value = (uint16_t)v;
+    *pos = p;
+    return SMTPSTATUS_OK;
+}
+
+/* What smtpstatus__parse_enhanced_at() does (below). */
+static inline int smtpstatus__enhanced_at(const char *buf, size_t len, size_t at,
+                                          struct smtpstatus_enhanced *out, size_t *end)
+{
+    struct smtpstatus_enhanced code = { 0, 0, 0, 0 };
+    size_t p = at;
+    int rc;
+
+    if (p >= len || (unsigned char)(buf[p] - '0') > 9u) {
+        *end = p;
+        return SMTPSTATUS_E_SYNTAX;
+    }
+    if (buf[p] != '2' && buf[p] != '4' && buf[p] != '5') {
+        *end = p;
+        return SMTPSTATUS_E_BAD_CODE;
+    }
+    code.cls = (uint8_t)(buf[p] - '0');
+    p++;
+    if (p >= len || buf[p] != '.') {
+        *end = p;
+        return SMTPSTATUS_E_SYNTAX;
+    }
+    p++;
+    rc = smtpstatus__enhanced_part(buf, len, &p, &code.subject);
+    if (rc != SMTPSTATUS_OK) {
+        *end = p;
+        return rc;
+    }
+    if (p >= len || buf[p] != '.') {
+        *end = p;
+        return SMTPSTATUS_E_SYNTAX;
+    }
+    p++;
+    rc = smtpstatus__enhanced_part(buf, len, &p, &code.detail);
+    *end = p;
+    if (rc != SMTPSTATUS_OK)
+        return rc;
+    *out = code;
+    return SMTPSTATUS_OK;
+}
+
+/* What smtpstatus__enhanced_boundary_after() does (below). */
+static inline int smtpstatus__enhanced_ends_at(const char *buf, size_t len, size_t end)
+{
+    unsigned char c;
+
+    if (end >= len)
+        return 1;
+    c = (unsigned char)buf[end];
+    if (smtpstatus__is_alnum(c) || c == '_')
+        return 0;
+    /* "4.4.1.2" and Yahoo's "4.16.55.1" are not codes followed by text. */
+    if (c == '.' && end + 1 < len && smtpstatus__is_digit((unsigned char)buf[end + 1]))
+        return 0;
+    return 1;
+}
+
 /* Parse a code at buf[at]; on success set *out and *end (offset just past
  * the code). On failure *end is the offset of the offending byte. Does not
  * look at what follows the code. */
@@ -197,6 +287,13 @@ int smtpstatus__enhanced_boundary_after(const char *buf, size_t len, size_t end)
 /* Whether a code may start at buf[at] (the other boundary rule of
  * smtpstatus_find_enhanced()). */
 int smtpstatus__enhanced_boundary_before(const char *buf, size_t at);
+
+/* ---- Replies (reply.c) ---- */
+
+/* smtpstatus_parse_reply() without its fast path, line by line the
+ * general scanner: what tests/test-reply-fast.c compares it with. */
+int smtpstatus__parse_reply_general(const char *buf, size_t len, unsigned flags,
+                                    struct smtpstatus_reply *out);
 
 /* ---- Stages (stage.c) ---- */
 

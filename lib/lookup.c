@@ -26,46 +26,37 @@ const char *smtpstatus_registry_version(void)
 
 const struct smtpstatus__code_row *smtpstatus__find_code(unsigned subject, unsigned detail)
 {
-    /* About a hundred rows sorted by (subject, detail): a binary search is as
-     * quick as a hash here and keeps iteration order for free. */
-    uint32_t key = subject * 1000u + detail;
-    size_t lo = 0, hi = COUNT(smtpstatus__codes);
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        const struct smtpstatus__code_row *row = &smtpstatus__codes[mid];
-        uint32_t k = row->subject * 1000u + row->detail;
-        if (k == key)
-            return row;
-        if (k < key)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return NULL;
+    /* One load in the generated index: the reply parser looks up the code
+     * of every reply it parses. */
+    unsigned row;
+
+    if (subject >= SMTPSTATUS__CODE_SUBJECTS || detail >= SMTPSTATUS__CODE_DETAILS)
+        return NULL;
+    row = smtpstatus__code_index[subject][detail];
+    return row == 0 ? NULL : &smtpstatus__codes[row - 1];
 }
 
 const struct smtpstatus__reply_row *smtpstatus__find_reply(unsigned code)
 {
-    /* Rows are sorted by code with the RFC 5321 meaning first: find the
-     * lowest row with this code, as above. */
-    const struct smtpstatus__reply_row *base = smtpstatus__replies;
-    size_t n = COUNT(smtpstatus__replies);
+    /* The index holds each code's first row, its RFC 5321 meaning. */
+    unsigned row;
 
-    while (n > 1) {
-        size_t half = n / 2;
-        base = base[half - 1].code < code ? base + half : base;
-        n -= half;
-    }
-    return base->code == code ? base : NULL;
+    if (code < 100 || code >= 100 + COUNT(smtpstatus__reply_index))
+        return NULL;
+    row = smtpstatus__reply_index[code - 100];
+    return row == 0 ? NULL : &smtpstatus__replies[row - 1];
 }
 
 int smtpstatus__basic_allows(const struct smtpstatus__code_row *row, unsigned reply)
 {
     if (row->flags & SMTPSTATUS_CODE_ANY_REPLY || row->basic_count == 0)
         return 1;
+    /* A basic code below 10 is a class wildcard (4XX, 5XX). */
+    unsigned cls = reply / 100;
+
     for (unsigned i = 0; i < row->basic_count; i++) {
         unsigned b = row->basic[i];
-        if (b == reply || (b < 10 && b == reply / 100))
+        if (b == reply || (b < 10 && b == cls))
             return 1;
     }
     return 0;

@@ -159,13 +159,6 @@ static inline int code_line_at(const char *buf, size_t len, size_t at)
     return c == '-' || c == ' ' || c == '\r' || c == '\n';
 }
 
-/* Lenient mode also takes a code followed by a colon, as some bounces
- * quote it ("550: 5.2.2 <a@example.org>... Mailbox Full"). */
-static inline int quoted_code_at(const char *buf, size_t len, size_t at)
-{
-    return code_line_at(buf, len, at) || (at + 4 <= len && buf[at + 3] == ':' && code_digits_at(buf, at));
-}
-
 static unsigned code_value(const char *buf, size_t at)
 {
     return (unsigned)(buf[at] - '0') * 100u + (unsigned)(buf[at + 1] - '0') * 10u +
@@ -174,33 +167,31 @@ static unsigned code_value(const char *buf, size_t at)
 
 /* RFC 2034 §3: "Reply-code SP status-code 1*SP text". Strip a leading
  * enhanced code from the line's text. */
-static void take_enhanced(const char *buf, size_t bound, struct line *ln)
+static inline void take_enhanced(const char *buf, size_t bound, struct line *ln)
 {
+    const unsigned char *t = (const unsigned char *)buf + ln->text_off;
     struct smtpstatus_enhanced code;
-    size_t end;
-
-    const char *t = buf + ln->text_off;
+    size_t n = bound - ln->text_off, end;
 
     ln->content_off = ln->text_off;
-    /* Most lines without a code fail here, without the call: a code takes
-     * at least five bytes, "c.s.d", and its second is a dot. */
-    if (ln->text_off + 5 > bound || t[1] != '.')
+    /* Most lines without a code fail here: a code takes at least five
+     * bytes, "c.s.d", and its second is a dot. */
+    if (n < 5 || t[1] != '.')
         return;
-    if ((t[0] == '2' || t[0] == '4' || t[0] == '5') && smtpstatus__is_digit((unsigned char)t[2]) &&
-        t[3] == '.' && smtpstatus__is_digit((unsigned char)t[4]) &&
-        (ln->text_off + 5 == bound || !smtpstatus__is_digit((unsigned char)t[5]))) {
-        /* The usual "c.s.d", one digit each: what the parser would make
-         * of it, without the call. */
+    if (n > 5 && t[5] == ' ' && t[3] == '.' && (unsigned char)(t[2] - '0') <= 9u &&
+        (unsigned char)(t[4] - '0') <= 9u && (t[0] == '2' || t[0] == '4' || t[0] == '5')) {
+        /* The usual "c.s.d" and a space, one digit each: what the parser
+         * would make of it. */
         code.cls = (uint8_t)(t[0] - '0');
+        code.reserved = 0;
         code.subject = (uint16_t)(t[2] - '0');
         code.detail = (uint16_t)(t[4] - '0');
-        code.reserved = 0;
         end = ln->text_off + 5;
-    } else if (smtpstatus__parse_enhanced_at(buf, bound, ln->text_off, &code, &end) != SMTPSTATUS_OK) {
+    } else if (smtpstatus__enhanced_at(buf, bound, ln->text_off, &code, &end) != SMTPSTATUS_OK ||
+               /* A space after the code, the usual case, is a boundary. */
+               (end < bound && buf[end] != ' ' && !smtpstatus__enhanced_ends_at(buf, bound, end))) {
         return;
     }
-    if (!smtpstatus__enhanced_boundary_after(buf, bound, end))
-        return;
     ln->has_enhanced = 1;
     ln->enhanced = code;
     ln->enhanced_off = ln->text_off;
@@ -252,6 +243,188 @@ static size_t find_split(const char *buf, size_t len, const struct line *ln, siz
             return p;
     }
     return stop;
+}
+
+/*
+ * The fast path: one line of a reply in its usual shape, "NNN SP text" or
+ * "NNN-text" with printable ASCII and tabs (or 8-bit bytes, flagged), at
+ * most 512 octets with its CRLF or LF (RFC 5321 §4.5.3.1.5), ending there
+ * or at the end of the input, and in lenient mode neither folded nor
+ * joined. text_scan() is its one pass over the text: it stops at the bytes
+ * that need a look and notes the first '(' on the way, which saves
+ * find_stage() its own search.
+ */
+#define NO_PAREN SIZE_MAX
+
+/*
+ * The first byte in buf[p..limit) that is not printable ASCII or a space,
+ * or (when `digit` is not 0) a space before `digit`, where a joined line
+ * may split, or a space at the end of a block, whose next byte is not
+ * looked at; else limit. Sets *paren to the first '(' before that byte,
+ * unless *paren is set already.
+ *
+ * The last few bytes come in a load that ends at the limit and overlaps
+ * bytes already read; their flags are shifted out. A borrow from one of
+ * those (a tab) may flag a byte that needs no look: the caller takes such
+ * a byte as it comes, as it does a tab.
+ */
+static inline size_t text_scan(const char *buf, size_t p, size_t limit, size_t *paren, unsigned digit)
+{
+#ifdef REPLY_SSE2
+#define TEXT_STOPS(v)                                                                                   \
+    (((unsigned)_mm_movemask_epi8(_mm_and_si128(_mm_cmpgt_epi8(v, below), _mm_cmplt_epi8(v, above))) ^ \
+      0xFFFFu) |                                                                                        \
+     (digit != 0 ? (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, space)) &                              \
+                       (((unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, d)) >> 1) | 0x8000u)             \
+                 : 0u))
+    const __m128i below = _mm_set1_epi8(0x1F), above = _mm_set1_epi8(0x7F);
+    const __m128i open = _mm_set1_epi8('('), space = _mm_set1_epi8(' '), d = _mm_set1_epi8((char)digit);
+    unsigned want = *paren == NO_PAREN ? 0xFFFFu : 0u, stop, par;
+    size_t base;
+    __m128i v;
+
+    for (; limit - p >= 16; p += 16) {
+        v = _mm_loadu_si128((const __m128i *)(const void *)(buf + p));
+        stop = TEXT_STOPS(v);
+        par = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, open)) & want;
+        if ((stop | par) == 0)
+            continue;
+        /* Only a '(' before the stop counts (all of them when none). */
+        par &= (stop & (0u - stop)) - 1u;
+        if (par != 0) {
+            *paren = p + (unsigned)__builtin_ctz(par);
+            want = 0;
+        }
+        if (stop != 0)
+            return p + (unsigned)__builtin_ctz(stop);
+    }
+    if (p == limit || limit < 16)
+        return p;
+    base = limit - 16;
+    v = _mm_loadu_si128((const __m128i *)(const void *)(buf + base));
+    stop = TEXT_STOPS(v) >> (p - base);
+    par = ((unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, open)) & want) >> (p - base);
+    par &= (stop & (0u - stop)) - 1u;
+    if (par != 0)
+        *paren = p + (unsigned)__builtin_ctz(par);
+    return stop != 0 ? p + (unsigned)__builtin_ctz(stop) : limit;
+#undef TEXT_STOPS
+#else
+    /* The stop test of skip_text(); the others exact, byte by byte
+     * (smtpstatus__bytes_in). */
+#define TEXT_STOPS(x)                                                                                   \
+    (((((x) - low) | ((x) + SMTPSTATUS__ONES) | (x)) & SMTPSTATUS__HIGHS) |                             \
+     (digit != 0 ? smtpstatus__bytes_in(x, ' ', ' ') &                                                  \
+                       ((smtpstatus__bytes_in(x, digit, digit) >> 8) | (UINT64_C(0x80) << 56))          \
+                 : 0u))
+    const uint64_t low = SMTPSTATUS__ONES * 0x20u;
+    uint64_t want = *paren == NO_PAREN ? SMTPSTATUS__HIGHS : 0u, stop, par, x;
+    unsigned shift;
+
+    for (; limit - p >= 8; p += 8) {
+        x = smtpstatus__load64(buf + p);
+        stop = TEXT_STOPS(x);
+        par = smtpstatus__bytes_in(x, '(', '(') & want;
+        if ((stop | par) == 0)
+            continue;
+        par &= (stop & (0u - stop)) - 1u;
+        if (par != 0) {
+            *paren = p + smtpstatus__first_byte(par);
+            want = 0;
+        }
+        if (stop != 0)
+            return p + smtpstatus__first_byte(stop);
+    }
+    if (p == limit || limit < 8)
+        return p;
+    x = smtpstatus__load64(buf + limit - 8);
+    shift = 8u * (unsigned)(p - (limit - 8));
+    stop = TEXT_STOPS(x) >> shift;
+    par = (smtpstatus__bytes_in(x, '(', '(') & want) >> shift;
+    par &= (stop & (0u - stop)) - 1u;
+    if (par != 0)
+        *paren = p + smtpstatus__first_byte(par);
+    return stop != 0 ? p + smtpstatus__first_byte(stop) : limit;
+#undef TEXT_STOPS
+#endif
+}
+
+/*
+ * One line at `at` by the fast path: fills *ln as scan_line() would, with
+ * *paren the first '(' in its text (or NO_PAREN), and returns 1; returns 0
+ * for any line it does not take, which scan_line() then reads.
+ */
+static int fast_line(const char *buf, size_t len, unsigned flags, size_t at, struct line *ln, size_t *paren)
+{
+    size_t p = at + 4, limit, next;
+    unsigned digit = 0;
+    char sep;
+
+    if (len - at < 4 || !code_digits_at(buf, at))
+        return 0;
+    sep = buf[at + 3];
+    if (sep != ' ' && sep != '-')
+        return 0;
+    ln->start = at;
+    ln->code = code_value(buf, at);
+    ln->more = sep == '-';
+    ln->text_off = p;
+    ln->has_enhanced = 0;
+    ln->anomalies = 0;
+    *paren = NO_PAREN;
+    if (ln->more && is_lenient(flags)) {
+        /* Joined: the split check compares the enhanced code. */
+        take_enhanced(buf, len, ln);
+        digit = (unsigned char)buf[at];
+    }
+    limit = len - at > RFC5321_REPLY_LINE ? at + RFC5321_REPLY_LINE : len;
+    for (;;) {
+        unsigned char c;
+
+        /* Two copies of the scan, the usual one without the split test. */
+        p = digit != 0 ? text_scan(buf, p, limit, paren, digit) : text_scan(buf, p, limit, paren, 0);
+        if (p >= limit)
+            break;
+        c = (unsigned char)buf[p];
+        if (c == '\r' || c == '\n')
+            break;
+        if (c == ' ') {
+            if (joined_split_at(buf, len, ln, p))
+                return 0;
+        } else if (c == '(') {
+            if (*paren == NO_PAREN)
+                *paren = p;
+        } else if (!text_byte[c]) {
+            if (c == '\0' && !is_lenient(flags))
+                return 0;
+            ln->anomalies = SMTPSTATUS_ANOMALY_8BIT;
+        }
+        p++;
+    }
+    if (p == len) {
+        if (!at_eof(flags))
+            return 0; /* incomplete: scan_line() says so */
+        next = len;
+    } else if (p == limit) {
+        return 0; /* a long line */
+    } else if (buf[p] == '\r' && p + 1 < len && buf[p + 1] == '\n') {
+        next = p + 2;
+    } else if (buf[p] == '\n' && !(flags & SMTPSTATUS_REPLY_STRICT_CRLF)) {
+        ln->anomalies |= SMTPSTATUS_ANOMALY_BARE_LF;
+        next = p + 1;
+    } else {
+        return 0;
+    }
+    if (next - at > RFC5321_REPLY_LINE ||
+        (is_lenient(flags) && next < len && smtpstatus__is_space((unsigned char)buf[next])))
+        return 0;
+    ln->text_end = p;
+    ln->next = next;
+    if (digit == 0)
+        take_enhanced(buf, p, ln);
+    else if (ln->content_off > p)
+        ln->content_off = p;
+    return 1;
 }
 
 /*
@@ -424,13 +597,17 @@ static int scan_line(const char *buf, size_t len, unsigned flags, size_t at, str
 
 /* Lenient mode: whether a reply code at buf[i] stands alone as a token:
  * not inside a number, an address, an identifier, a key=value pair or a
- * host:port. */
-static int reply_token_at(const char *buf, size_t len, size_t i)
+ * host:port. code_token_at() when the three digits are known to be there. */
+static inline int code_token_at(const char *buf, size_t len, size_t i)
 {
     unsigned char c;
 
-    if (!quoted_code_at(buf, len, i))
-        return 0;
+    if (i + 3 < len) {
+        /* What quoted_code_at() takes after the digits. */
+        c = (unsigned char)buf[i + 3];
+        if (c != ' ' && c != '-' && c != '\r' && c != '\n' && c != ':')
+            return 0;
+    }
     if (i == 0)
         return 1;
     c = (unsigned char)buf[i - 1];
@@ -443,32 +620,96 @@ static int reply_token_at(const char *buf, size_t len, size_t i)
     return 1;
 }
 
+static int reply_token_at(const char *buf, size_t len, size_t i)
+{
+    return i + 3 <= len && code_digits_at(buf, i) && code_token_at(buf, len, i);
+}
+
 /* Lenient mode: where the reply starts. Texts that quote a session
  * ("Out: 354 End data ... Out: 451 4.3.0 queue file write error", ">>>
  * DATA <<< 550 ...") hold several replies; the one that matters is the
  * first failure, so a 4xx or 5xx is preferred to an earlier 2xx or 3xx. */
+/*
+ * The positions in the block at p where a reply code may start: a byte '2'
+ * to '5' followed by two digits, one bit each (bit k: p + k), for the
+ * first CODE_BLOCK - 2 positions, whose three bytes the block holds.
+ */
+#ifdef REPLY_SSE2
+#define CODE_BLOCK 16u
+#define CODE_MASK unsigned
+#define CODE_SHIFT(n) (n)
+static inline unsigned code_starts(const char *p)
+{
+    const __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+    const __m128i a = _mm_sub_epi8(v, _mm_set1_epi8('2')), d = _mm_sub_epi8(v, _mm_set1_epi8('0'));
+    /* Unsigned a <= 3 as min(a, 3) == a, and so on. */
+    unsigned first = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(a, _mm_set1_epi8(3)), a));
+    unsigned digit = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(d, _mm_set1_epi8(9)), d));
+
+    return first & (digit >> 1) & (digit >> 2) & 0x3FFFu;
+}
+#define CODE_BIT(m) ((unsigned)__builtin_ctz(m))
+#else
+#define CODE_BLOCK 8u
+#define CODE_MASK uint64_t
+#define CODE_SHIFT(n) (8u * (n))
+static inline uint64_t code_starts(const char *p)
+{
+    uint64_t x = smtpstatus__load64(p);
+    uint64_t digit = smtpstatus__bytes_in(x, '0', '9');
+
+    return smtpstatus__bytes_in(x, '2', '5') & (digit >> 8) & (digit >> 16) & UINT64_C(0x0000808080808080);
+}
+#define CODE_BIT(m) smtpstatus__first_byte(m)
+#endif
+
+/* Lenient mode: where the reply starts. Texts that quote a session
+ * ("Out: 354 End data ... Out: 451 4.3.0 queue file write error", ">>>
+ * DATA <<< 550 ...") hold several replies; the one that matters is the
+ * first failure, so a 4xx or 5xx is preferred to an earlier 2xx or 3xx.
+ * Only the positions code_starts() gives are looked at, a block at a time;
+ * the blocks overlap by two bytes, and the last one ends at len. */
 static int find_reply_start(const char *buf, size_t len, size_t *at)
 {
     int found = 0;
+    size_t i = 0;
 
-    for (size_t i = 0; i + 3 <= len; i++) {
-        /* Eight bytes at a time to the next '2' to '5', the only bytes a
-         * code starts with; the last few bytes one at a time. */
-        i = smtpstatus__skip_to_range(buf, len, i, '2', '5');
-        if (i + 3 > len)
-            break;
-        if ((unsigned char)(buf[i] - '2') > 3u)
-            continue;
-        if (!reply_token_at(buf, len, i))
-            continue;
-        if (buf[i] == '4' || buf[i] == '5') {
-            *at = i;
-            return 1;
+    if (len < CODE_BLOCK) {
+        for (; i + 3 <= len; i++) {
+            if ((unsigned char)(buf[i] - '2') > 3u || !reply_token_at(buf, len, i))
+                continue;
+            if (buf[i] == '4' || buf[i] == '5') {
+                *at = i;
+                return 1;
+            }
+            if (!found) {
+                *at = i;
+                found = 1;
+            }
         }
-        if (!found) {
-            *at = i;
-            found = 1;
+        return found;
+    }
+    while (i + 2 < len) {
+        size_t base = i;
+        CODE_MASK m;
+
+        if (len - i < CODE_BLOCK)
+            base = len - CODE_BLOCK;
+        m = code_starts(buf + base) >> CODE_SHIFT(i - base);
+        for (; m != 0; m &= m - 1) {
+            size_t k = i + CODE_BIT(m);
+            if (!code_token_at(buf, len, k))
+                continue;
+            if (buf[k] == '4' || buf[k] == '5') {
+                *at = k;
+                return 1;
+            }
+            if (!found) {
+                *at = k;
+                found = 1;
+            }
         }
+        i = base + CODE_BLOCK - 2;
     }
     return found;
 }
@@ -579,7 +820,7 @@ static uint32_t code_anomalies(const struct smtpstatus_reply *r)
     uint32_t a = 0;
     const struct smtpstatus__reply_row *row = smtpstatus__find_reply(r->code);
 
-    if (row == NULL || r->code / 10 % 10 > 5 ||
+    if (row == NULL || r->code % 100 >= 60 || /* a second digit above 5 */
         (row->kind != SMTPSTATUS_REPLY_KIND_STANDARD && row->kind != SMTPSTATUS_REPLY_KIND_DEPRECATED))
         a |= SMTPSTATUS_ANOMALY_UNKNOWN_CODE;
     if (!r->has_enhanced) {
@@ -602,11 +843,13 @@ static uint32_t code_anomalies(const struct smtpstatus_reply *r)
     return a;
 }
 
-int smtpstatus_parse_reply(const char *buf, size_t len, unsigned flags, struct smtpstatus_reply *out)
+/* `fast`: whether lines may take fast_line(); 0 for the tests that compare
+ * the two paths (smtpstatus__parse_reply_general()). */
+static int parse_reply(const char *buf, size_t len, unsigned flags, struct smtpstatus_reply *out, int fast)
 {
     struct smtpstatus_reply local, *r = &local;
     struct line ln;
-    size_t at = 0, err = 0, last_text_end = 0;
+    size_t at = 0, err = 0, last_text_end = 0, paren, paren_from;
     int first_has_enhanced = 0;
     int rc = SMTPSTATUS_OK;
 
@@ -619,9 +862,7 @@ int smtpstatus_parse_reply(const char *buf, size_t len, unsigned flags, struct s
     if (out->size == sizeof local)
         r = out;
 
-    memset(r, 0, sizeof *r);
-    r->size = sizeof *r;
-    r->parse_flags = flags;
+    *r = (struct smtpstatus_reply){ .size = sizeof *r, .parse_flags = flags };
 
     if (is_lenient(flags) && !find_reply_start(buf, len, &at)) {
         rc = SMTPSTATUS_E_NOT_FOUND;
@@ -631,7 +872,14 @@ int smtpstatus_parse_reply(const char *buf, size_t len, unsigned flags, struct s
     r->span.off = at;
 
     for (;;) {
-        rc = scan_line(buf, len, flags, at, &ln, &err);
+        if (fast && fast_line(buf, len, flags, at, &ln, &paren)) {
+            rc = SMTPSTATUS_OK;
+            /* The text has no '(' before `paren`, and its line end none. */
+            paren_from = paren != NO_PAREN ? paren : ln.next;
+        } else {
+            rc = scan_line(buf, len, flags, at, &ln, &err);
+            paren_from = ln.content_off;
+        }
         if (rc != SMTPSTATUS_OK) {
             if (r->line_count == 0)
                 r->code = (uint16_t)ln.code;
@@ -671,6 +919,8 @@ int smtpstatus_parse_reply(const char *buf, size_t len, unsigned flags, struct s
         r->line_count++;
         last_text_end = ln.text_end;
         r->consumed = ln.next;
+        if (!ln.more)
+            break; /* the last line, in every mode */
         if (!next_line_start(buf, len, flags, &ln, &at)) {
             if (ln.more && is_lenient(flags))
                 r->anomalies |= SMTPSTATUS_ANOMALY_TRUNCATED;
@@ -688,7 +938,7 @@ int smtpstatus_parse_reply(const char *buf, size_t len, unsigned flags, struct s
         /* One search for "(in reply to " after the text starts serves both. */
         size_t cut;
 
-        r->stage = (uint32_t)find_stage(buf, len, r->span.off, ln.content_off, &cut);
+        r->stage = (uint32_t)find_stage(buf, len, r->span.off, paren_from, &cut);
         last_text_end = trim_end(buf, r->span.off, ln.content_off, cut, last_text_end);
         if (r->line_count == 1)
             r->text.len = last_text_end - r->text.off;
@@ -723,6 +973,17 @@ done:
     if (r != out)
         smtpstatus__copy_out(out, out->size, r, sizeof *r);
     return rc;
+}
+
+int smtpstatus_parse_reply(const char *buf, size_t len, unsigned flags, struct smtpstatus_reply *out)
+{
+    return parse_reply(buf, len, flags, out, 1);
+}
+
+int smtpstatus__parse_reply_general(const char *buf, size_t len, unsigned flags,
+                                    struct smtpstatus_reply *out)
+{
+    return parse_reply(buf, len, flags, out, 0);
 }
 
 int smtpstatus_reply_next_line(const char *buf, size_t len, const struct smtpstatus_reply *reply,

@@ -204,6 +204,42 @@ def parse_basic(path, lineno, r, reply_codes):
     return flags, values
 
 
+def emit_indexes(code_keys, reply_codes):
+    """Direct indexes into the two row tables, so that the reply parser
+    finds a code's row with one load rather than a binary search (it looks
+    up every reply it parses). Entries are the row's index plus one; 0 is
+    "no row"."""
+    if len(code_keys) >= 0xFF or len(reply_codes) >= 0xFF:
+        raise DataError("too many rows for a uint8_t index")
+    subjects = max(s for s, _ in code_keys) + 1
+    details = max(d for _, d in code_keys) + 1
+    where = {key: i + 1 for i, key in enumerate(code_keys)}
+    out = ["/* X.subject.detail -> its row in smtpstatus__codes plus one, for subject",
+           " * and detail below the bounds (every registered one is). */",
+           f"#define SMTPSTATUS__CODE_SUBJECTS {subjects}",
+           f"#define SMTPSTATUS__CODE_DETAILS {details}",
+           "static const uint8_t smtpstatus__code_index[SMTPSTATUS__CODE_SUBJECTS]"
+           "[SMTPSTATUS__CODE_DETAILS] = {"]
+    for s in range(subjects):
+        row = ", ".join(str(where.get((s, d), 0)) for d in range(details))
+        out.append(f"    {{ {row} }}, /* X.{s}.* */")
+    out.append("};")
+    out.append("")
+    # The first row of each code: the rows are sorted with the RFC 5321
+    # meaning first.
+    first = {}
+    for i, code in enumerate(reply_codes):
+        first.setdefault(code, i + 1)
+    out.append("/* Reply code - 100 -> its first row in smtpstatus__replies plus one. */")
+    out.append("static const uint8_t smtpstatus__reply_index[500] = {")
+    for base in range(100, 600, 20):
+        row = ", ".join(str(first.get(c, 0)) for c in range(base, base + 20))
+        out.append(f"    {row}, /* {base}.. */")
+    out.append("};")
+    out.append("")
+    return out
+
+
 def generate(enhanced_path, reply_path):
     date, classes, subjects, codes = load_enhanced(enhanced_path)
     replies = load_replies(reply_path)
@@ -274,7 +310,7 @@ def generate(enhanced_path, reply_path):
     out.extend(lines_subject)
     out.append("};")
     out.append("")
-    out.append("/* Sorted by (subject, detail) for binary search. */")
+    out.append("/* Sorted by (subject, detail): the registry order smtpstatus_enhanced_at() gives. */")
     out.append("static const struct smtpstatus__code_row smtpstatus__codes[] = {")
     out.extend(lines_code)
     out.append("};")
@@ -284,6 +320,7 @@ def generate(enhanced_path, reply_path):
     out.extend(lines_reply)
     out.append("};")
     out.append("")
+    out.extend(emit_indexes(sorted(codes), [code for _, code, _ in replies]))
     out.append("#endif")
     out.append("")
     return "\n".join(out)

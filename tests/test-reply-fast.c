@@ -1,0 +1,222 @@
+/* SPDX-License-Identifier: MIT */
+/* Copyright (c) 2026 The smtpstatus developers */
+
+/*
+ * The reply parser's fast path (one usual line at a time, one pass over
+ * its bytes, the first '(' noted for the stage search, reply starts found
+ * a block at a time) against the general line scanner, field by field, in
+ * every mode: over the labelled replies and hand-made shapes, each with
+ * every prefix and with single bytes changed at every offset. Each input
+ * sits in a block of exactly its size, so that the sanitizers see a read
+ * past the end. Also: the generated direct indexes of lookup.c against the
+ * tables they index.
+ */
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <criterion/criterion.h>
+
+#include "internal.h"
+#include "replies-vectors.h"
+
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+static const unsigned modes[] = {
+    0,
+    SMTPSTATUS_REPLY_AT_EOF,
+    SMTPSTATUS_REPLY_STRICT_CRLF,
+    SMTPSTATUS_REPLY_AT_EOF | SMTPSTATUS_REPLY_STRICT_CRLF,
+    SMTPSTATUS_REPLY_LENIENT,
+};
+
+static unsigned long compared;
+
+/* Both paths on buf[0..len) (an exact block), every field compared. */
+static void same(const char *text, size_t len, unsigned flags)
+{
+    char *b = malloc(len ? len : 1);
+    struct smtpstatus_reply f = SMTPSTATUS_REPLY_INIT, g = SMTPSTATUS_REPLY_INIT;
+    int rf, rg;
+
+    cr_assert_not_null(b);
+    memcpy(b, text, len);
+    rf = smtpstatus_parse_reply(b, len, flags, &f);
+    rg = smtpstatus__parse_reply_general(b, len, flags, &g);
+    free(b);
+#define SAME(field)                                                                             \
+    cr_assert_eq(f.field, g.field, "%s differs (flags %u, len %zu): \"%.*s\"", #field, flags, len, \
+                 (int)(len > 200 ? 200 : len), text)
+    cr_assert_eq(rf, rg, "rc %d vs %d (flags %u, len %zu): \"%.*s\"", rf, rg, flags, len,
+                 (int)(len > 200 ? 200 : len), text);
+    SAME(code);
+    SAME(line_count);
+    SAME(anomalies);
+    SAME(stage);
+    SAME(parse_flags);
+    SAME(has_enhanced);
+    SAME(enhanced.cls);
+    SAME(enhanced.reserved);
+    SAME(enhanced.subject);
+    SAME(enhanced.detail);
+    SAME(enhanced_span.off);
+    SAME(enhanced_span.len);
+    SAME(span.off);
+    SAME(span.len);
+    SAME(text.off);
+    SAME(text.len);
+    SAME(consumed);
+    SAME(error_offset);
+#undef SAME
+    compared++;
+}
+
+/* Every prefix, and every offset changed to each of a few bytes that the
+ * fast path must notice (or must not mistake). */
+static void same_around(const char *text, size_t len)
+{
+    static const char swaps[] = { '\t', '\r', '\n', '\0', (char)0x80, (char)0xFF, ' ', '(', '5', '-', '.', ':', 0x7F };
+    char *m = malloc(len ? len : 1);
+
+    cr_assert_not_null(m);
+    for (size_t i = 0; i < COUNT(modes); i++) {
+        for (size_t n = 0; n <= len; n++)
+            same(text, n, modes[i]);
+        for (size_t at = 0; at < len; at++) {
+            for (size_t k = 0; k < sizeof swaps; k++) {
+                memcpy(m, text, len);
+                m[at] = swaps[k];
+                same(m, len, modes[i]);
+            }
+        }
+    }
+    free(m);
+}
+
+Test(reply_fast, labelled_replies)
+{
+    compared = 0;
+    for (size_t i = 0; i < COUNT(vectors); i++) {
+        for (size_t k = 0; k < COUNT(modes); k++)
+            same(vectors[i].text, vectors[i].len, modes[k]);
+        /* Every prefix in lenient mode: ends fall everywhere in a block. */
+        for (size_t n = 0; n < vectors[i].len; n++)
+            same(vectors[i].text, n, SMTPSTATUS_REPLY_LENIENT);
+    }
+    cr_assert_gt(compared, 602u * COUNT(modes));
+}
+
+Test(reply_fast, shapes_prefixes_and_mutations)
+{
+    static const char *const shapes[] = {
+        "250 OK\r\n",
+        "250 2.0.0 Ok: queued as 4Bxyz\r\n",
+        "550 5.1.1 <bob@example.com>: Recipient address rejected: User unknown in virtual mailbox table\r\n",
+        "550 5.7.26 Unauthenticated email from example.com is not accepted due to domain's DMARC policy\r\n",
+        "250-mx.example.com Hello\r\n250-SIZE 35882577\r\n250-8BITMIME\r\n250 SMTPUTF8\r\n",
+        "550-5.1.1 The email account that you tried to reach does not exist. Please try\r\n"
+        "550-5.1.1 double-checking the recipient's email address for typos or\r\n"
+        "550 5.1.1 unnecessary spaces. https://support.google.com/mail/?p=NoSuchUser x1si\r\n",
+        "smtp; 550-5.1.1 The email account that you tried to reach does not exist. Please try 550-5.1.1 "
+        "double-checking the recipient's email address 550 5.1.1 https://support.google.com/mail/?p=NoSuchUser",
+        "host mx.example.com[192.0.2.1] said: 550 5.1.1 <bob@example.com>: Recipient address rejected: "
+        "User unknown (in reply to RCPT TO command)",
+        "SMTP error from remote mail server after RCPT TO:<bob@example.com>:\n    550 5.1.1 No such user here",
+        "smtp; 554 5.7.1 Message rejected (#5.7.1) (in reply to end of DATA command)",
+        "550 No such user (#5.1.1)\n",
+        "451 4.7.1\tGreylisted, please\ttry again later (in reply to (RCPT TO command)",
+        "550 5.1.1 Benutzer unbekannt \xc3\xa4\xc3\xb6\xc3\xbc (in reply to RCPT TO command)",
+        "550 5.1.1\n",
+        "421 4.4.2 (timeout)\r",
+        "550: 5.2.2 <a@example.org>... Mailbox Full",
+        "Remote Server returned '550 5.1.1 RESOLVER.ADR.RecipNotFound; not found'",
+        "Out: 354 End data with <CR><LF>.<CR><LF> Out: 451 4.3.0 queue file write error",
+        "connect to mx.example.com[192.0.2.1]:25: Connection refused",
+        "550 5.1.1 ((((((((((((((((((((((((((((((((((((((((((in reply to RCPT TO command)",
+        "553 5.1.2 a\tb\tc\td\te\tf\tg\th\ti\tj\tk\tl\tm\tn\to\tp\tq\tr\ts (x)",
+    };
+
+    for (size_t i = 0; i < COUNT(shapes); i++)
+        same_around(shapes[i], strlen(shapes[i]));
+}
+
+/* Lines about RFC 5321's 512 octets, the fast path's limit, ending in each
+ * way; and many lines. */
+Test(reply_fast, long_and_many_lines)
+{
+    static char buf[4096];
+    static const char *const ends[] = { "", "\r\n", "\n", "\r", "\r\n ", "\r\n550 more\r\n" };
+
+    for (size_t n = 500; n <= 516; n++) {
+        for (size_t e = 0; e < COUNT(ends); e++) {
+            size_t len;
+
+            memcpy(buf, "550 5.1.1 ", 10);
+            memset(buf + 10, 'x', n - 10);
+            buf[n - 20] = '(';
+            len = n + strlen(ends[e]);
+            memcpy(buf + n, ends[e], strlen(ends[e]));
+            for (size_t k = 0; k < COUNT(modes); k++) {
+                same(buf, len, modes[k]);
+                buf[3] = '-';
+                same(buf, len, modes[k]);
+                buf[3] = ' ';
+            }
+        }
+    }
+    {
+        size_t len = 0;
+        for (unsigned i = 0; i < 150 && len + 20 < sizeof buf; i++)
+            len += (size_t)snprintf(buf + len, sizeof buf - len, "250-line %u (x)\r\n", i);
+        len += (size_t)snprintf(buf + len, sizeof buf - len, "250 end\r\n");
+        for (size_t k = 0; k < COUNT(modes); k++)
+            for (size_t n = 0; n <= len; n += 7)
+                same(buf, n, modes[k]);
+    }
+}
+
+/* The direct indexes against the rows they index: every registered code
+ * found at its row, and nothing else found. */
+Test(reply_fast, lookup_indexes)
+{
+    for (unsigned subject = 0; subject < 40; subject++) {
+        for (unsigned detail = 0; detail < 120; detail++) {
+            const struct smtpstatus__code_row *row = smtpstatus__find_code(subject, detail);
+            int listed = 0;
+
+            for (size_t i = 0; i < smtpstatus_enhanced_count(); i++) {
+                struct smtpstatus_code_info info = { .size = sizeof info };
+                cr_assert_eq(smtpstatus_enhanced_at(i, &info), SMTPSTATUS_OK);
+                if (info.code.subject == subject && info.code.detail == detail)
+                    listed = 1;
+            }
+            cr_assert_eq(row != NULL, listed, "X.%u.%u", subject, detail);
+            if (row != NULL) {
+                cr_assert_eq(row->subject, subject);
+                cr_assert_eq(row->detail, detail);
+            }
+        }
+    }
+    cr_assert_null(smtpstatus__find_code(999, 999));
+    for (unsigned code = 0; code < 1000; code++) {
+        const struct smtpstatus__reply_row *row = smtpstatus__find_reply(code);
+        struct smtpstatus_reply_info first = { .size = sizeof first };
+        int listed = 0;
+
+        for (size_t i = 0; i < smtpstatus_reply_code_count() && !listed; i++) {
+            struct smtpstatus_reply_info info = { .size = sizeof info };
+            cr_assert_eq(smtpstatus_reply_code_at(i, &info), SMTPSTATUS_OK);
+            if (info.code == code) {
+                first = info;
+                listed = 1;
+            }
+        }
+        cr_assert_eq(row != NULL, listed, "%u", code);
+        if (row != NULL) {
+            cr_assert_eq(row->code, code);
+            cr_assert_eq(row->kind, first.kind, "%u: the first row", code);
+            cr_assert_str_eq(smtpstatus__string(row->meaning), first.meaning);
+        }
+    }
+}
