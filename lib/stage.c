@@ -30,38 +30,47 @@ const char *smtpstatus_stage_name(int stage)
  * the stage names, the SMTP verbs, and how Postfix ("in reply to RCPT TO
  * command", "in reply to end of DATA command") and Exim ("after RCPT
  * TO:<...>", "after end of data", "after initial connection") say it. */
+#define PHRASE(text, stage) { text, sizeof text - 1, stage }
 static const struct {
     const char *phrase;
-    uint8_t stage;
+    uint8_t len, stage;
 } phrases[] = {
-    { "end-of-data", SMTPSTATUS_STAGE_END_OF_DATA },
-    { "end of data", SMTPSTATUS_STAGE_END_OF_DATA },
-    { "eod", SMTPSTATUS_STAGE_END_OF_DATA },
-    { "initial connection", SMTPSTATUS_STAGE_CONNECT },
-    { "initial greeting", SMTPSTATUS_STAGE_CONNECT },
-    { "greeting", SMTPSTATUS_STAGE_CONNECT },
-    { "connect", SMTPSTATUS_STAGE_CONNECT },
-    { "banner", SMTPSTATUS_STAGE_CONNECT },
-    { "ehlo", SMTPSTATUS_STAGE_EHLO },
-    { "helo", SMTPSTATUS_STAGE_EHLO },
-    { "lhlo", SMTPSTATUS_STAGE_EHLO },
-    { "starttls", SMTPSTATUS_STAGE_STARTTLS },
-    { "auth", SMTPSTATUS_STAGE_AUTH },
-    { "mail from", SMTPSTATUS_STAGE_MAIL },
-    { "mail", SMTPSTATUS_STAGE_MAIL },
-    { "rcpt to", SMTPSTATUS_STAGE_RCPT },
-    { "rcpt", SMTPSTATUS_STAGE_RCPT },
-    { "data", SMTPSTATUS_STAGE_DATA },
-    { "bdat", SMTPSTATUS_STAGE_BDAT },
+    PHRASE("end-of-data", SMTPSTATUS_STAGE_END_OF_DATA),
+    PHRASE("end of data", SMTPSTATUS_STAGE_END_OF_DATA),
+    PHRASE("eod", SMTPSTATUS_STAGE_END_OF_DATA),
+    PHRASE("initial connection", SMTPSTATUS_STAGE_CONNECT),
+    PHRASE("initial greeting", SMTPSTATUS_STAGE_CONNECT),
+    PHRASE("greeting", SMTPSTATUS_STAGE_CONNECT),
+    PHRASE("connect", SMTPSTATUS_STAGE_CONNECT),
+    PHRASE("banner", SMTPSTATUS_STAGE_CONNECT),
+    PHRASE("ehlo", SMTPSTATUS_STAGE_EHLO),
+    PHRASE("helo", SMTPSTATUS_STAGE_EHLO),
+    PHRASE("lhlo", SMTPSTATUS_STAGE_EHLO),
+    PHRASE("starttls", SMTPSTATUS_STAGE_STARTTLS),
+    PHRASE("auth", SMTPSTATUS_STAGE_AUTH),
+    PHRASE("mail from", SMTPSTATUS_STAGE_MAIL),
+    PHRASE("mail", SMTPSTATUS_STAGE_MAIL),
+    PHRASE("rcpt to", SMTPSTATUS_STAGE_RCPT),
+    PHRASE("rcpt", SMTPSTATUS_STAGE_RCPT),
+    PHRASE("data", SMTPSTATUS_STAGE_DATA),
+    PHRASE("bdat", SMTPSTATUS_STAGE_BDAT),
 };
+#undef PHRASE
 
 int smtpstatus__stage_at(const char *buf, size_t len, size_t at, size_t *end)
 {
+    unsigned char first;
+
     if (smtpstatus__match_nocase(buf, len, at, "pipelined "))
         at += sizeof "pipelined " - 1;
+    if (at >= len)
+        return SMTPSTATUS_STAGE_UNKNOWN;
+    /* Most places hold none of the phrases: their first letter tells. */
+    first = smtpstatus__lower((unsigned char)buf[at]);
     for (size_t i = 0; i < sizeof phrases / sizeof phrases[0]; i++) {
-        size_t n = strlen(phrases[i].phrase);
-        if (smtpstatus__match_nocase(buf, len, at, phrases[i].phrase) &&
+        size_t n = phrases[i].len;
+        if ((unsigned char)phrases[i].phrase[0] == first &&
+            smtpstatus__match_at_n(buf, len, at, phrases[i].phrase, n) &&
             (at + n == len || !smtpstatus__is_alnum((unsigned char)buf[at + n]))) {
             if (end)
                 *end = at + n;
