@@ -792,30 +792,48 @@ static int evidence_closed(const struct smtpstatus__collector *c, unsigned entry
            rank_of(r->conf, r->kind) <= c->best[SMTPSTATUS_EVIDENCE_MAX - 1].rank;
 }
 
-/* The code rules for the enhanced code, from the generator's list for its
- * class, subject and detail (gen-rules.py, compile_code_lists) when its
- * class is one of a reply's; else by the three keyed searches, which keep
- * the same evidence. */
-static void offer_code_rules(const struct smtpstatus__facts *f, struct smtpstatus__collector *c)
+/* The rules of a generator's code list (gen-rules.py, compile_code_lists)
+ * for the enhanced code, whose class is one of a reply's: the list of its
+ * class, subject and detail, in a table of `subjects` and `details`. */
+static void offer_code_list(const struct smtpstatus__facts *f, struct smtpstatus__collector *c,
+                            const uint16_t *start, const uint16_t *list, unsigned subjects,
+                            unsigned details)
 {
     unsigned cls = f->enhanced.cls, s = f->enhanced.subject, d = f->enhanced.detail, cell;
+
+    if (s > subjects)
+        s = subjects;
+    if (d > details)
+        d = details;
+    cell = ((cls == 2 ? 0u : cls - 3u) * (subjects + 1u) + s) * (details + 1u) + d;
+    for (unsigned i = start[cell]; i < start[cell + 1]; i++) {
+        if (evidence_closed(c, list[i]))
+            break;
+        offer_listed(f, c, list[i], 0);
+    }
+}
+
+/* The code rules for the enhanced code, and the provider rules keyed by
+ * it when a provider is known: from the generator's lists when its class
+ * is one of a reply's; else by the keyed searches, which keep the same
+ * evidence. */
+static void offer_code_rules(const struct smtpstatus__facts *f, struct smtpstatus__collector *c)
+{
+    unsigned cls = f->enhanced.cls;
 
     if (cls != 2 && cls != 4 && cls != 5) {
         offer_code_keys(f, c, smtpstatus__code_rules, smtpstatus__code_rule_keys,
                         SMTPSTATUS__CODE_RULE_COUNT);
+        if (f->providers)
+            offer_code_keys(f, c, smtpstatus__provider_code_rules,
+                            smtpstatus__provider_code_rule_keys, SMTPSTATUS__PROVIDER_CODE_RULE_COUNT);
         return;
     }
-    if (s > SMTPSTATUS__CODE_LIST_SUBJECTS)
-        s = SMTPSTATUS__CODE_LIST_SUBJECTS;
-    if (d > SMTPSTATUS__CODE_LIST_DETAILS)
-        d = SMTPSTATUS__CODE_LIST_DETAILS;
-    cell = ((cls == 2 ? 0u : cls - 3u) * (SMTPSTATUS__CODE_LIST_SUBJECTS + 1u) + s) *
-               (SMTPSTATUS__CODE_LIST_DETAILS + 1u) + d;
-    for (unsigned i = smtpstatus__code_list_start[cell]; i < smtpstatus__code_list_start[cell + 1]; i++) {
-        if (evidence_closed(c, smtpstatus__code_list[i]))
-            break;
-        offer_listed(f, c, smtpstatus__code_list[i], 0);
-    }
+    offer_code_list(f, c, smtpstatus__code_list_start, smtpstatus__code_list,
+                    SMTPSTATUS__CODE_LIST_SUBJECTS, SMTPSTATUS__CODE_LIST_DETAILS);
+    if (f->providers)
+        offer_code_list(f, c, smtpstatus__provider_code_list_start, smtpstatus__provider_code_list,
+                        SMTPSTATUS__PROVIDER_CODE_LIST_SUBJECTS, SMTPSTATUS__PROVIDER_CODE_LIST_DETAILS);
 }
 
 void smtpstatus__match_codes_keyed(const struct smtpstatus__facts *f, struct smtpstatus__collector *c)
@@ -841,12 +859,8 @@ void smtpstatus__match_codes_keyed(const struct smtpstatus__facts *f, struct smt
 
 void smtpstatus__match_codes(const struct smtpstatus__facts *f, struct smtpstatus__collector *c)
 {
-    if (f->has_enhanced) {
+    if (f->has_enhanced)
         offer_code_rules(f, c);
-        if (f->providers)
-            offer_code_keys(f, c, smtpstatus__provider_code_rules,
-                            smtpstatus__provider_code_rule_keys, SMTPSTATUS__PROVIDER_CODE_RULE_COUNT);
-    }
     if (f->reply >= 200 && f->reply <= 599) {
         /* The generator's list for the code (compile_reply_lists). */
         for (unsigned i = smtpstatus__reply_list_start[f->reply - 200];

@@ -360,8 +360,9 @@ def by_confidence(rules, cell):
 
 
 def compile_code_lists(rules, code_rules, code_key):
-    """The code rules each enhanced code meets, found at build time instead of
-    by three searches of the keyed list a reply: for each class (2, 4, 5),
+    """The code rules (or the provider rules keyed by a code) each enhanced
+    code meets, found at build time instead of by three searches of the
+    keyed list a reply: for each class (2, 4, 5),
     subject and detail, the rules of its exact key, then of its subject with
     any detail, then of any code, without those whose status cannot hold,
     the most confident first (by_confidence). Subjects and details past
@@ -657,6 +658,7 @@ def generate(argv):
                                  key=lambda i: (code_key(rules[i]), i))
 
     code_lists = compile_code_lists(rules, code_rules, code_key)
+    provider_code_lists = compile_code_lists(rules, provider_code_rules, code_key)
     reply_lists = compile_reply_lists(rules, reply_rules)
 
     pattern_rules = [[] for _ in range(marker_base)]
@@ -757,9 +759,9 @@ def generate(argv):
     o.extend(array("uint16_t", "smtpstatus__provider_code_rules", provider_code_rules))
     o.extend(array("uint32_t", "smtpstatus__provider_code_rule_keys",
                    [code_key(rules[i]) for i in provider_code_rules]))
-    o.append("/* The code rules that a class, subject and detail may meet, in the")
-    o.append(" * order the keyed search offers them (exact key, any detail, any code),")
-    o.append(" * without those whose status excludes that code: cell")
+    o.append("/* The code rules that a class, subject and detail may meet (exact key,")
+    o.append(" * any detail, any code), without those whose status excludes that")
+    o.append(" * code, the most confident first: cell")
     o.append(" * ((class 2, 4, 5 -> 0, 1, 2) * (SUBJECTS + 1) + min(subject, SUBJECTS)) *")
     o.append(" * (DETAILS + 1) + min(detail, DETAILS) lists")
     o.append(" * smtpstatus__code_list[code_list_start[cell]..code_list_start[cell + 1]).")
@@ -769,6 +771,11 @@ def generate(argv):
     o.append(f"#define SMTPSTATUS__CODE_LIST_DETAILS {code_lists['details']}")
     o.extend(array("uint16_t", "smtpstatus__code_list_start", code_lists["start"]))
     o.extend(array("uint16_t", "smtpstatus__code_list", code_lists["list"]))
+    o.append("/* The same for the provider rules keyed by a code. */")
+    o.append(f"#define SMTPSTATUS__PROVIDER_CODE_LIST_SUBJECTS {provider_code_lists['subjects']}")
+    o.append(f"#define SMTPSTATUS__PROVIDER_CODE_LIST_DETAILS {provider_code_lists['details']}")
+    o.extend(array("uint16_t", "smtpstatus__provider_code_list_start", provider_code_lists["start"]))
+    o.extend(array("uint16_t", "smtpstatus__provider_code_list", provider_code_lists["list"]))
     o.append("/* The reply rules for each reply code 200 to 599 (exact code, then")
     o.append(" * its class), without those whose reply values exclude it: code c lists")
     o.append(" * smtpstatus__reply_list[reply_list_start[c - 200]..reply_list_start[c - 199]). */")
