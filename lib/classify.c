@@ -23,17 +23,6 @@
 #include <emmintrin.h>
 #endif
 
-static void set_evidence(struct smtpstatus_evidence *e, const struct smtpstatus__candidate *c)
-{
-    /* e was cleared with the rest of the verdict. */
-    e->kind = c->kind;
-    e->reason = c->reason;
-    e->confidence = c->conf;
-    smtpstatus__rule_names(c->rule, &e->rule, &e->source);
-    e->span.off = c->off;
-    e->span.len = c->len;
-}
-
 /* The stage turned the reason: say so first, before the evidence it
  * overrode (which moves down one place; the weakest drops off a full
  * list). */
@@ -298,7 +287,7 @@ static void decide(struct smtpstatus__facts *f, struct smtpstatus_verdict *v)
      * (a rule that matched text has the text's span). */
     for (unsigned i = 0, located = 0; i < c.count; i++) {
         struct smtpstatus_evidence *e = &v->evidence[i];
-        set_evidence(e, &c.best[i]);
+        smtpstatus__set_evidence(e, &c.best[i]);
         if (c.best[i].len == 0) {
             const struct smtpstatus_span *sp;
             if (c.best[i].kind == SMTPSTATUS__KIND_REPLY) {

@@ -487,9 +487,9 @@ const struct smtpstatus__reason_row *smtpstatus__reason(unsigned reason);
 size_t smtpstatus__reason_count(void);
 const struct smtpstatus__rule_row *smtpstatus__rule(unsigned index);
 const char *smtpstatus__rstring(uint32_t off);
-/* Rule `index`'s id and source strings (both NULL past the last rule):
- * one call for what evidence shows of its rule. */
-void smtpstatus__rule_names(unsigned index, const char **id, const char **source);
+/* The evidence item of a kept candidate, with its rule's id and source
+ * strings (NULL past the last rule); the rest of e stays as it is. */
+void smtpstatus__set_evidence(struct smtpstatus_evidence *e, const struct smtpstatus__candidate *c);
 const char *smtpstatus__sisimai_name(unsigned index);
 
 const char *smtpstatus__provider_key(unsigned index);

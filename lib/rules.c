@@ -48,12 +48,18 @@ const struct smtpstatus__rule_row *smtpstatus__rule(unsigned index)
     return index < COUNT(smtpstatus__rules) ? &smtpstatus__rules[index] : NULL;
 }
 
-void smtpstatus__rule_names(unsigned index, const char **id, const char **source)
+void smtpstatus__set_evidence(struct smtpstatus_evidence *e, const struct smtpstatus__candidate *c)
 {
-    const struct smtpstatus__rule_row *r = smtpstatus__rule(index);
+    const struct smtpstatus__rule_row *r = smtpstatus__rule(c->rule);
 
-    *id = r ? smtpstatus__rstring(r->id) : NULL;
-    *source = r ? smtpstatus__rstring(r->source) : NULL;
+    /* e was cleared with the rest of the verdict. */
+    e->kind = c->kind;
+    e->reason = c->reason;
+    e->confidence = c->conf;
+    e->rule = r ? smtpstatus__rstring(r->id) : NULL;
+    e->source = r ? smtpstatus__rstring(r->source) : NULL;
+    e->span.off = c->off;
+    e->span.len = c->len;
 }
 
 const char *smtpstatus__sisimai_name(unsigned index)
