@@ -259,7 +259,8 @@ static uint32_t window_key(const unsigned char *p)
 
 static unsigned window_hash(uint32_t key)
 {
-    return (unsigned)((uint32_t)(key * SMTPSTATUS__ANCHOR_HASH) >> (32 - SMTPSTATUS__ANCHOR_BITS));
+    return (unsigned)((uint32_t)(key * SMTPSTATUS__ANCHOR_HASH) >> SMTPSTATUS__ANCHOR_SHIFT) &
+           ((1u << SMTPSTATUS__ANCHOR_BITS) - 1u);
 }
 
 /* ASCII upper case to lower in every byte of a word, other bytes as they
@@ -378,108 +379,103 @@ static int anchor_hit(uint32_t key)
 {
     unsigned h = window_hash(key);
 
-    return (int)((smtpstatus__anchor_bits[h >> 6] >> (h & 63u)) & 1u);
+    return (smtpstatus__anchor_bits[h >> 3] >> (h & 7u)) & 1;
 }
 
 #if defined(__SSE2__)
-_Static_assert(SMTPSTATUS__ANCHOR_BITS == 17, "the SSE2 hash makes 17 bits");
+_Static_assert(SMTPSTATUS__ANCHOR_SHIFT == 12 && SMTPSTATUS__ANCHOR_BITS == 17,
+               "the SSE2 hash is bits 12 to 28 of the product");
 
-/* The hashes of eight windows at once, the same as window_hash(): bits 15
- * to 31 of the 32-bit product of key and multiplier, made from the 16-bit
- * halves of each key (lanes of lo and hi) with the multiplications SSE2
- * has. `word` gets each hash's word of the bitset (its top 11 bits), `bit`
- * its bit in the word (the low 6 bits, and higher ones that the bit test
- * ignores). */
-static void hash8(__m128i lo, __m128i hi, __m128i *word, __m128i *bit)
+/* Lane k: the bitset's byte for the hash in lane k of idx, in the low
+ * byte (the high byte is the next one's). One instruction a lane: the
+ * load goes into the vector. */
+#define GATHER(k) v = _mm_insert_epi16(v, load16(smtpstatus__anchor_bits + _mm_extract_epi16(idx, k)), k)
+
+static int load16(const unsigned char *p)
 {
-    const __m128i k_lo = _mm_set1_epi16((short)(SMTPSTATUS__ANCHOR_HASH & 0xFFFFu));
-    const __m128i k_hi = _mm_set1_epi16((short)(SMTPSTATUS__ANCHOR_HASH >> 16));
-    /* (lo + hi * 2^16) * (k_lo + k_hi * 2^16): bits 16 to 31, then bit 15 */
-    __m128i top = _mm_add_epi16(_mm_add_epi16(_mm_mulhi_epu16(lo, k_lo), _mm_mullo_epi16(lo, k_hi)),
-                                _mm_mullo_epi16(hi, k_lo));
-    __m128i bit15 = _mm_srli_epi16(_mm_mullo_epi16(lo, k_lo), 15);
+    uint16_t w;
 
-    *word = _mm_srli_epi16(top, 5);
-    *bit = _mm_or_si128(_mm_slli_epi16(top, 1), bit15);
+    memcpy(&w, p, sizeof w);
+    return w;
 }
 
-#define TEST_LANE(k)                                                                               \
-    if ((smtpstatus__anchor_bits[_mm_extract_epi16(word, k)] >> (_mm_extract_epi16(bit, k) & 63)) & 1u) \
-        return q + 2 * (k);
-
-/* The first of the eight windows at q, q + 2, ..., q + 14 whose anchor bit
- * is set, or q + 16. Reads text[q..q + 18). */
-static size_t first_hit16(const unsigned char *text, size_t q)
+/* Bit 2k set for each of the eight windows at q + 2k whose anchor bit is
+ * set (so that the lowest set bit is the offset of the first from q).
+ * Reads text[q..q + 18).
+ *
+ * The hashes are window_hash()'s, bits 12 to 28 of the 32-bit product of
+ * key and multiplier, made from the 16-bit halves of each key (lanes of lo
+ * and hi) with the multiplications SSE2 has: bits 15 to 28 are the byte of
+ * the bitset, bits 12 to 14 the bit in it. */
+static unsigned hits16(const unsigned char *text, size_t q)
 {
     const __m128i fold = _mm_set1_epi8(0x20);
+    const __m128i k_lo = _mm_set1_epi16((short)(SMTPSTATUS__ANCHOR_HASH & 0xFFFFu));
+    const __m128i k_hi = _mm_set1_epi16((short)(SMTPSTATUS__ANCHOR_HASH >> 16));
+    const __m128i one = _mm_set1_epi16(1), zero = _mm_setzero_si128();
     /* Lane j of lo: the first half of the window at q + 2j; of hi, its
      * second half. */
     __m128i lo = _mm_or_si128(_mm_loadu_si128((const __m128i *)(const void *)(text + q)), fold);
     __m128i hi = _mm_or_si128(_mm_loadu_si128((const __m128i *)(const void *)(text + q + 2)), fold);
-    __m128i word, bit;
+    /* (lo + hi * 2^16) * (k_lo + k_hi * 2^16) */
+    __m128i top = _mm_add_epi16(_mm_add_epi16(_mm_mulhi_epu16(lo, k_lo), _mm_mullo_epi16(lo, k_hi)),
+                                _mm_mullo_epi16(hi, k_lo));
+    __m128i low = _mm_mullo_epi16(lo, k_lo);
+    __m128i bit = _mm_and_si128(_mm_srli_epi16(low, 12), _mm_set1_epi16(7));
+    __m128i idx = _mm_and_si128(_mm_or_si128(_mm_slli_epi16(top, 1), _mm_srli_epi16(low, 15)),
+                                _mm_set1_epi16(0x3FFF));
+    /* 1 << bit, as (1 + b0) * (1 + 3 b1) * (1 + 15 b2) for its bits b0..b2 */
+    __m128i b1 = _mm_and_si128(bit, _mm_set1_epi16(2)), b2 = _mm_and_si128(bit, _mm_set1_epi16(4));
+    __m128i f0 = _mm_add_epi16(_mm_and_si128(bit, one), one);
+    __m128i f1 = _mm_add_epi16(_mm_add_epi16(b1, _mm_srli_epi16(b1, 1)), one);
+    __m128i f2 = _mm_add_epi16(_mm_sub_epi16(_mm_slli_epi16(b2, 2), _mm_srli_epi16(b2, 2)), one);
+    __m128i mask = _mm_mullo_epi16(_mm_mullo_epi16(f0, f1), f2);
+    __m128i v = zero;
 
-    hash8(lo, hi, &word, &bit);
-    TEST_LANE(0)
-    TEST_LANE(1)
-    TEST_LANE(2)
-    TEST_LANE(3)
-    TEST_LANE(4)
-    TEST_LANE(5)
-    TEST_LANE(6)
-    TEST_LANE(7)
-    return q + 16;
+    GATHER(0);
+    GATHER(1);
+    GATHER(2);
+    GATHER(3);
+    GATHER(4);
+    GATHER(5);
+    GATHER(6);
+    GATHER(7);
+    return ~(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi16(_mm_and_si128(v, mask), zero)) & 0x5555u;
 }
 #endif
 
-/* The first window at q, q + 2, ... (up to len - 4) whose anchor bit is
- * set, or the first of them that does not fit: len - 3 or len - 2. Needs
- * q <= len - 3. */
-static size_t first_hit(const unsigned char *text, size_t q, size_t len)
+/* The key of the window at q; the text's last window, when it starts at
+ * len - 3, is completed with a NUL, as the generator expects. */
+static uint32_t key_at(const unsigned char *text, size_t q, size_t len)
 {
-#if defined(__SSE2__)
-    for (; q + 18 <= len; q += 16) {
-        size_t hit = first_hit16(text, q);
-        if (hit < q + 16)
-            return hit;
-    }
-#endif
-    /* Four windows a round, each test independent of the others. */
-    for (; q + 10 <= len; q += 8) {
-        if (anchor_hit(window_key(text + q)))
-            return q;
-        if (anchor_hit(window_key(text + q + 2)))
-            return q + 2;
-        if (anchor_hit(window_key(text + q + 4)))
-            return q + 4;
-        if (anchor_hit(window_key(text + q + 6)))
-            return q + 6;
-    }
-    for (; q + 4 <= len; q += 2)
-        if (anchor_hit(window_key(text + q)))
-            return q;
-    return q;
-}
-
-/* The first window from q (stepping by two) whose anchor bit is set, with
- * its key, or a window at len - 2 or later when there is none. A last
- * window at len - 3 has three bytes: it is completed with a NUL, as the
- * generator expects. Needs q <= len - 3. */
-static size_t next_candidate(struct smtpstatus__phrase_scan *s, size_t q, uint32_t *key)
-{
-    const unsigned char *text = s->text;
-    size_t len = s->len;
     unsigned char last[4] = { 0, 0, 0, 0 };
 
-    q = first_hit(text, q, len);
-    if (q + 4 <= len) {
-        *key = window_key(text + q);
-        return q;
-    }
-    if (q + 3 != len)
-        return q;
+    if (q + 4 <= len)
+        return window_key(text + q);
     memcpy(last, text + q, 3);
-    *key = window_key(last);
-    return anchor_hit(*key) ? q : q + 2;
+    return window_key(last);
+}
+
+/* Test the windows q, q + 2, ..., up to eight of them and none at or past
+ * stop (len - 2): bit 2k of the result is set when the window at q + 2k
+ * has its anchor bit set. Needs q < stop. */
+static unsigned test_block(const unsigned char *text, size_t q, size_t len, size_t stop)
+{
+    unsigned m = 0;
+
+#if defined(__SSE2__)
+    if (q + 18 <= len)
+        return hits16(text, q);
+#endif
+    if (q + 18 <= len) {
+        /* Eight tests, none waiting for another. */
+        for (unsigned k = 0; k < 8; k++)
+            m |= (unsigned)anchor_hit(window_key(text + q + 2 * k)) << 2 * k;
+        return m;
+    }
+    for (unsigned k = 0; q + 2 * k < stop; k++)
+        m |= (unsigned)anchor_hit(key_at(text, q + 2 * k, len)) << 2 * k;
+    return m;
 }
 
 void smtpstatus__phrase_start(struct smtpstatus__phrase_scan *s, const char *text, size_t len)
@@ -489,35 +485,37 @@ void smtpstatus__phrase_start(struct smtpstatus__phrase_scan *s, const char *tex
     s->pos = 0;
     s->stop = len >= 3 ? len - 2 : 0; /* the shortest pattern has 3 bytes */
     s->count = 0;
+    s->block = 0;
+    s->hits = 0;
 }
 
 int smtpstatus__phrase_next(struct smtpstatus__phrase_scan *s, unsigned *pattern, size_t *end)
 {
-    size_t q = s->pos;
-    uint32_t key = 0;
-
     for (;;) {
+        /* The next window to verify: the first hit left in the block
+         * tested last, else the first window not tested yet. */
+        size_t q = s->hits ? s->block + smtpstatus__ctz64(s->hits) : s->pos;
+
         /* A match is final when every window that could give one ending
          * before it has been verified: a window at q gives ends from
-         * q + 3. */
+         * q + 3. The final ones go out before the window at q is
+         * verified, which bounds how many wait. */
         if (s->count > 0 && (q >= s->stop || s->pending[s->count - 1].end <= q + 2)) {
-            s->pos = q;
             s->count--;
             *pattern = s->pending[s->count].pattern;
             *end = s->pending[s->count].end;
             return 1;
         }
-        if (q >= s->stop) {
-            s->pos = q;
+        if (s->hits) {
+            s->hits &= s->hits - 1;
+            verify_window(s, q, key_at(s->text, q, s->len));
+            continue;
+        }
+        if (q >= s->stop)
             return 0;
-        }
-        q = next_candidate(s, q, &key);
-        /* The final matches go out before the window at q is verified,
-         * which bounds how many wait; the next call finds q again. */
-        if (q < s->stop && !(s->count > 0 && s->pending[s->count - 1].end <= q + 2)) {
-            verify_window(s, q, key);
-            q += 2;
-        }
+        s->block = q;
+        s->hits = test_block(s->text, q, s->len, s->stop);
+        s->pos = q + 16;
     }
 }
 

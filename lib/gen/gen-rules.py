@@ -161,9 +161,9 @@ def parse_pattern(path, lineno, value):
 # through more candidates; the verification compares exactly.
 
 ANCHOR_HASH = 0x9E3779B1  # Knuth's multiplicative constant; any odd number works
-ANCHOR_BITS = 17          # bits of the hash: a bitset of 16 KB
-ANCHOR_BUCKET_SHIFT = 6   # one 64-bit word of the bitset
-ANCHOR_GROUP_BITS = 13   # the anchors are listed by the low 13 bits of the hash
+ANCHOR_SHIFT = 12         # the hash is bits 12 to 28 of the product ...
+ANCHOR_BITS = 17          # ... so a bitset of 16 KB: byte h >> 3, bit h & 7
+ANCHOR_GROUP_BITS = 13    # the anchors are listed by the low 13 bits of the hash
 
 
 def fold_window(window):
@@ -173,7 +173,11 @@ def fold_window(window):
 
 
 def anchor_hash(key):
-    return ((key * ANCHOR_HASH) & 0xFFFFFFFF) >> (32 - ANCHOR_BITS)
+    """Bits 12 to 28 of the product: the SSE2 matcher makes them from the
+    product's 16-bit halves. The fourth byte of a key only changes bits 24
+    and up, so the windows of a masked anchor (three bytes and any fourth)
+    share the low 12 bits of their hashes: at most two groups."""
+    return ((key * ANCHOR_HASH) & 0xFFFFFFFF) >> ANCHOR_SHIFT & ((1 << ANCHOR_BITS) - 1)
 
 
 def is_alnum(b):
@@ -255,16 +259,18 @@ def anchor_check(p, at):
 
 def compile_anchors(patterns, pattern_flags, prose):
     anchors, masked = choose_anchors(patterns, pattern_flags, prose)
-    words = [0] * ((1 << ANCHOR_BITS) >> ANCHOR_BUCKET_SHIFT)
+    # One byte past the bitset, always 0: the SSE2 matcher loads two bytes
+    # at a time.
+    words = [0] * (((1 << ANCHOR_BITS) >> 3) + 1)
     for key in [a[0] for a in anchors] + [w for m in masked for w in m[3]]:
         h = anchor_hash(key)
-        words[h >> ANCHOR_BUCKET_SHIFT] |= 1 << (h & 63)
+        words[h >> 3] |= 1 << (h & 7)
     # An anchor is listed in the group of the low bits of its hash: the
     # anchors of group g are anchors[start[g]..start[g + 1]), about half a
     # one a group. A masked anchor is listed in the group of each of its
     # windows, which are few: the fourth byte of a key adds to bits 24 and
-    # up of its product with the multiplier, so the hashes (bits 15 to 31)
-    # of its windows share their low 9 bits, and have at most 16 values in
+    # up of its product with the multiplier, so the hashes (bits 12 to 28)
+    # of its windows share their low 12 bits, and have at most 2 values in
     # the low 13.
     group_mask = (1 << ANCHOR_GROUP_BITS) - 1
     listed = [(anchor_hash(key) & group_mask, key, pid, at) for key, pid, at in anchors]
@@ -746,14 +752,13 @@ def generate(argv):
     o.append(" * whose hash has low bits g (its group) are")
     o.append(" * smtpstatus__anchors[start[g]..start[g + 1]). */")
     o.append(f"#define SMTPSTATUS__ANCHOR_HASH 0x{ANCHOR_HASH:08X}u")
+    o.append(f"#define SMTPSTATUS__ANCHOR_SHIFT {ANCHOR_SHIFT}")
     o.append(f"#define SMTPSTATUS__ANCHOR_BITS {ANCHOR_BITS}")
-    o.append(f"#define SMTPSTATUS__ANCHOR_BUCKET_SHIFT {ANCHOR_BUCKET_SHIFT}")
     o.append(f"#define SMTPSTATUS__ANCHOR_GROUP_BITS {ANCHOR_GROUP_BITS}")
     o.append(f"/* (reach {anchors['reach']} - 2) * {anchors['most_suffixes']} patterns "
              "that end at one offset */")
     o.append(f"#define SMTPSTATUS__PHRASE_PENDING {anchors['pending']}")
-    o.extend(array("uint64_t", "smtpstatus__anchor_bits",
-                   (f"0x{w:016X}u" for w in anchors['words']), 4))
+    o.extend(array("uint8_t", "smtpstatus__anchor_bits", anchors['words'], 24))
     o.extend(array("uint16_t", "smtpstatus__anchor_start", anchors['start']))
     o.append("static const struct smtpstatus__anchor smtpstatus__anchors[] = {")
     for key, pid, at in anchors['anchors']:
