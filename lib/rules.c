@@ -375,21 +375,25 @@ static void verify_window(struct smtpstatus__phrase_scan *s, size_t q, uint32_t 
     }
 }
 
+/* Whether the window with this key may be an anchor's: the byte of the
+ * tag table for its slot (bits 15 to 28 of the product of key and
+ * multiplier) is its tag (bits 8 to 14, and 0x80) or says that the anchors
+ * there have different tags (gen-rules.py, anchor_slot_tag). */
 static int anchor_hit(uint32_t key)
 {
-    unsigned h = window_hash(key);
+    uint32_t product = key * SMTPSTATUS__ANCHOR_HASH;
+    unsigned tag = smtpstatus__anchor_tags[product >> 15 & ((1u << SMTPSTATUS__ANCHOR_SLOT_BITS) - 1u)];
 
-    return (smtpstatus__anchor_bits[h >> 3] >> (h & 7u)) & 1;
+    return tag == ((product >> 8 & 0x7Fu) | 0x80u) || tag == SMTPSTATUS__ANCHOR_TAG_ANY;
 }
 
 #if defined(__SSE2__)
-_Static_assert(SMTPSTATUS__ANCHOR_SHIFT == 12 && SMTPSTATUS__ANCHOR_BITS == 17,
-               "the SSE2 hash is bits 12 to 28 of the product");
+_Static_assert(SMTPSTATUS__ANCHOR_SLOT_BITS == 14, "the SSE2 slot is bits 15 to 28 of the product");
 
-/* Lane k: the bitset's byte for the hash in lane k of idx, in the low
+/* Lane k: the tag table's byte for the slot in lane k of slot, in the low
  * byte (the high byte is the next one's). One instruction a lane: the
  * load goes into the vector. */
-#define GATHER(k) v = _mm_insert_epi16(v, load16(smtpstatus__anchor_bits + _mm_extract_epi16(idx, k)), k)
+#define GATHER(k) v = _mm_insert_epi16(v, load16(smtpstatus__anchor_tags + _mm_extract_epi16(slot, k)), k)
 
 static int load16(const unsigned char *p)
 {
@@ -399,38 +403,31 @@ static int load16(const unsigned char *p)
     return w;
 }
 
-/* Bit 2k set for each of the eight windows at q + 2k whose anchor bit is
- * set (so that the lowest set bit is the offset of the first from q).
+/* Bit 2k set for each of the eight windows at q + 2k that anchor_hit()
+ * accepts (so that the lowest set bit is the offset of the first from q).
  * Reads text[q..q + 18).
  *
- * The hashes are window_hash()'s, bits 12 to 28 of the 32-bit product of
- * key and multiplier, made from the 16-bit halves of each key (lanes of lo
- * and hi) with the multiplications SSE2 has: bits 15 to 28 are the byte of
- * the bitset, bits 12 to 14 the bit in it. */
+ * The 32-bit products of key and multiplier are made from the 16-bit
+ * halves of each key (lanes of lo and hi) with the multiplications SSE2
+ * has; the slot is bits 15 to 28, the tag bits 8 to 14. */
 static unsigned hits16(const unsigned char *text, size_t q)
 {
     const __m128i fold = _mm_set1_epi8(0x20);
     const __m128i k_lo = _mm_set1_epi16((short)(SMTPSTATUS__ANCHOR_HASH & 0xFFFFu));
     const __m128i k_hi = _mm_set1_epi16((short)(SMTPSTATUS__ANCHOR_HASH >> 16));
-    const __m128i one = _mm_set1_epi16(1), zero = _mm_setzero_si128();
     /* Lane j of lo: the first half of the window at q + 2j; of hi, its
      * second half. */
     __m128i lo = _mm_or_si128(_mm_loadu_si128((const __m128i *)(const void *)(text + q)), fold);
     __m128i hi = _mm_or_si128(_mm_loadu_si128((const __m128i *)(const void *)(text + q + 2)), fold);
-    /* (lo + hi * 2^16) * (k_lo + k_hi * 2^16) */
+    /* (lo + hi * 2^16) * (k_lo + k_hi * 2^16): bits 0 to 15, 16 to 31 */
+    __m128i low = _mm_mullo_epi16(lo, k_lo);
     __m128i top = _mm_add_epi16(_mm_add_epi16(_mm_mulhi_epu16(lo, k_lo), _mm_mullo_epi16(lo, k_hi)),
                                 _mm_mullo_epi16(hi, k_lo));
-    __m128i low = _mm_mullo_epi16(lo, k_lo);
-    __m128i bit = _mm_and_si128(_mm_srli_epi16(low, 12), _mm_set1_epi16(7));
-    __m128i idx = _mm_and_si128(_mm_or_si128(_mm_slli_epi16(top, 1), _mm_srli_epi16(low, 15)),
-                                _mm_set1_epi16(0x3FFF));
-    /* 1 << bit, as (1 + b0) * (1 + 3 b1) * (1 + 15 b2) for its bits b0..b2 */
-    __m128i b1 = _mm_and_si128(bit, _mm_set1_epi16(2)), b2 = _mm_and_si128(bit, _mm_set1_epi16(4));
-    __m128i f0 = _mm_add_epi16(_mm_and_si128(bit, one), one);
-    __m128i f1 = _mm_add_epi16(_mm_add_epi16(b1, _mm_srli_epi16(b1, 1)), one);
-    __m128i f2 = _mm_add_epi16(_mm_sub_epi16(_mm_slli_epi16(b2, 2), _mm_srli_epi16(b2, 2)), one);
-    __m128i mask = _mm_mullo_epi16(_mm_mullo_epi16(f0, f1), f2);
-    __m128i v = zero;
+    __m128i slot = _mm_and_si128(_mm_or_si128(_mm_slli_epi16(top, 1), _mm_srli_epi16(low, 15)),
+                                 _mm_set1_epi16(0x3FFF));
+    __m128i tag = _mm_or_si128(_mm_and_si128(_mm_srli_epi16(low, 8), _mm_set1_epi16(0x7F)),
+                               _mm_set1_epi16(0x80));
+    __m128i v = _mm_setzero_si128();
 
     GATHER(0);
     GATHER(1);
@@ -440,7 +437,9 @@ static unsigned hits16(const unsigned char *text, size_t q)
     GATHER(5);
     GATHER(6);
     GATHER(7);
-    return ~(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi16(_mm_and_si128(v, mask), zero)) & 0x5555u;
+    v = _mm_and_si128(v, _mm_set1_epi16(0xFF));
+    v = _mm_or_si128(_mm_cmpeq_epi16(v, tag), _mm_cmpeq_epi16(v, _mm_set1_epi16(SMTPSTATUS__ANCHOR_TAG_ANY)));
+    return (unsigned)_mm_movemask_epi8(v) & 0x5555u;
 }
 #endif
 
