@@ -342,34 +342,18 @@ static void hold(struct smtpstatus__phrase_scan *s, size_t end, unsigned pattern
     s->count++;
 }
 
-/* Verify anchor a of the window at q, whose key it has: its pattern is
- * compared where the anchor puts it. Apart from the walk over the anchors
- * of a hash (verify_window), which keeps its few values in registers. */
-NOINLINE static void verify_anchor(struct smtpstatus__phrase_scan *s, size_t q,
-                                   const struct smtpstatus__anchor *a)
+/* Compare the pattern whose anchor and quick check held where they put it
+ * (text[start..]), and hold it when it is there. Out of the walk over a
+ * hash's anchors (verify_window), which keeps its few values in
+ * registers. */
+NOINLINE static void verify_pattern(struct smtpstatus__phrase_scan *s, size_t start, unsigned pattern)
 {
-    const unsigned char *text = s->text;
-    const struct smtpstatus__pattern_row *p;
-    size_t start;
+    const struct smtpstatus__pattern_row *p = &smtpstatus__patterns[pattern];
 
-    /* at is -1 (the window starts a byte before the pattern) or more. */
-    if (a->at < 0)
-        start = q + 1;
-    else if (q >= (size_t)a->at)
-        start = q - (size_t)a->at;
-    else
+    if (p->len > s->len - start || !same_folded(s->text + start, smtpstatus__pattern_bytes + p->text, p->len) ||
+        !word_boundary((const char *)s->text, s->len, start, start + p->len, p->flags))
         return;
-    /* Most anchors found are in a text without their pattern: four more
-     * of its bytes, folded as the key, reject them before its row and
-     * bytes are read. */
-    if (a->check_at != 0xFF &&
-        (s->len - start < a->check_at + 4u || window_key(text + start + a->check_at) != a->check))
-        return;
-    p = &smtpstatus__patterns[a->pattern];
-    if (p->len > s->len - start || !same_folded(text + start, smtpstatus__pattern_bytes + p->text, p->len) ||
-        !word_boundary((const char *)text, s->len, start, start + p->len, p->flags))
-        return;
-    hold(s, start + p->len, a->pattern);
+    hold(s, start + p->len, pattern);
 }
 
 /* Verify the anchors of the window at q, whose key is `key`: those listed
@@ -377,6 +361,8 @@ NOINLINE static void verify_anchor(struct smtpstatus__phrase_scan *s, size_t q,
  * anchors of its first three). */
 static void verify_window(struct smtpstatus__phrase_scan *s, size_t q, uint32_t key)
 {
+    const unsigned char *text = s->text;
+    size_t len = s->len;
     unsigned group = window_hash(key) & ((1u << SMTPSTATUS__ANCHOR_GROUP_BITS) - 1u);
     const struct smtpstatus__anchor *a = smtpstatus__anchors + smtpstatus__anchor_start[group];
     const struct smtpstatus__anchor *last = smtpstatus__anchors + smtpstatus__anchor_start[group + 1];
@@ -384,9 +370,26 @@ static void verify_window(struct smtpstatus__phrase_scan *s, size_t q, uint32_t 
      * key has: it is compared with the window's first three. */
     uint32_t key3 = key & 0xFFFFFFu;
 
-    for (; a < last; a++)
-        if (a->key == key || a->key == key3)
-            verify_anchor(s, q, a);
+    for (; a < last; a++) {
+        size_t start;
+
+        if (a->key != key && a->key != key3)
+            continue;
+        /* at is -1 (the window starts a byte before the pattern) or more. */
+        if (a->at < 0)
+            start = q + 1;
+        else if (q >= (size_t)a->at)
+            start = q - (size_t)a->at;
+        else
+            continue;
+        /* Most anchors found are in a text without their pattern: four more
+         * of its bytes, folded as the key, reject them before its row and
+         * bytes are read. */
+        if (a->check_at != 0xFF &&
+            (len - start < a->check_at + 4u || window_key(text + start + a->check_at) != a->check))
+            continue;
+        verify_pattern(s, start, a->pattern);
+    }
 }
 
 /* Whether the window with this key may be an anchor's: the byte of the
