@@ -588,8 +588,9 @@ static int rule_applies(const struct smtpstatus__rule_row *r, const struct smtps
     return status_matches(r, f) && reply_matches(r, f->reply);
 }
 
-static void offer_match(const struct smtpstatus__facts *f, struct smtpstatus__collector *c,
-                        const struct smtpstatus__pattern_row *p, size_t end, int provider_rules)
+/* Inline: its calls for every match cost as much as its work. */
+static inline void offer_match(const struct smtpstatus__facts *f, struct smtpstatus__collector *c,
+                               const struct smtpstatus__pattern_row *p, size_t end, int provider_rules)
 {
     for (unsigned k = 0; k < p->rule_count; k++) {
         unsigned entry = smtpstatus__pattern_rules[p->rule_first + k];
