@@ -218,14 +218,16 @@ uint64_t smtpstatus__providers_for_host(const char *host, size_t len)
 /* ---- The phrase matcher ----
  *
  * The 4-byte windows of the text that start at an even offset are tested
- * against a bitset of the hashes of the patterns' anchors (gen-rules.py,
- * choose_anchors). A pattern has two anchors, windows one byte apart, so
+ * against a table of the hashes of the patterns' anchors (gen-rules.py,
+ * choose_anchors, anchor_slot_tag): a byte per slot, the tag of the anchors
+ * there or "several". A pattern has two anchors, windows one byte apart, so
  * that one of them starts at an even offset wherever the pattern is: half
- * the windows are tested, for a bitset with twice the bits set. The test of
+ * the windows are tested, for a table with twice the anchors. The test of
  * one window does not wait for the test of the one before, so the
  * processor runs several at once; where an automaton needs a dependent load
- * per byte, this needs an independent one every other byte. A window whose
- * bit is set is looked up among the anchors of its hash, and each pattern
+ * per byte, this needs an independent one every other byte. Eight windows
+ * (16 bytes) are tested at once, into a mask of those that pass. A window
+ * that passes is looked up among the anchors of its hash, and each pattern
  * of an anchor found there is compared in full where the anchor puts it.
  *
  * A pattern's anchor may be anywhere in it, so matches are found out of the

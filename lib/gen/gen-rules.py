@@ -16,7 +16,7 @@ when a rule names a reason, action, stage, party or provider that does not
 exist, when an id repeats, or when a registered code lacks its advice.
 
 Text patterns get an anchor each, a rare 4-byte window chosen here, and the
-run-time matcher tests every window of the text against a bitset of the
+run-time matcher tests every window of the text against a table of the
 anchors' hashes, then verifies the patterns of the anchors it finds: a single
 pass over the input, linear in its length, with no backtracking and no
 allocation (see choose_anchors).
@@ -152,7 +152,7 @@ def parse_pattern(path, lineno, value):
 # ---- The phrase matcher's anchors ----
 #
 # The matcher tests the 4-byte windows of the text that start at an even
-# offset against a bitset of the anchors' hashes (independent work per
+# offset against a table of the anchors' hashes (independent work per
 # position, so it pipelines), and verifies the patterns of an anchor whose
 # window is there. Every pattern therefore gets two anchors, windows one
 # byte apart, so that one of them starts at an even offset wherever the
