@@ -395,19 +395,19 @@ static void verify_window(struct smtpstatus__phrase_scan *s, size_t q, uint32_t 
 }
 
 /* Whether the window with this key may be an anchor's: the byte of the
- * tag table for its slot (bits 15 to 28 of the product of key and
- * multiplier) is its tag (bits 8 to 14, and 0x80) or says that the anchors
+ * tag table for its slot (bits 16 to 29 of the product of key and
+ * multiplier) is its tag (bits 9 to 15, and 0x80) or says that the anchors
  * there have different tags (gen-rules.py, anchor_slot_tag). */
 static int anchor_hit(uint32_t key)
 {
     uint32_t product = key * SMTPSTATUS__ANCHOR_HASH;
-    unsigned tag = smtpstatus__anchor_tags[product >> 15 & ((1u << SMTPSTATUS__ANCHOR_SLOT_BITS) - 1u)];
+    unsigned tag = smtpstatus__anchor_tags[product >> 16 & ((1u << SMTPSTATUS__ANCHOR_SLOT_BITS) - 1u)];
 
-    return tag == ((product >> 8 & 0x7Fu) | 0x80u) || tag == SMTPSTATUS__ANCHOR_TAG_ANY;
+    return tag == ((product >> 9 & 0x7Fu) | 0x80u) || tag == SMTPSTATUS__ANCHOR_TAG_ANY;
 }
 
 #if defined(__SSE2__)
-_Static_assert(SMTPSTATUS__ANCHOR_SLOT_BITS == 14, "the SSE2 slot is bits 15 to 28 of the product");
+_Static_assert(SMTPSTATUS__ANCHOR_SLOT_BITS == 14, "the SSE2 slot is bits 16 to 29 of the product");
 
 /* Lane k: the tag table's byte for the slot in lane k of slot, in the low
  * byte (the high byte is the next one's). One instruction a lane: the
@@ -428,7 +428,7 @@ static int load16(const unsigned char *p)
  *
  * The 32-bit products of key and multiplier are made from the 16-bit
  * halves of each key (lanes of lo and hi) with the multiplications SSE2
- * has; the slot is bits 15 to 28, the tag bits 8 to 14. */
+ * has; the slot is bits 16 to 29, the tag bits 9 to 15. */
 static unsigned hits16(const unsigned char *text, size_t q)
 {
     const __m128i fold = _mm_set1_epi8(0x20);
@@ -442,10 +442,8 @@ static unsigned hits16(const unsigned char *text, size_t q)
     __m128i low = _mm_mullo_epi16(lo, k_lo);
     __m128i top = _mm_add_epi16(_mm_add_epi16(_mm_mulhi_epu16(lo, k_lo), _mm_mullo_epi16(lo, k_hi)),
                                 _mm_mullo_epi16(hi, k_lo));
-    __m128i slot = _mm_and_si128(_mm_or_si128(_mm_slli_epi16(top, 1), _mm_srli_epi16(low, 15)),
-                                 _mm_set1_epi16(0x3FFF));
-    __m128i tag = _mm_or_si128(_mm_and_si128(_mm_srli_epi16(low, 8), _mm_set1_epi16(0x7F)),
-                               _mm_set1_epi16(0x80));
+    __m128i slot = _mm_and_si128(top, _mm_set1_epi16(0x3FFF));
+    __m128i tag = _mm_or_si128(_mm_srli_epi16(low, 9), _mm_set1_epi16(0x80));
     __m128i v = _mm_setzero_si128();
 
     GATHER(0);
@@ -479,7 +477,7 @@ static uint32_t key_at(const unsigned char *text, size_t q, size_t len)
  * has its anchor bit set. Needs q < stop. */
 static unsigned test_block(const unsigned char *text, size_t q, size_t len, size_t stop)
 {
-    unsigned m = 0;
+    unsigned m = 0, k = 0;
 
 #if defined(__SSE2__)
     if (q + 18 <= len)
@@ -487,12 +485,15 @@ static unsigned test_block(const unsigned char *text, size_t q, size_t len, size
 #endif
     if (q + 18 <= len) {
         /* Eight tests, none waiting for another. */
-        for (unsigned k = 0; k < 8; k++)
-            m |= (unsigned)anchor_hit(window_key(text + q + 2 * k)) << 2 * k;
+        for (unsigned j = 0; j < 8; j++)
+            m |= (unsigned)anchor_hit(window_key(text + q + 2 * j)) << 2 * j;
         return m;
     }
-    for (unsigned k = 0; q + 2 * k < stop; k++)
-        m |= (unsigned)anchor_hit(key_at(text, q + 2 * k, len)) << 2 * k;
+    /* The last ones; bit k for the window at q. */
+    for (; q + 4 <= len; q += 2, k += 2)
+        m |= (unsigned)anchor_hit(window_key(text + q)) << k;
+    if (q < stop)
+        m |= (unsigned)anchor_hit(key_at(text, q, len)) << k;
     return m;
 }
 

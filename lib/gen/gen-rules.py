@@ -163,7 +163,7 @@ def parse_pattern(path, lineno, value):
 ANCHOR_HASH = 0x9E3779B1  # Knuth's multiplicative constant; any odd number works
 ANCHOR_SHIFT = 12         # the hash is bits 12 to 28 of the product
 ANCHOR_BITS = 17
-ANCHOR_SLOT_BITS = 14     # its top 14 bits pick a byte of the tag table (16 KB)
+ANCHOR_SLOT_BITS = 14     # bits 16 to 29 of the product pick a byte of the tag table (16 KB)
 ANCHOR_GROUP_BITS = 13    # the anchors are listed by the low 13 bits of the hash
 TAG_EMPTY, TAG_ANY = 0, 1  # the tag table's bytes for no anchor and for several
 
@@ -184,12 +184,12 @@ def anchor_hash(key):
 
 def anchor_slot_tag(key):
     """-> (slot, tag): the byte of the tag table for a window with this key
-    (bits 15 to 28 of the product with the multiplier, the hash's top 14
-    bits) and the tag that byte holds when the window's anchor is alone
-    there (bits 8 to 14, which the slot does not have, and 0x80: never
-    TAG_EMPTY or TAG_ANY)."""
+    (bits 16 to 29 of the product with the multiplier: the SSE2 matcher
+    has them in the high half of a lane) and the tag that byte holds when
+    the window's anchor is alone there (bits 9 to 15, the top of the low
+    half, and 0x80: never TAG_EMPTY or TAG_ANY)."""
     product = (key * ANCHOR_HASH) & 0xFFFFFFFF
-    return (product >> 15) & ((1 << ANCHOR_SLOT_BITS) - 1), ((product >> 8) & 0x7F) | 0x80
+    return (product >> 16) & ((1 << ANCHOR_SLOT_BITS) - 1), (product >> 9 & 0x7F) | 0x80
 
 
 def is_alnum(b):
