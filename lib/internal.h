@@ -415,8 +415,10 @@ struct smtpstatus__anchor {
 struct smtpstatus__phrase_scan {
     const unsigned char *text;
     size_t len;
-    size_t pos;  /* the next window to test */
-    size_t stop; /* past the last window */
+    size_t pos;   /* the next window to test */
+    size_t stop;  /* past the last window */
+    size_t block; /* the first window of the eight tested last */
+    unsigned hits; /* bit 2k: the window at block + 2k is still to verify */
     unsigned count;
     struct {
         size_t end;

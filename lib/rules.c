@@ -22,6 +22,13 @@
 #endif
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Keeps a rarely taken path out of a hot loop's registers. */
+#if defined(__GNUC__)
+#define NOINLINE __attribute__((noinline))
+#else
+#define NOINLINE
+#endif
 #define WILDCARD 0xFFFFu
 
 /* At most this many occurrences of patterns with provider rules are kept
@@ -272,14 +279,16 @@ uint64_t smtpstatus__providers_for_host(const char *host, size_t len)
 /* ---- The phrase matcher ----
  *
  * The 4-byte windows of the text that start at an even offset are tested
- * against a bitset of the hashes of the patterns' anchors (gen-rules.py,
- * choose_anchors). A pattern has two anchors, windows one byte apart, so
+ * against a table of the hashes of the patterns' anchors (gen-rules.py,
+ * choose_anchors, anchor_slot_tag): a byte per slot, the tag of the anchors
+ * there or "several". A pattern has two anchors, windows one byte apart, so
  * that one of them starts at an even offset wherever the pattern is: half
- * the windows are tested, for a bitset with twice the bits set. The test of
+ * the windows are tested, for a table with twice the anchors. The test of
  * one window does not wait for the test of the one before, so the
  * processor runs several at once; where an automaton needs a dependent load
- * per byte, this needs an independent one every other byte. A window whose
- * bit is set is looked up among the anchors of its hash, and each pattern
+ * per byte, this needs an independent one every other byte. Eight windows
+ * (16 bytes) are tested at once, into a mask of those that pass. A window
+ * that passes is looked up among the anchors of its hash, and each pattern
  * of an anchor found there is compared in full where the anchor puts it.
  *
  * A pattern's anchor may be anywhere in it, so matches are found out of the
@@ -320,7 +329,8 @@ static uint32_t window_key(const unsigned char *p)
 
 static unsigned window_hash(uint32_t key)
 {
-    return (unsigned)((uint32_t)(key * SMTPSTATUS__ANCHOR_HASH) >> (32 - SMTPSTATUS__ANCHOR_BITS));
+    return (unsigned)((uint32_t)(key * SMTPSTATUS__ANCHOR_HASH) >> SMTPSTATUS__ANCHOR_SHIFT) &
+           ((1u << SMTPSTATUS__ANCHOR_BITS) - 1u);
 }
 
 /* ASCII upper case to lower in every byte of a word, other bytes as they
@@ -395,20 +405,35 @@ static void hold(struct smtpstatus__phrase_scan *s, size_t end, unsigned pattern
     s->count++;
 }
 
+/* Compare the pattern whose anchor and quick check held where they put it
+ * (text[start..]), and hold it when it is there. Out of the walk over a
+ * hash's anchors (verify_window), which keeps its few values in
+ * registers. */
+NOINLINE static void verify_pattern(struct smtpstatus__phrase_scan *s, size_t start, unsigned pattern)
+{
+    const struct smtpstatus__pattern_row *p = &smtpstatus__patterns[pattern];
+
+    if (p->len > s->len - start || !same_folded(s->text + start, smtpstatus__pattern_bytes + p->text, p->len) ||
+        !word_boundary((const char *)s->text, s->len, start, start + p->len, p->flags))
+        return;
+    hold(s, start + p->len, pattern);
+}
+
 /* Verify the anchors of the window at q, whose key is `key`: those listed
  * with its hash's group (the anchors of its four bytes, and the masked
  * anchors of its first three). */
 static void verify_window(struct smtpstatus__phrase_scan *s, size_t q, uint32_t key)
 {
     const unsigned char *text = s->text;
+    size_t len = s->len;
     unsigned group = window_hash(key) & ((1u << SMTPSTATUS__ANCHOR_GROUP_BITS) - 1u);
+    const struct smtpstatus__anchor *a = smtpstatus__anchors + smtpstatus__anchor_start[group];
+    const struct smtpstatus__anchor *last = smtpstatus__anchors + smtpstatus__anchor_start[group + 1];
     /* A masked anchor's key is three bytes and a zero, which no window's
      * key has: it is compared with the window's first three. */
     uint32_t key3 = key & 0xFFFFFFu;
 
-    for (unsigned i = smtpstatus__anchor_start[group]; i < smtpstatus__anchor_start[group + 1]; i++) {
-        const struct smtpstatus__anchor *a = &smtpstatus__anchors[i];
-        const struct smtpstatus__pattern_row *p;
+    for (; a < last; a++) {
         size_t start;
 
         if (a->key != key && a->key != key3)
@@ -424,123 +449,113 @@ static void verify_window(struct smtpstatus__phrase_scan *s, size_t q, uint32_t 
          * of its bytes, folded as the key, reject them before its row and
          * bytes are read. */
         if (a->check_at != 0xFF &&
-            (s->len - start < a->check_at + 4u || window_key(text + start + a->check_at) != a->check))
+            (len - start < a->check_at + 4u || window_key(text + start + a->check_at) != a->check))
             continue;
-        p = &smtpstatus__patterns[a->pattern];
-        if (p->len > s->len - start ||
-            !same_folded(text + start, smtpstatus__pattern_bytes + p->text, p->len) ||
-            !word_boundary((const char *)text, s->len, start, start + p->len, p->flags))
-            continue;
-        hold(s, start + p->len, a->pattern);
+        verify_pattern(s, start, a->pattern);
     }
 }
 
+/* Whether the window with this key may be an anchor's: the byte of the
+ * tag table for its slot (bits 16 to 29 of the product of key and
+ * multiplier) is its tag (bits 9 to 15, and 0x80) or says that the anchors
+ * there have different tags (gen-rules.py, anchor_slot_tag). */
 static int anchor_hit(uint32_t key)
 {
-    unsigned h = window_hash(key);
+    uint32_t product = key * SMTPSTATUS__ANCHOR_HASH;
+    unsigned tag = smtpstatus__anchor_tags[product >> 16 & ((1u << SMTPSTATUS__ANCHOR_SLOT_BITS) - 1u)];
 
-    return (int)((smtpstatus__anchor_bits[h >> 6] >> (h & 63u)) & 1u);
+    return tag == ((product >> 9 & 0x7Fu) | 0x80u) || tag == SMTPSTATUS__ANCHOR_TAG_ANY;
 }
 
 #if defined(__SSE2__)
-_Static_assert(SMTPSTATUS__ANCHOR_BITS == 17, "the SSE2 hash makes 17 bits");
+_Static_assert(SMTPSTATUS__ANCHOR_SLOT_BITS == 14, "the SSE2 slot is bits 16 to 29 of the product");
 
-/* The hashes of eight windows at once, the same as window_hash(): bits 15
- * to 31 of the 32-bit product of key and multiplier, made from the 16-bit
- * halves of each key (lanes of lo and hi) with the multiplications SSE2
- * has. `word` gets each hash's word of the bitset (its top 11 bits), `bit`
- * its bit in the word (the low 6 bits, and higher ones that the bit test
- * ignores). */
-static void hash8(__m128i lo, __m128i hi, __m128i *word, __m128i *bit)
+/* Lane k: the tag table's byte for the slot in lane k of slot, in the low
+ * byte (the high byte is the next one's). One instruction a lane: the
+ * load goes into the vector. */
+#define GATHER(k) v = _mm_insert_epi16(v, load16(smtpstatus__anchor_tags + _mm_extract_epi16(slot, k)), k)
+
+static int load16(const unsigned char *p)
 {
-    const __m128i k_lo = _mm_set1_epi16((short)(SMTPSTATUS__ANCHOR_HASH & 0xFFFFu));
-    const __m128i k_hi = _mm_set1_epi16((short)(SMTPSTATUS__ANCHOR_HASH >> 16));
-    /* (lo + hi * 2^16) * (k_lo + k_hi * 2^16): bits 16 to 31, then bit 15 */
-    __m128i top = _mm_add_epi16(_mm_add_epi16(_mm_mulhi_epu16(lo, k_lo), _mm_mullo_epi16(lo, k_hi)),
-                                _mm_mullo_epi16(hi, k_lo));
-    __m128i bit15 = _mm_srli_epi16(_mm_mullo_epi16(lo, k_lo), 15);
+    uint16_t w;
 
-    *word = _mm_srli_epi16(top, 5);
-    *bit = _mm_or_si128(_mm_slli_epi16(top, 1), bit15);
+    memcpy(&w, p, sizeof w);
+    return w;
 }
 
-#define TEST_LANE(k)                                                                               \
-    if ((smtpstatus__anchor_bits[_mm_extract_epi16(word, k)] >> (_mm_extract_epi16(bit, k) & 63)) & 1u) \
-        return q + 2 * (k);
-
-/* The first of the eight windows at q, q + 2, ..., q + 14 whose anchor bit
- * is set, or q + 16. Reads text[q..q + 18). */
-static size_t first_hit16(const unsigned char *text, size_t q)
+/* Bit 2k set for each of the eight windows at q + 2k that anchor_hit()
+ * accepts (so that the lowest set bit is the offset of the first from q).
+ * Reads text[q..q + 18).
+ *
+ * The 32-bit products of key and multiplier are made from the 16-bit
+ * halves of each key (lanes of lo and hi) with the multiplications SSE2
+ * has; the slot is bits 16 to 29, the tag bits 9 to 15. */
+static unsigned hits16(const unsigned char *text, size_t q)
 {
     const __m128i fold = _mm_set1_epi8(0x20);
+    const __m128i k_lo = _mm_set1_epi16((short)(SMTPSTATUS__ANCHOR_HASH & 0xFFFFu));
+    const __m128i k_hi = _mm_set1_epi16((short)(SMTPSTATUS__ANCHOR_HASH >> 16));
     /* Lane j of lo: the first half of the window at q + 2j; of hi, its
      * second half. */
     __m128i lo = _mm_or_si128(_mm_loadu_si128((const __m128i *)(const void *)(text + q)), fold);
     __m128i hi = _mm_or_si128(_mm_loadu_si128((const __m128i *)(const void *)(text + q + 2)), fold);
-    __m128i word, bit;
+    /* (lo + hi * 2^16) * (k_lo + k_hi * 2^16): bits 0 to 15, 16 to 31 */
+    __m128i low = _mm_mullo_epi16(lo, k_lo);
+    __m128i top = _mm_add_epi16(_mm_add_epi16(_mm_mulhi_epu16(lo, k_lo), _mm_mullo_epi16(lo, k_hi)),
+                                _mm_mullo_epi16(hi, k_lo));
+    __m128i slot = _mm_and_si128(top, _mm_set1_epi16(0x3FFF));
+    __m128i tag = _mm_or_si128(_mm_srli_epi16(low, 9), _mm_set1_epi16(0x80));
+    __m128i v = _mm_setzero_si128();
 
-    hash8(lo, hi, &word, &bit);
-    TEST_LANE(0)
-    TEST_LANE(1)
-    TEST_LANE(2)
-    TEST_LANE(3)
-    TEST_LANE(4)
-    TEST_LANE(5)
-    TEST_LANE(6)
-    TEST_LANE(7)
-    return q + 16;
+    GATHER(0);
+    GATHER(1);
+    GATHER(2);
+    GATHER(3);
+    GATHER(4);
+    GATHER(5);
+    GATHER(6);
+    GATHER(7);
+    v = _mm_and_si128(v, _mm_set1_epi16(0xFF));
+    v = _mm_or_si128(_mm_cmpeq_epi16(v, tag), _mm_cmpeq_epi16(v, _mm_set1_epi16(SMTPSTATUS__ANCHOR_TAG_ANY)));
+    return (unsigned)_mm_movemask_epi8(v) & 0x5555u;
 }
 #endif
 
-/* The first window at q, q + 2, ... (up to len - 4) whose anchor bit is
- * set, or the first of them that does not fit: len - 3 or len - 2. Needs
- * q <= len - 3. */
-static size_t first_hit(const unsigned char *text, size_t q, size_t len)
+/* The key of the window at q; the text's last window, when it starts at
+ * len - 3, is completed with a NUL, as the generator expects. */
+static uint32_t key_at(const unsigned char *text, size_t q, size_t len)
 {
-#if defined(__SSE2__)
-    for (; q + 18 <= len; q += 16) {
-        size_t hit = first_hit16(text, q);
-        if (hit < q + 16)
-            return hit;
-    }
-#endif
-    /* Four windows a round, each test independent of the others. */
-    for (; q + 10 <= len; q += 8) {
-        if (anchor_hit(window_key(text + q)))
-            return q;
-        if (anchor_hit(window_key(text + q + 2)))
-            return q + 2;
-        if (anchor_hit(window_key(text + q + 4)))
-            return q + 4;
-        if (anchor_hit(window_key(text + q + 6)))
-            return q + 6;
-    }
-    for (; q + 4 <= len; q += 2)
-        if (anchor_hit(window_key(text + q)))
-            return q;
-    return q;
-}
-
-/* The first window from q (stepping by two) whose anchor bit is set, with
- * its key, or a window at len - 2 or later when there is none. A last
- * window at len - 3 has three bytes: it is completed with a NUL, as the
- * generator expects. Needs q <= len - 3. */
-static size_t next_candidate(struct smtpstatus__phrase_scan *s, size_t q, uint32_t *key)
-{
-    const unsigned char *text = s->text;
-    size_t len = s->len;
     unsigned char last[4] = { 0, 0, 0, 0 };
 
-    q = first_hit(text, q, len);
-    if (q + 4 <= len) {
-        *key = window_key(text + q);
-        return q;
-    }
-    if (q + 3 != len)
-        return q;
+    if (q + 4 <= len)
+        return window_key(text + q);
     memcpy(last, text + q, 3);
-    *key = window_key(last);
-    return anchor_hit(*key) ? q : q + 2;
+    return window_key(last);
+}
+
+/* Test the windows q, q + 2, ..., up to eight of them and none at or past
+ * stop (len - 2): bit 2k of the result is set when the window at q + 2k
+ * has its anchor bit set. Needs q < stop. */
+static unsigned test_block(const unsigned char *text, size_t q, size_t len, size_t stop)
+{
+    unsigned m = 0, k = 0;
+
+#if defined(__SSE2__)
+    if (q + 18 <= len)
+        return hits16(text, q);
+#endif
+    if (q + 18 <= len) {
+        /* Eight tests, none waiting for another. */
+        for (unsigned j = 0; j < 8; j++)
+            m |= (unsigned)anchor_hit(window_key(text + q + 2 * j)) << 2 * j;
+        return m;
+    }
+    /* The last ones; bit k for the window at q. */
+    for (; q + 4 <= len; q += 2, k += 2)
+        m |= (unsigned)anchor_hit(window_key(text + q)) << k;
+    if (q < stop)
+        m |= (unsigned)anchor_hit(key_at(text, q, len)) << k;
+    return m;
 }
 
 void smtpstatus__phrase_start(struct smtpstatus__phrase_scan *s, const char *text, size_t len)
@@ -550,35 +565,37 @@ void smtpstatus__phrase_start(struct smtpstatus__phrase_scan *s, const char *tex
     s->pos = 0;
     s->stop = len >= 3 ? len - 2 : 0; /* the shortest pattern has 3 bytes */
     s->count = 0;
+    s->block = 0;
+    s->hits = 0;
 }
 
 int smtpstatus__phrase_next(struct smtpstatus__phrase_scan *s, unsigned *pattern, size_t *end)
 {
-    size_t q = s->pos;
-    uint32_t key = 0;
-
     for (;;) {
+        /* The next window to verify: the first hit left in the block
+         * tested last, else the first window not tested yet. */
+        size_t q = s->hits ? s->block + smtpstatus__ctz64(s->hits) : s->pos;
+
         /* A match is final when every window that could give one ending
          * before it has been verified: a window at q gives ends from
-         * q + 3. */
+         * q + 3. The final ones go out before the window at q is
+         * verified, which bounds how many wait. */
         if (s->count > 0 && (q >= s->stop || s->pending[s->count - 1].end <= q + 2)) {
-            s->pos = q;
             s->count--;
             *pattern = s->pending[s->count].pattern;
             *end = s->pending[s->count].end;
             return 1;
         }
-        if (q >= s->stop) {
-            s->pos = q;
+        if (s->hits) {
+            s->hits &= s->hits - 1;
+            verify_window(s, q, key_at(s->text, q, s->len));
+            continue;
+        }
+        if (q >= s->stop)
             return 0;
-        }
-        q = next_candidate(s, q, &key);
-        /* The final matches go out before the window at q is verified,
-         * which bounds how many wait; the next call finds q again. */
-        if (q < s->stop && !(s->count > 0 && s->pending[s->count - 1].end <= q + 2)) {
-            verify_window(s, q, key);
-            q += 2;
-        }
+        s->block = q;
+        s->hits = test_block(s->text, q, s->len, s->stop);
+        s->pos = q + 16;
     }
 }
 
@@ -635,8 +652,9 @@ static int rule_applies(const struct smtpstatus__rule_row *r, const struct smtps
     return status_matches(r, f) && reply_matches(r, f->reply);
 }
 
-static void offer_match(const struct smtpstatus__facts *f, struct smtpstatus__collector *c,
-                        const struct smtpstatus__pattern_row *p, size_t end, int provider_rules)
+/* Inline: its calls for every match cost as much as its work. */
+static inline void offer_match(const struct smtpstatus__facts *f, struct smtpstatus__collector *c,
+                               const struct smtpstatus__pattern_row *p, size_t end, int provider_rules)
 {
     for (unsigned k = 0; k < p->rule_count; k++) {
         unsigned entry = smtpstatus__pattern_rules[p->rule_first + k];

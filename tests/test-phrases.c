@@ -236,6 +236,38 @@ Test(phrases, every_pattern_at_both_parities)
     report("both parities");
 }
 
+/* The matcher tests the windows eight at a time (16 bytes), and the last
+ * ones of a text one by one: every pattern at every offset from 0 to 33
+ * (two blocks and two more bytes), with 0 to 19 bytes after it (a few of
+ * them, different ones for each pattern and offset), so that it
+ * starts and ends at every place in a block, in the last full block and
+ * in the tail after it. */
+Test(phrases, every_pattern_at_every_block_offset)
+{
+    size_t count = smtpstatus__pattern_count();
+    char buf[320];
+
+    for (unsigned pid = 0; pid < count; pid++) {
+        size_t n;
+        unsigned flags;
+        const unsigned char *p = smtpstatus__pattern_text(pid, &n, &flags);
+
+        for (size_t before = 0; before < 34; before++) {
+            for (size_t after = (before + pid) % 2; after < 20; after += 2 + (before + pid) % 4) {
+                size_t len = 0;
+                for (size_t i = 0; i < before; i++)
+                    buf[len++] = (char)(i % 7 == 6 ? ' ' : 'q');
+                memcpy(buf + len, p, n);
+                len += n;
+                for (size_t i = 0; i < after; i++)
+                    buf[len++] = (char)(i % 5 == 4 ? '.' : 'k');
+                check(buf, len, "a pattern at an offset in a block");
+            }
+        }
+    }
+    report("every block offset");
+}
+
 static uint64_t next_random(uint64_t *state)
 {
     /* xorshift64*: a fixed sequence on every platform */

@@ -16,7 +16,7 @@ when a rule names a reason, action, stage, party or provider that does not
 exist, when an id repeats, or when a registered code lacks its advice.
 
 Text patterns get an anchor each, a rare 4-byte window chosen here, and the
-run-time matcher tests every window of the text against a bitset of the
+run-time matcher tests every window of the text against a table of the
 anchors' hashes, then verifies the patterns of the anchors it finds: a single
 pass over the input, linear in its length, with no backtracking and no
 allocation (see choose_anchors).
@@ -152,7 +152,7 @@ def parse_pattern(path, lineno, value):
 # ---- The phrase matcher's anchors ----
 #
 # The matcher tests the 4-byte windows of the text that start at an even
-# offset against a bitset of the anchors' hashes (independent work per
+# offset against a table of the anchors' hashes (independent work per
 # position, so it pipelines), and verifies the patterns of an anchor whose
 # window is there. Every pattern therefore gets two anchors, windows one
 # byte apart, so that one of them starts at an even offset wherever the
@@ -161,9 +161,11 @@ def parse_pattern(path, lineno, value):
 # through more candidates; the verification compares exactly.
 
 ANCHOR_HASH = 0x9E3779B1  # Knuth's multiplicative constant; any odd number works
-ANCHOR_BITS = 17          # bits of the hash: a bitset of 16 KB
-ANCHOR_BUCKET_SHIFT = 6   # one 64-bit word of the bitset
-ANCHOR_GROUP_BITS = 13   # the anchors are listed by the low 13 bits of the hash
+ANCHOR_SHIFT = 12         # the hash is bits 12 to 28 of the product
+ANCHOR_BITS = 17
+ANCHOR_SLOT_BITS = 14     # bits 16 to 29 of the product pick a byte of the tag table (16 KB)
+ANCHOR_GROUP_BITS = 13    # the anchors are listed by the low 13 bits of the hash
+TAG_EMPTY, TAG_ANY = 0, 1  # the tag table's bytes for no anchor and for several
 
 
 def fold_window(window):
@@ -173,7 +175,21 @@ def fold_window(window):
 
 
 def anchor_hash(key):
-    return ((key * ANCHOR_HASH) & 0xFFFFFFFF) >> (32 - ANCHOR_BITS)
+    """Bits 12 to 28 of the product: the SSE2 matcher makes them from the
+    product's 16-bit halves. The fourth byte of a key only changes bits 24
+    and up, so the windows of a masked anchor (three bytes and any fourth)
+    share the low 12 bits of their hashes: at most two groups."""
+    return ((key * ANCHOR_HASH) & 0xFFFFFFFF) >> ANCHOR_SHIFT & ((1 << ANCHOR_BITS) - 1)
+
+
+def anchor_slot_tag(key):
+    """-> (slot, tag): the byte of the tag table for a window with this key
+    (bits 16 to 29 of the product with the multiplier: the SSE2 matcher
+    has them in the high half of a lane) and the tag that byte holds when
+    the window's anchor is alone there (bits 9 to 15, the top of the low
+    half, and 0x80: never TAG_EMPTY or TAG_ANY)."""
+    product = (key * ANCHOR_HASH) & 0xFFFFFFFF
+    return (product >> 16) & ((1 << ANCHOR_SLOT_BITS) - 1), (product >> 9 & 0x7F) | 0x80
 
 
 def is_alnum(b):
@@ -255,16 +271,20 @@ def anchor_check(p, at):
 
 def compile_anchors(patterns, pattern_flags, prose):
     anchors, masked = choose_anchors(patterns, pattern_flags, prose)
-    words = [0] * ((1 << ANCHOR_BITS) >> ANCHOR_BUCKET_SHIFT)
+    # The tag table: a window is a candidate when the byte of its slot is
+    # its tag or TAG_ANY. A slot holds the tag its anchors' windows share,
+    # or TAG_ANY when their tags differ. One byte past the table, always
+    # TAG_EMPTY: the SSE2 matcher loads two bytes at a time.
+    words = [TAG_EMPTY] * ((1 << ANCHOR_SLOT_BITS) + 1)
     for key in [a[0] for a in anchors] + [w for m in masked for w in m[3]]:
-        h = anchor_hash(key)
-        words[h >> ANCHOR_BUCKET_SHIFT] |= 1 << (h & 63)
+        slot, tag = anchor_slot_tag(key)
+        words[slot] = tag if words[slot] in (TAG_EMPTY, tag) else TAG_ANY
     # An anchor is listed in the group of the low bits of its hash: the
     # anchors of group g are anchors[start[g]..start[g + 1]), about half a
     # one a group. A masked anchor is listed in the group of each of its
     # windows, which are few: the fourth byte of a key adds to bits 24 and
-    # up of its product with the multiplier, so the hashes (bits 15 to 31)
-    # of its windows share their low 9 bits, and have at most 16 values in
+    # up of its product with the multiplier, so the hashes (bits 12 to 28)
+    # of its windows share their low 12 bits, and have at most 2 values in
     # the low 13.
     group_mask = (1 << ANCHOR_GROUP_BITS) - 1
     listed = [(anchor_hash(key) & group_mask, key, pid, at) for key, pid, at in anchors]
@@ -793,19 +813,21 @@ def generate(argv):
     o.append(" * one shares its bytes. */")
     o.extend(array("uint8_t", "smtpstatus__pattern_bytes", pattern_bytes, 24))
     o.append("")
-    o.append("/* The phrase matcher's anchors (gen-rules.py, choose_anchors): bit h of")
-    o.append(" * the bitset is set when an anchor's window hashes to h; the anchors")
-    o.append(" * whose hash has low bits g (its group) are")
+    o.append("/* The phrase matcher's anchors (gen-rules.py, choose_anchors): the tag")
+    o.append(" * table's byte for an anchor's window (anchor_slot_tag) is its tag or")
+    o.append(" * SMTPSTATUS__ANCHOR_TAG_ANY; the anchors whose hash has low bits g (its")
+    o.append(" * group) are")
     o.append(" * smtpstatus__anchors[start[g]..start[g + 1]). */")
     o.append(f"#define SMTPSTATUS__ANCHOR_HASH 0x{ANCHOR_HASH:08X}u")
+    o.append(f"#define SMTPSTATUS__ANCHOR_SHIFT {ANCHOR_SHIFT}")
     o.append(f"#define SMTPSTATUS__ANCHOR_BITS {ANCHOR_BITS}")
-    o.append(f"#define SMTPSTATUS__ANCHOR_BUCKET_SHIFT {ANCHOR_BUCKET_SHIFT}")
+    o.append(f"#define SMTPSTATUS__ANCHOR_SLOT_BITS {ANCHOR_SLOT_BITS}")
+    o.append(f"#define SMTPSTATUS__ANCHOR_TAG_ANY {TAG_ANY}")
     o.append(f"#define SMTPSTATUS__ANCHOR_GROUP_BITS {ANCHOR_GROUP_BITS}")
     o.append(f"/* (reach {anchors['reach']} - 2) * {anchors['most_suffixes']} patterns "
              "that end at one offset */")
     o.append(f"#define SMTPSTATUS__PHRASE_PENDING {anchors['pending']}")
-    o.extend(array("uint64_t", "smtpstatus__anchor_bits",
-                   (f"0x{w:016X}u" for w in anchors['words']), 4))
+    o.extend(array("uint8_t", "smtpstatus__anchor_tags", anchors['words'], 24))
     o.extend(array("uint16_t", "smtpstatus__anchor_start", anchors['start']))
     o.append("static const struct smtpstatus__anchor smtpstatus__anchors[] = {")
     for key, pid, at in anchors['anchors']:
