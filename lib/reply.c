@@ -389,7 +389,9 @@ static int fast_line(const char *buf, size_t len, unsigned flags, size_t at, str
         if (c == '\r' || c == '\n')
             break;
         if (c == ' ') {
-            if (joined_split_at(buf, len, ln, p))
+            /* Only a lenient continuation line (digit set) can split; the
+             * bytewise tail of a short text stops at every space. */
+            if (digit != 0 && joined_split_at(buf, len, ln, p))
                 return 0;
         } else if (c == '(') {
             if (*paren == NO_PAREN)
