@@ -17,6 +17,7 @@
 #include <criterion/criterion.h>
 
 #include "dsn/dsn.h"
+#include "dsn/text-hints.h"
 #include "guard.h"
 
 static unsigned long long state = 0x2545F4914F6CDD1Dull;
@@ -88,6 +89,44 @@ Test(find, search_answers_as_its_definition)
                                  "needle \"%s\", length %zu, from %zu, round %u", needle, len, at, round);
                 guard_release(&g);
             }
+        }
+    }
+}
+
+/* The text hints' one pass for three phrases (lib/dsn/text-hints.c,
+ * smtpstatus__stage_phrases(): SSE2 rounds of 64 and 32 positions and a
+ * last round that overlaps, or three searches) against three searches by
+ * the definition. The texts are made of the three phrases' bytes, so that
+ * their pairs ("o ", "r ", "> ") stop the scan often, with whole phrases
+ * now and then, and one phrase is often found long before the others. */
+Test(find, stage_phrases_answer_as_three_searches)
+{
+    static const char *const phrases[] = { "reply to ", "mail server after ", ">>> " };
+    static const char pieces[] = "reply to mail server after >>> <<< ROTE\n";
+    char tmp[400];
+
+    for (size_t len = 0; len <= 330; len++) {
+        for (unsigned round = 0; round < 8; round++) {
+            struct guard g;
+            const char *buf;
+            size_t got[3], want[3];
+
+            for (size_t i = 0; i < len; i++)
+                tmp[i] = pieces[rnd(sizeof pieces - 1)];
+            for (unsigned k = rnd(4); k > 0; k--) {
+                const char *p = phrases[rnd(3)];
+                size_t n = strlen(p);
+                if (len >= n)
+                    memcpy(tmp + rnd((unsigned)(len - n + 1)), p, n);
+            }
+            buf = guard_place(&g, tmp, len);
+            smtpstatus__stage_phrases(buf, len, &got[0], &got[1], &got[2]);
+            for (unsigned k = 0; k < 3; k++) {
+                want[k] = find_plain(buf, len, 0, phrases[k], strlen(phrases[k]));
+                cr_assert_eq(got[k], want[k], "phrase \"%s\", length %zu, round %u", phrases[k], len,
+                             round);
+            }
+            guard_release(&g);
         }
     }
 }

@@ -132,97 +132,128 @@ static const char transcript[] = ">>> ";
  * len): what smtpstatus__find_nocase() answers for each, in one pass over
  * the text rather than three. Most texts hold none of them. */
 #if defined(__SSE2__) && (defined(__GNUC__) || defined(__clang__))
-/* Of positions p[0, 16): those whose byte, case folded, is one of c1, c2,
- * c3 and is followed by a space. Reads p[0, 17). */
-static inline __m128i ends16(const char *p, __m128i fold, __m128i space, __m128i c1, __m128i c2, __m128i c3)
+/* Each phrase ends with a byte and a space: "o " (7 bytes into "reply to "),
+ * "r " (16 into "mail server after ") and "> " (2 into ">>> "), so that one
+ * test for the space and one for each byte before it test a position for
+ * all three at once; the few positions that pass are compared in full. */
+enum { AT_REPLY = 7, AT_EXIM = 16, AT_CMD = 2 };
+
+struct phrase_scan {
+    size_t *reply, *exim, *cmd;
+    unsigned want; /* bit 0: reply_to, 1: exim_after, 2: transcript, not found yet */
+    /* The byte before the space of each phrase still wanted; 0 for one
+     * found, which no byte OR-ed with 0x20 equals, so that its many later
+     * pairs ("to ", "for ") no longer stop the scan. */
+    __m128i o, r, gt;
+};
+
+/* Of positions p[0, 16): those whose byte, case folded, is one of the
+ * wanted ones and is followed by a space. OR-ing 0x20 folds the upper-case
+ * letters onto the lower-case ones (and leaves '>' as it is). Reads
+ * p[0, 17). */
+static inline unsigned ends16(const struct phrase_scan *s, const char *p)
 {
+    const __m128i fold = _mm_set1_epi8(0x20), space = _mm_set1_epi8(' ');
     __m128i x = _mm_or_si128(_mm_loadu_si128((const __m128i *)(const void *)p), fold);
     __m128i y = _mm_loadu_si128((const __m128i *)(const void *)(p + 1));
 
-    return _mm_and_si128(_mm_cmpeq_epi8(y, space),
-                         _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, c1), _mm_cmpeq_epi8(x, c2)),
-                                      _mm_cmpeq_epi8(x, c3)));
+    return (unsigned)_mm_movemask_epi8(
+        _mm_and_si128(_mm_cmpeq_epi8(y, space),
+                      _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, s->o), _mm_cmpeq_epi8(x, s->r)),
+                                   _mm_cmpeq_epi8(x, s->gt))));
+}
+
+/* Compare the phrases at the positions base + k, k a bit of m, in order. */
+static void take(struct phrase_scan *s, const char *t, size_t len, size_t base, uint64_t m)
+{
+    for (; m != 0; m &= m - 1) {
+        size_t at = base + smtpstatus__ctz64(m);
+        unsigned c = (unsigned char)t[at] | 0x20u;
+
+        if (c == 'o' && (s->want & 1) && at >= AT_REPLY &&
+            smtpstatus__match_at_n(t, len, at - AT_REPLY, reply_to, sizeof reply_to - 1)) {
+            *s->reply = at - AT_REPLY;
+            s->want &= ~1u;
+            s->o = _mm_setzero_si128();
+        } else if (c == 'r' && (s->want & 2) && at >= AT_EXIM &&
+                   smtpstatus__match_at_n(t, len, at - AT_EXIM, exim_after, sizeof exim_after - 1)) {
+            *s->exim = at - AT_EXIM;
+            s->want &= ~2u;
+            s->r = _mm_setzero_si128();
+        } else if (c == '>' && (s->want & 4) && at >= AT_CMD &&
+                   smtpstatus__match_at_n(t, len, at - AT_CMD, transcript, sizeof transcript - 1)) {
+            *s->cmd = at - AT_CMD;
+            s->want &= ~4u;
+            s->gt = _mm_setzero_si128();
+        }
+    }
 }
 #endif
 
-static void first_phrases(const char *t, size_t len, size_t *reply, size_t *exim, size_t *cmd)
+void smtpstatus__stage_phrases(const char *t, size_t len, size_t *reply, size_t *exim, size_t *cmd)
 {
-    size_t j = 0;
-
     *reply = *exim = *cmd = len;
 #if defined(__SSE2__) && (defined(__GNUC__) || defined(__clang__))
-    {
-        /* Each phrase ends with a byte and a space: "o " (7 bytes into
-         * "reply to "), "r " (16 into "mail server after ") and "> " (2
-         * into ">>> "), so that one test for the space and one for each
-         * byte before it test a position for all three at once; the few
-         * positions that pass are compared in full. OR-ing 0x20 folds
-         * the upper-case letters onto the lower-case ones (and leaves '>'
-         * as it is). Thirty-two positions j (of the byte before the
-         * space) a round, reading t[j, j + 33). */
-        enum { AT_REPLY = 7, AT_EXIM = 16, AT_CMD = 2 };
-        const __m128i fold = _mm_set1_epi8(0x20), space = _mm_set1_epi8(' ');
-        const __m128i o = _mm_set1_epi8('o'), r = _mm_set1_epi8('r'), gt = _mm_set1_epi8('>');
-        unsigned want = 7;
+    if (len >= 33) {
+        struct phrase_scan s;
+        size_t j = 0, base;
+        unsigned m;
 
-        for (; len - j >= 33; j += 32) {
-            __m128i e0 = ends16(t + j, fold, space, o, r, gt), e1 = ends16(t + j + 16, fold, space, o, r, gt);
-            unsigned m;
+        s.reply = reply;
+        s.exim = exim;
+        s.cmd = cmd;
+        s.want = 7;
+        s.o = _mm_set1_epi8('o');
+        s.r = _mm_set1_epi8('r');
+        s.gt = _mm_set1_epi8('>');
+        /* Sixty-four positions j (of the byte before the space) a round,
+         * reading t[j, j + 65), while the text lasts. */
+        for (; len - j >= 65; j += 64) {
+            unsigned m0 = ends16(&s, t + j), m1 = ends16(&s, t + j + 16);
+            unsigned m2 = ends16(&s, t + j + 32), m3 = ends16(&s, t + j + 48);
 
-            if (_mm_movemask_epi8(_mm_or_si128(e0, e1)) == 0)
+            if ((m0 | m1 | m2 | m3) == 0)
                 continue;
-            m = (unsigned)_mm_movemask_epi8(e0) | (unsigned)_mm_movemask_epi8(e1) << 16;
-            for (; m != 0; m &= m - 1) {
-                size_t at = j + (size_t)__builtin_ctz(m);
-                unsigned c = (unsigned char)t[at] | 0x20u;
-
-                if (c == 'o' && (want & 1) && at >= AT_REPLY &&
-                    smtpstatus__match_at_n(t, len, at - AT_REPLY, reply_to, sizeof reply_to - 1)) {
-                    *reply = at - AT_REPLY;
-                    want &= ~1u;
-                } else if (c == 'r' && (want & 2) && at >= AT_EXIM &&
-                           smtpstatus__match_at_n(t, len, at - AT_EXIM, exim_after,
-                                                  sizeof exim_after - 1)) {
-                    *exim = at - AT_EXIM;
-                    want &= ~2u;
-                } else if (c == '>' && (want & 4) && at >= AT_CMD &&
-                           smtpstatus__match_at_n(t, len, at - AT_CMD, transcript, sizeof transcript - 1)) {
-                    *cmd = at - AT_CMD;
-                    want &= ~4u;
-                }
-            }
-            if (want == 0)
+            take(&s, t, len, j,
+                 (uint64_t)m0 | (uint64_t)m1 << 16 | (uint64_t)m2 << 32 | (uint64_t)m3 << 48);
+            if (s.want == 0)
                 return;
         }
-        /* The positions left, fewer than 33: one search each, from the
-         * first start whose pair was not tested. */
-        if (want & 1)
-            *reply = smtpstatus__find_nocase_n(t, len, j >= AT_REPLY ? j - AT_REPLY : 0, reply_to,
-                                               sizeof reply_to - 1);
-        if (want & 2)
-            *exim = smtpstatus__find_nocase_n(t, len, j >= AT_EXIM ? j - AT_EXIM : 0, exim_after,
-                                              sizeof exim_after - 1);
-        if (want & 4)
-            *cmd = smtpstatus__find_nocase_n(t, len, j >= AT_CMD ? j - AT_CMD : 0, transcript,
-                                             sizeof transcript - 1);
+        /* Then thirty-two ending with the text (the byte before the space
+         * is at most t[len - 2]), fewer when they overlap positions already
+         * tested, which are masked off; perhaps thirty-two before them. */
+        if (len - j >= 33) {
+            m = ends16(&s, t + j) | ends16(&s, t + j + 16) << 16;
+            if (m != 0) {
+                take(&s, t, len, j, m);
+                if (s.want == 0)
+                    return;
+            }
+            j += 32;
+        }
+        base = len - 33;
+        if (j <= len - 2) {
+            m = (ends16(&s, t + base) | ends16(&s, t + base + 16) << 16) & (~0u << (j - base));
+            take(&s, t, len, base, m);
+        }
         return;
     }
 #endif
-    *reply = smtpstatus__find_nocase_n(t, len, j, reply_to, sizeof reply_to - 1);
-    *exim = smtpstatus__find_nocase_n(t, len, j, exim_after, sizeof exim_after - 1);
-    *cmd = smtpstatus__find_nocase_n(t, len, j, transcript, sizeof transcript - 1);
+    *reply = smtpstatus__find_nocase_n(t, len, 0, reply_to, sizeof reply_to - 1);
+    *exim = smtpstatus__find_nocase_n(t, len, 0, exim_after, sizeof exim_after - 1);
+    *cmd = smtpstatus__find_nocase_n(t, len, 0, transcript, sizeof transcript - 1);
 }
 
 /* Each phrase is searched for in the whole text (Postfix may wrap its
  * phrase over lines) and read only where it occurs, so a text that names
- * no stage costs one pass over it (first_phrases()). */
+ * no stage costs one pass over it (smtpstatus__stage_phrases()). */
 static void scan(struct smtpstatus__text_hints *h)
 {
     const char *t = h->bounce.text.ptr;
     size_t len = h->bounce.text.len, p, first_reply, first_exim, first_cmd;
     unsigned reads = 0;
 
-    first_phrases(t, len, &first_reply, &first_exim, &first_cmd);
+    smtpstatus__stage_phrases(t, len, &first_reply, &first_exim, &first_cmd);
     for (p = first_reply; p < len && reads < READS_MAX;
          p = smtpstatus__find_nocase_n(t, len, p + 1, reply_to, sizeof reply_to - 1)) {
         if (in_before(t, p)) {

@@ -36,6 +36,11 @@ struct smtpstatus__text_hints {
     struct smtpstatus__found found[SMTPSTATUS__TEXT_FOUND_MAX];
 };
 
+/* Where "reply to ", "mail server after " and ">>> " first occur in
+ * t[0, len), ignoring case, or len: smtpstatus__find_nocase() for each, in
+ * one pass (tested against it in tests/test-find.c). */
+void smtpstatus__stage_phrases(const char *t, size_t len, size_t *reply, size_t *exim, size_t *cmd);
+
 void smtpstatus__text_hints_init(struct smtpstatus__text_hints *h, const struct smtpstatus__bounce *b);
 
 /* The stage the text gives for this recipient: its own, or else the one
