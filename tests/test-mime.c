@@ -9,6 +9,9 @@
  * line it looked ahead at against smtpstatus__field_next(). The texts are
  * made of header-like lines of every kind (folded, flush-left
  * continuations, "Name : value", blank lines, CR, LF and CRLF ends).
+ * And the quoted-printable body decoder, a block at a time, against a
+ * byte-by-byte one, on texts of every length read flush against an
+ * unreadable page (guard.h).
  */
 
 #include <stdio.h>
@@ -18,6 +21,7 @@
 #include <criterion/criterion.h>
 
 #include "dsn/mime.h"
+#include "guard.h"
 
 static unsigned long long state = 0x2545F4914F6CDD1Dull;
 
@@ -208,5 +212,63 @@ Test(mime, field_reader_reads_as_field_next)
             cr_assert(same_text(n1, n2) && same_text(v1, v2), "round %u", round);
         }
         free(buf);
+    }
+}
+
+/* The definition of a quoted-printable body (RFC 2045 §6.7) as the reader
+ * decodes it: "=" and a line end is a soft line break (CRLF, LF or CR
+ * alone), "=XX" of two hex digits of either case a byte, any other "="
+ * kept as it is. */
+static size_t qp_plain(const char *in, size_t n, char *out)
+{
+    static const char hex[] = "0123456789abcdef";
+    size_t o = 0;
+
+    for (size_t i = 0; i < n; i++) {
+        const char *h1, *h2;
+        if (in[i] != '=') {
+            out[o++] = in[i];
+            continue;
+        }
+        if (i + 1 < n && (in[i + 1] == '\n' || in[i + 1] == '\r')) {
+            i += in[i + 1] == '\r' && i + 2 < n && in[i + 2] == '\n' ? 2 : 1;
+            continue;
+        }
+        if (i + 2 < n && in[i + 1] != 0 && in[i + 2] != 0 &&
+            (h1 = strchr(hex, smtpstatus__lower((unsigned char)in[i + 1]))) != NULL &&
+            (h2 = strchr(hex, smtpstatus__lower((unsigned char)in[i + 2]))) != NULL) {
+            out[o++] = (char)((h1 - hex) * 16 + (h2 - hex));
+            i += 2;
+            continue;
+        }
+        out[o++] = '=';
+    }
+    return o;
+}
+
+Test(mime, quoted_printable_body_decodes_as_its_definition)
+{
+    static const char bytes[] = "====\r\n\r\n0123456789aFfGgz _\t.\x80\xff";
+    char tmp[300], want[300], got[300];
+
+    for (size_t len = 1; len <= 260; len++) {
+        for (unsigned round = 0; round < 16; round++) {
+            struct guard g;
+            struct smtpstatus__scratch scratch = { got, sizeof got, 0, 0, 0 };
+            struct smtpstatus_text body, out;
+            size_t n;
+
+            /* Runs of text between escapes, short or long. */
+            unsigned spread = 1 + rnd(40);
+            for (size_t i = 0; i < len; i++)
+                tmp[i] = rnd(spread) == 0 ? bytes[rnd(sizeof bytes - 1)] : (char)('a' + rnd(26));
+            body.ptr = guard_place(&g, tmp, len);
+            body.len = len;
+            n = qp_plain(body.ptr, len, want);
+            out = smtpstatus__decode_body(&body, SMTPSTATUS__CTE_QP, &scratch);
+            cr_assert_eq(out.len, n, "length %zu, round %u", len, round);
+            cr_assert(n == 0 || memcmp(out.ptr, want, n) == 0, "length %zu, round %u", len, round);
+            guard_release(&g);
+        }
     }
 }

@@ -548,15 +548,17 @@ void smtpstatus__scratch_trim(struct smtpstatus__scratch *s, size_t taken, size_
     s->used -= taken - kept;
 }
 
-static int hex_value(unsigned char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    c = smtpstatus__lower(c);
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    return -1;
-}
+/* The value of a hexadecimal digit of either case, with HEX_DIGIT set;
+ * 0 for any other byte. One look-up, and one test for both digits of an
+ * "=XX". */
+#define HEX_DIGIT 0x10
+
+static const unsigned char hex_digits[256] = {
+    ['0'] = 0x10, ['1'] = 0x11, ['2'] = 0x12, ['3'] = 0x13, ['4'] = 0x14,
+    ['5'] = 0x15, ['6'] = 0x16, ['7'] = 0x17, ['8'] = 0x18, ['9'] = 0x19,
+    ['A'] = 0x1A, ['B'] = 0x1B, ['C'] = 0x1C, ['D'] = 0x1D, ['E'] = 0x1E, ['F'] = 0x1F,
+    ['a'] = 0x1A, ['b'] = 0x1B, ['c'] = 0x1C, ['d'] = 0x1D, ['e'] = 0x1E, ['f'] = 0x1F,
+};
 
 /* The base64 alphabet (RFC 2045 §6.8) plus '-' and '_' of the URL-safe
  * one, seen in the wild; B64_END marks '=', B64_SKIP anything else. */
@@ -630,16 +632,7 @@ static size_t decode_qp(const char *in, size_t n, char *out, int underscore_spac
     size_t o = 0;
 
     for (size_t i = 0; i < n; i++) {
-        char c;
-        if (!underscore_space) {
-            /* Most of a body is literal text: copy up to the next '='. */
-            size_t run = smtpstatus__copy_to_byte(in + i, n - i, out + o, '=');
-            o += run;
-            i += run;
-            if (i >= n)
-                break;
-        }
-        c = in[i];
+        char c = in[i];
         if (c == '=' && i + 1 < n && (in[i + 1] == '\n' || in[i + 1] == '\r')) {
             i++; /* a soft line break */
             if (in[i] == '\r' && i + 1 < n && in[i + 1] == '\n')
@@ -647,14 +640,52 @@ static size_t decode_qp(const char *in, size_t n, char *out, int underscore_spac
             continue;
         }
         if (c == '=' && i + 2 < n) {
-            int hi = hex_value((unsigned char)in[i + 1]), lo = hex_value((unsigned char)in[i + 2]);
-            if (hi >= 0 && lo >= 0) {
-                out[o++] = (char)(hi * 16 + lo);
+            unsigned hi = hex_digits[(unsigned char)in[i + 1]], lo = hex_digits[(unsigned char)in[i + 2]];
+            if (hi & lo & HEX_DIGIT) {
+                out[o++] = (char)((hi & 15) << 4 | (lo & 15));
                 i += 2;
                 continue;
             }
         }
         out[o++] = (underscore_space && c == '_') ? ' ' : c;
+    }
+    return o;
+}
+
+/* A quoted-printable body: what decode_qp(in, n, out, 0) writes. Most of a
+ * body is literal text, copied up to the next '=' a block at a time; each
+ * '=' is then a soft line break, an "=XX" or a malformed '=' kept. */
+static size_t decode_qp_body(const char *in, size_t n, char *out)
+{
+    size_t i = 0, o = 0;
+
+    while (i < n) {
+        size_t run = smtpstatus__copy_to_byte(in + i, n - i, out + o, '=');
+        unsigned a, hi, lo;
+
+        i += run;
+        o += run;
+        if (i >= n)
+            break;
+        /* in[i] is '='; a is 0 when nothing follows it. */
+        a = i + 1 < n ? (unsigned char)in[i + 1] : 0;
+        if (a == '\n' || a == '\r') {
+            i += 2;
+            if (a == '\r' && i < n && in[i] == '\n')
+                i++;
+            continue;
+        }
+        if (i + 2 < n) {
+            hi = hex_digits[a];
+            lo = hex_digits[(unsigned char)in[i + 2]];
+            if (hi & lo & HEX_DIGIT) {
+                out[o++] = (char)((hi & 15) << 4 | (lo & 15));
+                i += 3;
+                continue;
+            }
+        }
+        out[o++] = '=';
+        i++;
     }
     return o;
 }
@@ -672,7 +703,7 @@ struct smtpstatus_text smtpstatus__decode_body(const struct smtpstatus_text *bod
     if (dst == NULL)
         return out;
     n = cte == SMTPSTATUS__CTE_BASE64 ? decode_base64(body->ptr, body->len, dst)
-                                      : decode_qp(body->ptr, body->len, dst, 0);
+                                      : decode_qp_body(body->ptr, body->len, dst);
     smtpstatus__scratch_trim(scratch, body->len, n);
     out.ptr = n ? dst : NULL;
     out.len = n;
