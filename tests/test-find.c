@@ -130,3 +130,31 @@ Test(find, stage_phrases_answer_as_three_searches)
         }
     }
 }
+
+/* The search for a needle led by a rare byte other than a letter
+ * (smtpstatus__find_rare_n(): memchr to each) against the definition. */
+Test(find, rare_led_search_answers_as_its_definition)
+{
+    static const char *const led[] = { "#< #", "##", "#", "(#", "> #smtp#", "-----", "#5.1.1 smtp;" };
+    char tmp[400];
+
+    for (size_t w = 0; w < sizeof led / sizeof led[0]; w++) {
+        const char *needle = led[w];
+        size_t n = strlen(needle);
+
+        for (size_t len = 0; len <= 300; len++) {
+            for (unsigned round = 0; round < 4; round++) {
+                struct guard g;
+                const char *buf;
+
+                fill(tmp, len, needle);
+                buf = guard_place(&g, tmp, len);
+                for (size_t at = 0; at <= len + 1; at += 1 + at / 16)
+                    cr_assert_eq(smtpstatus__find_rare_n(buf, len, at, needle, n),
+                                 find_plain(buf, len, at, needle, n),
+                                 "needle \"%s\", length %zu, from %zu, round %u", needle, len, at, round);
+                guard_release(&g);
+            }
+        }
+    }
+}

@@ -71,7 +71,9 @@ static int exchange_headers(const struct smtpstatus__bounce *b)
 static int is_exchange(const struct smtpstatus__bounce *b, const struct smtpstatus__marks *mk)
 {
     /* The signs in the text (marks.tsv), found by the scan; the two too
-     * short for it are searched for, after the header block is read. */
+     * short for it are searched for, after the header block is read. '#'
+     * is rare in a bounce's text: each one is looked at, rather than
+     * every byte tested for "#< #" (Exchange 2007's "#< #5.1.1 smtp;...>"). */
     static const enum smtpstatus__mark signs[] = {
         SMTPSTATUS__MARK_EXCHANGE_FAILED_TO,     /* "delivery has failed to these recipients" */
         SMTPSTATUS__MARK_EXCHANGE_DID_NOT_REACH, /* "did not reach the following recipient" */
@@ -93,7 +95,7 @@ static int is_exchange(const struct smtpstatus__bounce *b, const struct smtpstat
     for (size_t i = 0; i < sizeof signs / sizeof signs[0]; i++)
         if (smtpstatus__mark_in(mk, signs[i], w))
             return 1;
-    return exchange_headers(b) || has(t, w, "msexch:") || has(t, w, "#< #");
+    return exchange_headers(b) || has(t, w, "msexch:") || smtpstatus__find_rare_n(t, w, 0, "#< #", 4) < w;
 }
 
 /* Where the copy of the original headers starts: the English heading

@@ -120,6 +120,12 @@ int smtpstatus__late_field(const struct smtpstatus__bounce *b, enum smtpstatus__
  * bytes) in buf[at, len), or len. */
 size_t smtpstatus__find_nocase_n(const char *buf, size_t len, size_t at, const char *lower, size_t n);
 
+/* The same for a `lower` that starts with a byte other than an ASCII
+ * letter and rare in the text ('#'): each occurrence of that byte is found
+ * (memchr) and compared, where smtpstatus__find_nocase_n() tests every
+ * position. Slower when the byte is common. */
+size_t smtpstatus__find_rare_n(const char *buf, size_t len, size_t at, const char *lower, size_t n);
+
 /* The same for a NUL-terminated `lower`; a macro, so that the length of
  * a literal is known when compiling (the decoders pass hundreds). */
 #define smtpstatus__find_nocase(buf, len, at, lower)                                                \

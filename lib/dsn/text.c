@@ -245,6 +245,21 @@ size_t smtpstatus__find_nocase_n(const char *buf, size_t len, size_t at, const c
 
 #endif
 
+size_t smtpstatus__find_rare_n(const char *buf, size_t len, size_t at, const char *lower, size_t n)
+{
+    const char *p, *last;
+
+    if (n == 0 || len < n || at > len - n)
+        return len;
+    /* A match starts at most at len - n. */
+    last = buf + (len - n);
+    for (p = memchr(buf + at, lower[0], (size_t)(last - (buf + at)) + 1); p != NULL;
+         p = p < last ? memchr(p + 1, lower[0], (size_t)(last - p)) : NULL)
+        if (match_at(buf, (size_t)(p - buf) + 1, lower + 1, n - 1))
+            return (size_t)(p - buf);
+    return len;
+}
+
 size_t smtpstatus__find_marks(const char *buf, size_t len, const char *word, const char *const *marks,
                               size_t count)
 {
