@@ -117,6 +117,35 @@ Test(lines, find_either_is_the_bytewise_one)
     }
 }
 
+Test(lines, find_of5_is_the_bytewise_one)
+{
+    char tmp[MAXLEN];
+
+    for (unsigned round = 0; round < 4000; round++) {
+        size_t len = rnd(MAXLEN);
+        char set[5];
+        struct guard g;
+        const char *buf;
+
+        for (unsigned k = 0; k < 5; k++)
+            set[k] = interesting[rnd(sizeof interesting)];
+        fill(tmp, len);
+        buf = guard_place(&g, tmp, len);
+        for (size_t i = 0; i <= len; i++) {
+            size_t want = smtpstatus__find_of5_bytewise(buf, i, len, set[0], set[1], set[2], set[3], set[4]);
+            cr_assert_eq(smtpstatus__find_of5_portable(buf, i, len, set[0], set[1], set[2], set[3], set[4]),
+                         want, "len %zu", len);
+#ifdef SMTPSTATUS__LINES_SSE2
+            cr_assert_eq(smtpstatus__find_of5_sse2(buf, i, len, set[0], set[1], set[2], set[3], set[4]),
+                         want, "len %zu", len);
+#endif
+            cr_assert_eq(smtpstatus__find_of5(buf, i, len, ';', ' ', '\t', '\r', '\n'),
+                         smtpstatus__find_of5_bytewise(buf, i, len, ';', ' ', '\t', '\r', '\n'), "len %zu", len);
+        }
+        guard_release(&g);
+    }
+}
+
 Test(lines, line_start_is_the_bytewise_one)
 {
     char tmp[MAXLEN];

@@ -475,17 +475,33 @@ static inline size_t smtpstatus__find_either_portable(const char *s, size_t i, s
 }
 
 #ifdef SMTPSTATUS__LINES_SSE2
+/* Bit k set when p[k] is a or b, for k < 16. */
+static inline unsigned smtpstatus__either_mask16(const char *p, char a, char b)
+{
+    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+
+    return (unsigned)_mm_movemask_epi8(
+        _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(a)), _mm_cmpeq_epi8(v, _mm_set1_epi8(b))));
+}
+
 static inline size_t smtpstatus__find_either_sse2(const char *s, size_t i, size_t len, char a, char b)
 {
+    unsigned m;
+
     while (len - i >= 16) {
-        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
-        unsigned m = (unsigned)_mm_movemask_epi8(
-            _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(a)), _mm_cmpeq_epi8(v, _mm_set1_epi8(b))));
+        m = smtpstatus__either_mask16(s + i, a, b);
         if (m != 0)
             return i + (size_t)__builtin_ctz(m);
         i += 16;
     }
-    return smtpstatus__find_either_portable(s, i, len, a, b);
+    if (i >= len)
+        return len;
+    if (len < 16)
+        return smtpstatus__find_either_portable(s, i, len, a, b);
+    /* The last block ends at len; its bytes before i (within s, already
+     * tested) are shifted out. */
+    m = smtpstatus__either_mask16(s + len - 16, a, b) >> (16 - (len - i));
+    return m != 0 ? i + (size_t)__builtin_ctz(m) : len;
 }
 #endif
 
@@ -495,6 +511,91 @@ static inline size_t smtpstatus__find_either(const char *s, size_t i, size_t len
     return smtpstatus__find_either_sse2(s, i, len, a, b);
 #else
     return smtpstatus__find_either_portable(s, i, len, a, b);
+#endif
+}
+
+/* ---- One of five bytes (Content-Type delimiters, mime.c) ---- */
+
+/* Inlined where it is used, whatever the compiler's estimate of its size:
+ * its five bytes are then constants, where a call builds five vectors
+ * from its arguments, which costs more than a short search. */
+#if defined(__GNUC__) || defined(__clang__)
+#define SMTPSTATUS__ALWAYS_INLINE __attribute__((always_inline))
+#else
+#define SMTPSTATUS__ALWAYS_INLINE
+#endif
+
+/* The first offset in [i, len) of any of the bytes a, b, c, d, e (repeat
+ * one for fewer), or len. */
+static inline size_t smtpstatus__find_of5_bytewise(const char *s, size_t i, size_t len, char a, char b,
+                                                   char c, char d, char e)
+{
+    while (i < len && s[i] != a && s[i] != b && s[i] != c && s[i] != d && s[i] != e)
+        i++;
+    return i;
+}
+
+static inline size_t smtpstatus__find_of5_portable(const char *s, size_t i, size_t len, char a, char b,
+                                                   char c, char d, char e)
+{
+    while (len - i >= 8) {
+        uint64_t x = smtpstatus__load64(s + i);
+        uint64_t m = smtpstatus__zero_bytes(x ^ SMTPSTATUS__ONES * (unsigned char)a) |
+                     smtpstatus__zero_bytes(x ^ SMTPSTATUS__ONES * (unsigned char)b) |
+                     smtpstatus__zero_bytes(x ^ SMTPSTATUS__ONES * (unsigned char)c) |
+                     smtpstatus__zero_bytes(x ^ SMTPSTATUS__ONES * (unsigned char)d) |
+                     smtpstatus__zero_bytes(x ^ SMTPSTATUS__ONES * (unsigned char)e);
+        if (m != 0)
+            return i + smtpstatus__first_byte(m);
+        i += 8;
+    }
+    return smtpstatus__find_of5_bytewise(s, i, len, a, b, c, d, e);
+}
+
+#ifdef SMTPSTATUS__LINES_SSE2
+/* Bit k set when p[k] is one of the five, for k < 16. */
+static inline unsigned smtpstatus__of5_mask16(const char *p, char a, char b, char c, char d, char e)
+{
+    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+
+    return (unsigned)_mm_movemask_epi8(
+        _mm_or_si128(_mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(a)),
+                                               _mm_cmpeq_epi8(v, _mm_set1_epi8(b))),
+                                  _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(c)),
+                                               _mm_cmpeq_epi8(v, _mm_set1_epi8(d)))),
+                     _mm_cmpeq_epi8(v, _mm_set1_epi8(e))));
+}
+
+static inline SMTPSTATUS__ALWAYS_INLINE size_t smtpstatus__find_of5_sse2(const char *s, size_t i, size_t len, char a, char b,
+                                               char c, char d, char e)
+{
+    unsigned m;
+
+    while (len - i >= 16) {
+        m = smtpstatus__of5_mask16(s + i, a, b, c, d, e);
+        if (m != 0)
+            return i + (size_t)__builtin_ctz(m);
+        i += 16;
+    }
+    if (i >= len)
+        return len;
+    if (len < 16)
+        return smtpstatus__find_of5_portable(s, i, len, a, b, c, d, e);
+    /* The last block ends at len; its bytes before i (within s, already
+     * tested) are shifted out. Content-Type values are short, so this is
+     * where most searches end. */
+    m = smtpstatus__of5_mask16(s + len - 16, a, b, c, d, e) >> (16 - (len - i));
+    return m != 0 ? i + (size_t)__builtin_ctz(m) : len;
+}
+#endif
+
+static inline SMTPSTATUS__ALWAYS_INLINE size_t smtpstatus__find_of5(const char *s, size_t i, size_t len,
+                                                                    char a, char b, char c, char d, char e)
+{
+#ifdef SMTPSTATUS__LINES_SSE2
+    return smtpstatus__find_of5_sse2(s, i, len, a, b, c, d, e);
+#else
+    return smtpstatus__find_of5_portable(s, i, len, a, b, c, d, e);
 #endif
 }
 
