@@ -41,6 +41,17 @@ static void check_text(const char *t, size_t len)
                 cr_assert_eq(smtpstatus__mark_find_from(&mk, t, id, from, lim),
                              smtpstatus__find_nocase_n(t, lim, from, phrase(id), n),
                              "phrase %u (%s), from %zu, limit %zu", id, phrase(id), from, lim);
+            /* From around the first and the last occurrence the scan saw. */
+            if (mk.first[id].end != SIZE_MAX) {
+                size_t around[] = { mk.first[id].at, mk.first[id].last };
+                for (size_t a = 0; a < 2; a++)
+                    for (size_t from = around[a] > 0 ? around[a] - 1 : 0; from <= around[a] + 1; from++)
+                        if (from <= lim)
+                            cr_assert_eq(smtpstatus__mark_find_from(&mk, t, id, from, lim),
+                                         smtpstatus__find_nocase_n(t, lim, from, phrase(id), n),
+                                         "phrase %u (%s), from %zu, limit %zu", id, phrase(id), from,
+                                         lim);
+            }
         }
     }
 }
@@ -51,9 +62,10 @@ Test(marks, the_scan_answers_as_a_search_would)
     size_t len = 0;
     unsigned seed = 12345;
 
-    /* Each phrase twice, in a random mix of cases, between random words;
-     * some cut short by a byte, some run into the next. */
-    for (unsigned round = 0; round < 2; round++)
+    /* Each phrase three times (a first, a last and one between), in a
+     * random mix of cases, between random words; some cut short by a byte,
+     * some run into the next. */
+    for (unsigned round = 0; round < 3; round++)
         for (unsigned id = 0; id < SMTPSTATUS__MARK_COUNT; id++) {
             const char *p = phrase(id);
             size_t n = smtpstatus__mark_phrases[id].len;

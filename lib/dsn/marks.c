@@ -41,9 +41,10 @@ static inline unsigned mark_hash(uint32_t word)
 
 /* The phrases whose key may end at the window starting at pos, whose last
  * block is `word`. A phrase's occurrences are met in the order of their
- * starts (the window moves forward only), so the first one met is the
- * first one. Most candidates fail on the block itself: its hash is what
- * matched, not its bytes. */
+ * starts (the window moves forward only, and stops at every window where
+ * a key may end), so the first one met is the first one, and each later
+ * one met is the last so far. Most candidates fail on the block itself:
+ * its hash is what matched, not its bytes. */
 static void compare(struct smtpstatus__marks *mk, const char *text, size_t len, size_t pos,
                     uint32_t word, const uint8_t *list)
 {
@@ -51,13 +52,16 @@ static void compare(struct smtpstatus__marks *mk, const char *text, size_t len, 
         unsigned id = *list;
         size_t key = smtpstatus__mark_phrases[id].key, n = smtpstatus__mark_phrases[id].len, s;
 
-        if (word != smtpstatus__mark_phrases[id].tail || mk->first[id].end != SIZE_MAX || pos < key)
+        if (word != smtpstatus__mark_phrases[id].tail || pos < key)
             continue;
         s = pos - key;
         if (smtpstatus__match_at_n(text, len, s,
                                    SMTPSTATUS__MARK_POOL + smtpstatus__mark_phrases[id].off, n)) {
-            mk->first[id].at = s;
-            mk->first[id].end = s + n;
+            if (mk->first[id].end == SIZE_MAX) {
+                mk->first[id].at = s;
+                mk->first[id].end = s + n;
+            }
+            mk->first[id].last = s;
         }
     }
 }
@@ -91,14 +95,19 @@ void smtpstatus__marks_scan(struct smtpstatus__marks *mk, const char *text, size
 size_t smtpstatus__mark_find_from(const struct smtpstatus__marks *mk, const char *text,
                                   enum smtpstatus__mark id, size_t from, size_t lim)
 {
-    size_t p = mk->first[id].at, e = mk->first[id].end;
+    size_t p = mk->first[id].at, e = mk->first[id].end, n, to;
 
     if (e == SIZE_MAX)
         return lim; /* nowhere in the text */
     if (p >= from)
         return e <= lim ? p : lim;
-    /* An occurrence before `from`: the scan kept only the first. */
-    return smtpstatus__find_nocase_n(text, lim, from,
-                                     SMTPSTATUS__MARK_POOL + smtpstatus__mark_phrases[id].off,
-                                     smtpstatus__mark_phrases[id].len);
+    if (mk->first[id].last < from)
+        return lim; /* none starts at or after `from` */
+    /* One before `from` and one from there on: the first of those, which
+     * is at most the last, is searched for up to the end of the last. */
+    n = smtpstatus__mark_phrases[id].len;
+    to = mk->first[id].last + n < lim ? mk->first[id].last + n : lim;
+    p = smtpstatus__find_nocase_n(text, to, from,
+                                  SMTPSTATUS__MARK_POOL + smtpstatus__mark_phrases[id].off, n);
+    return p < to ? p : lim;
 }

@@ -17,9 +17,11 @@
 
 struct smtpstatus__marks {
     /* The first occurrence of each phrase, ignoring case: where it starts
-     * and ends; end is SIZE_MAX for a phrase that does not occur. */
+     * and ends; end is SIZE_MAX for a phrase that does not occur. `last`:
+     * where its last occurrence starts (at, when it occurs once), so that
+     * a search from past it is answered without searching. */
     struct {
-        size_t at, end;
+        size_t at, end, last;
     } first[SMTPSTATUS__MARK_COUNT];
 };
 
@@ -46,7 +48,8 @@ static inline int smtpstatus__mark_in(const struct smtpstatus__marks *mk, enum s
 /* Exactly smtpstatus__find_nocase(text, lim, from, phrase), text being
  * the text scanned and lim at most its length: where the phrase first
  * occurs within text[from, lim), or lim. Searches only when the phrase
- * occurs before `from`. */
+ * occurs both before `from` and at or after it, and then no further than
+ * its last occurrence. */
 size_t smtpstatus__mark_find_from(const struct smtpstatus__marks *mk, const char *text,
                                   enum smtpstatus__mark id, size_t from, size_t lim);
 
