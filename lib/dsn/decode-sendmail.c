@@ -126,10 +126,14 @@ static enum marker marker_of(const char *t, size_t c, size_t end)
         "message header",  "returned message", "headers follow",
     };
 
+    size_t h;
+
     /* Every line of a text comes here, and most hold no hyphen at all:
      * a search for one byte (lines.h) rules them out, and the search for
-     * the five starts at the first. */
-    if (c >= end || !contains(t, smtpstatus__find_either(t, c, end, '-', '-'), end, "-----"))
+     * the five starts at the first, where a marker's are. */
+    if (c >= end || (h = smtpstatus__find_either(t, c, end, '-', '-')) == end)
+        return M_NONE;
+    if (!(end - h >= 5 && memcmp(t + h, "-----", 5) == 0) && !contains(t, h + 1, end, "-----"))
         return M_NONE;
     /* savemail.c's three lists; other "following addresses had ..."
      * sections are resellers' own layouts. */
