@@ -95,9 +95,12 @@ size_t smtpstatus__find_nocase_n(const char *buf, size_t len, size_t at, const c
         /* A trailing space ("remote server at ") filters badly. */
         size_t j = n > 2 && lower[n - 1] == ' ' ? n - 2 : n - 1;
         unsigned char c0 = (unsigned char)lower[0], cj = (unsigned char)lower[j];
-        const __m128i v0 = _mm_set1_epi8((char)c0), vj = _mm_set1_epi8((char)cj);
-        const __m128i f0 = _mm_set1_epi8(c0 >= 'a' && c0 <= 'z' ? 0x20 : 0);
-        const __m128i fj = _mm_set1_epi8(cj >= 'a' && cj <= 'z' ? 0x20 : 0);
+        /* Each byte in the four of a 32-bit word, which SSE2 broadcasts
+         * in one shuffle (a byte takes three). */
+        const __m128i v0 = _mm_set1_epi32((int)(c0 * 0x01010101u));
+        const __m128i vj = _mm_set1_epi32((int)(cj * 0x01010101u));
+        const __m128i f0 = _mm_set1_epi32((unsigned)(c0 - 'a') < 26u ? 0x20202020 : 0);
+        const __m128i fj = _mm_set1_epi32((unsigned)(cj - 'a') < 26u ? 0x20202020 : 0);
 
 #define CANDIDATES16(p)                                                                            \
     _mm_and_si128(                                                                                 \
