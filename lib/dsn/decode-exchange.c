@@ -50,8 +50,10 @@ static size_t in_line(const char *t, const struct smtpstatus__line *ln, const ch
     return smtpstatus__find_nocase(t, ln->end, ln->off, lower);
 }
 
-/* Headers only Exchange and Office 365 write on their reports. */
-static int exchange_headers(const struct smtpstatus__bounce *b)
+/* Headers only Exchange and Office 365 write on their reports.
+ * `outlook`: whether the From may hold "outlook" (the caller's test for
+ * Outlook.com found none: "postmaster@outlook.com" is not looked for). */
+static int exchange_headers(const struct smtpstatus__bounce *b, int outlook)
 {
     struct smtpstatus_text v;
 
@@ -62,12 +64,14 @@ static int exchange_headers(const struct smtpstatus__bounce *b)
            (smtpstatus__late_field(b, SMTPSTATUS__LATE_X_MIMEOLE, &v) &&
             has(v.ptr, v.len, "microsoft exchange")) ||
            smtpstatus__late_field(b, SMTPSTATUS__LATE_X_MS_EXCHANGE_MESSAGE_IS_NDR, &v) ||
-           (b->from.ptr && (smtpstatus__find_nocase(b->from.ptr, b->from.len, 0,
-                                                    "postmaster@outlook.com") < b->from.len ||
+           (b->from.ptr && ((outlook && smtpstatus__find_nocase(b->from.ptr, b->from.len, 0,
+                                                                "postmaster@outlook.com") < b->from.len) ||
                             smtpstatus__find_nocase(b->from.ptr, b->from.len, 0,
                                                     ".onmicrosoft.com") < b->from.len));
 }
 
+/* Called only for a From without "outlook" (decode_exchange()'s test for
+ * Outlook.com). */
 static int is_exchange(const struct smtpstatus__bounce *b, const struct smtpstatus__marks *mk)
 {
     /* The signs in the text (marks.tsv), found by the scan; the two too
@@ -95,7 +99,7 @@ static int is_exchange(const struct smtpstatus__bounce *b, const struct smtpstat
     for (size_t i = 0; i < sizeof signs / sizeof signs[0]; i++)
         if (smtpstatus__mark_in(mk, signs[i], w))
             return 1;
-    return exchange_headers(b) || has(t, w, "msexch:") || smtpstatus__find_rare_n(t, w, 0, "#< #", 4) < w;
+    return exchange_headers(b, 0) || has(t, w, "msexch:") || smtpstatus__find_rare_n(t, w, 0, "#< #", 4) < w;
 }
 
 /* Where the copy of the original headers starts: the English heading
@@ -570,7 +574,7 @@ size_t smtpstatus__decode_exchange(const struct smtpstatus__bounce *b,
     /* The part for people alone says who failed only in Exchange's own
      * layout; in anything else an address on a line means nothing. */
     if (n == 0 && (smtpstatus__mark_in(mk, SMTPSTATUS__MARK_EXCHANGE_FAILED_TO, window(end)) ||
-                   (has(t, window(end), "<mailto:") && exchange_headers(b))))
+                   (has(t, window(end), "<mailto:") && exchange_headers(b, hotmail))))
         n = read_blocks(t, end, sink, action, 1, NULL);
     if (n == 0 && hotmail)
         n = read_hotmail(t, end, sink);

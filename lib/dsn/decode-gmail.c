@@ -35,12 +35,25 @@ static int has(const char *t, size_t len, const char *lower)
     return smtpstatus__find_nocase(t, len, 0, lower) < len;
 }
 
+/* Whether the From holds "mailer-daemon@googlemail.com" or
+ * "mailer-daemon@google.com": one search for what they share, and the two
+ * endings compared where it occurs. */
 static int from_google(const struct smtpstatus__bounce *b)
 {
-    return b->from.ptr && (smtpstatus__find_nocase(b->from.ptr, b->from.len, 0,
-                                                   "mailer-daemon@googlemail.com") < b->from.len ||
-                           smtpstatus__find_nocase(b->from.ptr, b->from.len, 0,
-                                                   "mailer-daemon@google.com") < b->from.len);
+    static const char daemon[] = "mailer-daemon@google";
+    const char *f = b->from.ptr;
+    size_t len = b->from.len, p = 0, e;
+
+    if (f == NULL)
+        return 0;
+    while ((p = smtpstatus__find_nocase_n(f, len, p, daemon, sizeof daemon - 1)) < len) {
+        e = p + sizeof daemon - 1;
+        if (smtpstatus__match_at_n(f, len, e, "mail.com", 8) ||
+            smtpstatus__match_at_n(f, len, e, ".com", 4))
+            return 1;
+        p++;
+    }
+    return 0;
 }
 
 /* Google's SMTP client states, as its notices print them ("(state 14)"),
