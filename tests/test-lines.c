@@ -146,6 +146,36 @@ Test(lines, find_of5_is_the_bytewise_one)
     }
 }
 
+Test(lines, find_run_is_the_bytewise_one)
+{
+    char tmp[MAXLEN];
+
+    for (unsigned round = 0; round < 3000; round++) {
+        size_t len = rnd(MAXLEN);
+        char c = interesting[rnd(sizeof interesting)];
+        unsigned k = 2 + rnd(15);
+        struct guard g;
+        const char *buf;
+
+        /* Runs of c of every length, about the block edges too. */
+        fill(tmp, len);
+        for (unsigned r = rnd(8); r > 0 && len > 0; r--) {
+            size_t at = rnd((unsigned)len), n = rnd(20);
+            for (size_t q = at; q < len && q < at + n; q++)
+                tmp[q] = c;
+        }
+        buf = guard_place(&g, tmp, len);
+        for (size_t i = 0; i <= len; i++) {
+            size_t want = smtpstatus__find_run_bytewise(buf, i, len, c, k);
+            cr_assert_eq(smtpstatus__find_run_portable(buf, i, len, c, k), want, "len %zu k %u", len, k);
+#ifdef SMTPSTATUS__LINES_SSE2
+            cr_assert_eq(smtpstatus__find_run_sse2(buf, i, len, c, k), want, "len %zu at %zu k %u", len, i, k);
+#endif
+        }
+        guard_release(&g);
+    }
+}
+
 Test(lines, line_start_is_the_bytewise_one)
 {
     char tmp[MAXLEN];

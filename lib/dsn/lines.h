@@ -599,4 +599,108 @@ static inline SMTPSTATUS__ALWAYS_INLINE size_t smtpstatus__find_of5(const char *
 #endif
 }
 
+/* ---- A run of one byte ("-----", decode-sendmail.c) ---- */
+
+/* The first offset p in [i, len) where s[p, p + k) are all c (k from 2 to
+ * 16), or len: the plain definition. */
+static inline size_t smtpstatus__find_run_bytewise(const char *s, size_t i, size_t len, char c, unsigned k)
+{
+    for (unsigned run = 0; i < len; i++) {
+        run = s[i] == c ? run + 1 : 0;
+        if (run == k)
+            return i + 1 - k;
+    }
+    return len;
+}
+
+/* Each c found (find_either), and the run from it counted. */
+static inline size_t smtpstatus__find_run_portable(const char *s, size_t i, size_t len, char c, unsigned k)
+{
+    while ((i = smtpstatus__find_either_portable(s, i, len, c, c)) < len) {
+        size_t q = i;
+        while (q < len && s[q] == c && q - i < k)
+            q++;
+        if (q - i == k)
+            return i;
+        i = q;
+    }
+    return len;
+}
+
+#ifdef SMTPSTATUS__LINES_SSE2
+/* The bits of m (a block of `width` bytes from i, bit p for s[i + p] == c)
+ * where a run of k starts, given the `*carry` bytes c that end the block
+ * before: the run's start, or len when there is none; *carry becomes the
+ * bytes c that end this block (fewer than k, or a run would start in it). */
+static inline size_t smtpstatus__run_in(uint64_t m, unsigned width, size_t i, unsigned k, unsigned *carry,
+                                        size_t len)
+{
+    uint64_t r = m, full = width == 64 ? ~(uint64_t)0 : ((uint64_t)1 << width) - 1;
+    unsigned lead = m == full ? width : smtpstatus__ctz64(~m);
+
+    if (*carry > 0 && *carry + lead >= k)
+        return i - *carry;
+    for (unsigned t = 1; t < k; t++)
+        r &= m >> t;
+    if (r != 0)
+        return i + smtpstatus__ctz64(r);
+    /* No run of k within the block: its last bytes c are fewer. */
+    *carry = m == 0 ? 0 : (unsigned)__builtin_clzll(~(m << (64 - width)));
+    return len;
+}
+
+static inline size_t smtpstatus__find_run_sse2(const char *s, size_t i, size_t len, char c, unsigned k)
+{
+    const __m128i v = _mm_set1_epi8(c);
+    unsigned carry = 0;
+    size_t p;
+
+    /* Sixty-four bytes a round; most rounds of a text hold no c at all,
+     * one test rules them out. */
+    while (len - i >= 64) {
+        __m128i a = _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(const void *)(s + i)), v);
+        __m128i b = _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(const void *)(s + i + 16)), v);
+        __m128i d = _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(const void *)(s + i + 32)), v);
+        __m128i e = _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(const void *)(s + i + 48)), v);
+        uint64_t m;
+
+        if (_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(a, b), _mm_or_si128(d, e))) == 0) {
+            carry = 0;
+            i += 64;
+            continue;
+        }
+        m = (uint64_t)(unsigned)_mm_movemask_epi8(a) | (uint64_t)(unsigned)_mm_movemask_epi8(b) << 16 |
+            (uint64_t)(unsigned)_mm_movemask_epi8(d) << 32 | (uint64_t)(unsigned)_mm_movemask_epi8(e) << 48;
+        if ((p = smtpstatus__run_in(m, 64, i, k, &carry, len)) < len)
+            return p;
+        i += 64;
+    }
+    while (len - i >= 16) {
+        unsigned m = (unsigned)_mm_movemask_epi8(
+            _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(const void *)(s + i)), v));
+        if (m == 0)
+            carry = 0;
+        else if ((p = smtpstatus__run_in(m, 16, i, k, &carry, len)) < len)
+            return p;
+        i += 16;
+    }
+    /* The last bytes, counting on from the run that ends the blocks. */
+    for (unsigned run = carry; i < len; i++) {
+        run = s[i] == c ? run + 1 : 0;
+        if (run == k)
+            return i + 1 - k;
+    }
+    return len;
+}
+#endif
+
+static inline size_t smtpstatus__find_run(const char *s, size_t i, size_t len, char c, unsigned k)
+{
+#ifdef SMTPSTATUS__LINES_SSE2
+    return smtpstatus__find_run_sse2(s, i, len, c, k);
+#else
+    return smtpstatus__find_run_portable(s, i, len, c, k);
+#endif
+}
+
 #endif
