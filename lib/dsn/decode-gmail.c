@@ -138,10 +138,12 @@ static void emit(struct smtpstatus__sink *sink, struct smtpstatus__found *f)
     smtpstatus__emit(sink, f, SMTPSTATUS_DECODER_GMAIL);
 }
 
-/* The classic layout. */
-static size_t read_classic(const char *t, size_t end, struct smtpstatus__sink *sink)
+/* The classic layout. Its two phrases are the scan's (marks.tsv): where
+ * they are is known, t being the text scanned. */
+static size_t read_classic(const struct smtpstatus__marks *mk, const char *t, size_t end,
+                           struct smtpstatus__sink *sink)
 {
-    size_t head = smtpstatus__find_nocase(t, end, 0, "delivery to the following recipient");
+    size_t head = smtpstatus__mark_find(mk, SMTPSTATUS__MARK_GMAIL_DELIVERY_TO, end);
     size_t tech, at, first, emitted = 0;
     struct smtpstatus__line ln;
     struct smtpstatus__found f;
@@ -153,7 +155,7 @@ static size_t read_classic(const char *t, size_t end, struct smtpstatus__sink *s
     if (smtpstatus__find_nocase(t, ln.end, head, "delayed") < ln.end)
         action = SMTPSTATUS_DSN_ACTION_DELAYED;
     first = ln.next;
-    tech = smtpstatus__find_nocase(t, end, first, "technical details of ");
+    tech = smtpstatus__mark_find_from(mk, t, SMTPSTATUS__MARK_GMAIL_TECHNICAL, first, end);
     memset(&f, 0, sizeof f);
     f.action = action;
     if (tech < end) {
@@ -258,7 +260,7 @@ size_t smtpstatus__decode_gmail(const struct smtpstatus__bounce *b,
                      smtpstatus__mark_in(mk, SMTPSTATUS__MARK_GMAIL_TECHNICAL, w)))
         return 0;
     end = smtpstatus__original_starts(mk, t, 0, b->text.len);
-    n = read_classic(t, end, sink);
+    n = read_classic(mk, t, end, sink);
     if (n == 0 && google)
         n = read_later(b, end, sink);
     return n;
