@@ -19,16 +19,7 @@
 #include "dsn/dsn.h"
 #include "dsn/text-hints.h"
 #include "guard.h"
-
-static unsigned long long state = 0x2545F4914F6CDD1Dull;
-
-static unsigned rnd(unsigned n)
-{
-    state ^= state << 13;
-    state ^= state >> 7;
-    state ^= state << 17;
-    return (unsigned)(state % n);
-}
+#include "xorshift.h"
 
 /* The definition: the first i in [at, len - n] where each byte, ASCII
  * lower-cased, is the needle's; len when there is none. */
@@ -68,12 +59,16 @@ static void fill(char *buf, size_t len, const char *needle)
         memcpy(buf + rnd((unsigned)(len - n + 1)), needle, n);
 }
 
-Test(find, search_answers_as_its_definition)
+/* Every needle of `list`, texts of every length to 300 and four fills
+ * each, from every start (every sixteenth past 16): `search` answers as
+ * find_plain(). */
+static void check_search(size_t (*search)(const char *, size_t, size_t, const char *, size_t),
+                         const char *const *list, size_t count)
 {
     char tmp[400];
 
-    for (size_t w = 0; w < sizeof needles / sizeof needles[0]; w++) {
-        const char *needle = needles[w];
+    for (size_t w = 0; w < count; w++) {
+        const char *needle = list[w];
         size_t n = strlen(needle);
 
         for (size_t len = 0; len <= 300; len++) {
@@ -84,13 +79,17 @@ Test(find, search_answers_as_its_definition)
                 fill(tmp, len, needle);
                 buf = guard_place(&g, tmp, len);
                 for (size_t at = 0; at <= len + 1; at += 1 + at / 16)
-                    cr_assert_eq(smtpstatus__find_nocase_n(buf, len, at, needle, n),
-                                 find_plain(buf, len, at, needle, n),
+                    cr_assert_eq(search(buf, len, at, needle, n), find_plain(buf, len, at, needle, n),
                                  "needle \"%s\", length %zu, from %zu, round %u", needle, len, at, round);
                 guard_release(&g);
             }
         }
     }
+}
+
+Test(find, search_answers_as_its_definition)
+{
+    check_search(smtpstatus__find_nocase_n, needles, sizeof needles / sizeof needles[0]);
 }
 
 /* The text hints' one pass for three phrases (lib/dsn/text-hints.c,
@@ -136,25 +135,6 @@ Test(find, stage_phrases_answer_as_three_searches)
 Test(find, rare_led_search_answers_as_its_definition)
 {
     static const char *const led[] = { "#< #", "##", "#", "(#", "> #smtp#", "-----", "#5.1.1 smtp;" };
-    char tmp[400];
 
-    for (size_t w = 0; w < sizeof led / sizeof led[0]; w++) {
-        const char *needle = led[w];
-        size_t n = strlen(needle);
-
-        for (size_t len = 0; len <= 300; len++) {
-            for (unsigned round = 0; round < 4; round++) {
-                struct guard g;
-                const char *buf;
-
-                fill(tmp, len, needle);
-                buf = guard_place(&g, tmp, len);
-                for (size_t at = 0; at <= len + 1; at += 1 + at / 16)
-                    cr_assert_eq(smtpstatus__find_rare_n(buf, len, at, needle, n),
-                                 find_plain(buf, len, at, needle, n),
-                                 "needle \"%s\", length %zu, from %zu, round %u", needle, len, at, round);
-                guard_release(&g);
-            }
-        }
-    }
+    check_search(smtpstatus__find_rare_n, led, sizeof led / sizeof led[0]);
 }

@@ -19,16 +19,8 @@
 #include "dsn/lines.h"
 #include "dsn/mime.h"
 #include "guard.h"
-
-static unsigned long long state = 0x9E3779B97F4A7C15ull;
-
-static unsigned rnd(unsigned n)
-{
-    state ^= state << 13;
-    state ^= state >> 7;
-    state ^= state << 17;
-    return (unsigned)(state % n);
-}
+#define RND_SEED 0x9E3779B97F4A7C15ull
+#include "xorshift.h"
 
 static const char interesting[] = { '\r', '\n', '\0', ' ', '\t', ':', '=', '"', '\\', ';',
                                     'a', 'Z', '-', '!', '~', 0x7F, (char)0x80, (char)0xFF };

@@ -22,16 +22,7 @@
 
 #include "dsn/mime.h"
 #include "guard.h"
-
-static unsigned long long state = 0x2545F4914F6CDD1Dull;
-
-static unsigned rnd(unsigned n)
-{
-    state ^= state << 13;
-    state ^= state >> 7;
-    state ^= state << 17;
-    return (unsigned)(state % n);
-}
+#include "xorshift.h"
 
 static int same_bytewise(const char *a, const char *lower, size_t n)
 {

@@ -118,29 +118,12 @@ static const struct smtpstatus__field_name top_names[] = {
     SMTPSTATUS__FIELD_NAME("return-path"),
     /* The late fields but Content-Type, in the order of enum
      * smtpstatus__late_field. */
-    SMTPSTATUS__FIELD_NAME("x-ms-embedded-report"),
-    SMTPSTATUS__FIELD_NAME("x-mailer"),
-    SMTPSTATUS__FIELD_NAME("x-mimeole"),
-    SMTPSTATUS__FIELD_NAME("x-ms-exchange-message-is-ndr"),
-    SMTPSTATUS__FIELD_NAME("user-agent"),
-    SMTPSTATUS__FIELD_NAME("message-id"),
-    SMTPSTATUS__FIELD_NAME("x-mdaemon-deliver-to"),
+    SMTPSTATUS__LATE_FIELDS(SMTPSTATUS__LATE_NAME)
 };
 
 #define TOP_NAMES (sizeof top_names / sizeof top_names[0])
+#define TOP_CONTENT_TYPE 2
 #define TOP_LATE 6 /* where the late fields start */
-
-/* Where each late field is among top_names. */
-static const unsigned char late_in_top[SMTPSTATUS__LATE_COUNT] = {
-    [SMTPSTATUS__LATE_X_MS_EMBEDDED_REPORT] = TOP_LATE + 0,
-    [SMTPSTATUS__LATE_X_MAILER] = TOP_LATE + 1,
-    [SMTPSTATUS__LATE_X_MIMEOLE] = TOP_LATE + 2,
-    [SMTPSTATUS__LATE_X_MS_EXCHANGE_MESSAGE_IS_NDR] = TOP_LATE + 3,
-    [SMTPSTATUS__LATE_USER_AGENT] = TOP_LATE + 4,
-    [SMTPSTATUS__LATE_MESSAGE_ID] = TOP_LATE + 5,
-    [SMTPSTATUS__LATE_CONTENT_TYPE] = 2,
-    [SMTPSTATUS__LATE_X_MDAEMON_DELIVER_TO] = TOP_LATE + 6,
-};
 
 const struct smtpstatus__field_set smtpstatus__top_fields = {
     top_names, TOP_NAMES,
@@ -241,8 +224,9 @@ int smtpstatus__parse_dsn(const char *buf, size_t len, struct smtpstatus_dsn *ou
     late.read = 1;
     late.found = 0;
     for (unsigned k = 0; k < SMTPSTATUS__LATE_COUNT; k++) {
-        late.values[k] = top[late_in_top[k]];
-        late.found |= ((found >> late_in_top[k]) & 1u) << k;
+        unsigned at = k == SMTPSTATUS__LATE_CONTENT_TYPE ? TOP_CONTENT_TYPE : TOP_LATE + k;
+        late.values[k] = top[at];
+        late.found |= ((found >> at) & 1u) << k;
     }
     b.late = &late;
     b.failed_recipients = top[4];
@@ -255,7 +239,7 @@ int smtpstatus__parse_dsn(const char *buf, size_t len, struct smtpstatus_dsn *ou
         b.from = smtpstatus__decode_words(&top[1], &scratch);
     dsn.subject = b.subject;
     dsn.from = b.from;
-    smtpstatus__parse_ctype(&top[2], &top_ctype);
+    smtpstatus__parse_ctype(&top[TOP_CONTENT_TYPE], &top_ctype);
     ps.is_report = smtpstatus__ctype_is(&top_ctype, "multipart", "report");
 
     top_cte = smtpstatus__parse_cte(&top[3]);

@@ -15,16 +15,24 @@
 /* Fields of the message's header block that only some decoders look at
  * (to tell their generator): smtpstatus__parse_dsn() reads them in its one
  * pass over the block (dsn.c top_names); a decoder run alone (tests, late
- * NULL) reads each when asked. */
+ * NULL) reads each when asked (text.c late_names). Both lists, and the
+ * enum, come from this one: X(ID, name) for each field but Content-Type,
+ * which the top-level pass reads for itself and which comes last. */
+#define SMTPSTATUS__LATE_FIELDS(X)                                 \
+    X(X_MS_EMBEDDED_REPORT, "x-ms-embedded-report")                \
+    X(X_MAILER, "x-mailer")                                        \
+    X(X_MIMEOLE, "x-mimeole")                                      \
+    X(X_MS_EXCHANGE_MESSAGE_IS_NDR, "x-ms-exchange-message-is-ndr") \
+    X(USER_AGENT, "user-agent")                                    \
+    X(MESSAGE_ID, "message-id")                                    \
+    X(X_MDAEMON_DELIVER_TO, "x-mdaemon-deliver-to")
+
+#define SMTPSTATUS__LATE_ID(id, name) SMTPSTATUS__LATE_##id,
+#define SMTPSTATUS__LATE_NAME(id, name) SMTPSTATUS__FIELD_NAME(name),
+
 enum smtpstatus__late_field {
-    SMTPSTATUS__LATE_X_MS_EMBEDDED_REPORT,
-    SMTPSTATUS__LATE_X_MAILER,
-    SMTPSTATUS__LATE_X_MIMEOLE,
-    SMTPSTATUS__LATE_X_MS_EXCHANGE_MESSAGE_IS_NDR,
-    SMTPSTATUS__LATE_USER_AGENT,
-    SMTPSTATUS__LATE_MESSAGE_ID,
+    SMTPSTATUS__LATE_FIELDS(SMTPSTATUS__LATE_ID)
     SMTPSTATUS__LATE_CONTENT_TYPE,
-    SMTPSTATUS__LATE_X_MDAEMON_DELIVER_TO,
     SMTPSTATUS__LATE_COUNT
 };
 

@@ -22,23 +22,17 @@ struct smtpstatus_text smtpstatus__slice(const char *buf, size_t off, size_t end
 
 /* In the order of enum smtpstatus__late_field. */
 static const struct smtpstatus__field_name late_names[SMTPSTATUS__LATE_COUNT] = {
-    SMTPSTATUS__FIELD_NAME("x-ms-embedded-report"),
-    SMTPSTATUS__FIELD_NAME("x-mailer"),
-    SMTPSTATUS__FIELD_NAME("x-mimeole"),
-    SMTPSTATUS__FIELD_NAME("x-ms-exchange-message-is-ndr"),
-    SMTPSTATUS__FIELD_NAME("user-agent"),
-    SMTPSTATUS__FIELD_NAME("message-id"),
+    SMTPSTATUS__LATE_FIELDS(SMTPSTATUS__LATE_NAME)
     SMTPSTATUS__FIELD_NAME("content-type"),
-    SMTPSTATUS__FIELD_NAME("x-mdaemon-deliver-to"),
 };
 
 const struct smtpstatus__field_set smtpstatus__late_field_set = {
     late_names, SMTPSTATUS__LATE_COUNT,
     {
-        [SMTPSTATUS__LETTER('x')] = 1u << 0 | 1u << 1 | 1u << 2 | 1u << 3 | 1u << 7,
+        [SMTPSTATUS__LETTER('x')] = 1u << 0 | 1u << 1 | 1u << 2 | 1u << 3 | 1u << 6,
         [SMTPSTATUS__LETTER('u')] = 1u << 4,
         [SMTPSTATUS__LETTER('m')] = 1u << 5,
-        [SMTPSTATUS__LETTER('c')] = 1u << 6,
+        [SMTPSTATUS__LETTER('c')] = 1u << 7,
     },
     0
 };
