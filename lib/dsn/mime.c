@@ -305,10 +305,9 @@ void smtpstatus__field_set_prepare(struct smtpstatus__field_set *set,
     set->n = n;
     for (size_t k = 0; k < n; k++) {
         unsigned char c = (unsigned char)names[k].name[0];
+        set->by_first[c] |= (uint16_t)(1u << k);
         if (c >= 'a' && c <= 'z')
-            set->by_letter[SMTPSTATUS__LETTER(c)] |= (uint16_t)(1u << k);
-        else
-            set->other |= (uint16_t)(1u << k);
+            set->by_first[c - ('a' - 'A')] |= (uint16_t)(1u << k);
     }
 }
 
@@ -363,7 +362,7 @@ unsigned smtpstatus__scan_fields(const char *buf, size_t len, size_t *body_off, 
 {
     const struct smtpstatus__field_name *names = set->names;
     const size_t n = set->n;
-    const unsigned all = (1u << n) - 1, other = set->other;
+    const unsigned all = (1u << n) - 1;
     unsigned want = all; /* the names not found yet */
     struct scan_pos p = { 0, 0, 0 };
     size_t end;
@@ -387,15 +386,13 @@ unsigned smtpstatus__scan_fields(const char *buf, size_t len, size_t *body_off, 
     p.bits = smtpstatus__eol_bits(buf, len, 0);
     end = scan_line_end(buf, len, &p);
     for (;;) {
-        unsigned char c;
         unsigned m;
         size_t k, vstart, vend;
 
         /* (At the end of the text too: at and end are then len.) */
         if (end == p.at)
             goto blank;
-        c = (unsigned char)buf[p.at];
-        m = ((unsigned)(c | 0x20) - 'a' < 26u ? set->by_letter[c & 31] : 0u) | other;
+        m = set->by_first[(unsigned char)buf[p.at]];
         for (m &= want; m != 0; m &= m - 1) {
             size_t nlen, e, colon;
 
@@ -1059,7 +1056,7 @@ static const struct smtpstatus__field_name part_names[] = {
 };
 
 const struct smtpstatus__field_set smtpstatus__part_fields = {
-    part_names, 2, { [SMTPSTATUS__LETTER('c')] = 1u << 0 | 1u << 1 }, 0
+    part_names, 2, { SMTPSTATUS__FIRST_LETTER('c', 1u << 0 | 1u << 1) }
 };
 
 static void walk_entity(struct walker *w, const char *buf, size_t len, unsigned depth)

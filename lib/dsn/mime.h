@@ -91,20 +91,20 @@ struct smtpstatus__field_name {
 #define SMTPSTATUS__FIELD_NAME(lit) { (lit), sizeof(lit) - 1 }
 
 /* The names a header scan looks for, with the filter that lets most lines
- * pass at one look-up: the names that start with each letter, by its low
- * five bits (the same in either case), and those that start with anything
- * else (tried on every line). The readers' sets are static const, written
- * out where they are used, so that no scan builds its filter again; each
- * is checked against smtpstatus__field_set_prepare() in tests/test-mime.c. */
+ * pass at one look-up: by_first[c], the names that a line starting with
+ * the byte c may start (a letter in either case). The readers' sets are
+ * static const, written out where they are used, so that no scan builds
+ * its filter again; each is checked against
+ * smtpstatus__field_set_prepare() in tests/test-mime.c. */
 struct smtpstatus__field_set {
     const struct smtpstatus__field_name *names;
     size_t n; /* at most SMTPSTATUS__SCAN_MAX */
-    uint16_t by_letter[32];
-    uint16_t other;
+    uint16_t by_first[256];
 };
 
-/* A letter's slot in by_letter: { [SMTPSTATUS__LETTER('s')] = 1u << 0 }. */
-#define SMTPSTATUS__LETTER(c) ((c) & 31)
+/* A lower-case letter's two slots in by_first:
+ * { SMTPSTATUS__FIRST_LETTER('s', 1u << 0) }. */
+#define SMTPSTATUS__FIRST_LETTER(c, bits) [(c)] = (bits), [(c) - ('a' - 'A')] = (bits)
 
 /* Build a set's filter at run time (tests, and readers whose names are
  * not fixed). */
