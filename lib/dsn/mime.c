@@ -297,6 +297,9 @@ int smtpstatus__field_find(const char *buf, size_t len, const char *lower_name,
     return 0;
 }
 
+_Static_assert(SMTPSTATUS__FIELD_LEN_SLOTS == SMTPSTATUS__NAME_STOP_MAX + 1,
+               "by_len has a slot for each answer of smtpstatus__name_stop()");
+
 void smtpstatus__field_set_prepare(struct smtpstatus__field_set *set,
                                    const struct smtpstatus__field_name *names, size_t n)
 {
@@ -304,10 +307,20 @@ void smtpstatus__field_set_prepare(struct smtpstatus__field_set *set,
     set->names = names;
     set->n = n;
     for (size_t k = 0; k < n; k++) {
-        unsigned char c = (unsigned char)names[k].name[0];
-        set->by_first[c] |= (uint16_t)(1u << k);
+        const char *name = names[k].name;
+        size_t len = names[k].len;
+        unsigned char c = (unsigned char)name[0];
+        uint16_t bit = (uint16_t)(1u << k);
+
+        set->by_first[c] |= bit;
         if (c >= 'a' && c <= 'z')
-            set->by_first[c - ('a' - 'A')] |= (uint16_t)(1u << k);
+            set->by_first[c - ('a' - 'A')] |= bit;
+        if (memchr(name, ':', len) || memchr(name, ' ', len) || memchr(name, '\t', len)) {
+            for (size_t s = 0; s < SMTPSTATUS__FIELD_LEN_SLOTS; s++)
+                set->by_len[s] |= bit;
+        } else {
+            set->by_len[len < SMTPSTATUS__NAME_STOP_MAX ? len : SMTPSTATUS__NAME_STOP_MAX] |= bit;
+        }
     }
 }
 
@@ -392,8 +405,10 @@ unsigned smtpstatus__scan_fields(const char *buf, size_t len, size_t *body_off, 
         /* (At the end of the text too: at and end are then len.) */
         if (end == p.at)
             goto blank;
-        m = set->by_first[(unsigned char)buf[p.at]];
-        for (m &= want; m != 0; m &= m - 1) {
+        m = set->by_first[(unsigned char)buf[p.at]] & want;
+        if ((m & (m - 1)) != 0)
+            m &= set->by_len[smtpstatus__name_stop(buf, p.at, len)];
+        for (; m != 0; m &= m - 1) {
             size_t nlen, e, colon;
 
             k = (size_t)smtpstatus__ctz64(m);
@@ -1056,7 +1071,7 @@ static const struct smtpstatus__field_name part_names[] = {
 };
 
 const struct smtpstatus__field_set smtpstatus__part_fields = {
-    part_names, 2, { SMTPSTATUS__FIRST_LETTER('c', 1u << 0 | 1u << 1) }
+    part_names, 2, { SMTPSTATUS__FIRST_LETTER('c', 1u << 0 | 1u << 1) }, { [12] = 1u << 0, [25] = 1u << 1 }
 };
 
 static void walk_entity(struct walker *w, const char *buf, size_t len, unsigned depth)

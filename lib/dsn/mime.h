@@ -90,16 +90,23 @@ struct smtpstatus__field_name {
 
 #define SMTPSTATUS__FIELD_NAME(lit) { (lit), sizeof(lit) - 1 }
 
-/* The names a header scan looks for, with the filter that lets most lines
- * pass at one look-up: by_first[c], the names that a line starting with
- * the byte c may start (a letter in either case). The readers' sets are
- * static const, written out where they are used, so that no scan builds
- * its filter again; each is checked against
- * smtpstatus__field_set_prepare() in tests/test-mime.c. */
+/* The names a header scan looks for, with the filters that let most lines
+ * pass at one look-up each: by_first[c], the names that a line starting
+ * with the byte c may start (a letter in either case); and, for a line
+ * with any such, by_len[s], those that may end where the line's first
+ * ':', SP or HTAB is, at offset s (smtpstatus__name_stop() in lines.h:
+ * at most 32, which stands for 32 and more). A name holding one of those
+ * three bytes is in every slot of by_len. The readers' sets are static
+ * const, written out where they are used, so that no scan builds its
+ * filters again; each is checked against smtpstatus__field_set_prepare()
+ * in tests/test-mime.c. */
+#define SMTPSTATUS__FIELD_LEN_SLOTS 33
+
 struct smtpstatus__field_set {
     const struct smtpstatus__field_name *names;
     size_t n; /* at most SMTPSTATUS__SCAN_MAX */
     uint16_t by_first[256];
+    uint16_t by_len[SMTPSTATUS__FIELD_LEN_SLOTS];
 };
 
 /* A lower-case letter's two slots in by_first:

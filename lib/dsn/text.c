@@ -33,6 +33,10 @@ const struct smtpstatus__field_set smtpstatus__late_field_set = {
         SMTPSTATUS__FIRST_LETTER('u', 1u << 4),
         SMTPSTATUS__FIRST_LETTER('m', 1u << 5),
         SMTPSTATUS__FIRST_LETTER('c', 1u << 7),
+    },
+    {
+        [8] = 1u << 1, [9] = 1u << 2, [10] = 1u << 4 | 1u << 5, [12] = 1u << 7, [20] = 1u << 0 | 1u << 6,
+        [28] = 1u << 3,
     }
 };
 
