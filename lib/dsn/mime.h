@@ -159,11 +159,23 @@ static inline int smtpstatus__same_nocase8(const char *a, const char *lower)
     return ((x ^ k) & ~smtpstatus__case_bits64(k)) == 0;
 }
 
+/* The same for four bytes. */
+static inline int smtpstatus__same_nocase4(const char *a, const char *lower)
+{
+    const uint32_t hi = 0x80808080u;
+    uint32_t x, k, h;
+
+    memcpy(&x, a, 4);
+    memcpy(&k, lower, 4);
+    h = k | hi;
+    return ((x ^ k) & ~(((h - 0x61616161u) & ~(h - 0x7B7B7B7Bu) & ~k & hi) >> 2)) == 0;
+}
+
 /* Whether a[0, n) equals the lower-case ASCII `lower` (n bytes), ignoring
  * case: exactly smtpstatus__lower(a[i]) == lower[i] for each i. Eight
- * bytes at a time (the last eight overlapping the ones before): a byte
- * may differ from lower's only by 0x20, and only where lower's is a
- * letter. */
+ * bytes at a time (the last eight overlapping the ones before), or two
+ * fours for "from" and "subject": a byte may differ from lower's only by
+ * 0x20, and only where lower's is a letter. */
 static inline int smtpstatus__same_nocase(const char *a, const char *lower, size_t n)
 {
     if (n >= 8) {
@@ -172,6 +184,8 @@ static inline int smtpstatus__same_nocase(const char *a, const char *lower, size
                 return 0;
         return smtpstatus__same_nocase8(a + n - 8, lower + n - 8);
     }
+    if (n >= 4)
+        return smtpstatus__same_nocase4(a, lower) && smtpstatus__same_nocase4(a + n - 4, lower + n - 4);
     for (size_t i = 0; i < n; i++)
         if (smtpstatus__lower((unsigned char)a[i]) != (unsigned char)lower[i])
             return 0;
