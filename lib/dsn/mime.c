@@ -374,6 +374,7 @@ unsigned smtpstatus__scan_fields(const char *buf, size_t len, size_t *body_off, 
                                  const struct smtpstatus__field_set *set, struct smtpstatus_text *values)
 {
     const struct smtpstatus__field_name *names = set->names;
+    const uint16_t *by_first = set->by_first;
     const size_t n = set->n;
     const unsigned all = (1u << n) - 1;
     unsigned want = all; /* the names not found yet */
@@ -402,10 +403,20 @@ unsigned smtpstatus__scan_fields(const char *buf, size_t len, size_t *body_off, 
         unsigned m;
         size_t k, vstart, vend;
 
-        /* (At the end of the text too: at and end are then len.) */
-        if (end == p.at)
-            goto blank;
-        m = set->by_first[(unsigned char)buf[p.at]] & want;
+        /* The lines that start no field sought, in a loop of their own.
+         * (A blank line at the end of the text too: at and end are then
+         * len.) */
+        for (;;) {
+            if (end == p.at)
+                goto blank;
+            m = by_first[(unsigned char)buf[p.at]] & want;
+            if (m != 0)
+                break;
+            if (end >= len)
+                goto eof;
+            scan_next_line(buf, len, &p, end);
+            end = scan_line_end(buf, len, &p);
+        }
         if ((m & (m - 1)) != 0)
             m &= set->by_len[smtpstatus__name_stop(buf, p.at, len)];
         for (; m != 0; m &= m - 1) {
