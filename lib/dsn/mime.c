@@ -425,9 +425,12 @@ unsigned smtpstatus__scan_fields(const char *buf, size_t len, size_t *body_off, 
             k = (size_t)smtpstatus__ctz64(m);
             nlen = names[k].len;
             e = p.at + nlen;
-            if (end - p.at > nlen && (buf[e] == ':' || is_ws(buf[e])) &&
-                buf[colon = colon_after_name(buf, e, end)] == ':' &&
-                smtpstatus__same_nocase(buf + p.at, names[k].name, nlen)) {
+            if (end - p.at <= nlen)
+                continue;
+            colon = e;
+            if (buf[e] != ':' && (!is_ws(buf[e]) || buf[colon = colon_after_name(buf, e, end)] != ':'))
+                continue;
+            if (smtpstatus__same_nocase(buf + p.at, names[k].name, nlen)) {
                 vstart = colon + 1;
                 goto found;
             }
