@@ -102,7 +102,8 @@ const struct smtpstatus__field_set smtpstatus__original_fields = {
         SMTPSTATUS__FIRST_LETTER('t', 1u << 2),
         SMTPSTATUS__FIRST_LETTER('s', 1u << 3),
     },
-    { [2] = 1u << 2, [4] = 1u << 1, [7] = 1u << 3, [10] = 1u << 0 }
+    { [2] = 1u << 2, [4] = 1u << 1, [7] = 1u << 3, [10] = 1u << 0 },
+    1
 };
 
 /* The message's own header block: one pass finds all its fields read here,
@@ -140,7 +141,8 @@ const struct smtpstatus__field_set smtpstatus__top_fields = {
         [4] = 1u << 1, [7] = 1u << 0, [8] = 1u << 7, [9] = 1u << 8, [10] = 1u << 10 | 1u << 11,
         [11] = 1u << 5, [12] = 1u << 2, [19] = 1u << 4, [20] = 1u << 6 | 1u << 12, [25] = 1u << 3,
         [28] = 1u << 9,
-    }
+    },
+    1
 };
 
 /* `in_scratch`: the original was decoded (a base64 or quoted-printable

@@ -306,12 +306,16 @@ void smtpstatus__field_set_prepare(struct smtpstatus__field_set *set,
     memset(set, 0, sizeof *set);
     set->names = names;
     set->n = n;
+    set->plain = 1;
     for (size_t k = 0; k < n; k++) {
         const char *name = names[k].name;
         size_t len = names[k].len;
         unsigned char c = (unsigned char)name[0];
         uint16_t bit = (uint16_t)(1u << k);
 
+        for (size_t i = 0; i < len; i++)
+            if (!((name[i] >= 'a' && name[i] <= 'z') || name[i] == '-'))
+                set->plain = 0;
         set->by_first[c] |= bit;
         if (c >= 'a' && c <= 'z')
             set->by_first[c - ('a' - 'A')] |= bit;
@@ -368,6 +372,34 @@ static inline void scan_next_line(const char *buf, size_t len, struct scan_pos *
         if (p->at - 1 - p->base < 64)
             p->bits &= p->bits - 1;
     }
+}
+
+/* Whether a[0, n) is the name `lower` (n bytes of a-z and '-'), ignoring
+ * case, where a[0, n) is within a line: as smtpstatus__same_nocase(), but
+ * with 0x20 set in every byte of a and none cleared from the name's. A
+ * byte that becomes a lower-case letter so is that letter in either case;
+ * one that becomes '-' (0x2D) is '-' or a CR (0x0D), and a line holds no
+ * CR. */
+static inline int same_plain_name(const char *a, const char *lower, size_t n)
+{
+    if (n >= 8) {
+        for (size_t i = 0; i + 8 < n; i += 8)
+            if ((smtpstatus__load64(a + i) | SMTPSTATUS__ONES * 0x20) != smtpstatus__load64(lower + i))
+                return 0;
+        return (smtpstatus__load64(a + n - 8) | SMTPSTATUS__ONES * 0x20) == smtpstatus__load64(lower + n - 8);
+    }
+    if (n >= 4) {
+        uint32_t x, y, k, l;
+        memcpy(&x, a, 4);
+        memcpy(&y, a + n - 4, 4);
+        memcpy(&k, lower, 4);
+        memcpy(&l, lower + n - 4, 4);
+        return (x | 0x20202020u) == k && (y | 0x20202020u) == l;
+    }
+    for (size_t i = 0; i < n; i++)
+        if (((unsigned char)a[i] | 0x20) != (unsigned char)lower[i])
+            return 0;
+    return 1;
 }
 
 unsigned smtpstatus__scan_fields(const char *buf, size_t len, size_t *body_off, size_t *hdr_len,
@@ -430,7 +462,8 @@ unsigned smtpstatus__scan_fields(const char *buf, size_t len, size_t *body_off, 
             colon = e;
             if (buf[e] != ':' && (!is_ws(buf[e]) || buf[colon = colon_after_name(buf, e, end)] != ':'))
                 continue;
-            if (smtpstatus__same_nocase(buf + p.at, names[k].name, nlen)) {
+            if (set->plain ? same_plain_name(buf + p.at, names[k].name, nlen)
+                           : smtpstatus__same_nocase(buf + p.at, names[k].name, nlen)) {
                 vstart = colon + 1;
                 goto found;
             }
@@ -1085,7 +1118,7 @@ static const struct smtpstatus__field_name part_names[] = {
 };
 
 const struct smtpstatus__field_set smtpstatus__part_fields = {
-    part_names, 2, { SMTPSTATUS__FIRST_LETTER('c', 1u << 0 | 1u << 1) }, { [12] = 1u << 0, [25] = 1u << 1 }
+    part_names, 2, { SMTPSTATUS__FIRST_LETTER('c', 1u << 0 | 1u << 1) }, { [12] = 1u << 0, [25] = 1u << 1 }, 1
 };
 
 static void walk_entity(struct walker *w, const char *buf, size_t len, unsigned depth)

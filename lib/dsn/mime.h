@@ -107,6 +107,9 @@ struct smtpstatus__field_set {
     size_t n; /* at most SMTPSTATUS__SCAN_MAX */
     uint16_t by_first[256];
     uint16_t by_len[SMTPSTATUS__FIELD_LEN_SLOTS];
+    /* Every name is made of a-z and '-' only, so that a line's bytes are
+     * compared with them by (byte | 0x20) alone (mime.c). */
+    int plain;
 };
 
 /* A lower-case letter's two slots in by_first:

@@ -37,7 +37,8 @@ const struct smtpstatus__field_set smtpstatus__late_field_set = {
     {
         [8] = 1u << 1, [9] = 1u << 2, [10] = 1u << 4 | 1u << 5, [12] = 1u << 7, [20] = 1u << 0 | 1u << 6,
         [28] = 1u << 3,
-    }
+    },
+    1
 };
 
 int smtpstatus__late_field(const struct smtpstatus__bounce *b, enum smtpstatus__late_field id,
