@@ -86,6 +86,35 @@ Test(lines, name_end_is_the_bytewise_one)
     }
 }
 
+Test(lines, name_stop_is_the_bytewise_one)
+{
+    char tmp[MAXLEN];
+
+    for (unsigned round = 0; round < 4000; round++) {
+        size_t len = rnd(MAXLEN);
+        struct guard g;
+        const char *buf;
+
+        fill(tmp, len);
+        /* Names of every length up to past the look-up's reach: runs of
+         * letters, sparse stops. */
+        for (size_t i = 0; i < len; i++)
+            if (rnd(4) && (tmp[i] == ':' || tmp[i] == ' ' || tmp[i] == '\t'))
+                tmp[i] = (char)('a' + rnd(26));
+        buf = guard_place(&g, tmp, len);
+        for (size_t at = 0; at <= len; at++) {
+            size_t want = smtpstatus__name_stop_bytewise(buf, at, len);
+            cr_assert(want <= SMTPSTATUS__NAME_STOP_MAX, "len %zu at %zu", len, at);
+            cr_assert_eq(smtpstatus__name_stop_portable(buf, at, len), want, "len %zu at %zu", len, at);
+#ifdef SMTPSTATUS__LINES_SSE2
+            cr_assert_eq(smtpstatus__name_stop_sse2(buf, at, len), want, "len %zu at %zu", len, at);
+#endif
+            cr_assert_eq(smtpstatus__name_stop(buf, at, len), want, "len %zu at %zu", len, at);
+        }
+        guard_release(&g);
+    }
+}
+
 Test(lines, find_either_is_the_bytewise_one)
 {
     char tmp[MAXLEN];

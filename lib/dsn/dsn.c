@@ -97,12 +97,13 @@ static const struct smtpstatus__field_name original_names[] = {
 const struct smtpstatus__field_set smtpstatus__original_fields = {
     original_names, 4,
     {
-        [SMTPSTATUS__LETTER('m')] = 1u << 0,
-        [SMTPSTATUS__LETTER('f')] = 1u << 1,
-        [SMTPSTATUS__LETTER('t')] = 1u << 2,
-        [SMTPSTATUS__LETTER('s')] = 1u << 3,
+        SMTPSTATUS__FIRST_LETTER('m', 1u << 0),
+        SMTPSTATUS__FIRST_LETTER('f', 1u << 1),
+        SMTPSTATUS__FIRST_LETTER('t', 1u << 2),
+        SMTPSTATUS__FIRST_LETTER('s', 1u << 3),
     },
-    0
+    { [2] = 1u << 2, [4] = 1u << 1, [7] = 1u << 3, [10] = 1u << 0 },
+    1
 };
 
 /* The message's own header block: one pass finds all its fields read here,
@@ -128,15 +129,20 @@ static const struct smtpstatus__field_name top_names[] = {
 const struct smtpstatus__field_set smtpstatus__top_fields = {
     top_names, TOP_NAMES,
     {
-        [SMTPSTATUS__LETTER('s')] = 1u << 0,
-        [SMTPSTATUS__LETTER('f')] = 1u << 1,
-        [SMTPSTATUS__LETTER('c')] = 1u << 2 | 1u << 3,
-        [SMTPSTATUS__LETTER('x')] = 1u << 4 | 1u << 6 | 1u << 7 | 1u << 8 | 1u << 9 | 1u << 12,
-        [SMTPSTATUS__LETTER('r')] = 1u << 5,
-        [SMTPSTATUS__LETTER('u')] = 1u << 10,
-        [SMTPSTATUS__LETTER('m')] = 1u << 11,
+        SMTPSTATUS__FIRST_LETTER('s', 1u << 0),
+        SMTPSTATUS__FIRST_LETTER('f', 1u << 1),
+        SMTPSTATUS__FIRST_LETTER('c', 1u << 2 | 1u << 3),
+        SMTPSTATUS__FIRST_LETTER('x', 1u << 4 | 1u << 6 | 1u << 7 | 1u << 8 | 1u << 9 | 1u << 12),
+        SMTPSTATUS__FIRST_LETTER('r', 1u << 5),
+        SMTPSTATUS__FIRST_LETTER('u', 1u << 10),
+        SMTPSTATUS__FIRST_LETTER('m', 1u << 11),
     },
-    0
+    {
+        [4] = 1u << 1, [7] = 1u << 0, [8] = 1u << 7, [9] = 1u << 8, [10] = 1u << 10 | 1u << 11,
+        [11] = 1u << 5, [12] = 1u << 2, [19] = 1u << 4, [20] = 1u << 6 | 1u << 12, [25] = 1u << 3,
+        [28] = 1u << 9,
+    },
+    1
 };
 
 /* `in_scratch`: the original was decoded (a base64 or quoted-printable

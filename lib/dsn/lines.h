@@ -166,6 +166,81 @@ static inline size_t smtpstatus__name_end(const char *buf, size_t i, size_t end)
 #endif
 }
 
+/* ---- Where a field name stops (the header scan's length filter, mime.c) ----
+ * A line can be a field sought only when its first ':', SP or HTAB is
+ * right after the name (RFC 5322 §3.6.8, and §4.5.3's blanks before the
+ * colon): the offset of that byte picks the names of that length at one
+ * look-up, where a line starting with "X-" was tried against each name
+ * starting with 'x' in turn. */
+
+#define SMTPSTATUS__NAME_STOP_MAX 32
+
+/* The offset from `at` of the first ':', SP or HTAB in buf[at, len),
+ * looking no further than SMTPSTATUS__NAME_STOP_MAX bytes: that maximum
+ * when there is none within it, len - at when the text ends first. The
+ * plain definition: */
+static inline size_t smtpstatus__name_stop_bytewise(const char *buf, size_t at, size_t len)
+{
+    size_t i = at;
+
+    while (i < len && i - at < SMTPSTATUS__NAME_STOP_MAX && buf[i] != ':' && buf[i] != ' ' &&
+           buf[i] != '\t')
+        i++;
+    return i - at;
+}
+
+static inline size_t smtpstatus__name_stop_portable(const char *buf, size_t at, size_t len)
+{
+    size_t i = at;
+
+    while (len - i >= 8 && i - at < SMTPSTATUS__NAME_STOP_MAX) {
+        uint64_t x = smtpstatus__load64(buf + i);
+        uint64_t m = smtpstatus__zero_bytes(x ^ SMTPSTATUS__ONES * ':') |
+                     smtpstatus__zero_bytes(x ^ SMTPSTATUS__ONES * ' ') |
+                     smtpstatus__zero_bytes(x ^ SMTPSTATUS__ONES * '\t');
+        if (m != 0)
+            return i - at + smtpstatus__first_byte(m);
+        i += 8;
+    }
+    if (i - at >= SMTPSTATUS__NAME_STOP_MAX)
+        return SMTPSTATUS__NAME_STOP_MAX;
+    return i - at + smtpstatus__name_stop_bytewise(buf, i, len);
+}
+
+#ifdef SMTPSTATUS__LINES_SSE2
+/* Bit k set when p[k] is ':', SP or HTAB, for k < 16. */
+static inline unsigned smtpstatus__name_stop16(const char *p)
+{
+    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+
+    return (unsigned)_mm_movemask_epi8(_mm_or_si128(
+        _mm_cmpeq_epi8(v, _mm_set1_epi8(':')),
+        _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(' ')), _mm_cmpeq_epi8(v, _mm_set1_epi8('\t')))));
+}
+
+/* Most names are shorter than sixteen: one load decides them. */
+static inline size_t smtpstatus__name_stop_sse2(const char *buf, size_t at, size_t len)
+{
+    if (len - at >= 2 * 16) {
+        unsigned m = smtpstatus__name_stop16(buf + at);
+        if (m != 0)
+            return (size_t)__builtin_ctz(m);
+        m = smtpstatus__name_stop16(buf + at + 16) | 1u << 16;
+        return 16 + (size_t)__builtin_ctz(m);
+    }
+    return smtpstatus__name_stop_portable(buf, at, len);
+}
+#endif
+
+static inline size_t smtpstatus__name_stop(const char *buf, size_t at, size_t len)
+{
+#ifdef SMTPSTATUS__LINES_SSE2
+    return smtpstatus__name_stop_sse2(buf, at, len);
+#else
+    return smtpstatus__name_stop_portable(buf, at, len);
+#endif
+}
+
 /* ---- The start of a line, looking back (text-hints.c) ----
  * The stage hints look back from a phrase for the line that names its
  * recipient; Postfix's lines run long, and were walked back a byte a

@@ -297,18 +297,34 @@ int smtpstatus__field_find(const char *buf, size_t len, const char *lower_name,
     return 0;
 }
 
+_Static_assert(SMTPSTATUS__FIELD_LEN_SLOTS == SMTPSTATUS__NAME_STOP_MAX + 1,
+               "by_len has a slot for each answer of smtpstatus__name_stop()");
+
 void smtpstatus__field_set_prepare(struct smtpstatus__field_set *set,
                                    const struct smtpstatus__field_name *names, size_t n)
 {
     memset(set, 0, sizeof *set);
     set->names = names;
     set->n = n;
+    set->plain = 1;
     for (size_t k = 0; k < n; k++) {
-        unsigned char c = (unsigned char)names[k].name[0];
+        const char *name = names[k].name;
+        size_t len = names[k].len;
+        unsigned char c = (unsigned char)name[0];
+        uint16_t bit = (uint16_t)(1u << k);
+
+        for (size_t i = 0; i < len; i++)
+            if (!((name[i] >= 'a' && name[i] <= 'z') || name[i] == '-'))
+                set->plain = 0;
+        set->by_first[c] |= bit;
         if (c >= 'a' && c <= 'z')
-            set->by_letter[SMTPSTATUS__LETTER(c)] |= (uint16_t)(1u << k);
-        else
-            set->other |= (uint16_t)(1u << k);
+            set->by_first[c - ('a' - 'A')] |= bit;
+        if (memchr(name, ':', len) || memchr(name, ' ', len) || memchr(name, '\t', len)) {
+            for (size_t s = 0; s < SMTPSTATUS__FIELD_LEN_SLOTS; s++)
+                set->by_len[s] |= bit;
+        } else {
+            set->by_len[len < SMTPSTATUS__NAME_STOP_MAX ? len : SMTPSTATUS__NAME_STOP_MAX] |= bit;
+        }
     }
 }
 
@@ -322,14 +338,80 @@ unsigned smtpstatus__scan_headers(const char *buf, size_t len, size_t *body_off,
     return smtpstatus__scan_fields(buf, len, body_off, hdr_len, &set, values);
 }
 
+/* The scan's place in its text (smtpstatus__scan_fields()): the line that
+ * starts at `at`, and the CR and LF bits of the block of 64 bytes at `base`
+ * that are at or after it (lines.h), so that the lowest is the end of
+ * that line. Locals of the scan, passed by address to the inline steps
+ * below, which the compiler keeps in registers. */
+struct scan_pos {
+    size_t at, base;
+    uint64_t bits;
+};
+
+/* The end of the line at p->at: its CR or LF, or len. */
+static inline size_t scan_line_end(const char *buf, size_t len, struct scan_pos *p)
+{
+    while (p->bits == 0 && (p->base += 64) < len) {
+        p->bits = smtpstatus__eol_bits(buf, len, p->base);
+        /* The LF of a CRLF that ended the block before. */
+        if (p->at > p->base)
+            p->bits &= ~(uint64_t)0 << (p->at - p->base);
+    }
+    return p->bits != 0 ? p->base + smtpstatus__ctz64(p->bits) : len;
+}
+
+/* On to the line after the one that ends at `end` (< len): past one byte,
+ * or the two of a CRLF, whose LF is then the next bit of this block (or
+ * the first of the next one, dropped when that is loaded). */
+static inline void scan_next_line(const char *buf, size_t len, struct scan_pos *p, size_t end)
+{
+    p->bits &= p->bits - 1;
+    p->at = end + 1;
+    if (buf[end] == '\r' && p->at < len && buf[p->at] == '\n') {
+        p->at++;
+        if (p->at - 1 - p->base < 64)
+            p->bits &= p->bits - 1;
+    }
+}
+
+/* Whether a[0, n) is the name `lower` (n bytes of a-z and '-'), ignoring
+ * case, where a[0, n) is within a line: as smtpstatus__same_nocase(), but
+ * with 0x20 set in every byte of a and none cleared from the name's. A
+ * byte that becomes a lower-case letter so is that letter in either case;
+ * one that becomes '-' (0x2D) is '-' or a CR (0x0D), and a line holds no
+ * CR. */
+static inline int same_plain_name(const char *a, const char *lower, size_t n)
+{
+    if (n >= 8) {
+        for (size_t i = 0; i + 8 < n; i += 8)
+            if ((smtpstatus__load64(a + i) | SMTPSTATUS__ONES * 0x20) != smtpstatus__load64(lower + i))
+                return 0;
+        return (smtpstatus__load64(a + n - 8) | SMTPSTATUS__ONES * 0x20) == smtpstatus__load64(lower + n - 8);
+    }
+    if (n >= 4) {
+        uint32_t x, y, k, l;
+        memcpy(&x, a, 4);
+        memcpy(&y, a + n - 4, 4);
+        memcpy(&k, lower, 4);
+        memcpy(&l, lower + n - 4, 4);
+        return (x | 0x20202020u) == k && (y | 0x20202020u) == l;
+    }
+    for (size_t i = 0; i < n; i++)
+        if (((unsigned char)a[i] | 0x20) != (unsigned char)lower[i])
+            return 0;
+    return 1;
+}
+
 unsigned smtpstatus__scan_fields(const char *buf, size_t len, size_t *body_off, size_t *hdr_len,
                                  const struct smtpstatus__field_set *set, struct smtpstatus_text *values)
 {
     const struct smtpstatus__field_name *names = set->names;
-    size_t at = 0, vstart = 0, vend = 0, open = SMTPSTATUS__SCAN_MAX, n = set->n;
-    unsigned found = 0, all = (1u << n) - 1, other = set->other;
-    size_t base = 0;
-    uint64_t bits = 0;
+    const uint16_t *by_first = set->by_first;
+    const size_t n = set->n;
+    const unsigned all = (1u << n) - 1;
+    unsigned want = all; /* the names not found yet */
+    struct scan_pos p = { 0, 0, 0 };
+    size_t end;
 
     for (size_t k = 0; k < n; k++) {
         values[k].ptr = NULL;
@@ -338,84 +420,94 @@ unsigned smtpstatus__scan_fields(const char *buf, size_t len, size_t *body_off, 
     /* One pass, each line searched for its end once. The fields sought
      * start on lines that begin with their names (see
      * smtpstatus__field_find()); a field found is read on through its
-     * continuation lines as the pass meets them, as smtpstatus__field_next()
-     * reads it. The header block ends at the first empty line, as in
+     * continuation lines, as smtpstatus__field_next() reads it. The
+     * header block ends at the first empty line, as in
      * smtpstatus__split_headers(), which also ends a field.
      *
-     * The line ends come from a bitmask of the CR and LF bytes of the
-     * block of 64 at `base` (lines.h): `bits` holds those at or after
-     * `at`, so the lowest is the end of the line at `at`. */
-    if (len > 0)
-        bits = smtpstatus__eol_bits(buf, len, 0);
-    while (at < len) {
-        size_t end;
-        unsigned char c = (unsigned char)buf[at];
+     * Most lines start no field sought: they cost the look at their first
+     * byte, the search for their end and the step past it, and the loop
+     * below does no more for them. */
+    if (len == 0)
+        goto eof;
+    p.bits = smtpstatus__eol_bits(buf, len, 0);
+    end = scan_line_end(buf, len, &p);
+    for (;;) {
         unsigned m;
+        size_t k, vstart, vend;
 
-        while (bits == 0 && (base += 64) < len) {
-            bits = smtpstatus__eol_bits(buf, len, base);
-            /* The LF of a CRLF that ended the block before. */
-            if (at > base)
-                bits &= ~(uint64_t)0 << (at - base);
-        }
-        end = bits != 0 ? base + smtpstatus__ctz64(bits) : len;
-        if (end == at) {
-            if (open < SMTPSTATUS__SCAN_MAX)
-                values[open] = field_value(buf, vstart, vend);
-            if (hdr_len != NULL) {
-                *hdr_len = at;
-                *body_off = past_eol(buf, len, end);
-            }
-            return found;
-        }
-        if (open < SMTPSTATUS__SCAN_MAX) {
-            if (continues(buf, at, end) && end - vstart < SMTPSTATUS_DSN_FIELD_MAX) {
-                vend = end;
-                goto next;
-            }
-            values[open] = field_value(buf, vstart, vend);
-            open = SMTPSTATUS__SCAN_MAX;
-            /* A caller without need of the block's end stops here. */
-            if (found == all && hdr_len == NULL)
-                return found;
-        }
-        m = ((unsigned)(c | 0x20) - 'a' < 26u ? set->by_letter[c & 31] : 0u) | other;
-        m &= ~found & all;
-        while (m != 0) {
-            size_t k = (size_t)smtpstatus__ctz64(m), nlen = names[k].len, e = at + nlen, colon;
-
-            if (end - at > nlen && (buf[e] == ':' || is_ws(buf[e])) &&
-                buf[colon = colon_after_name(buf, e, end)] == ':' &&
-                smtpstatus__same_nocase(buf + at, names[k].name, nlen)) {
-                found |= 1u << k;
-                open = k;
-                vstart = colon + 1;
-                vend = end;
+        /* The lines that start no field sought, in a loop of their own.
+         * (A blank line at the end of the text too: at and end are then
+         * len.) */
+        for (;;) {
+            if (end == p.at)
+                goto blank;
+            m = by_first[(unsigned char)buf[p.at]] & want;
+            if (m != 0)
                 break;
+            if (end >= len)
+                goto eof;
+            scan_next_line(buf, len, &p, end);
+            end = scan_line_end(buf, len, &p);
+        }
+        if ((m & (m - 1)) != 0)
+            m &= set->by_len[smtpstatus__name_stop(buf, p.at, len)];
+        for (; m != 0; m &= m - 1) {
+            size_t nlen, e, colon;
+
+            k = (size_t)smtpstatus__ctz64(m);
+            nlen = names[k].len;
+            e = p.at + nlen;
+            if (end - p.at <= nlen)
+                continue;
+            colon = e;
+            if (buf[e] != ':' && (!is_ws(buf[e]) || buf[colon = colon_after_name(buf, e, end)] != ':'))
+                continue;
+            if (set->plain ? same_plain_name(buf + p.at, names[k].name, nlen)
+                           : smtpstatus__same_nocase(buf + p.at, names[k].name, nlen)) {
+                vstart = colon + 1;
+                goto found;
             }
-            m &= m - 1;
         }
-    next:
-        /* Past the line's end: one byte, or the two of a CRLF, whose LF
-         * is then the next bit of this block (or the first of the next
-         * one, dropped when that is loaded). */
         if (end >= len)
-            break;
-        bits &= bits - 1;
-        at = end + 1;
-        if (buf[end] == '\r' && at < len && buf[at] == '\n') {
-            at++;
-            if (at - 1 - base < 64)
-                bits &= bits - 1;
+            goto eof;
+        scan_next_line(buf, len, &p, end);
+        end = scan_line_end(buf, len, &p);
+        continue;
+
+    found:
+        /* names[k] at this line: read on through its continuations. The
+         * line that ends it is then read as any other. */
+        want &= ~(1u << k);
+        vend = end;
+        for (;;) {
+            if (end >= len) {
+                values[k] = field_value(buf, vstart, vend);
+                goto eof;
+            }
+            scan_next_line(buf, len, &p, end);
+            end = scan_line_end(buf, len, &p);
+            if (end == p.at || !continues(buf, p.at, end) || end - vstart >= SMTPSTATUS_DSN_FIELD_MAX)
+                break;
+            vend = end;
         }
+        values[k] = field_value(buf, vstart, vend);
+        /* A caller without need of the block's end stops here. */
+        if (want == 0 && hdr_len == NULL)
+            return all;
     }
-    if (open < SMTPSTATUS__SCAN_MAX)
-        values[open] = field_value(buf, vstart, vend);
+
+blank:
+    if (hdr_len != NULL) {
+        *hdr_len = p.at;
+        *body_off = past_eol(buf, len, end);
+    }
+    return all & ~want;
+eof:
     if (hdr_len != NULL) {
         *hdr_len = len;
         *body_off = len;
     }
-    return found;
+    return all & ~want;
 }
 
 /* The blanks between the parts of a Content-Type value, by class: one
@@ -1026,7 +1118,7 @@ static const struct smtpstatus__field_name part_names[] = {
 };
 
 const struct smtpstatus__field_set smtpstatus__part_fields = {
-    part_names, 2, { [SMTPSTATUS__LETTER('c')] = 1u << 0 | 1u << 1 }, 0
+    part_names, 2, { SMTPSTATUS__FIRST_LETTER('c', 1u << 0 | 1u << 1) }, { [12] = 1u << 0, [25] = 1u << 1 }, 1
 };
 
 static void walk_entity(struct walker *w, const char *buf, size_t len, unsigned depth)

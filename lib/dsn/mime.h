@@ -90,21 +90,31 @@ struct smtpstatus__field_name {
 
 #define SMTPSTATUS__FIELD_NAME(lit) { (lit), sizeof(lit) - 1 }
 
-/* The names a header scan looks for, with the filter that lets most lines
- * pass at one look-up: the names that start with each letter, by its low
- * five bits (the same in either case), and those that start with anything
- * else (tried on every line). The readers' sets are static const, written
- * out where they are used, so that no scan builds its filter again; each
- * is checked against smtpstatus__field_set_prepare() in tests/test-mime.c. */
+/* The names a header scan looks for, with the filters that let most lines
+ * pass at one look-up each: by_first[c], the names that a line starting
+ * with the byte c may start (a letter in either case); and, for a line
+ * with any such, by_len[s], those that may end where the line's first
+ * ':', SP or HTAB is, at offset s (smtpstatus__name_stop() in lines.h:
+ * at most 32, which stands for 32 and more). A name holding one of those
+ * three bytes is in every slot of by_len. The readers' sets are static
+ * const, written out where they are used, so that no scan builds its
+ * filters again; each is checked against smtpstatus__field_set_prepare()
+ * in tests/test-mime.c. */
+#define SMTPSTATUS__FIELD_LEN_SLOTS 33
+
 struct smtpstatus__field_set {
     const struct smtpstatus__field_name *names;
     size_t n; /* at most SMTPSTATUS__SCAN_MAX */
-    uint16_t by_letter[32];
-    uint16_t other;
+    uint16_t by_first[256];
+    uint16_t by_len[SMTPSTATUS__FIELD_LEN_SLOTS];
+    /* Every name is made of a-z and '-' only, so that a line's bytes are
+     * compared with them by (byte | 0x20) alone (mime.c). */
+    int plain;
 };
 
-/* A letter's slot in by_letter: { [SMTPSTATUS__LETTER('s')] = 1u << 0 }. */
-#define SMTPSTATUS__LETTER(c) ((c) & 31)
+/* A lower-case letter's two slots in by_first:
+ * { SMTPSTATUS__FIRST_LETTER('s', 1u << 0) }. */
+#define SMTPSTATUS__FIRST_LETTER(c, bits) [(c)] = (bits), [(c) - ('a' - 'A')] = (bits)
 
 /* Build a set's filter at run time (tests, and readers whose names are
  * not fixed). */
@@ -152,11 +162,23 @@ static inline int smtpstatus__same_nocase8(const char *a, const char *lower)
     return ((x ^ k) & ~smtpstatus__case_bits64(k)) == 0;
 }
 
+/* The same for four bytes. */
+static inline int smtpstatus__same_nocase4(const char *a, const char *lower)
+{
+    const uint32_t hi = 0x80808080u;
+    uint32_t x, k, h;
+
+    memcpy(&x, a, 4);
+    memcpy(&k, lower, 4);
+    h = k | hi;
+    return ((x ^ k) & ~(((h - 0x61616161u) & ~(h - 0x7B7B7B7Bu) & ~k & hi) >> 2)) == 0;
+}
+
 /* Whether a[0, n) equals the lower-case ASCII `lower` (n bytes), ignoring
  * case: exactly smtpstatus__lower(a[i]) == lower[i] for each i. Eight
- * bytes at a time (the last eight overlapping the ones before): a byte
- * may differ from lower's only by 0x20, and only where lower's is a
- * letter. */
+ * bytes at a time (the last eight overlapping the ones before), or two
+ * fours for "from" and "subject": a byte may differ from lower's only by
+ * 0x20, and only where lower's is a letter. */
 static inline int smtpstatus__same_nocase(const char *a, const char *lower, size_t n)
 {
     if (n >= 8) {
@@ -165,6 +187,8 @@ static inline int smtpstatus__same_nocase(const char *a, const char *lower, size
                 return 0;
         return smtpstatus__same_nocase8(a + n - 8, lower + n - 8);
     }
+    if (n >= 4)
+        return smtpstatus__same_nocase4(a, lower) && smtpstatus__same_nocase4(a + n - 4, lower + n - 4);
     for (size_t i = 0; i < n; i++)
         if (smtpstatus__lower((unsigned char)a[i]) != (unsigned char)lower[i])
             return 0;

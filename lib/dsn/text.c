@@ -29,12 +29,16 @@ static const struct smtpstatus__field_name late_names[SMTPSTATUS__LATE_COUNT] = 
 const struct smtpstatus__field_set smtpstatus__late_field_set = {
     late_names, SMTPSTATUS__LATE_COUNT,
     {
-        [SMTPSTATUS__LETTER('x')] = 1u << 0 | 1u << 1 | 1u << 2 | 1u << 3 | 1u << 6,
-        [SMTPSTATUS__LETTER('u')] = 1u << 4,
-        [SMTPSTATUS__LETTER('m')] = 1u << 5,
-        [SMTPSTATUS__LETTER('c')] = 1u << 7,
+        SMTPSTATUS__FIRST_LETTER('x', 1u << 0 | 1u << 1 | 1u << 2 | 1u << 3 | 1u << 6),
+        SMTPSTATUS__FIRST_LETTER('u', 1u << 4),
+        SMTPSTATUS__FIRST_LETTER('m', 1u << 5),
+        SMTPSTATUS__FIRST_LETTER('c', 1u << 7),
     },
-    0
+    {
+        [8] = 1u << 1, [9] = 1u << 2, [10] = 1u << 4 | 1u << 5, [12] = 1u << 7, [20] = 1u << 0 | 1u << 6,
+        [28] = 1u << 3,
+    },
+    1
 };
 
 int smtpstatus__late_field(const struct smtpstatus__bounce *b, enum smtpstatus__late_field id,
