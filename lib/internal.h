@@ -82,6 +82,17 @@ static inline int smtpstatus__equal_nocase(const char *buf, size_t len, const ch
     return strlen(lit) == len && smtpstatus__match_nocase(buf, len, 0, lit);
 }
 
+/* Inlining where the compiler's own estimate goes wrong on a hot path:
+ * NOINLINE keeps a rarely taken branch's work out of a loop's registers;
+ * ALWAYS_INLINE lets a scan's constant arguments become constants. */
+#if defined(__GNUC__) || defined(__clang__)
+#define SMTPSTATUS__NOINLINE __attribute__((noinline))
+#define SMTPSTATUS__ALWAYS_INLINE __attribute__((always_inline))
+#else
+#define SMTPSTATUS__NOINLINE
+#define SMTPSTATUS__ALWAYS_INLINE
+#endif
+
 /* ---- Eight bytes at a time (SWAR): the reply parser and the classifier
  * test a word of text per step. A word is loaded with memcpy (any
  * alignment) in little-endian order, so that the first byte in memory is

@@ -267,6 +267,10 @@ static size_t find_split(const char *buf, size_t len, const struct line *ln, siz
  * bytes already read; their flags are shifted out. A borrow from one of
  * those (a tab) may flag a byte that needs no look: the caller takes such
  * a byte as it comes, as it does a tab.
+ *
+ * A text shorter than one load (16 bytes, 8 without SSE2) is not scanned:
+ * p comes back as it is, and the caller reads it byte by byte, so every
+ * byte there reaches the caller's tests, spaces included.
  */
 static inline size_t text_scan(const char *buf, size_t p, size_t limit, size_t *paren, unsigned digit)
 {

@@ -23,12 +23,6 @@
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
-/* Keeps a rarely taken path out of a hot loop's registers. */
-#if defined(__GNUC__)
-#define NOINLINE __attribute__((noinline))
-#else
-#define NOINLINE
-#endif
 #define WILDCARD 0xFFFFu
 
 /* At most this many occurrences of patterns with provider rules are kept
@@ -409,7 +403,7 @@ static void hold(struct smtpstatus__phrase_scan *s, size_t end, unsigned pattern
  * (text[start..]), and hold it when it is there. Out of the walk over a
  * hash's anchors (verify_window), which keeps its few values in
  * registers. */
-NOINLINE static void verify_pattern(struct smtpstatus__phrase_scan *s, size_t start, unsigned pattern)
+SMTPSTATUS__NOINLINE static void verify_pattern(struct smtpstatus__phrase_scan *s, size_t start, unsigned pattern)
 {
     const struct smtpstatus__pattern_row *p = &smtpstatus__patterns[pattern];
 
@@ -535,7 +529,7 @@ static uint32_t key_at(const unsigned char *text, size_t q, size_t len)
 
 /* Test the windows q, q + 2, ..., up to eight of them and none at or past
  * stop (len - 2): bit 2k of the result is set when the window at q + 2k
- * has its anchor bit set. Needs q < stop. */
+ * passes anchor_hit(). Needs q < stop. */
 static unsigned test_block(const unsigned char *text, size_t q, size_t len, size_t stop)
 {
     unsigned m = 0, k = 0;

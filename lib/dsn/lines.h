@@ -591,14 +591,10 @@ static inline size_t smtpstatus__find_either(const char *s, size_t i, size_t len
 
 /* ---- One of five bytes (Content-Type delimiters, mime.c) ---- */
 
-/* Inlined where it is used, whatever the compiler's estimate of its size:
- * its five bytes are then constants, where a call builds five vectors
- * from its arguments, which costs more than a short search. */
-#if defined(__GNUC__) || defined(__clang__)
-#define SMTPSTATUS__ALWAYS_INLINE __attribute__((always_inline))
-#else
-#define SMTPSTATUS__ALWAYS_INLINE
-#endif
+/* Inlined where it is used, whatever the compiler's estimate of its size
+ * (SMTPSTATUS__ALWAYS_INLINE): its five bytes are then constants, where a
+ * call builds five vectors from its arguments, which costs more than a
+ * short search. */
 
 /* The first offset in [i, len) of any of the bytes a, b, c, d, e (repeat
  * one for fewer), or len. */
@@ -641,8 +637,9 @@ static inline unsigned smtpstatus__of5_mask16(const char *p, char a, char b, cha
                      _mm_cmpeq_epi8(v, _mm_set1_epi8(e))));
 }
 
-static inline SMTPSTATUS__ALWAYS_INLINE size_t smtpstatus__find_of5_sse2(const char *s, size_t i, size_t len, char a, char b,
-                                               char c, char d, char e)
+static inline SMTPSTATUS__ALWAYS_INLINE size_t smtpstatus__find_of5_sse2(const char *s, size_t i, size_t len,
+                                                                         char a, char b, char c, char d,
+                                                                         char e)
 {
     unsigned m;
 
@@ -676,16 +673,24 @@ static inline SMTPSTATUS__ALWAYS_INLINE size_t smtpstatus__find_of5(const char *
 
 /* ---- A run of one byte ("-----", decode-sendmail.c) ---- */
 
-/* The first offset p in [i, len) where s[p, p + k) are all c (k from 2 to
- * 16), or len: the plain definition. */
-static inline size_t smtpstatus__find_run_bytewise(const char *s, size_t i, size_t len, char c, unsigned k)
+/* The first offset p where s[p, p + k) are all c, counting on from `run`
+ * bytes c just before i, with p + k in (i, len]; else len. */
+static inline size_t smtpstatus__run_from(const char *s, size_t i, size_t len, char c, unsigned k,
+                                          unsigned run)
 {
-    for (unsigned run = 0; i < len; i++) {
+    for (; i < len; i++) {
         run = s[i] == c ? run + 1 : 0;
         if (run == k)
             return i + 1 - k;
     }
     return len;
+}
+
+/* The first offset p in [i, len) where s[p, p + k) are all c (k from 2 to
+ * 16), or len: the plain definition. */
+static inline size_t smtpstatus__find_run_bytewise(const char *s, size_t i, size_t len, char c, unsigned k)
+{
+    return smtpstatus__run_from(s, i, len, c, k, 0);
 }
 
 /* Each c found (find_either), and the run from it counted. */
@@ -760,12 +765,7 @@ static inline size_t smtpstatus__find_run_sse2(const char *s, size_t i, size_t l
         i += 16;
     }
     /* The last bytes, counting on from the run that ends the blocks. */
-    for (unsigned run = carry; i < len; i++) {
-        run = s[i] == c ? run + 1 : 0;
-        if (run == k)
-            return i + 1 - k;
-    }
-    return len;
+    return smtpstatus__run_from(s, i, len, c, k, carry);
 }
 #endif
 

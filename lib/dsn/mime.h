@@ -162,16 +162,15 @@ static inline int smtpstatus__same_nocase8(const char *a, const char *lower)
     return ((x ^ k) & ~smtpstatus__case_bits64(k)) == 0;
 }
 
-/* The same for four bytes. */
+/* The same for four bytes: the four high bytes of both words are zero,
+ * which compare equal, and the lanes are tested apart. */
 static inline int smtpstatus__same_nocase4(const char *a, const char *lower)
 {
-    const uint32_t hi = 0x80808080u;
-    uint32_t x, k, h;
+    uint32_t x, k;
 
     memcpy(&x, a, 4);
     memcpy(&k, lower, 4);
-    h = k | hi;
-    return ((x ^ k) & ~(((h - 0x61616161u) & ~(h - 0x7B7B7B7Bu) & ~k & hi) >> 2)) == 0;
+    return (((uint64_t)x ^ k) & ~smtpstatus__case_bits64(k)) == 0;
 }
 
 /* Whether a[0, n) equals the lower-case ASCII `lower` (n bytes), ignoring
