@@ -282,7 +282,7 @@ uint64_t smtpstatus__providers_for_host(const char *host, size_t len)
  * processor runs several at once; where an automaton needs a dependent load
  * per byte, this needs an independent one every other byte. Eight windows
  * (16 bytes) are tested at once, into a mask of those that pass. A window
- * that passes is looked up among the anchors of its hash, and each pattern
+ * that passes is looked up among the anchors of its group, and each pattern
  * of an anchor found there is compared in full where the anchor puts it.
  *
  * A pattern's anchor may be anywhere in it, so matches are found out of the
@@ -321,10 +321,12 @@ static uint32_t window_key(const unsigned char *p)
     return w | WINDOW_FOLD;
 }
 
-static unsigned window_hash(uint32_t key)
+/* The group of anchors a window with this key is looked up in: the top
+ * bits of its slot in the tag table (gen-rules.py, anchor_group). */
+static unsigned anchor_group(uint32_t key)
 {
-    return (unsigned)((uint32_t)(key * SMTPSTATUS__ANCHOR_HASH) >> SMTPSTATUS__ANCHOR_SHIFT) &
-           ((1u << SMTPSTATUS__ANCHOR_BITS) - 1u);
+    return (unsigned)((uint32_t)(key * SMTPSTATUS__ANCHOR_HASH) >> SMTPSTATUS__ANCHOR_GROUP_SHIFT) &
+           ((1u << SMTPSTATUS__ANCHOR_GROUP_BITS) - 1u);
 }
 
 /* ASCII upper case to lower in every byte of a word, other bytes as they
@@ -348,6 +350,27 @@ static uint32_t fold32(uint32_t x)
  * outside either. */
 static int same_folded(const unsigned char *text, const unsigned char *p, size_t n)
 {
+#if defined(__SSE2__)
+    /* Sixteen bytes at a time (the last sixteen overlapping), 'A'..'Z'
+     * folded by ORing 0x20 where a signed compare puts them. */
+    if (n >= 16) {
+        const __m128i below_a = _mm_set1_epi8('A' - 1), past_z = _mm_set1_epi8('Z' + 1);
+        size_t i = 0;
+
+        for (;; i += 16) {
+            size_t at = i + 16 < n ? i : n - 16;
+            __m128i t = _mm_loadu_si128((const __m128i *)(const void *)(text + at));
+            __m128i upper = _mm_and_si128(_mm_cmpgt_epi8(t, below_a), _mm_cmpgt_epi8(past_z, t));
+            __m128i folded = _mm_or_si128(t, _mm_and_si128(upper, _mm_set1_epi8(0x20)));
+            __m128i same = _mm_cmpeq_epi8(folded, _mm_loadu_si128((const __m128i *)(const void *)(p + at)));
+
+            if (_mm_movemask_epi8(same) != 0xFFFF)
+                return 0;
+            if (at == n - 16)
+                return 1;
+        }
+    }
+#endif
     if (n >= 8) {
         for (size_t i = 0; i + 8 < n; i += 8)
             if (fold64(load64(text + i)) != load64(p + i))
@@ -414,13 +437,13 @@ SMTPSTATUS__NOINLINE static void verify_pattern(struct smtpstatus__phrase_scan *
 }
 
 /* Verify the anchors of the window at q, whose key is `key`: those listed
- * with its hash's group (the anchors of its four bytes, and the masked
- * anchors of its first three). */
+ * with its group (the anchors of its four bytes, and the masked anchors of
+ * its first three). */
 static void verify_window(struct smtpstatus__phrase_scan *s, size_t q, uint32_t key)
 {
     const unsigned char *text = s->text;
     size_t len = s->len;
-    unsigned group = window_hash(key) & ((1u << SMTPSTATUS__ANCHOR_GROUP_BITS) - 1u);
+    unsigned group = anchor_group(key);
     const struct smtpstatus__anchor *a = smtpstatus__anchors + smtpstatus__anchor_start[group];
     const struct smtpstatus__anchor *last = smtpstatus__anchors + smtpstatus__anchor_start[group + 1];
     /* A masked anchor's key is three bytes and a zero, which no window's
@@ -432,12 +455,11 @@ static void verify_window(struct smtpstatus__phrase_scan *s, size_t q, uint32_t 
 
         if (a->key != key && a->key != key3)
             continue;
-        /* at is -1 (the window starts a byte before the pattern) or more. */
-        if (a->at < 0)
-            start = q + 1;
-        else if (q >= (size_t)a->at)
-            start = q - (size_t)a->at;
-        else
+        /* at is -1 (the window starts a byte before the pattern) or more;
+         * when it is more than q the pattern would start before the text,
+         * and start wraps past q + 1. */
+        start = q - (size_t)(ptrdiff_t)a->at;
+        if (start > q + 1)
             continue;
         /* Most anchors found are in a text without their pattern: four more
          * of its bytes, folded as the key, reject them before its row and

@@ -161,10 +161,9 @@ def parse_pattern(path, lineno, value):
 # through more candidates; the verification compares exactly.
 
 ANCHOR_HASH = 0x9E3779B1  # Knuth's multiplicative constant; any odd number works
-ANCHOR_SHIFT = 12         # the hash is bits 12 to 28 of the product
-ANCHOR_BITS = 17
 ANCHOR_SLOT_BITS = 14     # bits 16 to 29 of the product pick a byte of the tag table (16 KB)
-ANCHOR_GROUP_BITS = 13    # the anchors are listed by the low 13 bits of the hash
+ANCHOR_GROUP_BITS = 13    # the anchors are listed by bits 17 to 29 of the product (the slot's top 13)
+ANCHOR_GROUP_SHIFT = 16 + ANCHOR_SLOT_BITS - ANCHOR_GROUP_BITS
 TAG_EMPTY, TAG_ANY = 0, 1  # the tag table's bytes for no anchor and for several
 
 
@@ -174,12 +173,14 @@ def fold_window(window):
     return int.from_bytes(bytes(b | 0x20 for b in window), "little")
 
 
-def anchor_hash(key):
-    """Bits 12 to 28 of the product: the SSE2 matcher makes them from the
-    product's 16-bit halves. The fourth byte of a key only changes bits 24
-    and up, so the windows of a masked anchor (three bytes and any fourth)
-    share the low 12 bits of their hashes: at most two groups."""
-    return ((key * ANCHOR_HASH) & 0xFFFFFFFF) >> ANCHOR_SHIFT & ((1 << ANCHOR_BITS) - 1)
+def anchor_group(key):
+    """The group an anchor with this key is listed in: the top bits of its
+    slot (anchor_slot_tag), which the fourth byte of the key changes (it
+    adds to bits 24 and up of the product), so that the windows that share
+    their first three bytes ("ser ", "serv", "sers") are not all in one
+    group, as they were with the product's lower bits: a window that
+    passes the tag test walks past few anchors that are not its own."""
+    return ((key * ANCHOR_HASH) & 0xFFFFFFFF) >> ANCHOR_GROUP_SHIFT & ((1 << ANCHOR_GROUP_BITS) - 1)
 
 
 def anchor_slot_tag(key):
@@ -279,19 +280,16 @@ def compile_anchors(patterns, pattern_flags, prose):
     for key in [a[0] for a in anchors] + [w for m in masked for w in m[3]]:
         slot, tag = anchor_slot_tag(key)
         words[slot] = tag if words[slot] in (TAG_EMPTY, tag) else TAG_ANY
-    # An anchor is listed in the group of the low bits of its hash: the
-    # anchors of group g are anchors[start[g]..start[g + 1]), about half a
-    # one a group. A masked anchor is listed in the group of each of its
-    # windows, which are few: the fourth byte of a key adds to bits 24 and
-    # up of its product with the multiplier, so the hashes (bits 12 to 28)
-    # of its windows share their low 12 bits, and have at most 2 values in
-    # the low 13.
-    group_mask = (1 << ANCHOR_GROUP_BITS) - 1
-    listed = [(anchor_hash(key) & group_mask, key, pid, at) for key, pid, at in anchors]
+    # An anchor is listed in its group (anchor_group): the anchors of group
+    # g are anchors[start[g]..start[g + 1]), about half a one a group. A
+    # masked anchor is listed in the group of each of its windows: the
+    # fourth byte of a window adds to bits 24 to 29 of the product, which
+    # its 5 low bits set (0x20 is always set), so at most 32 groups.
+    listed = [(anchor_group(key), key, pid, at) for key, pid, at in anchors]
     for key, pid, at, windows in masked:
         if key >> 24:
             raise DataError(f"masked anchor 0x{key:08X} has four bytes")
-        listed.extend((g, key, pid, at) for g in sorted({anchor_hash(w) & group_mask for w in windows}))
+        listed.extend((g, key, pid, at) for g in sorted({anchor_group(w) for w in windows}))
     listed.sort()
     anchors = [row[1:] for row in listed]
     start = [0] * ((1 << ANCHOR_GROUP_BITS) + 1)
@@ -815,12 +813,11 @@ def generate(argv):
     o.append("")
     o.append("/* The phrase matcher's anchors (gen-rules.py, choose_anchors): the tag")
     o.append(" * table's byte for an anchor's window (anchor_slot_tag) is its tag or")
-    o.append(" * SMTPSTATUS__ANCHOR_TAG_ANY; the anchors whose hash has low bits g (its")
-    o.append(" * group) are")
-    o.append(" * smtpstatus__anchors[start[g]..start[g + 1]). */")
+    o.append(" * SMTPSTATUS__ANCHOR_TAG_ANY; the anchors whose window's product with")
+    o.append(" * the multiplier has g in bits GROUP_SHIFT and up (their group, the")
+    o.append(" * slot's top bits) are smtpstatus__anchors[start[g]..start[g + 1]). */")
     o.append(f"#define SMTPSTATUS__ANCHOR_HASH 0x{ANCHOR_HASH:08X}u")
-    o.append(f"#define SMTPSTATUS__ANCHOR_SHIFT {ANCHOR_SHIFT}")
-    o.append(f"#define SMTPSTATUS__ANCHOR_BITS {ANCHOR_BITS}")
+    o.append(f"#define SMTPSTATUS__ANCHOR_GROUP_SHIFT {ANCHOR_GROUP_SHIFT}")
     o.append(f"#define SMTPSTATUS__ANCHOR_SLOT_BITS {ANCHOR_SLOT_BITS}")
     o.append(f"#define SMTPSTATUS__ANCHOR_TAG_ANY {TAG_ANY}")
     o.append(f"#define SMTPSTATUS__ANCHOR_GROUP_BITS {ANCHOR_GROUP_BITS}")
