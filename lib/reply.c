@@ -874,35 +874,6 @@ static int next_line_start(const char *buf, size_t len, unsigned flags, const st
     return 1;
 }
 
-/* Anomalies that depend on the reply as a whole and on the tables. */
-static uint32_t code_anomalies(const struct smtpstatus_reply *r)
-{
-    uint32_t a = 0;
-    const struct smtpstatus__reply_row *row = smtpstatus__find_reply(r->code);
-
-    if (row == NULL || r->code % 100 >= 60 || /* a second digit above 5 */
-        (row->kind != SMTPSTATUS_REPLY_KIND_STANDARD && row->kind != SMTPSTATUS_REPLY_KIND_DEPRECATED))
-        a |= SMTPSTATUS_ANOMALY_UNKNOWN_CODE;
-    if (!r->has_enhanced) {
-        if (r->code / 100 != 3)
-            a |= SMTPSTATUS_ANOMALY_NO_ENHANCED;
-        return a;
-    }
-    if (r->code / 100 == 3)
-        a |= SMTPSTATUS_ANOMALY_ENHANCED_ON_3XX;
-    else if (r->enhanced.cls != r->code / 100)
-        a |= SMTPSTATUS_ANOMALY_CLASS_MISMATCH;
-    {
-        const struct smtpstatus__code_row *entry =
-            smtpstatus__find_code(r->enhanced.subject, r->enhanced.detail);
-        if (entry == NULL)
-            a |= SMTPSTATUS_ANOMALY_UNREGISTERED;
-        else if (!smtpstatus__basic_allows(entry, r->code))
-            a |= SMTPSTATUS_ANOMALY_UNUSUAL_PAIRING;
-    }
-    return a;
-}
-
 /* `fast`: whether lines may take fast_line(); 0 for the tests that compare
  * the two paths (smtpstatus__parse_reply_general()). */
 static int parse_reply(const char *buf, size_t len, unsigned flags, struct smtpstatus_reply *out, int fast)
@@ -1019,7 +990,8 @@ static int parse_reply(const char *buf, size_t len, unsigned flags, struct smtps
             r->anomalies |= SMTPSTATUS_ANOMALY_ENHANCED_IN_TEXT;
         }
     }
-    r->anomalies |= code_anomalies(r);
+    /* The anomalies that depend on the reply as a whole and on the tables. */
+    r->anomalies |= smtpstatus__registry_anomalies(r->code, r->has_enhanced ? &r->enhanced : NULL);
 
 done:
     if (rc != SMTPSTATUS_OK) {
