@@ -249,8 +249,8 @@ static size_t find_split(const char *buf, size_t len, const struct line *ln, siz
  * The fast path: one line of a reply in its usual shape, "NNN SP text" or
  * "NNN-text" with printable ASCII and tabs (or 8-bit bytes, flagged), at
  * most 512 octets with its CRLF or LF (RFC 5321 §4.5.3.1.5), ending there
- * or at the end of the input, and in lenient mode neither folded nor
- * joined. text_scan() is its one pass over the text: it stops at the bytes
+ * or at the end of the input, and in lenient mode not folded; a joined
+ * line (Postfix's one-line rendering) ends at its split. text_scan() is its one pass over the text: it stops at the bytes
  * that need a look and notes the first '(' on the way, which saves
  * find_stage() its own search.
  */
@@ -281,20 +281,27 @@ static inline size_t text_scan(const char *buf, size_t p, size_t limit, size_t *
                                int *high)
 {
 #ifdef REPLY_SSE2
-#define TEXT_STOPS(v)                                                                                   \
-    (((unsigned)_mm_movemask_epi8(_mm_and_si128(_mm_cmpgt_epi8(v, below), _mm_cmplt_epi8(v, above))) ^ \
-      0xFFFFu) |                                                                                        \
-     (digit != 0 ? (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, space)) &                              \
-                       (((unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, d)) >> 1) | 0x8000u)             \
+    /* A byte below 0x20 or from 0x7F up is one that, plus one, is below
+     * 0x21 as a signed byte: 0x7F to 0xFE wrap to negatives, 0xFF to 0. */
+#define STOP_BYTES(v) _mm_cmplt_epi8(_mm_add_epi8(v, one), printable)
+#define TEXT_STOPS(v)                                                                              \
+    ((unsigned)_mm_movemask_epi8(STOP_BYTES(v)) |                                                  \
+     (digit != 0 ? (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, space)) &                         \
+                       (((unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, d)) >> 1) | 0x8000u)        \
                  : 0u))
-    const __m128i below = _mm_set1_epi8(0x1F), above = _mm_set1_epi8(0x7F);
+    const __m128i one = _mm_set1_epi8(1), printable = _mm_set1_epi8(0x21);
     const __m128i open = _mm_set1_epi8('('), space = _mm_set1_epi8(' '), d = _mm_set1_epi8((char)digit);
     unsigned want = *paren == NO_PAREN ? 0xFFFFu : 0u, stop, par;
+    __m128i wantv = _mm_set1_epi8((char)(want != 0 ? -1 : 0));
     size_t base;
     __m128i v;
 
     for (; limit - p >= 16; p += 16) {
         v = _mm_loadu_si128((const __m128i *)(const void *)(buf + p));
+        /* Most blocks hold no stop and no '(' wanted: one mask says so. */
+        if (digit == 0 &&
+            _mm_movemask_epi8(_mm_or_si128(STOP_BYTES(v), _mm_and_si128(_mm_cmpeq_epi8(v, open), wantv))) == 0)
+            continue;
         stop = TEXT_STOPS(v);
         par = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, open)) & want;
         if ((stop | par) == 0)
@@ -311,6 +318,7 @@ static inline size_t text_scan(const char *buf, size_t p, size_t limit, size_t *
         if (par != 0) {
             *paren = p + (unsigned)__builtin_ctz(par);
             want = 0;
+            wantv = _mm_setzero_si128();
         }
         if (stop != 0)
             return p + (unsigned)__builtin_ctz(stop);
@@ -332,6 +340,7 @@ static inline size_t text_scan(const char *buf, size_t p, size_t limit, size_t *
         *paren = p + (unsigned)__builtin_ctz(par);
     return stop != 0 ? p + (unsigned)__builtin_ctz(stop) : limit;
 #undef TEXT_STOPS
+#undef STOP_BYTES
 #else
     /* The stop test of skip_text(); the others exact, byte by byte
      * (smtpstatus__bytes_in). */
@@ -418,8 +427,15 @@ static int fast_line(const char *buf, size_t len, unsigned flags, size_t at, str
         if (c == ' ') {
             /* Only a lenient continuation line (digit set) can split; the
              * bytewise tail of a short text stops at every space. */
-            if (digit != 0 && joined_split_at(buf, len, ln, p))
-                return 0;
+            if (digit != 0 && joined_split_at(buf, len, ln, p)) {
+                /* The line ends at the space, the next starts after it;
+                 * content_off is at or before it (joined_split_at()). */
+                if (high)
+                    ln->anomalies = SMTPSTATUS_ANOMALY_8BIT;
+                ln->text_end = p;
+                ln->next = p + 1;
+                return 1;
+            }
         } else if (c == '(') {
             if (*paren == NO_PAREN)
                 *paren = p;
