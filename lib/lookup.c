@@ -47,19 +47,49 @@ const struct smtpstatus__reply_row *smtpstatus__find_reply(unsigned code)
     return row == 0 ? NULL : &smtpstatus__replies[row - 1];
 }
 
-int smtpstatus__basic_allows(const struct smtpstatus__code_row *row, unsigned reply)
+/* smtpstatus__basic_allows() with the reply's class given, for inlining. */
+static inline int basic_allows(const struct smtpstatus__code_row *row, unsigned reply, unsigned cls)
 {
-    if (row->flags & SMTPSTATUS_CODE_ANY_REPLY || row->basic_count == 0)
+    if (row->flags & SMTPSTATUS_CODE_ANY_REPLY)
         return 1;
     /* A basic code below 10 is a class wildcard (4XX, 5XX). */
-    unsigned cls = reply / 100;
-
     for (unsigned i = 0; i < row->basic_count; i++) {
         unsigned b = row->basic[i];
         if (b == reply || (b < 10 && b == cls))
             return 1;
     }
-    return 0;
+    return row->basic_count == 0;
+}
+
+int smtpstatus__basic_allows(const struct smtpstatus__code_row *row, unsigned reply)
+{
+    return basic_allows(row, reply, reply / 100);
+}
+
+/* The reply parser asks this of every reply: one call, the two lookups
+ * and the pairing test inline (each was a call of its own). */
+uint32_t smtpstatus__registry_anomalies(unsigned code, const struct smtpstatus_enhanced *enhanced)
+{
+    uint32_t a = 0;
+    unsigned row = code >= 100 && code < 100 + COUNT(smtpstatus__reply_index) ? smtpstatus__reply_index[code - 100] : 0;
+    unsigned cls = code / 100;
+
+    if (row == 0 || code % 100 >= 60 || /* a second digit above 5 */
+        (smtpstatus__replies[row - 1].kind != SMTPSTATUS_REPLY_KIND_STANDARD &&
+         smtpstatus__replies[row - 1].kind != SMTPSTATUS_REPLY_KIND_DEPRECATED))
+        a |= SMTPSTATUS_ANOMALY_UNKNOWN_CODE;
+    if (enhanced == NULL)
+        return cls != 3 ? a | SMTPSTATUS_ANOMALY_NO_ENHANCED : a;
+    if (cls == 3)
+        a |= SMTPSTATUS_ANOMALY_ENHANCED_ON_3XX;
+    else if (enhanced->cls != cls)
+        a |= SMTPSTATUS_ANOMALY_CLASS_MISMATCH;
+    if (enhanced->subject >= SMTPSTATUS__CODE_SUBJECTS || enhanced->detail >= SMTPSTATUS__CODE_DETAILS ||
+        (row = smtpstatus__code_index[enhanced->subject][enhanced->detail]) == 0)
+        a |= SMTPSTATUS_ANOMALY_UNREGISTERED;
+    else if (!basic_allows(&smtpstatus__codes[row - 1], code, cls))
+        a |= SMTPSTATUS_ANOMALY_UNUSUAL_PAIRING;
+    return a;
 }
 
 static const struct smtpstatus__class_row *find_class(unsigned digit)

@@ -249,8 +249,8 @@ static size_t find_split(const char *buf, size_t len, const struct line *ln, siz
  * The fast path: one line of a reply in its usual shape, "NNN SP text" or
  * "NNN-text" with printable ASCII and tabs (or 8-bit bytes, flagged), at
  * most 512 octets with its CRLF or LF (RFC 5321 §4.5.3.1.5), ending there
- * or at the end of the input, and in lenient mode neither folded nor
- * joined. text_scan() is its one pass over the text: it stops at the bytes
+ * or at the end of the input, and in lenient mode not folded; a joined
+ * line (Postfix's one-line rendering) ends at its split. text_scan() is its one pass over the text: it stops at the bytes
  * that need a look and notes the first '(' on the way, which saves
  * find_stage() its own search.
  */
@@ -271,33 +271,54 @@ static size_t find_split(const char *buf, size_t len, const struct line *ln, siz
  * A text shorter than one load (16 bytes, 8 without SSE2) is not scanned:
  * p comes back as it is, and the caller reads it byte by byte, so every
  * byte there reaches the caller's tests, spaces included.
+ *
+ * With SSE2, 8-bit bytes (0x80 and up) do not stop the scan: it sets *high
+ * when it passed one, and goes on. A text in UTF-8 or a legacy charset has
+ * dozens of them, each a stop and a new call otherwise. Without SSE2 they
+ * stop it, and the caller flags them as it does control bytes.
  */
-static inline size_t text_scan(const char *buf, size_t p, size_t limit, size_t *paren, unsigned digit)
+static inline size_t text_scan(const char *buf, size_t p, size_t limit, size_t *paren, unsigned digit,
+                               int *high)
 {
 #ifdef REPLY_SSE2
-#define TEXT_STOPS(v)                                                                                   \
-    (((unsigned)_mm_movemask_epi8(_mm_and_si128(_mm_cmpgt_epi8(v, below), _mm_cmplt_epi8(v, above))) ^ \
-      0xFFFFu) |                                                                                        \
-     (digit != 0 ? (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, space)) &                              \
-                       (((unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, d)) >> 1) | 0x8000u)             \
+    /* A byte below 0x20 or from 0x7F up is one that, plus one, is below
+     * 0x21 as a signed byte: 0x7F to 0xFE wrap to negatives, 0xFF to 0. */
+#define STOP_BYTES(v) _mm_cmplt_epi8(_mm_add_epi8(v, one), printable)
+#define TEXT_STOPS(v)                                                                              \
+    ((unsigned)_mm_movemask_epi8(STOP_BYTES(v)) |                                                  \
+     (digit != 0 ? (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, space)) &                         \
+                       (((unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, d)) >> 1) | 0x8000u)        \
                  : 0u))
-    const __m128i below = _mm_set1_epi8(0x1F), above = _mm_set1_epi8(0x7F);
+    const __m128i one = _mm_set1_epi8(1), printable = _mm_set1_epi8(0x21);
     const __m128i open = _mm_set1_epi8('('), space = _mm_set1_epi8(' '), d = _mm_set1_epi8((char)digit);
     unsigned want = *paren == NO_PAREN ? 0xFFFFu : 0u, stop, par;
+    __m128i wantv = _mm_set1_epi8((char)(want != 0 ? -1 : 0));
     size_t base;
     __m128i v;
 
     for (; limit - p >= 16; p += 16) {
         v = _mm_loadu_si128((const __m128i *)(const void *)(buf + p));
+        /* Most blocks hold no stop and no '(' wanted: one mask says so. */
+        if (digit == 0 &&
+            _mm_movemask_epi8(_mm_or_si128(STOP_BYTES(v), _mm_and_si128(_mm_cmpeq_epi8(v, open), wantv))) == 0)
+            continue;
         stop = TEXT_STOPS(v);
         par = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, open)) & want;
         if ((stop | par) == 0)
             continue;
+        if (stop != 0) {
+            /* The 8-bit bytes before the first other stop go by. */
+            unsigned hi = (unsigned)_mm_movemask_epi8(v), real = stop & ~hi;
+            if ((hi & stop & ((real & (0u - real)) - 1u)) != 0)
+                *high = 1;
+            stop = real;
+        }
         /* Only a '(' before the stop counts (all of them when none). */
         par &= (stop & (0u - stop)) - 1u;
         if (par != 0) {
             *paren = p + (unsigned)__builtin_ctz(par);
             want = 0;
+            wantv = _mm_setzero_si128();
         }
         if (stop != 0)
             return p + (unsigned)__builtin_ctz(stop);
@@ -307,12 +328,19 @@ static inline size_t text_scan(const char *buf, size_t p, size_t limit, size_t *
     base = limit - 16;
     v = _mm_loadu_si128((const __m128i *)(const void *)(buf + base));
     stop = TEXT_STOPS(v) >> (p - base);
+    if (stop != 0) {
+        unsigned hi = (unsigned)_mm_movemask_epi8(v) >> (p - base), real = stop & ~hi;
+        if ((hi & stop & ((real & (0u - real)) - 1u)) != 0)
+            *high = 1;
+        stop = real;
+    }
     par = ((unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, open)) & want) >> (p - base);
     par &= (stop & (0u - stop)) - 1u;
     if (par != 0)
         *paren = p + (unsigned)__builtin_ctz(par);
     return stop != 0 ? p + (unsigned)__builtin_ctz(stop) : limit;
 #undef TEXT_STOPS
+#undef STOP_BYTES
 #else
     /* The stop test of skip_text(); the others exact, byte by byte
      * (smtpstatus__bytes_in). */
@@ -324,6 +352,8 @@ static inline size_t text_scan(const char *buf, size_t p, size_t limit, size_t *
     const uint64_t low = SMTPSTATUS__ONES * 0x20u;
     uint64_t want = *paren == NO_PAREN ? SMTPSTATUS__HIGHS : 0u, stop, par, x;
     unsigned shift;
+
+    (void)high;
 
     for (; limit - p >= 8; p += 8) {
         x = smtpstatus__load64(buf + p);
@@ -362,6 +392,7 @@ static int fast_line(const char *buf, size_t len, unsigned flags, size_t at, str
 {
     size_t p = at + 4, limit, next;
     unsigned digit = 0;
+    int high = 0;
     char sep;
 
     if (len - at < 4 || !code_digits_at(buf, at))
@@ -386,7 +417,8 @@ static int fast_line(const char *buf, size_t len, unsigned flags, size_t at, str
         unsigned char c;
 
         /* Two copies of the scan, the usual one without the split test. */
-        p = digit != 0 ? text_scan(buf, p, limit, paren, digit) : text_scan(buf, p, limit, paren, 0);
+        p = digit != 0 ? text_scan(buf, p, limit, paren, digit, &high)
+                       : text_scan(buf, p, limit, paren, 0, &high);
         if (p >= limit)
             break;
         c = (unsigned char)buf[p];
@@ -395,8 +427,15 @@ static int fast_line(const char *buf, size_t len, unsigned flags, size_t at, str
         if (c == ' ') {
             /* Only a lenient continuation line (digit set) can split; the
              * bytewise tail of a short text stops at every space. */
-            if (digit != 0 && joined_split_at(buf, len, ln, p))
-                return 0;
+            if (digit != 0 && joined_split_at(buf, len, ln, p)) {
+                /* The line ends at the space, the next starts after it;
+                 * content_off is at or before it (joined_split_at()). */
+                if (high)
+                    ln->anomalies = SMTPSTATUS_ANOMALY_8BIT;
+                ln->text_end = p;
+                ln->next = p + 1;
+                return 1;
+            }
         } else if (c == '(') {
             if (*paren == NO_PAREN)
                 *paren = p;
@@ -407,6 +446,8 @@ static int fast_line(const char *buf, size_t len, unsigned flags, size_t at, str
         }
         p++;
     }
+    if (high)
+        ln->anomalies = SMTPSTATUS_ANOMALY_8BIT;
     if (p == len) {
         if (!at_eof(flags))
             return 0; /* incomplete: scan_line() says so */
@@ -631,28 +672,30 @@ static int reply_token_at(const char *buf, size_t len, size_t i)
     return i + 3 <= len && code_digits_at(buf, i) && code_token_at(buf, len, i);
 }
 
-/* Lenient mode: where the reply starts. Texts that quote a session
- * ("Out: 354 End data ... Out: 451 4.3.0 queue file write error", ">>>
- * DATA <<< 550 ...") hold several replies; the one that matters is the
- * first failure, so a 4xx or 5xx is preferred to an earlier 2xx or 3xx. */
 /*
- * The positions in the block at p where a reply code may start: a byte '2'
- * to '5' followed by two digits, one bit each (bit k: p + k), for the
- * first CODE_BLOCK - 2 positions, whose three bytes the block holds.
+ * The positions in the block at p where a reply code may start, one bit
+ * each (bit k: p + k), for the first CODE_BLOCK - 2 positions, whose three
+ * bytes the block holds: three digits, the first '2' to '5' without SSE2.
+ * With SSE2 the block is two loads and only the digits are tested, which
+ * takes half the work a byte; the caller tests the first digit of the few
+ * positions that come out (code_first()).
  */
 #ifdef REPLY_SSE2
-#define CODE_BLOCK 16u
-#define CODE_MASK unsigned
+#define CODE_BLOCK 32u
+#define CODE_MASK uint32_t
 #define CODE_SHIFT(n) (n)
-static inline unsigned code_starts(const char *p)
+/* Bit k: p[k] is a digit. Unsigned d <= 9 as min(d, 9) == d. */
+static inline uint32_t digits16(const char *p)
 {
-    const __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
-    const __m128i a = _mm_sub_epi8(v, _mm_set1_epi8('2')), d = _mm_sub_epi8(v, _mm_set1_epi8('0'));
-    /* Unsigned a <= 3 as min(a, 3) == a, and so on. */
-    unsigned first = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(a, _mm_set1_epi8(3)), a));
-    unsigned digit = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(d, _mm_set1_epi8(9)), d));
+    const __m128i d = _mm_sub_epi8(_mm_loadu_si128((const __m128i *)(const void *)p), _mm_set1_epi8('0'));
 
-    return first & (digit >> 1) & (digit >> 2) & 0x3FFFu;
+    return (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(d, _mm_set1_epi8(9)), d));
+}
+static inline uint32_t code_starts(const char *p)
+{
+    uint32_t digit = digits16(p) | digits16(p + 16) << 16;
+
+    return digit & (digit >> 1) & (digit >> 2) & 0x3FFFFFFFu;
 }
 #define CODE_BIT(m) ((unsigned)__builtin_ctz(m))
 #else
@@ -669,6 +712,32 @@ static inline uint64_t code_starts(const char *p)
 #define CODE_BIT(m) smtpstatus__first_byte(m)
 #endif
 
+static inline int code_first(char c)
+{
+    return (unsigned char)(c - '2') <= 3u;
+}
+
+/* The candidates in m (bit k: position i + k): 1 when one is a 4xx or 5xx
+ * reply code, with *at set; else the first 2xx or 3xx one, if any, is in
+ * *at and *found is set. */
+static inline int take_starts(const char *buf, size_t len, size_t i, CODE_MASK m, int *found, size_t *at)
+{
+    for (; m != 0; m &= m - 1) {
+        size_t k = i + CODE_BIT(m);
+        if (!code_first(buf[k]) || !code_token_at(buf, len, k))
+            continue;
+        if (buf[k] == '4' || buf[k] == '5') {
+            *at = k;
+            return 1;
+        }
+        if (!*found) {
+            *at = k;
+            *found = 1;
+        }
+    }
+    return 0;
+}
+
 /* Lenient mode: where the reply starts. Texts that quote a session
  * ("Out: 354 End data ... Out: 451 4.3.0 queue file write error", ">>>
  * DATA <<< 550 ...") hold several replies; the one that matters is the
@@ -680,9 +749,23 @@ static int find_reply_start(const char *buf, size_t len, size_t *at)
     int found = 0;
     size_t i = 0;
 
+    /* The usual start: a 4xx or 5xx reply at the first byte. */
+    if (len >= 4 && (buf[0] == '4' || buf[0] == '5') && code_digits_at(buf, 0) && code_token_at(buf, len, 0)) {
+        *at = 0;
+        return 1;
+    }
+#ifdef REPLY_SSE2
+    if (len >= 16 && len < CODE_BLOCK) {
+        /* One block of two loads that overlap, the second ending at len. */
+        uint32_t digit = digits16(buf) | digits16(buf + len - 16) << (len - 16);
+        return take_starts(buf, len, 0, digit & (digit >> 1) & (digit >> 2) & ((UINT32_C(1) << (len - 2)) - 1u),
+                           &found, at) ||
+               found;
+    }
+#endif
     if (len < CODE_BLOCK) {
         for (; i + 3 <= len; i++) {
-            if ((unsigned char)(buf[i] - '2') > 3u || !reply_token_at(buf, len, i))
+            if (!code_first(buf[i]) || !reply_token_at(buf, len, i))
                 continue;
             if (buf[i] == '4' || buf[i] == '5') {
                 *at = i;
@@ -697,24 +780,11 @@ static int find_reply_start(const char *buf, size_t len, size_t *at)
     }
     while (i + 2 < len) {
         size_t base = i;
-        CODE_MASK m;
 
         if (len - i < CODE_BLOCK)
             base = len - CODE_BLOCK;
-        m = code_starts(buf + base) >> CODE_SHIFT(i - base);
-        for (; m != 0; m &= m - 1) {
-            size_t k = i + CODE_BIT(m);
-            if (!code_token_at(buf, len, k))
-                continue;
-            if (buf[k] == '4' || buf[k] == '5') {
-                *at = k;
-                return 1;
-            }
-            if (!found) {
-                *at = k;
-                found = 1;
-            }
-        }
+        if (take_starts(buf, len, i, code_starts(buf + base) >> CODE_SHIFT(i - base), &found, at))
+            return 1;
         i = base + CODE_BLOCK - 2;
     }
     return found;
@@ -818,35 +888,6 @@ static int next_line_start(const char *buf, size_t len, unsigned flags, const st
         return 0;
     *at = q;
     return 1;
-}
-
-/* Anomalies that depend on the reply as a whole and on the tables. */
-static uint32_t code_anomalies(const struct smtpstatus_reply *r)
-{
-    uint32_t a = 0;
-    const struct smtpstatus__reply_row *row = smtpstatus__find_reply(r->code);
-
-    if (row == NULL || r->code % 100 >= 60 || /* a second digit above 5 */
-        (row->kind != SMTPSTATUS_REPLY_KIND_STANDARD && row->kind != SMTPSTATUS_REPLY_KIND_DEPRECATED))
-        a |= SMTPSTATUS_ANOMALY_UNKNOWN_CODE;
-    if (!r->has_enhanced) {
-        if (r->code / 100 != 3)
-            a |= SMTPSTATUS_ANOMALY_NO_ENHANCED;
-        return a;
-    }
-    if (r->code / 100 == 3)
-        a |= SMTPSTATUS_ANOMALY_ENHANCED_ON_3XX;
-    else if (r->enhanced.cls != r->code / 100)
-        a |= SMTPSTATUS_ANOMALY_CLASS_MISMATCH;
-    {
-        const struct smtpstatus__code_row *entry =
-            smtpstatus__find_code(r->enhanced.subject, r->enhanced.detail);
-        if (entry == NULL)
-            a |= SMTPSTATUS_ANOMALY_UNREGISTERED;
-        else if (!smtpstatus__basic_allows(entry, r->code))
-            a |= SMTPSTATUS_ANOMALY_UNUSUAL_PAIRING;
-    }
-    return a;
 }
 
 /* `fast`: whether lines may take fast_line(); 0 for the tests that compare
@@ -965,7 +1006,8 @@ static int parse_reply(const char *buf, size_t len, unsigned flags, struct smtps
             r->anomalies |= SMTPSTATUS_ANOMALY_ENHANCED_IN_TEXT;
         }
     }
-    r->anomalies |= code_anomalies(r);
+    /* The anomalies that depend on the reply as a whole and on the tables. */
+    r->anomalies |= smtpstatus__registry_anomalies(r->code, r->has_enhanced ? &r->enhanced : NULL);
 
 done:
     if (rc != SMTPSTATUS_OK) {

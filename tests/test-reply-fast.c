@@ -120,6 +120,11 @@ Test(reply_fast, shapes_prefixes_and_mutations)
         "550 5.1.1 unnecessary spaces. https://support.google.com/mail/?p=NoSuchUser x1si\r\n",
         "smtp; 550-5.1.1 The email account that you tried to reach does not exist. Please try 550-5.1.1 "
         "double-checking the recipient's email address 550 5.1.1 https://support.google.com/mail/?p=NoSuchUser",
+        /* Joined lines that end at their split on the fast path, with
+         * 8-bit bytes and parentheses before it, and a long text of them. */
+        "smtp; 550-5.1.1 caf\xc3\xa9 (x) 550-5.1.1 m\xc3\xa9re (y) 550 5.1.1 end (in reply to RCPT TO command)",
+        "421-4.7.0 \xe3\x81\x82\xe3\x81\x84\xe3\x81\x86\xe3\x81\x88\xe3\x81\x8a\xe3\x81\x8b\xe3\x81\x8d "
+        "421-4.7.0 \xe3\x81\x8f\xe3\x81\x91 421 4.7.0 try later",
         "host mx.example.com[192.0.2.1] said: 550 5.1.1 <bob@example.com>: Recipient address rejected: "
         "User unknown (in reply to RCPT TO command)",
         "SMTP error from remote mail server after RCPT TO:<bob@example.com>:\n    550 5.1.1 No such user here",
