@@ -277,8 +277,8 @@ static size_t find_split(const char *buf, size_t len, const struct line *ln, siz
  * dozens of them, each a stop and a new call otherwise. Without SSE2 they
  * stop it, and the caller flags them as it does control bytes.
  */
-static inline size_t text_scan(const char *buf, size_t p, size_t limit, size_t *paren, unsigned digit,
-                               int *high)
+static inline SMTPSTATUS__ALWAYS_INLINE size_t text_scan(const char *buf, size_t p, size_t limit, size_t *paren,
+                                                         unsigned digit, int *high)
 {
 #ifdef REPLY_SSE2
     /* A byte below 0x20 or from 0x7F up is one that, plus one, is below
@@ -289,7 +289,7 @@ static inline size_t text_scan(const char *buf, size_t p, size_t limit, size_t *
      (digit != 0 ? (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, space)) &                         \
                        (((unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, d)) >> 1) | 0x8000u)        \
                  : 0u))
-    const __m128i one = _mm_set1_epi8(1), printable = _mm_set1_epi8(0x21);
+    const __m128i one = _mm_set1_epi8(1), printable = _mm_set1_epi8(0x21), blank = _mm_set1_epi8(0x20);
     const __m128i open = _mm_set1_epi8('('), space = _mm_set1_epi8(' '), d = _mm_set1_epi8((char)digit);
     unsigned want = *paren == NO_PAREN ? 0xFFFFu : 0u, stop, par;
     __m128i wantv = _mm_set1_epi8((char)(want != 0 ? -1 : 0));
@@ -297,6 +297,24 @@ static inline size_t text_scan(const char *buf, size_t p, size_t limit, size_t *
     __m128i v;
 
     for (; limit - p >= 16; p += 16) {
+        if (digit == 0) {
+            /* Most of a text is runs of bytes that need no look: 32 at a
+             * time, one mask for both loads (a byte is one, plus one, above
+             * 0x20 as a signed byte: the complement of STOP_BYTES). A block
+             * with anything in it goes to the 16-byte steps below. */
+            while (limit - p >= 32) {
+                __m128i a = _mm_loadu_si128((const __m128i *)(const void *)(buf + p));
+                __m128i b = _mm_loadu_si128((const __m128i *)(const void *)(buf + p + 16));
+                __m128i ok = _mm_and_si128(_mm_cmpgt_epi8(_mm_add_epi8(a, one), blank),
+                                           _mm_cmpgt_epi8(_mm_add_epi8(b, one), blank));
+                __m128i parv = _mm_and_si128(_mm_or_si128(_mm_cmpeq_epi8(a, open), _mm_cmpeq_epi8(b, open)), wantv);
+                if (_mm_movemask_epi8(_mm_andnot_si128(parv, ok)) != 0xFFFF)
+                    break;
+                p += 32;
+            }
+            if (limit - p < 16)
+                break;
+        }
         v = _mm_loadu_si128((const __m128i *)(const void *)(buf + p));
         /* Most blocks hold no stop and no '(' wanted: one mask says so. */
         if (digit == 0 &&

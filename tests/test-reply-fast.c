@@ -12,12 +12,15 @@
  * tables they index.
  */
 
+#define _DEFAULT_SOURCE /* guard.h: mmap's MAP_ANONYMOUS */
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <criterion/criterion.h>
 
+#include "guard.h"
 #include "internal.h"
 #include "replies-vectors.h"
 
@@ -33,18 +36,15 @@ static const unsigned modes[] = {
 
 static unsigned long compared;
 
-/* Both paths on buf[0..len) (an exact block), every field compared. */
-static void same(const char *text, size_t len, unsigned flags)
+/* Both paths on b[0..len) where it is, every field compared. */
+static void same_in_place(const char *b, size_t len, unsigned flags)
 {
-    char *b = malloc(len ? len : 1);
+    const char *text = b;
     struct smtpstatus_reply f = SMTPSTATUS_REPLY_INIT, g = SMTPSTATUS_REPLY_INIT;
     int rf, rg;
 
-    cr_assert_not_null(b);
-    memcpy(b, text, len);
     rf = smtpstatus_parse_reply(b, len, flags, &f);
     rg = smtpstatus__parse_reply_general(b, len, flags, &g);
-    free(b);
 #define SAME(field)                                                                             \
     cr_assert_eq(f.field, g.field, "%s differs (flags %u, len %zu): \"%.*s\"", #field, flags, len, \
                  (int)(len > 200 ? 200 : len), text)
@@ -70,6 +70,17 @@ static void same(const char *text, size_t len, unsigned flags)
     SAME(error_offset);
 #undef SAME
     compared++;
+}
+
+/* Both paths on a copy of text[0..len) in an exact block. */
+static void same(const char *text, size_t len, unsigned flags)
+{
+    char *b = malloc(len ? len : 1);
+
+    cr_assert_not_null(b);
+    memcpy(b, text, len);
+    same_in_place(b, len, flags);
+    free(b);
 }
 
 /* Every prefix, and every offset changed to each of a few bytes that the
@@ -140,6 +151,12 @@ Test(reply_fast, shapes_prefixes_and_mutations)
         "connect to mx.example.com[192.0.2.1]:25: Connection refused",
         "550 5.1.1 ((((((((((((((((((((((((((((((((((((((((((in reply to RCPT TO command)",
         "553 5.1.2 a\tb\tc\td\te\tf\tg\th\ti\tj\tk\tl\tm\tn\to\tp\tq\tr\ts (x)",
+        /* Texts of several 32-byte blocks (the scan's widest step), with a
+         * '(' and 8-bit bytes late. */
+        "550 5.7.1 Service unavailable; client host [192.0.2.1] blocked using zen.spamhaus.org; see "
+        "https://www.spamhaus.org/query/ip/192.0.2.1 for details (in reply to RCPT TO command)\r\n",
+        "554 5.7.1 abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ abcdefghijklmnopqrstuvwxyz "
+        "0123456789 \xc3\xa9t\xc3\xa9 (x)",
     };
 
     for (size_t i = 0; i < COUNT(shapes); i++)
@@ -178,6 +195,43 @@ Test(reply_fast, long_and_many_lines)
         for (size_t k = 0; k < COUNT(modes); k++)
             for (size_t n = 0; n <= len; n += 7)
                 same(buf, n, modes[k]);
+    }
+}
+
+/* Both paths on texts that end flush against an unreadable page: the
+ * scans that read a block at a time must never read past the end. Every
+ * length up to 200 of a text of plain bytes, each with one stop byte (or
+ * a '(') at every offset. */
+Test(reply_fast, end_at_unreadable_page)
+{
+    static const char stops[] = { 'x', '\t', '\r', '\n', '\0', (char)0x80, (char)0xFF, 0x7F, 0x1F, '(', ' ' };
+    char text[200];
+    struct guard g;
+
+    for (size_t len = 0; len <= sizeof text; len++) {
+        for (size_t at = 4; at < len || (at == 4 && len <= 4); at++) {
+            for (size_t k = 0; k < sizeof stops; k++) {
+                for (size_t i = 0; i < len; i++)
+                    text[i] = (char)('a' + i % 26);
+                memcpy(text, "550 ", len < 4 ? len : 4);
+                if (at < len)
+                    text[at] = stops[k];
+                {
+                    const char *b = guard_place(&g, text, len);
+                    for (size_t m = 0; m < COUNT(modes); m++)
+                        same_in_place(b, len, modes[m]);
+                    guard_release(&g);
+                }
+                if (at >= len)
+                    break;
+            }
+        }
+    }
+    for (size_t i = 0; i < COUNT(vectors); i++) {
+        const char *b = guard_place(&g, vectors[i].text, vectors[i].len);
+        for (size_t m = 0; m < COUNT(modes); m++)
+            same_in_place(b, vectors[i].len, modes[m]);
+        guard_release(&g);
     }
 }
 
