@@ -66,18 +66,20 @@ int smtpstatus__basic_allows(const struct smtpstatus__code_row *row, unsigned re
     return basic_allows(row, reply, reply / 100);
 }
 
-/* The reply parser asks this of every reply: one call, the two lookups
- * and the pairing test inline (each was a call of its own). */
+/* The reply parser asks this of every reply: a few loads in tables that
+ * gen-tables.py derives from the two registries (whether the reply code is
+ * known, and which rows allow it: smtpstatus__basic_allows() as a mask). */
 uint32_t smtpstatus__registry_anomalies(unsigned code, const struct smtpstatus_enhanced *enhanced)
 {
-    uint32_t a = 0;
-    unsigned row = code >= 100 && code < 100 + COUNT(smtpstatus__reply_index) ? smtpstatus__reply_index[code - 100] : 0;
-    unsigned cls = code / 100;
+    unsigned pairing, cls = code / 100, row;
+    uint32_t a;
 
-    if (row == 0 || code % 100 >= 60 || /* a second digit above 5 */
-        (smtpstatus__replies[row - 1].kind != SMTPSTATUS_REPLY_KIND_STANDARD &&
-         smtpstatus__replies[row - 1].kind != SMTPSTATUS_REPLY_KIND_DEPRECATED))
-        a |= SMTPSTATUS_ANOMALY_UNKNOWN_CODE;
+    /* The parser's codes are 200 to 599; the tables cover 100 to 599. */
+    if (code - 100u >= COUNT(smtpstatus__reply_pairing))
+        return smtpstatus__registry_anomalies_plain(code, enhanced);
+    pairing = smtpstatus__reply_pairing[code - 100u];
+    a = (pairing & SMTPSTATUS__PAIRING_KNOWN) != 0 ? 0 : SMTPSTATUS_ANOMALY_UNKNOWN_CODE;
+
     if (enhanced == NULL)
         return cls != 3 ? a | SMTPSTATUS_ANOMALY_NO_ENHANCED : a;
     if (cls == 3)
@@ -87,7 +89,33 @@ uint32_t smtpstatus__registry_anomalies(unsigned code, const struct smtpstatus_e
     if (enhanced->subject >= SMTPSTATUS__CODE_SUBJECTS || enhanced->detail >= SMTPSTATUS__CODE_DETAILS ||
         (row = smtpstatus__code_index[enhanced->subject][enhanced->detail]) == 0)
         a |= SMTPSTATUS_ANOMALY_UNREGISTERED;
-    else if (!basic_allows(&smtpstatus__codes[row - 1], code, cls))
+    else if (((smtpstatus__code_pairs[row - 1] >> (pairing & ~SMTPSTATUS__PAIRING_KNOWN)) & 1u) == 0)
+        a |= SMTPSTATUS_ANOMALY_UNUSUAL_PAIRING;
+    return a;
+}
+
+/* smtpstatus__registry_anomalies() as it was written before its tables:
+ * the definition the tests compare it with. */
+uint32_t smtpstatus__registry_anomalies_plain(unsigned code, const struct smtpstatus_enhanced *enhanced)
+{
+    uint32_t a = 0;
+    const struct smtpstatus__reply_row *reply = smtpstatus__find_reply(code);
+    const struct smtpstatus__code_row *row;
+    unsigned cls = code / 100;
+
+    if (reply == NULL || code % 100 >= 60 ||
+        (reply->kind != SMTPSTATUS_REPLY_KIND_STANDARD && reply->kind != SMTPSTATUS_REPLY_KIND_DEPRECATED))
+        a |= SMTPSTATUS_ANOMALY_UNKNOWN_CODE;
+    if (enhanced == NULL)
+        return cls != 3 ? a | SMTPSTATUS_ANOMALY_NO_ENHANCED : a;
+    if (cls == 3)
+        a |= SMTPSTATUS_ANOMALY_ENHANCED_ON_3XX;
+    else if (enhanced->cls != cls)
+        a |= SMTPSTATUS_ANOMALY_CLASS_MISMATCH;
+    row = smtpstatus__find_code(enhanced->subject, enhanced->detail);
+    if (row == NULL)
+        a |= SMTPSTATUS_ANOMALY_UNREGISTERED;
+    else if (!basic_allows(row, code, cls))
         a |= SMTPSTATUS_ANOMALY_UNUSUAL_PAIRING;
     return a;
 }

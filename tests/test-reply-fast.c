@@ -235,6 +235,29 @@ Test(reply_fast, end_at_unreadable_page)
     }
 }
 
+/* The registry anomalies from the generated pairing tables against their
+ * plain definition: every reply code from 0 to 999, every enhanced code
+ * about the registry's bounds, each class. */
+Test(reply_fast, registry_anomalies_tables)
+{
+    for (unsigned code = 0; code < 1000; code++) {
+        cr_assert_eq(smtpstatus__registry_anomalies(code, NULL), smtpstatus__registry_anomalies_plain(code, NULL),
+                     "%u", code);
+        for (unsigned subject = 0; subject < 10; subject++) {
+            for (unsigned detail = 0; detail < 40; detail++) {
+                static const uint8_t classes[] = { 2, 4, 5, 3, 0 };
+                for (size_t c = 0; c < sizeof classes; c++) {
+                    struct smtpstatus_enhanced e = { .cls = classes[c], .subject = (uint16_t)subject,
+                                                     .detail = (uint16_t)detail };
+                    cr_assert_eq(smtpstatus__registry_anomalies(code, &e),
+                                 smtpstatus__registry_anomalies_plain(code, &e), "%u %u.%u.%u", code, e.cls,
+                                 subject, detail);
+                }
+            }
+        }
+    }
+}
+
 /* The direct indexes against the rows they index: every registered code
  * found at its row, and nothing else found. */
 Test(reply_fast, lookup_indexes)

@@ -240,6 +240,64 @@ def emit_indexes(code_keys, reply_codes):
     return out
 
 
+PAIRING_COLUMNS_MAX = 64  # bits in a smtpstatus__code_pairs entry
+PAIRING_KNOWN = 0x80      # in smtpstatus__reply_pairing: a standard or deprecated code
+
+
+def emit_pairing(code_rows, replies):
+    """The reply parser's registry test as loads (smtpstatus__registry_anomalies).
+
+    Whether an enhanced code's row allows a reply code depends on the reply
+    only through whether its basic codes list that reply or its class
+    (RFC 3463's "4XX"). So each reply code from 100 to 599 gets a column:
+    its own when some row lists it, else its class's; each row gets a mask
+    of the columns it allows, and a test is one load and a shift. The reply table
+    also says, per code, whether it is known (PAIRING_KNOWN): its first row
+    standard or deprecated, second digit 0 to 5."""
+    listed = sorted({b for _, flags, basic in code_rows for b in basic if b >= 100})
+    column = {code: i for i, code in enumerate(listed)}
+    class_column = {cls: len(listed) + cls - 1 for cls in range(1, 6)}
+    if len(listed) + 5 > PAIRING_COLUMNS_MAX:
+        raise DataError("too many basic codes for the pairing masks")
+
+    def allows(flags, basic, reply):
+        return bool(flags & CODE_ANY_REPLY) or not basic or reply in basic or reply // 100 in basic
+
+    known = {}
+    for _, code, r in replies:
+        known.setdefault(code, REPLY_KINDS[r["kind"]] in (REPLY_KINDS["standard"], REPLY_KINDS["deprecated"]))
+    out = ["/* Reply code - 100 -> its column in smtpstatus__code_pairs, plus",
+           f" * SMTPSTATUS__PAIRING_KNOWN ({PAIRING_KNOWN:#x}) for a standard or deprecated code. */",
+           f"#define SMTPSTATUS__PAIRING_KNOWN {PAIRING_KNOWN:#x}u",
+           "static const uint8_t smtpstatus__reply_pairing[500] = {"]
+    for base in range(100, 600, 20):
+        cells = []
+        for c in range(base, base + 20):
+            v = column.get(c, class_column[c // 100])
+            if known.get(c, False) and c % 100 < 60:
+                v |= PAIRING_KNOWN
+            cells.append(str(v))
+        out.append(f"    {', '.join(cells)}, /* {base}.. */")
+    out.append("};")
+    out.append("")
+    out.append("/* Per row of smtpstatus__codes: bit k set when the row allows the reply")
+    out.append(" * codes of column k (smtpstatus__basic_allows()). */")
+    out.append("static const uint64_t smtpstatus__code_pairs[] = {")
+    for (subject, detail), flags, basic in code_rows:
+        mask = 0
+        for code, k in column.items():
+            if allows(flags, basic, code):
+                mask |= 1 << k
+        for cls, k in class_column.items():
+            # a code of the class that no row lists
+            if flags & CODE_ANY_REPLY or not basic or cls in basic:
+                mask |= 1 << k
+        out.append(f"    UINT64_C({mask:#018x}), /* X.{subject}.{detail} */")
+    out.append("};")
+    out.append("")
+    return out
+
+
 def generate(enhanced_path, reply_path):
     date, classes, subjects, codes = load_enhanced(enhanced_path)
     replies = load_replies(reply_path)
@@ -257,9 +315,11 @@ def generate(enhanced_path, reply_path):
         lines_subject.append(
             f"    {{ {subject}, {pool.add(r['title'])}, {pool.add(r['description'])}, "
             f"{pool.add(r['reference'])} }},")
+    code_rows = []
     for (subject, detail) in sorted(codes):
         lineno, r = codes[(subject, detail)]
         flags, basic = parse_basic(enhanced_path, lineno, r, reply_codes)
+        code_rows.append(((subject, detail), flags, basic))
         flags |= CODE_REGISTERED
         replaced_by = ""
         if r["note"].startswith("deprecated"):
@@ -321,6 +381,7 @@ def generate(enhanced_path, reply_path):
     out.append("};")
     out.append("")
     out.extend(emit_indexes(sorted(codes), [code for _, code, _ in replies]))
+    out.extend(emit_pairing(code_rows, replies))
     out.append("#endif")
     out.append("")
     return "\n".join(out)
