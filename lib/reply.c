@@ -171,34 +171,42 @@ static inline void take_enhanced(const char *buf, size_t bound, struct line *ln)
 {
     const unsigned char *t = (const unsigned char *)buf + ln->text_off;
     struct smtpstatus_enhanced code;
-    size_t n = bound - ln->text_off, end;
+    size_t n = bound - ln->text_off, end, skip;
 
     ln->content_off = ln->text_off;
     /* Most lines without a code fail here: a code takes at least five
      * bytes, "c.s.d", and its second is a dot. */
     if (n < 5 || t[1] != '.')
         return;
-    if (n > 5 && t[5] == ' ' && t[3] == '.' && (unsigned char)(t[2] - '0') <= 9u &&
-        (unsigned char)(t[4] - '0') <= 9u && (t[0] == '2' || t[0] == '4' || t[0] == '5')) {
-        /* The usual "c.s.d" and a space, one digit each: what the parser
-         * would make of it. */
+    if (n > 5 && t[3] == '.' && (unsigned char)(t[2] - '0') <= 9u && (unsigned char)(t[4] - '0') <= 9u &&
+        (t[0] == '2' || t[0] == '4' || t[0] == '5') &&
+        (t[5] == ' ' || (n > 6 && t[6] == ' ' && t[4] != '0' && (unsigned char)(t[5] - '0') <= 9u))) {
+        /* The usual "c.s.d" or "c.s.dd" ("5.7.26") and a space, with no
+         * leading zero: what the parser would make of it. */
         code.cls = (uint8_t)(t[0] - '0');
         code.reserved = 0;
         code.subject = (uint16_t)(t[2] - '0');
         code.detail = (uint16_t)(t[4] - '0');
         end = ln->text_off + 5;
+        if (t[5] != ' ') {
+            code.detail = (uint16_t)(code.detail * 10u + (unsigned)(t[5] - '0'));
+            end++;
+        }
+        skip = end + 1; /* past the space */
     } else if (smtpstatus__enhanced_at(buf, bound, ln->text_off, &code, &end) != SMTPSTATUS_OK ||
                /* A space after the code, the usual case, is a boundary. */
                (end < bound && buf[end] != ' ' && !smtpstatus__enhanced_ends_at(buf, bound, end))) {
         return;
+    } else {
+        skip = end;
     }
     ln->has_enhanced = 1;
     ln->enhanced = code;
     ln->enhanced_off = ln->text_off;
     ln->enhanced_end = end;
-    while (end < bound && smtpstatus__is_space((unsigned char)buf[end]))
-        end++;
-    ln->content_off = end;
+    while (skip < bound && smtpstatus__is_space((unsigned char)buf[skip]))
+        skip++;
+    ln->content_off = skip;
 }
 
 /* Postfix writes a multi-line reply on one line ("550-5.1.1 The email

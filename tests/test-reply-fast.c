@@ -235,6 +235,45 @@ Test(reply_fast, end_at_unreadable_page)
     }
 }
 
+/* The enhanced code after the reply code, whose usual shapes ("5.1.1 ",
+ * "5.7.26 ") the parser reads without its general parser: against
+ * smtpstatus_parse_enhanced() over every byte at each place of "c.s.dd ". */
+Test(reply_fast, enhanced_after_code)
+{
+    static const char bytes[] = "0123456789 .\tx-";
+    char b[16];
+
+    for (size_t i = 0; i < 5 * (sizeof bytes - 1) * (sizeof bytes - 1); i++) {
+        for (size_t place = 0; place < 7; place++) {
+            size_t len = 13;
+            struct smtpstatus_enhanced e;
+            size_t end;
+            int ok;
+
+            memcpy(b, "550 5.7.26 ab", len);
+            b[4] = "24539"[i % 5];
+            b[4 + place] = bytes[i / 5 % (sizeof bytes - 1)];
+            b[4 + (place + 1) % 7] = bytes[i / 5 / (sizeof bytes - 1)];
+            ok = smtpstatus_parse_enhanced(b + 4, len - 4, SMTPSTATUS_ENHANCED_PREFIX, &e, &end) == SMTPSTATUS_OK;
+            for (size_t m = 0; m < COUNT(modes); m++) {
+                struct smtpstatus_reply r = SMTPSTATUS_REPLY_INIT;
+                int at4;
+
+                same_in_place(b, len, modes[m]);
+                if (smtpstatus_parse_reply(b, len, modes[m] | SMTPSTATUS_REPLY_AT_EOF * (modes[m] == 0), &r) !=
+                    SMTPSTATUS_OK)
+                    continue;
+                at4 = r.has_enhanced && r.enhanced_span.off == 4;
+                cr_assert_eq(at4, ok, "\"%.*s\" flags %u", (int)len, b, modes[m]);
+                if (ok) {
+                    cr_assert_eq(smtpstatus_compare_enhanced(&r.enhanced, &e), 0, "\"%.*s\"", (int)len, b);
+                    cr_assert_eq(r.enhanced_span.len, end, "\"%.*s\"", (int)len, b);
+                }
+            }
+        }
+    }
+}
+
 /* The registry anomalies from the generated pairing tables against their
  * plain definition: every reply code from 0 to 999, every enhanced code
  * about the registry's bounds, each class. */
