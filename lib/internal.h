@@ -396,6 +396,15 @@ struct smtpstatus__rule_row {
     uint16_t st_subject, st_detail; /* 0xFFFF: any */
 };
 
+/* An entry of a generator's code or reply list (gen-rules.py, listed):
+ * the candidate its rule offers, with the candidate's rank (rules.c,
+ * rank_of); the stage and the provider (index + 1) it needs, or 0; and
+ * `rest`, whether its rule has more to test (rule_applies()). */
+struct smtpstatus__listed_row {
+    uint16_t rule, rank;
+    uint8_t reason, conf, kind, stage, provider, rest;
+};
+
 /* Pattern flags: word boundary before, after; some rule has a provider. */
 #define SMTPSTATUS__PATTERN_WORD_BEFORE 1u
 #define SMTPSTATUS__PATTERN_WORD_AFTER 2u
