@@ -517,6 +517,9 @@ const char *smtpstatus__rstring(uint32_t off);
 /* The evidence item of a kept candidate, with its rule's id and source
  * strings (NULL past the last rule); the rest of e stays as it is. */
 void smtpstatus__set_evidence(struct smtpstatus_evidence *e, const struct smtpstatus__candidate *c);
+/* The same for every kept candidate, into e[0..c->count), in one call:
+ * smtpstatus__set_evidence() is its plain form, which tests compare it with. */
+void smtpstatus__evidence_of(struct smtpstatus_evidence *e, const struct smtpstatus__collector *c);
 const char *smtpstatus__sisimai_name(unsigned index);
 
 const char *smtpstatus__provider_key(unsigned index);

@@ -63,6 +63,24 @@ void smtpstatus__set_evidence(struct smtpstatus_evidence *e, const struct smtpst
     e->span.len = c->len;
 }
 
+void smtpstatus__evidence_of(struct smtpstatus_evidence *e, const struct smtpstatus__collector *c)
+{
+    for (unsigned i = 0; i < c->count; i++) {
+        const struct smtpstatus__candidate *b = &c->best[i];
+
+        /* e was cleared with the rest of the verdict. */
+        e[i].kind = b->kind;
+        e[i].reason = b->reason;
+        e[i].confidence = b->conf;
+        if (b->rule < COUNT(smtpstatus__rules)) {
+            e[i].rule = smtpstatus__rstring(smtpstatus__rules[b->rule].id);
+            e[i].source = smtpstatus__rstring(smtpstatus__rules[b->rule].source);
+        }
+        e[i].span.off = b->off;
+        e[i].span.len = b->len;
+    }
+}
+
 const char *smtpstatus__sisimai_name(unsigned index)
 {
     return index < COUNT(smtpstatus__sisimai_names)

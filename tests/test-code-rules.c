@@ -155,3 +155,31 @@ Test(code_rules, every_reply_code_with_every_enhanced_cell)
                     }
     cr_log_info("%zu sets of facts", checked);
 }
+
+/* smtpstatus__evidence_of() fills every kept candidate's item in one call:
+ * the same bytes as smtpstatus__set_evidence() item by item, for every
+ * rule, a rule index past the last, and spans with and without length. */
+Test(code_rules, evidence_of_is_set_evidence_for_each)
+{
+    for (unsigned first = 0; first < 0x10000u; first += first < 4000 ? 3 : 997) {
+        struct smtpstatus__collector c;
+        struct smtpstatus_evidence one[SMTPSTATUS_EVIDENCE_MAX], all[SMTPSTATUS_EVIDENCE_MAX];
+
+        memset(&c, 0, sizeof c);
+        c.count = first % (SMTPSTATUS_EVIDENCE_MAX + 1);
+        for (unsigned i = 0; i < SMTPSTATUS_EVIDENCE_MAX; i++) {
+            c.best[i].rule = (uint16_t)(first + i);
+            c.best[i].kind = (uint8_t)(1 + (first + i) % 4);
+            c.best[i].conf = (uint8_t)(first * 7 + i);
+            c.best[i].reason = (uint8_t)(first + 3 * i);
+            c.best[i].off = first % 3 ? first + i : 0;
+            c.best[i].len = first % 3 ? i + 3 : 0;
+        }
+        memset(one, 0, sizeof one);
+        memset(all, 0, sizeof all);
+        for (unsigned i = 0; i < c.count; i++)
+            smtpstatus__set_evidence(&one[i], &c.best[i]);
+        smtpstatus__evidence_of(all, &c);
+        cr_assert(memcmp(one, all, sizeof one) == 0, "rules from %u, %u kept", first, c.count);
+    }
+}
