@@ -509,6 +509,10 @@ void smtpstatus__match_codes(const struct smtpstatus__facts *facts, struct smtps
 /* The same by searches of the keyed rule lists, without the generator's
  * per-code lists: what tests/test-code-rules.c compares them with. */
 void smtpstatus__match_codes_keyed(const struct smtpstatus__facts *facts, struct smtpstatus__collector *c);
+/* For tests: how many entries of the generator's lists (code, reply,
+ * pattern) offer another candidate than their rule's (rank, reason,
+ * confidence, kind) or leave out one of its conditions. */
+size_t smtpstatus__listed_mismatches(void);
 
 const struct smtpstatus__reason_row *smtpstatus__reason(unsigned reason);
 size_t smtpstatus__reason_count(void);

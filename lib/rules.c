@@ -136,9 +136,11 @@ static int stronger(unsigned r, size_t len, const struct smtpstatus__candidate *
     return r > b->rank || (r == b->rank && len > b->len);
 }
 
-static inline void collect(struct smtpstatus__collector *c, const struct smtpstatus__candidate *cand)
+/* collect() for a candidate of rank r (a generator's list has it ready). */
+static inline void collect_ranked(struct smtpstatus__collector *c, const struct smtpstatus__candidate *cand,
+                                  unsigned r)
 {
-    unsigned n = c->count, pos, r = rank(cand);
+    unsigned n = c->count, pos;
 
     /* Full, and no stronger than the last: nothing changes (the usual case
      * for the weaker code rules after the text's). */
@@ -174,6 +176,11 @@ static inline void collect(struct smtpstatus__collector *c, const struct smtpsta
     }
     c->best[pos] = *cand;
     c->best[pos].rank = (uint16_t)r;
+}
+
+static inline void collect(struct smtpstatus__collector *c, const struct smtpstatus__candidate *cand)
+{
+    collect_ranked(c, cand, rank(cand));
 }
 
 void smtpstatus__collect(struct smtpstatus__collector *c, const struct smtpstatus__candidate *cand)
@@ -686,25 +693,35 @@ static int rule_applies(const struct smtpstatus__rule_row *r, const struct smtps
     return status_matches(r, f) && reply_matches(r, f->reply);
 }
 
+/* Whether the rule of a generator's list entry holds for these facts: its
+ * stage and provider are in the entry, the rest (rare) in its rule row. */
+static inline int listed_holds(const struct smtpstatus__facts *f, const struct smtpstatus__listed_row *e)
+{
+    return (e->stage == 0 || e->stage == f->stage) &&
+           (e->provider == 0 || (f->providers & ((uint64_t)1 << (e->provider - 1)))) &&
+           (!e->rest || rule_applies(&smtpstatus__rules[e->rule], f));
+}
+
 /* Inline: its calls for every match cost as much as its work. */
 static inline void offer_match(const struct smtpstatus__facts *f, struct smtpstatus__collector *c,
                                const struct smtpstatus__pattern_row *p, size_t end, int provider_rules)
 {
-    for (unsigned k = 0; k < p->rule_count; k++) {
-        unsigned entry = smtpstatus__pattern_rules[p->rule_first + k];
-        unsigned ri = entry & ~SMTPSTATUS__LISTED_ALWAYS;
-        const struct smtpstatus__rule_row *r = &smtpstatus__rules[ri];
+    const struct smtpstatus__listed_row *e = smtpstatus__pattern_rules + p->rule_first;
+
+    for (unsigned k = 0; k < p->rule_count; k++, e++) {
         struct smtpstatus__candidate cand;
 
-        if ((r->provider != 0) != provider_rules || (!(entry & SMTPSTATUS__LISTED_ALWAYS) && !rule_applies(r, f)))
+        /* A pattern's provider rules are never listed as holding always,
+         * so the entry names their provider. */
+        if ((e->provider != 0) != provider_rules || !listed_holds(f, e))
             continue;
-        cand.rule = (uint16_t)ri;
-        cand.kind = r->kind;
-        cand.conf = r->conf;
-        cand.reason = r->reason;
+        cand.rule = e->rule;
+        cand.kind = e->kind;
+        cand.conf = e->conf;
+        cand.reason = e->reason;
         cand.off = end - p->len;
         cand.len = p->len;
-        collect(c, &cand);
+        collect_ranked(c, &cand, e->rank);
     }
 }
 
@@ -825,7 +842,7 @@ static void offer_code_keys(const struct smtpstatus__facts *f, struct smtpstatus
  * no later one has. None can be a rule already kept: the lists hold code,
  * reply and pattern-less provider rules, each once, and each list is taken
  * once a verdict, so there is no duplicate to look for. */
-static void take_listed(const struct smtpstatus__facts *f, struct smtpstatus__collector *c,
+static inline void take_listed(const struct smtpstatus__facts *f, struct smtpstatus__collector *c,
                         const struct smtpstatus__listed_row *e, const struct smtpstatus__listed_row *end)
 {
     unsigned n = c->count, pos = 0;
@@ -837,9 +854,7 @@ static void take_listed(const struct smtpstatus__facts *f, struct smtpstatus__co
             pos++;
         if (pos == SMTPSTATUS_EVIDENCE_MAX)
             break;
-        if ((e->stage != 0 && e->stage != f->stage) ||
-            (e->provider != 0 && !(f->providers & ((uint64_t)1 << (e->provider - 1)))) ||
-            (e->rest && !rule_applies(&smtpstatus__rules[e->rule], f)))
+        if (!listed_holds(f, e))
             continue;
         /* At most three moves: a copy each, not a call to memmove. */
         switch (n - pos - (n == SMTPSTATUS_EVIDENCE_MAX)) {
@@ -872,7 +887,7 @@ static void take_listed(const struct smtpstatus__facts *f, struct smtpstatus__co
 /* The rules of a generator's code list (gen-rules.py, compile_code_lists)
  * for the enhanced code, whose class is one of a reply's: the list of its
  * class, subject and detail, in a table of `subjects` and `details`. */
-static void offer_code_list(const struct smtpstatus__facts *f, struct smtpstatus__collector *c,
+static inline void offer_code_list(const struct smtpstatus__facts *f, struct smtpstatus__collector *c,
                             const uint16_t *start, const struct smtpstatus__listed_row *list,
                             unsigned subjects, unsigned details)
 {
@@ -953,3 +968,33 @@ void smtpstatus__match_codes(const struct smtpstatus__facts *f, struct smtpstatu
         offer_key(f, c, smtpstatus__reply_rules, keys, n, cls, f->reply / 100);
     }
 }
+
+/* Entries of one generator's list that do not offer their rule's candidate
+ * or drop one of its conditions; `settled`: what the list settles (1: the
+ * status, 2: the reply values, 4: the stage). */
+static size_t listed_mismatches(const struct smtpstatus__listed_row *list, size_t n, unsigned settled)
+{
+    size_t bad = 0;
+
+    for (size_t i = 0; i < n; i++) {
+        const struct smtpstatus__listed_row *e = &list[i];
+        const struct smtpstatus__rule_row *r = smtpstatus__rule(e->rule);
+
+        if (r == NULL || e->rank != rank_of(r->conf, r->kind) || e->reason != r->reason ||
+            e->conf != r->conf || e->kind != r->kind || e->provider != r->provider ||
+            (e->stage != r->stage && !(e->stage == 0 && (settled & 4u))) ||
+            (!e->rest && (r->cls != 0 || (r->has_status && !(settled & 1u)) ||
+                          (r->reply_count != 0 && !(settled & 2u)))))
+            bad++;
+    }
+    return bad;
+}
+
+size_t smtpstatus__listed_mismatches(void)
+{
+    return listed_mismatches(smtpstatus__code_list, COUNT(smtpstatus__code_list), 1u) +
+           listed_mismatches(smtpstatus__provider_code_list, COUNT(smtpstatus__provider_code_list), 1u) +
+           listed_mismatches(smtpstatus__reply_list, COUNT(smtpstatus__reply_list), 2u | 4u) +
+           listed_mismatches(smtpstatus__pattern_rules, COUNT(smtpstatus__pattern_rules), 0u);
+}
+

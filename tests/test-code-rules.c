@@ -183,3 +183,10 @@ Test(code_rules, evidence_of_is_set_evidence_for_each)
         cr_assert(memcmp(one, all, sizeof one) == 0, "rules from %u, %u kept", first, c.count);
     }
 }
+
+/* Every entry of the generator's lists, the patterns' included, carries
+ * its rule's candidate and keeps every condition the list does not settle. */
+Test(code_rules, listed_entries_are_their_rules)
+{
+    cr_assert_eq(smtpstatus__listed_mismatches(), 0);
+}
