@@ -250,12 +250,9 @@ static int find_delay(const char *t, size_t len, uint32_t *seconds)
             break;
         if (!smtpstatus__is_digit((unsigned char)t[i]) || t[i - 1] != ' ')
             continue;
-        j = i;
-        while (j < len && smtpstatus__is_digit((unsigned char)t[j]) && n < 1000000)
-            n = n * 10 + (uint64_t)(t[j++] - '0');
-        if (j < len && (smtpstatus__is_digit((unsigned char)t[j]) || t[j] == '.'))
-            continue; /* too long, or a decimal or address */
-        /* The cue word must end just before the number. */
+        /* The cue word must end just before the number (tested first: most
+         * numbers, an enhanced code's first digit after the reply code,
+         * have none, and the number need not be read). */
         cue_end = i;
         while (cue_end > 0 && t[cue_end - 1] == ' ')
             cue_end--;
@@ -268,6 +265,11 @@ static int find_delay(const char *t, size_t len, uint32_t *seconds)
         }
         if (!cued)
             continue;
+        j = i;
+        while (j < len && smtpstatus__is_digit((unsigned char)t[j]) && n < 1000000)
+            n = n * 10 + (uint64_t)(t[j++] - '0');
+        if (j < len && (smtpstatus__is_digit((unsigned char)t[j]) || t[j] == '.'))
+            continue; /* too long, or a decimal or address */
         k = j;
         while (k < len && t[k] == ' ')
             k++;

@@ -168,6 +168,8 @@ Test(fast_paths, retry_delays_at_every_offset)
         { " try again in 5 minutes", 300 }, { " retry after  90 sec", 90 }, { " wait 2 hours", 7200 },
         { " try again in\t5 minutes", 0 },  { " try again in5 minutes", 0 }, { " try again (5 minutes)", 0 },
         { " again in 5.5 minutes", 0 },      { " host 10 minutes", 0 },
+        { " Try Again IN  15 Minutes", 900 }, { " retry in 12345678 seconds", 0 },
+        { " wait 1.2.3.4 hours", 0 },         { " within 3 days", 259200 },
     };
     char text[256];
 
