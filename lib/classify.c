@@ -95,16 +95,33 @@ static int find_reply_token(const char *t, size_t len, unsigned reply, struct sm
  * code, so smtpstatus_find_enhanced() over the text up to the code's end
  * would look at the code first, and takes it when these checks pass
  * (else the search below runs as before). */
+/* The order smtpstatus_compare_enhanced() compares codes by. */
+static uint32_t code_key(const struct smtpstatus_enhanced *c)
+{
+    return (uint32_t)c->cls * 1000000u + c->subject * 1000u + c->detail;
+}
+
 static int parsed_code_first(const struct smtpstatus__facts *f, struct smtpstatus_span *span)
 {
     const char *t = f->text;
     size_t off = f->enhanced_span.off, end = off + f->enhanced_span.len, stop;
     struct smtpstatus_enhanced code;
 
-    if (f->enhanced_span.len < 5 || t[off + 1] != '.' || (off > 0 && memchr(t + 1, '.', off) != NULL))
+    if (f->enhanced_span.len < 5 || t[off + 1] != '.')
         return 0;
-    if (smtpstatus__parse_enhanced_at(t, end, off, &code, &stop) != SMTPSTATUS_OK || stop != end ||
-        code.subject > 7 || smtpstatus_compare_enhanced(&code, &f->enhanced) != 0 ||
+    /* No dot in t[1..off]: a short walk, the code being near the start. */
+    if (off > 0) {
+        if (off > 16) {
+            if (memchr(t + 1, '.', off) != NULL)
+                return 0;
+        } else {
+            for (size_t i = 1; i <= off; i++)
+                if (t[i] == '.')
+                    return 0;
+        }
+    }
+    if (smtpstatus__enhanced_at(t, end, off, &code, &stop) != SMTPSTATUS_OK || stop != end ||
+        code.subject > 7 || code_key(&code) != code_key(&f->enhanced) ||
         !smtpstatus__enhanced_boundary_before(t, off))
         return 0;
     span->off = off;
@@ -129,9 +146,20 @@ static void locate_enhanced(const struct smtpstatus__facts *f, struct smtpstatus
 
 static void locate_reply(const struct smtpstatus__facts *f, struct smtpstatus_span *reply_span)
 {
-    memset(reply_span, 0, sizeof *reply_span);
+    const char *t = f->text;
+
     /* The usual case: a parsed reply at the text's start, where no token
-     * can come before it. */
+     * can come before it. Its three digits, and no letter or digit after
+     * them, are what the search below would find first. */
+    if (f->reply && f->spans_known && f->reply_span.off == 0 && f->len >= 3 &&
+        (unsigned)(t[0] - '0') < 10 && (unsigned)(t[1] - '0') < 10 && (unsigned)(t[2] - '0') < 10 &&
+        (unsigned)(t[0] - '0') * 100u + (unsigned)(t[1] - '0') * 10u + (unsigned)(t[2] - '0') == f->reply &&
+        (f->len == 3 || !smtpstatus__is_alnum((unsigned char)t[3]))) {
+        reply_span->off = 0;
+        reply_span->len = 3;
+        return;
+    }
+    memset(reply_span, 0, sizeof *reply_span);
     if (f->reply && f->spans_known && f->reply_span.off == 0 && f->len >= 3 &&
         find_reply_token(f->text, f->len < 4 ? f->len : 4, f->reply, reply_span) &&
         reply_span->off == 0)
@@ -222,12 +250,9 @@ static int find_delay(const char *t, size_t len, uint32_t *seconds)
             break;
         if (!smtpstatus__is_digit((unsigned char)t[i]) || t[i - 1] != ' ')
             continue;
-        j = i;
-        while (j < len && smtpstatus__is_digit((unsigned char)t[j]) && n < 1000000)
-            n = n * 10 + (uint64_t)(t[j++] - '0');
-        if (j < len && (smtpstatus__is_digit((unsigned char)t[j]) || t[j] == '.'))
-            continue; /* too long, or a decimal or address */
-        /* The cue word must end just before the number. */
+        /* The cue word must end just before the number (tested first: most
+         * numbers, an enhanced code's first digit after the reply code,
+         * have none, and the number need not be read). */
         cue_end = i;
         while (cue_end > 0 && t[cue_end - 1] == ' ')
             cue_end--;
@@ -240,6 +265,11 @@ static int find_delay(const char *t, size_t len, uint32_t *seconds)
         }
         if (!cued)
             continue;
+        j = i;
+        while (j < len && smtpstatus__is_digit((unsigned char)t[j]) && n < 1000000)
+            n = n * 10 + (uint64_t)(t[j++] - '0');
+        if (j < len && (smtpstatus__is_digit((unsigned char)t[j]) || t[j] == '.'))
+            continue; /* too long, or a decimal or address */
         k = j;
         while (k < len && t[k] == ' ')
             k++;
@@ -285,9 +315,9 @@ static void decide(struct smtpstatus__facts *f, struct smtpstatus_verdict *v)
 
     /* A code's span is looked for only when evidence of its kind shows it
      * (a rule that matched text has the text's span). */
+    smtpstatus__evidence_of(v->evidence, &c);
     for (unsigned i = 0, located = 0; i < c.count; i++) {
         struct smtpstatus_evidence *e = &v->evidence[i];
-        smtpstatus__set_evidence(e, &c.best[i]);
         if (c.best[i].len == 0) {
             const struct smtpstatus_span *sp;
             if (c.best[i].kind == SMTPSTATUS__KIND_REPLY) {

@@ -399,6 +399,15 @@ struct smtpstatus__rule_row {
     uint16_t st_subject, st_detail; /* 0xFFFF: any */
 };
 
+/* An entry of a generator's code or reply list (gen-rules.py, listed):
+ * the candidate its rule offers, with the candidate's rank (rules.c,
+ * rank_of); the stage and the provider (index + 1) it needs, or 0; and
+ * `rest`, whether its rule has more to test (rule_applies()). */
+struct smtpstatus__listed_row {
+    uint16_t rule, rank;
+    uint8_t reason, conf, kind, stage, provider, rest;
+};
+
 /* Pattern flags: word boundary before, after; some rule has a provider. */
 #define SMTPSTATUS__PATTERN_WORD_BEFORE 1u
 #define SMTPSTATUS__PATTERN_WORD_AFTER 2u
@@ -503,6 +512,10 @@ void smtpstatus__match_codes(const struct smtpstatus__facts *facts, struct smtps
 /* The same by searches of the keyed rule lists, without the generator's
  * per-code lists: what tests/test-code-rules.c compares them with. */
 void smtpstatus__match_codes_keyed(const struct smtpstatus__facts *facts, struct smtpstatus__collector *c);
+/* For tests: how many entries of the generator's lists (code, reply,
+ * pattern) offer another candidate than their rule's (rank, reason,
+ * confidence, kind) or leave out one of its conditions. */
+size_t smtpstatus__listed_mismatches(void);
 
 const struct smtpstatus__reason_row *smtpstatus__reason(unsigned reason);
 size_t smtpstatus__reason_count(void);
@@ -511,6 +524,9 @@ const char *smtpstatus__rstring(uint32_t off);
 /* The evidence item of a kept candidate, with its rule's id and source
  * strings (NULL past the last rule); the rest of e stays as it is. */
 void smtpstatus__set_evidence(struct smtpstatus_evidence *e, const struct smtpstatus__candidate *c);
+/* The same for every kept candidate, into e[0..c->count), in one call:
+ * smtpstatus__set_evidence() is its plain form, which tests compare it with. */
+void smtpstatus__evidence_of(struct smtpstatus_evidence *e, const struct smtpstatus__collector *c);
 const char *smtpstatus__sisimai_name(unsigned index);
 
 const char *smtpstatus__provider_key(unsigned index);

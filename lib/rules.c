@@ -63,6 +63,24 @@ void smtpstatus__set_evidence(struct smtpstatus_evidence *e, const struct smtpst
     e->span.len = c->len;
 }
 
+void smtpstatus__evidence_of(struct smtpstatus_evidence *e, const struct smtpstatus__collector *c)
+{
+    for (unsigned i = 0; i < c->count; i++) {
+        const struct smtpstatus__candidate *b = &c->best[i];
+
+        /* e was cleared with the rest of the verdict. */
+        e[i].kind = b->kind;
+        e[i].reason = b->reason;
+        e[i].confidence = b->conf;
+        if (b->rule < COUNT(smtpstatus__rules)) {
+            e[i].rule = smtpstatus__rstring(smtpstatus__rules[b->rule].id);
+            e[i].source = smtpstatus__rstring(smtpstatus__rules[b->rule].source);
+        }
+        e[i].span.off = b->off;
+        e[i].span.len = b->len;
+    }
+}
+
 const char *smtpstatus__sisimai_name(unsigned index)
 {
     return index < COUNT(smtpstatus__sisimai_names)
@@ -118,9 +136,11 @@ static int stronger(unsigned r, size_t len, const struct smtpstatus__candidate *
     return r > b->rank || (r == b->rank && len > b->len);
 }
 
-static inline void collect(struct smtpstatus__collector *c, const struct smtpstatus__candidate *cand)
+/* collect() for a candidate of rank r (a generator's list has it ready). */
+static inline void collect_ranked(struct smtpstatus__collector *c, const struct smtpstatus__candidate *cand,
+                                  unsigned r)
 {
-    unsigned n = c->count, pos, r = rank(cand);
+    unsigned n = c->count, pos;
 
     /* Full, and no stronger than the last: nothing changes (the usual case
      * for the weaker code rules after the text's). */
@@ -156,6 +176,11 @@ static inline void collect(struct smtpstatus__collector *c, const struct smtpsta
     }
     c->best[pos] = *cand;
     c->best[pos].rank = (uint16_t)r;
+}
+
+static inline void collect(struct smtpstatus__collector *c, const struct smtpstatus__candidate *cand)
+{
+    collect_ranked(c, cand, rank(cand));
 }
 
 void smtpstatus__collect(struct smtpstatus__collector *c, const struct smtpstatus__candidate *cand)
@@ -668,25 +693,35 @@ static int rule_applies(const struct smtpstatus__rule_row *r, const struct smtps
     return status_matches(r, f) && reply_matches(r, f->reply);
 }
 
+/* Whether the rule of a generator's list entry holds for these facts: its
+ * stage and provider are in the entry, the rest (rare) in its rule row. */
+static inline int listed_holds(const struct smtpstatus__facts *f, const struct smtpstatus__listed_row *e)
+{
+    return (e->stage == 0 || e->stage == f->stage) &&
+           (e->provider == 0 || (f->providers & ((uint64_t)1 << (e->provider - 1)))) &&
+           (!e->rest || rule_applies(&smtpstatus__rules[e->rule], f));
+}
+
 /* Inline: its calls for every match cost as much as its work. */
 static inline void offer_match(const struct smtpstatus__facts *f, struct smtpstatus__collector *c,
                                const struct smtpstatus__pattern_row *p, size_t end, int provider_rules)
 {
-    for (unsigned k = 0; k < p->rule_count; k++) {
-        unsigned entry = smtpstatus__pattern_rules[p->rule_first + k];
-        unsigned ri = entry & ~SMTPSTATUS__LISTED_ALWAYS;
-        const struct smtpstatus__rule_row *r = &smtpstatus__rules[ri];
+    const struct smtpstatus__listed_row *e = smtpstatus__pattern_rules + p->rule_first;
+
+    for (unsigned k = 0; k < p->rule_count; k++, e++) {
         struct smtpstatus__candidate cand;
 
-        if ((r->provider != 0) != provider_rules || (!(entry & SMTPSTATUS__LISTED_ALWAYS) && !rule_applies(r, f)))
+        /* A pattern's provider rules are never listed as holding always,
+         * so the entry names their provider. */
+        if ((e->provider != 0) != provider_rules || !listed_holds(f, e))
             continue;
-        cand.rule = (uint16_t)ri;
-        cand.kind = r->kind;
-        cand.conf = r->conf;
-        cand.reason = r->reason;
+        cand.rule = e->rule;
+        cand.kind = e->kind;
+        cand.conf = e->conf;
+        cand.reason = e->reason;
         cand.off = end - p->len;
         cand.len = p->len;
-        collect(c, &cand);
+        collect_ranked(c, &cand, e->rank);
     }
 }
 
@@ -799,45 +834,62 @@ static void offer_code_keys(const struct smtpstatus__facts *f, struct smtpstatus
     offer_key(f, c, index, keys, n, lower_bound_from_top(keys, n, any), any);
 }
 
-/* Offer the rule of an entry of a list the generator made for these
- * facts' code: its status (code rules) or its reply values (reply rules)
- * hold already, and with SMTPSTATUS__LISTED_ALWAYS, all the rest too. */
-static void offer_listed(const struct smtpstatus__facts *f, struct smtpstatus__collector *c, unsigned entry,
-                         int reply_rule)
+/* The candidates of a generator's list (its rules that hold for these
+ * facts, the strongest first) into the kept evidence, which they leave as
+ * collect() one at a time would. They have no length, so each goes after
+ * every kept one of its rank or above, and the next, no stronger, after it:
+ * one walk down the evidence places them all, and once one has no place,
+ * no later one has. None can be a rule already kept: the lists hold code,
+ * reply and pattern-less provider rules, each once, and each list is taken
+ * once a verdict, so there is no duplicate to look for. */
+static inline void take_listed(const struct smtpstatus__facts *f, struct smtpstatus__collector *c,
+                        const struct smtpstatus__listed_row *e, const struct smtpstatus__listed_row *end)
 {
-    unsigned ri = entry & ~SMTPSTATUS__LISTED_ALWAYS;
-    const struct smtpstatus__rule_row *r = &smtpstatus__rules[ri];
+    unsigned n = c->count, pos = 0;
 
-    if (!(entry & SMTPSTATUS__LISTED_ALWAYS)) {
-        if (r->provider != 0 && !(f->providers & ((uint64_t)1 << (r->provider - 1))))
-            return;
-        if ((r->cls != 0 && r->cls != f->cls) || (r->stage != 0 && r->stage != f->stage))
-            return;
-        if (reply_rule ? !status_matches(r, f) : !reply_matches(r, f->reply))
-            return;
+    for (; e < end; e++) {
+        struct smtpstatus__candidate *b;
+
+        while (pos < n && c->best[pos].rank >= e->rank)
+            pos++;
+        if (pos == SMTPSTATUS_EVIDENCE_MAX)
+            break;
+        if (!listed_holds(f, e))
+            continue;
+        /* At most three moves: a copy each, not a call to memmove. */
+        switch (n - pos - (n == SMTPSTATUS_EVIDENCE_MAX)) {
+        case 3:
+            c->best[pos + 3] = c->best[pos + 2];
+            /* fall through */
+        case 2:
+            c->best[pos + 2] = c->best[pos + 1];
+            /* fall through */
+        case 1:
+            c->best[pos + 1] = c->best[pos];
+            break;
+        default:
+            break;
+        }
+        if (n < SMTPSTATUS_EVIDENCE_MAX)
+            n++;
+        b = &c->best[pos++];
+        b->rule = e->rule;
+        b->kind = e->kind;
+        b->conf = e->conf;
+        b->reason = e->reason;
+        b->rank = e->rank;
+        b->off = 0;
+        b->len = 0;
     }
-    offer_rule(c, r, ri);
-}
-
-/* Whether the evidence is full and rule r, a code or reply rule, cannot
- * enter it: it is no stronger than the weakest kept, and has no length to
- * win a tie with. The generator's lists put the most confident first
- * (gen-rules.py, by_confidence), so then no later entry can enter either
- * and the walk of a list stops. */
-static int evidence_closed(const struct smtpstatus__collector *c, unsigned entry)
-{
-    const struct smtpstatus__rule_row *r = &smtpstatus__rules[entry & ~SMTPSTATUS__LISTED_ALWAYS];
-
-    return c->count == SMTPSTATUS_EVIDENCE_MAX &&
-           rank_of(r->conf, r->kind) <= c->best[SMTPSTATUS_EVIDENCE_MAX - 1].rank;
+    c->count = n;
 }
 
 /* The rules of a generator's code list (gen-rules.py, compile_code_lists)
  * for the enhanced code, whose class is one of a reply's: the list of its
  * class, subject and detail, in a table of `subjects` and `details`. */
-static void offer_code_list(const struct smtpstatus__facts *f, struct smtpstatus__collector *c,
-                            const uint16_t *start, const uint16_t *list, unsigned subjects,
-                            unsigned details)
+static inline void offer_code_list(const struct smtpstatus__facts *f, struct smtpstatus__collector *c,
+                            const uint16_t *start, const struct smtpstatus__listed_row *list,
+                            unsigned subjects, unsigned details)
 {
     unsigned cls = f->enhanced.cls, s = f->enhanced.subject, d = f->enhanced.detail, cell;
 
@@ -846,11 +898,7 @@ static void offer_code_list(const struct smtpstatus__facts *f, struct smtpstatus
     if (d > details)
         d = details;
     cell = ((cls == 2 ? 0u : cls - 3u) * (subjects + 1u) + s) * (details + 1u) + d;
-    for (unsigned i = start[cell]; i < start[cell + 1]; i++) {
-        if (evidence_closed(c, list[i]))
-            break;
-        offer_listed(f, c, list[i], 0);
-    }
+    take_listed(f, c, list + start[cell], list + start[cell + 1]);
 }
 
 /* The code rules for the enhanced code, and the provider rules keyed by
@@ -902,13 +950,12 @@ void smtpstatus__match_codes(const struct smtpstatus__facts *f, struct smtpstatu
     if (f->has_enhanced)
         offer_code_rules(f, c);
     if (f->reply >= 200 && f->reply <= 599) {
-        /* The generator's list for the code (compile_reply_lists). */
-        for (unsigned i = smtpstatus__reply_list_start[f->reply - 200];
-             i < smtpstatus__reply_list_start[f->reply - 199]; i++) {
-            if (evidence_closed(c, smtpstatus__reply_list[i]))
-                break;
-            offer_listed(f, c, smtpstatus__reply_list[i], 1);
-        }
+        /* The generator's list for the code and stage (compile_reply_lists). */
+        unsigned stage = f->stage < SMTPSTATUS__REPLY_LIST_STAGES ? f->stage : 0;
+        unsigned l = smtpstatus__reply_cells[(f->reply - 200) * SMTPSTATUS__REPLY_LIST_STAGES + stage];
+
+        take_listed(f, c, smtpstatus__reply_list + smtpstatus__reply_list_start[l],
+                    smtpstatus__reply_list + smtpstatus__reply_list_start[l + 1]);
     } else if (f->reply) {
         const uint32_t *keys = smtpstatus__reply_rule_keys;
         size_t n = SMTPSTATUS__REPLY_RULE_COUNT, cls = 0;
@@ -921,3 +968,33 @@ void smtpstatus__match_codes(const struct smtpstatus__facts *f, struct smtpstatu
         offer_key(f, c, smtpstatus__reply_rules, keys, n, cls, f->reply / 100);
     }
 }
+
+/* Entries of one generator's list that do not offer their rule's candidate
+ * or drop one of its conditions; `settled`: what the list settles (1: the
+ * status, 2: the reply values, 4: the stage). */
+static size_t listed_mismatches(const struct smtpstatus__listed_row *list, size_t n, unsigned settled)
+{
+    size_t bad = 0;
+
+    for (size_t i = 0; i < n; i++) {
+        const struct smtpstatus__listed_row *e = &list[i];
+        const struct smtpstatus__rule_row *r = smtpstatus__rule(e->rule);
+
+        if (r == NULL || e->rank != rank_of(r->conf, r->kind) || e->reason != r->reason ||
+            e->conf != r->conf || e->kind != r->kind || e->provider != r->provider ||
+            (e->stage != r->stage && !(e->stage == 0 && (settled & 4u))) ||
+            (!e->rest && (r->cls != 0 || (r->has_status && !(settled & 1u)) ||
+                          (r->reply_count != 0 && !(settled & 2u)))))
+            bad++;
+    }
+    return bad;
+}
+
+size_t smtpstatus__listed_mismatches(void)
+{
+    return listed_mismatches(smtpstatus__code_list, COUNT(smtpstatus__code_list), 1u) +
+           listed_mismatches(smtpstatus__provider_code_list, COUNT(smtpstatus__provider_code_list), 1u) +
+           listed_mismatches(smtpstatus__reply_list, COUNT(smtpstatus__reply_list), 2u | 4u) +
+           listed_mismatches(smtpstatus__pattern_rules, COUNT(smtpstatus__pattern_rules), 0u);
+}
+

@@ -86,13 +86,13 @@ Test(code_rules, lists_offer_what_the_keyed_search_offers)
                         checked++;
                     }
     for (unsigned reply = 200; reply < 600 + sizeof replies / sizeof replies[0]; reply++)
-        for (unsigned stage = 0; stage <= SMTPSTATUS_STAGE_BDAT; stage++)
+        for (unsigned stage = 0; stage <= SMTPSTATUS_STAGE_BDAT + 2; stage++)
             for (int enh = 0; enh < 2; enh++) {
                 struct smtpstatus__facts f;
                 memset(&f, 0, sizeof f);
                 f.reply = reply < 600 ? reply : replies[reply - 600];
                 f.cls = f.reply >= 200 && f.reply < 600 ? f.reply / 100 : 0;
-                f.stage = stage;
+                f.stage = stage <= SMTPSTATUS_STAGE_BDAT + 1 ? stage : 1000; /* past the last */
                 f.has_enhanced = enh;
                 f.enhanced.cls = (uint8_t)(f.cls ? f.cls : 5);
                 f.enhanced.subject = (uint16_t)(reply % 8);
@@ -105,4 +105,88 @@ Test(code_rules, lists_offer_what_the_keyed_search_offers)
                 checked++;
             }
     cr_log_info("%zu sets of facts", checked);
+}
+
+/* The lists are cut after their SMTPSTATUS_EVIDENCE_MAX-th entry that
+ * holds for any facts, the reply lists are made for each stage, and a
+ * code's list and its reply's are merged into the evidence without
+ * collect(): so every reply code with every cell of the code lists (each
+ * class, subject and detail to one past the last any rule names), at every
+ * stage, with and without providers, keeps what the keyed searches keep. */
+Test(code_rules, every_reply_code_with_every_enhanced_cell)
+{
+    struct smtpstatus__collector empty, one_text, ties;
+    size_t checked = 0;
+
+    /* Kept candidates of a code's and a reply's rank, without length: a
+     * listed rule of the same rank goes after them. */
+    memset(&ties, 0, sizeof ties);
+    ties.count = 3;
+    for (unsigned i = 0; i < 3; i++) {
+        ties.best[i].rule = (uint16_t)(0xFFFF - i); /* no rule's index */
+        ties.best[i].kind = i < 2 ? SMTPSTATUS__KIND_CODE : SMTPSTATUS__KIND_REPLY;
+    }
+    ties.best[0].rank = 80 << 2 | 1;
+    ties.best[1].rank = 40 << 2 | 1;
+    ties.best[2].rank = 30 << 2 | 0;
+    memset(&empty, 0, sizeof empty);
+    memset(&one_text, 0, sizeof one_text);
+    one_text.count = 1;
+    one_text.best[0].kind = SMTPSTATUS__KIND_TEXT;
+    one_text.best[0].rank = 30 << 2 | 2;
+    one_text.best[0].len = 10;
+    for (unsigned reply = 200; reply < 600; reply++)
+        for (unsigned k = 0; k < 3; k++)
+            for (unsigned s = 0; s <= 9; s++)
+                for (unsigned d = 0; d <= 33; d++)
+                    for (unsigned stage = 0; stage <= SMTPSTATUS_STAGE_BDAT; stage += 1 + (d & 1)) {
+                        struct smtpstatus__facts f;
+                        memset(&f, 0, sizeof f);
+                        f.reply = reply;
+                        f.cls = reply / 100;
+                        f.has_enhanced = 1;
+                        f.enhanced.cls = (uint8_t)(k == 0 ? 2 : k == 1 ? 4 : 5);
+                        f.enhanced.subject = (uint16_t)s;
+                        f.enhanced.detail = (uint16_t)d;
+                        f.stage = stage;
+                        f.providers = (reply + d) % 4 ? 0 : ~(uint64_t)0;
+                        same_offers(&f, (reply + s) % 3 == 0 ? &one_text : (reply + s) % 3 == 1 ? &ties : &empty);
+                        checked++;
+                    }
+    cr_log_info("%zu sets of facts", checked);
+}
+
+/* smtpstatus__evidence_of() fills every kept candidate's item in one call:
+ * the same bytes as smtpstatus__set_evidence() item by item, for every
+ * rule, a rule index past the last, and spans with and without length. */
+Test(code_rules, evidence_of_is_set_evidence_for_each)
+{
+    for (unsigned first = 0; first < 0x10000u; first += first < 4000 ? 3 : 997) {
+        struct smtpstatus__collector c;
+        struct smtpstatus_evidence one[SMTPSTATUS_EVIDENCE_MAX], all[SMTPSTATUS_EVIDENCE_MAX];
+
+        memset(&c, 0, sizeof c);
+        c.count = first % (SMTPSTATUS_EVIDENCE_MAX + 1);
+        for (unsigned i = 0; i < SMTPSTATUS_EVIDENCE_MAX; i++) {
+            c.best[i].rule = (uint16_t)(first + i);
+            c.best[i].kind = (uint8_t)(1 + (first + i) % 4);
+            c.best[i].conf = (uint8_t)(first * 7 + i);
+            c.best[i].reason = (uint8_t)(first + 3 * i);
+            c.best[i].off = first % 3 ? first + i : 0;
+            c.best[i].len = first % 3 ? i + 3 : 0;
+        }
+        memset(one, 0, sizeof one);
+        memset(all, 0, sizeof all);
+        for (unsigned i = 0; i < c.count; i++)
+            smtpstatus__set_evidence(&one[i], &c.best[i]);
+        smtpstatus__evidence_of(all, &c);
+        cr_assert(memcmp(one, all, sizeof one) == 0, "rules from %u, %u kept", first, c.count);
+    }
+}
+
+/* Every entry of the generator's lists, the patterns' included, carries
+ * its rule's candidate and keeps every condition the list does not settle. */
+Test(code_rules, listed_entries_are_their_rules)
+{
+    cr_assert_eq(smtpstatus__listed_mismatches(), 0);
 }

@@ -168,6 +168,8 @@ Test(fast_paths, retry_delays_at_every_offset)
         { " try again in 5 minutes", 300 }, { " retry after  90 sec", 90 }, { " wait 2 hours", 7200 },
         { " try again in\t5 minutes", 0 },  { " try again in5 minutes", 0 }, { " try again (5 minutes)", 0 },
         { " again in 5.5 minutes", 0 },      { " host 10 minutes", 0 },
+        { " Try Again IN  15 Minutes", 900 }, { " retry in 12345678 seconds", 0 },
+        { " wait 1.2.3.4 hours", 0 },         { " within 3 days", 259200 },
     };
     char text[256];
 
@@ -186,4 +188,55 @@ Test(fast_paths, retry_delays_at_every_offset)
             }
         }
     }
+}
+
+/* The evidence spans of the reply code and the enhanced code: a parsed
+ * reply's are taken where it found them when nothing can come first (a
+ * reply code at the text's start, no dot before the enhanced code), else
+ * searched for. Either way they are the first tokens equal to the codes,
+ * what smtpstatus_classify() finds with the same facts and no spans. */
+Test(fast_paths, code_spans_are_the_first_equal_tokens)
+{
+    static const char *const texts[] = {
+        "550 5.1.1 user unknown", "550", "550 ", "5501 5.1.1 x", "550-5.1.1 a\r\n550 5.1.1 b",
+        "550 x5.1.1 5.1.1 y", "550 5.1.1x 5.1.1", "550 4.1.1 5.1.1 no such user", "550 5.1.10 5.1.1 u",
+        "550 5.9.1 5.1.1", "550 v5.1.1 5.1.1 unknown user", "550 1.5.1.1 5.1.1 user unknown",
+        "550 mx.example.com 5.1.1 user unknown", "550 2.0 5.1.1 user unknown", "550a 550 5.1.1 user",
+        "550 ... 5.1.1 mailbox unavailable", "550 5.1.1 550 5.1.1 unknown", "550 5.1.1.2 5.1.1 u",
+        "host mx.example.com said: 550 5.1.1 user unknown", "450 4.2.2 mailbox full 550 5.1.1",
+        "550 #5.1.1 unknown", "550 5.1.1", "550 5.1.1 <user@a.b>... User unknown (5.1.1)",
+    };
+    char text[128];
+
+    for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)
+        for (size_t pad = 0; pad < 20; pad++) {
+            struct smtpstatus_reply r = SMTPSTATUS_REPLY_INIT;
+            struct smtpstatus_verdict a = SMTPSTATUS_VERDICT_INIT, b = SMTPSTATUS_VERDICT_INIT;
+            struct smtpstatus_classify_input in;
+            /* Dots and digits before the reply: a log line's prefix. */
+            int len = snprintf(text, sizeof text, "%.*s%s", (int)pad, "a.b 5.5 1.2.3.4 x.y.z", texts[i]);
+            char *buf = exact(text, (size_t)len);
+
+            if (parse(buf, (size_t)len, SMTPSTATUS_REPLY_LENIENT, &r) != SMTPSTATUS_OK) {
+                free(buf);
+                continue;
+            }
+            cr_assert_eq(smtpstatus_classify_reply(buf, (size_t)len, &r, 0, &a), SMTPSTATUS_OK);
+            memset(&in, 0, sizeof in);
+            in.size = sizeof in;
+            in.text = buf;
+            in.text_len = (size_t)len;
+            in.reply_code = r.code;
+            in.has_enhanced = r.has_enhanced;
+            in.enhanced = r.enhanced;
+            in.stage = r.stage;
+            cr_assert_eq(smtpstatus_classify(&in, &b), SMTPSTATUS_OK);
+            cr_assert_eq(a.evidence_count, b.evidence_count, "%s", text);
+            for (unsigned k = 0; k < a.evidence_count; k++)
+                cr_assert(a.evidence[k].span.off == b.evidence[k].span.off &&
+                              a.evidence[k].span.len == b.evidence[k].span.len,
+                          "%s: evidence %u at %zu+%zu, want %zu+%zu", text, k, a.evidence[k].span.off,
+                          a.evidence[k].span.len, b.evidence[k].span.off, b.evidence[k].span.len);
+            free(buf);
+        }
 }

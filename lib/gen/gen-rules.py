@@ -337,6 +337,31 @@ def unconditional(r):
     return r["provider"] == 0 and r["cls"] == 0 and r["stage"] == 0
 
 
+# rules.c rank_of(): a kind's tier on a confidence tie (code, reply, text,
+# provider are kinds 1 to 4).
+TIER = {1: 1, 2: 0, 3: 2, 4: 3}
+
+
+def rank_of(r):
+    return r["conf"] << 2 | TIER[r["kind"]]
+
+
+def until_full(entries, evidence_max):
+    """A list's entries (by_confidence) up to its evidence_max-th that holds
+    for any facts: the verdict keeps only evidence_max candidates, and once
+    that many of the list hold, every later entry is no stronger than they
+    are and has no length to win a tie with, so none can enter (rules.c,
+    take_listed). Cutting the lists here spares the walk its last steps."""
+    out, held = [], 0
+    for e in entries:
+        out.append(e)
+        if e & LISTED_ALWAYS:
+            held += 1
+            if held == evidence_max:
+                break
+    return out
+
+
 DOMAIN_SLOT_BITS = 8
 FNV_PRIME = 0x01000193
 FNV_BASIS = 0x811C9DC5
@@ -377,7 +402,7 @@ def by_confidence(rules, cell):
     return sorted(cell, key=lambda i: -rules[i]["conf"])
 
 
-def compile_code_lists(rules, code_rules, code_key):
+def compile_code_lists(rules, code_rules, code_key, evidence_max):
     """The code rules (or the provider rules keyed by a code) each enhanced
     code meets, found at build time instead of by three searches of the
     keyed list a reply: for each class (2, 4, 5),
@@ -399,30 +424,40 @@ def compile_code_lists(rules, code_rules, code_key):
                 cell = [i for key in keys for i in code_rules
                         if key is not None and code_key(rules[i]) == key and
                         status_matches(rules[i], cls, s, d)]
-                out.extend(i | (LISTED_ALWAYS if not rules[i]["reply"] and
-                                unconditional(rules[i]) else 0)
-                           for i in by_confidence(rules, cell))
+                out.extend(until_full([i | (LISTED_ALWAYS if not rules[i]["reply"] and
+                                            unconditional(rules[i]) else 0)
+                                       for i in by_confidence(rules, cell)], evidence_max))
                 start.append(len(out))
     if len(out) > 0xFFFF or len(rules) > LISTED_ALWAYS:
         raise DataError("code rule lists overflow uint16_t")
     return {"subjects": subjects, "details": details, "start": start, "list": out}
 
 
-def compile_reply_lists(rules, reply_rules):
-    """The reply rules of each reply code 200 to 599: those keyed by the code,
-    then those keyed by its class, without those whose reply values exclude
-    the code, the most confident first (by_confidence)."""
-    start, out = [0], []
+def compile_reply_lists(rules, reply_rules, evidence_max, stages):
+    """The reply rules of each reply code 200 to 599 and stage below `stages`:
+    those keyed by the code, then those keyed by its class, without those
+    whose reply values exclude the code or whose stage is another, the most
+    confident first (by_confidence). Cells with the same list share it: cell
+    (code - 200) * stages + stage names list smtpstatus__reply_cells[cell].
+    A stage past the last is the unknown stage's cell (no rule names it)."""
+    lists, cells, start, out = {}, [], [0], []
     for code in range(200, 600):
-        cell = [i for key in (code, code // 100) for i in reply_rules
-                if rules[i]["reply"][0] == key and reply_matches(rules[i], code)]
-        out.extend(i | (LISTED_ALWAYS if rules[i]["status"] is None and unconditional(rules[i])
-                        else 0)
-                   for i in by_confidence(rules, cell))
-        start.append(len(out))
-    if len(out) > 0xFFFF:
-        raise DataError("reply rule lists overflow uint16_t")
-    return {"start": start, "list": out}
+        for stage in range(stages):
+            cell = [i for key in (code, code // 100) for i in reply_rules
+                    if rules[i]["reply"][0] == key and reply_matches(rules[i], code) and
+                    rules[i]["stage"] in (0, stage)]
+            entries = tuple(until_full([i | (LISTED_ALWAYS if rules[i]["status"] is None and
+                                              rules[i]["provider"] == 0 and rules[i]["cls"] == 0
+                                              else 0)
+                                         for i in by_confidence(rules, cell)], evidence_max))
+            if entries not in lists:
+                lists[entries] = len(lists)
+                out.extend(entries)
+                start.append(len(out))
+            cells.append(lists[entries])
+    if len(out) > 0xFFFF or len(lists) > 0xFF:
+        raise DataError("reply rule lists overflow their tables")
+    return {"start": start, "list": out, "cells": cells, "stages": stages}
 
 
 def generate(argv):
@@ -675,9 +710,14 @@ def generate(argv):
                                   if r["kind"] == kinds["provider"] and r["pattern"] is None),
                                  key=lambda i: (code_key(rules[i]), i))
 
-    code_lists = compile_code_lists(rules, code_rules, code_key)
-    provider_code_lists = compile_code_lists(rules, provider_code_rules, code_key)
-    reply_lists = compile_reply_lists(rules, reply_rules)
+    m = re.search(r"#define SMTPSTATUS_EVIDENCE_MAX ([0-9]+)", header)
+    if m is None:
+        raise DataError("no SMTPSTATUS_EVIDENCE_MAX in the header")
+    evidence_max = int(m.group(1))
+    code_lists = compile_code_lists(rules, code_rules, code_key, evidence_max)
+    provider_code_lists = compile_code_lists(rules, provider_code_rules, code_key, evidence_max)
+    reply_lists = compile_reply_lists(rules, reply_rules, evidence_max,
+                                      max(stage_enum.values()) + 1)
 
     pattern_rules = [[] for _ in range(marker_base)]
     for i, r in enumerate(rules):
@@ -707,6 +747,23 @@ def generate(argv):
     prose = "\n".join(t[col] for t in texts.values() for col in ("meaning", "causes", "remedy"))
     prose += "\n".join(a[col] for a in advice.values() for col in ("meaning", "causes", "remedy"))
     anchors = compile_anchors(patterns, pattern_flags, prose.encode("utf-8"))
+
+    def listed(name, entries):
+        """A list's entries as the candidates they offer (struct
+        smtpstatus__listed_row), so that its walk reads no rule row."""
+        lines = [f"static const struct smtpstatus__listed_row {name}[] = {{"]
+        for e in entries or [0]:
+            i = e & ~LISTED_ALWAYS
+            r = rules[i]
+            # What is left to test besides the stage and the provider: the
+            # class, and the status or reply values the list did not settle.
+            rest = 0 if e & LISTED_ALWAYS or (r["cls"] == 0 and r["status"] is None and
+                                              not r["reply"]) else 1
+            lines.append(f"    {{ {i}, {rank_of(r)}, {r['reason']}, {r['conf']}, {r['kind']}, "
+                         f"{0 if e & LISTED_ALWAYS else r['stage']}, "
+                         f"{0 if e & LISTED_ALWAYS else r['provider']}, {rest} }},")
+        lines.append("};")
+        return lines
 
     def array(ctype, name, values, per_line=16):
         lines = [f"static const {ctype} {name}[] = {{"]
@@ -783,30 +840,34 @@ def generate(argv):
     o.append(" * ((class 2, 4, 5 -> 0, 1, 2) * (SUBJECTS + 1) + min(subject, SUBJECTS)) *")
     o.append(" * (DETAILS + 1) + min(detail, DETAILS) lists")
     o.append(" * smtpstatus__code_list[code_list_start[cell]..code_list_start[cell + 1]).")
-    o.append(" * An entry with SMTPSTATUS__LISTED_ALWAYS set holds for any facts. */")
+    o.append(" * Each list ends after its SMTPSTATUS_EVIDENCE_MAX-th entry that holds")
+    o.append(" * for any facts (`always`): no later one could enter the evidence. */")
     o.append(f"#define SMTPSTATUS__LISTED_ALWAYS 0x{LISTED_ALWAYS:04X}u")
     o.append(f"#define SMTPSTATUS__CODE_LIST_SUBJECTS {code_lists['subjects']}")
     o.append(f"#define SMTPSTATUS__CODE_LIST_DETAILS {code_lists['details']}")
     o.extend(array("uint16_t", "smtpstatus__code_list_start", code_lists["start"]))
-    o.extend(array("uint16_t", "smtpstatus__code_list", code_lists["list"]))
+    o.extend(listed("smtpstatus__code_list", code_lists["list"]))
     o.append("/* The same for the provider rules keyed by a code. */")
     o.append(f"#define SMTPSTATUS__PROVIDER_CODE_LIST_SUBJECTS {provider_code_lists['subjects']}")
     o.append(f"#define SMTPSTATUS__PROVIDER_CODE_LIST_DETAILS {provider_code_lists['details']}")
     o.extend(array("uint16_t", "smtpstatus__provider_code_list_start", provider_code_lists["start"]))
-    o.extend(array("uint16_t", "smtpstatus__provider_code_list", provider_code_lists["list"]))
-    o.append("/* The reply rules for each reply code 200 to 599 (exact code, then")
-    o.append(" * its class), without those whose reply values exclude it: code c lists")
-    o.append(" * smtpstatus__reply_list[reply_list_start[c - 200]..reply_list_start[c - 199]). */")
+    o.extend(listed("smtpstatus__provider_code_list", provider_code_lists["list"]))
+    o.append("/* The reply rules for each reply code 200 to 599 and stage (exact code,")
+    o.append(" * then its class), without those whose reply values or stage exclude")
+    o.append(" * them: code c at stage s (0 past the last) lists smtpstatus__reply_list")
+    o.append(" * [reply_list_start[l]..reply_list_start[l + 1]) for l =")
+    o.append(" * smtpstatus__reply_cells[(c - 200) * SMTPSTATUS__REPLY_LIST_STAGES + s]. */")
+    o.append(f"#define SMTPSTATUS__REPLY_LIST_STAGES {reply_lists['stages']}")
+    o.extend(array("uint8_t", "smtpstatus__reply_cells", reply_lists["cells"], 26))
     o.extend(array("uint16_t", "smtpstatus__reply_list_start", reply_lists["start"]))
-    o.extend(array("uint16_t", "smtpstatus__reply_list", reply_lists["list"]))
+    o.extend(listed("smtpstatus__reply_list", reply_lists["list"]))
     o.append("")
     o.append("static const struct smtpstatus__pattern_row smtpstatus__patterns[] = {")
     o.extend(pattern_rows or ["    { 0, 0, 0, 0, 0, 0 },"])
     o.append("};")
     o.append(f"#define SMTPSTATUS__PATTERN_COUNT {len(patterns)}")
-    o.append("/* Each pattern's rules, SMTPSTATUS__LISTED_ALWAYS set on those that hold")
-    o.append(" * for any facts. */")
-    o.extend(array("uint16_t", "smtpstatus__pattern_rules", pattern_rule_list))
+    o.append("/* Each pattern's rules as the candidates they offer. */")
+    o.extend(listed("smtpstatus__pattern_rules", pattern_rule_list))
     o.append("/* The patterns' bytes, lower case; a pattern that occurs in an earlier")
     o.append(" * one shares its bytes. */")
     o.extend(array("uint8_t", "smtpstatus__pattern_bytes", pattern_bytes, 24))
