@@ -136,6 +136,25 @@ static int stronger(unsigned r, size_t len, const struct smtpstatus__candidate *
     return r > b->rank || (r == b->rank && len > b->len);
 }
 
+/* Move the kept candidates at pos and after down by one, `moves` of them
+ * (at most three): a copy each, not a call to memmove. */
+static inline void make_room(struct smtpstatus__collector *c, unsigned pos, unsigned moves)
+{
+    switch (moves) {
+    case 3:
+        c->best[pos + 3] = c->best[pos + 2];
+        /* fall through */
+    case 2:
+        c->best[pos + 2] = c->best[pos + 1];
+        /* fall through */
+    case 1:
+        c->best[pos + 1] = c->best[pos];
+        break;
+    default:
+        break;
+    }
+}
+
 /* collect() for a candidate of rank r (a generator's list has it ready). */
 static inline void collect_ranked(struct smtpstatus__collector *c, const struct smtpstatus__candidate *cand,
                                   unsigned r)
@@ -160,20 +179,7 @@ static inline void collect_ranked(struct smtpstatus__collector *c, const struct 
         return;
     if (n < SMTPSTATUS_EVIDENCE_MAX)
         c->count = ++n;
-    /* At most three moves: a copy each, not a call to memmove. */
-    switch (n - 1 - pos) {
-    case 3:
-        c->best[pos + 3] = c->best[pos + 2];
-        /* fall through */
-    case 2:
-        c->best[pos + 2] = c->best[pos + 1];
-        /* fall through */
-    case 1:
-        c->best[pos + 1] = c->best[pos];
-        break;
-    default:
-        break;
-    }
+    make_room(c, pos, n - 1 - pos);
     c->best[pos] = *cand;
     c->best[pos].rank = (uint16_t)r;
 }
@@ -856,20 +862,7 @@ static inline void take_listed(const struct smtpstatus__facts *f, struct smtpsta
             break;
         if (!listed_holds(f, e))
             continue;
-        /* At most three moves: a copy each, not a call to memmove. */
-        switch (n - pos - (n == SMTPSTATUS_EVIDENCE_MAX)) {
-        case 3:
-            c->best[pos + 3] = c->best[pos + 2];
-            /* fall through */
-        case 2:
-            c->best[pos + 2] = c->best[pos + 1];
-            /* fall through */
-        case 1:
-            c->best[pos + 1] = c->best[pos];
-            break;
-        default:
-            break;
-        }
+        make_room(c, pos, n - pos - (n == SMTPSTATUS_EVIDENCE_MAX));
         if (n < SMTPSTATUS_EVIDENCE_MAX)
             n++;
         b = &c->best[pos++];
