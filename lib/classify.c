@@ -95,12 +95,6 @@ static int find_reply_token(const char *t, size_t len, unsigned reply, struct sm
  * code, so smtpstatus_find_enhanced() over the text up to the code's end
  * would look at the code first, and takes it when these checks pass
  * (else the search below runs as before). */
-/* The order smtpstatus_compare_enhanced() compares codes by. */
-static uint32_t code_key(const struct smtpstatus_enhanced *c)
-{
-    return (uint32_t)c->cls * 1000000u + c->subject * 1000u + c->detail;
-}
-
 static int parsed_code_first(const struct smtpstatus__facts *f, struct smtpstatus_span *span)
 {
     const char *t = f->text;
@@ -121,7 +115,8 @@ static int parsed_code_first(const struct smtpstatus__facts *f, struct smtpstatu
         }
     }
     if (smtpstatus__enhanced_at(t, end, off, &code, &stop) != SMTPSTATUS_OK || stop != end ||
-        code.subject > 7 || code_key(&code) != code_key(&f->enhanced) ||
+        code.subject > 7 || code.cls != f->enhanced.cls || code.subject != f->enhanced.subject ||
+        code.detail != f->enhanced.detail ||
         !smtpstatus__enhanced_boundary_before(t, off))
         return 0;
     span->off = off;
@@ -148,22 +143,20 @@ static void locate_reply(const struct smtpstatus__facts *f, struct smtpstatus_sp
 {
     const char *t = f->text;
 
+    memset(reply_span, 0, sizeof *reply_span);
     /* The usual case: a parsed reply at the text's start, where no token
      * can come before it. Its three digits, and no letter or digit after
      * them, are what the search below would find first. */
-    if (f->reply && f->spans_known && f->reply_span.off == 0 && f->len >= 3 &&
-        (unsigned)(t[0] - '0') < 10 && (unsigned)(t[1] - '0') < 10 && (unsigned)(t[2] - '0') < 10 &&
-        (unsigned)(t[0] - '0') * 100u + (unsigned)(t[1] - '0') * 10u + (unsigned)(t[2] - '0') == f->reply &&
-        (f->len == 3 || !smtpstatus__is_alnum((unsigned char)t[3]))) {
-        reply_span->off = 0;
-        reply_span->len = 3;
-        return;
+    if (f->reply && f->spans_known && f->reply_span.off == 0 && f->len >= 3) {
+        if ((unsigned)(t[0] - '0') < 10 && (unsigned)(t[1] - '0') < 10 && (unsigned)(t[2] - '0') < 10 &&
+            (unsigned)(t[0] - '0') * 100u + (unsigned)(t[1] - '0') * 10u + (unsigned)(t[2] - '0') == f->reply &&
+            (f->len == 3 || !smtpstatus__is_alnum((unsigned char)t[3]))) {
+            reply_span->len = 3;
+            return;
+        }
+        if (find_reply_token(t, f->len < 4 ? f->len : 4, f->reply, reply_span) && reply_span->off == 0)
+            return;
     }
-    memset(reply_span, 0, sizeof *reply_span);
-    if (f->reply && f->spans_known && f->reply_span.off == 0 && f->len >= 3 &&
-        find_reply_token(f->text, f->len < 4 ? f->len : 4, f->reply, reply_span) &&
-        reply_span->off == 0)
-        return;
     if (f->reply) {
         size_t bound = f->spans_known ? f->reply_span.off + f->reply_span.len : f->len;
         if (bound > f->len || !find_reply_token(f->text, bound, f->reply, reply_span))

@@ -258,11 +258,25 @@ static size_t find_split(const char *buf, size_t len, const struct line *ln, siz
  * "NNN-text" with printable ASCII and tabs (or 8-bit bytes, flagged), at
  * most 512 octets with its CRLF or LF (RFC 5321 §4.5.3.1.5), ending there
  * or at the end of the input, and in lenient mode not folded; a joined
- * line (Postfix's one-line rendering) ends at its split. text_scan() is its one pass over the text: it stops at the bytes
- * that need a look and notes the first '(' on the way, which saves
- * find_stage() its own search.
+ * line (Postfix's one-line rendering) ends at its split. text_scan() is
+ * its one pass over the text: it stops at the bytes that need a look and
+ * notes the first '(' on the way, which saves find_stage() its own search.
  */
 #define NO_PAREN SIZE_MAX
+
+#ifdef REPLY_SSE2
+/* The stops of a block without its 8-bit bytes (bits in hi), which the
+ * scan passes; *high is set when one of them comes before the first other
+ * stop (after it, the caller reads them itself). */
+static inline unsigned past_high(unsigned stop, unsigned hi, int *high)
+{
+    unsigned real = stop & ~hi;
+
+    if ((hi & stop & ((real & (0u - real)) - 1u)) != 0)
+        *high = 1;
+    return real;
+}
+#endif
 
 /*
  * The first byte in buf[p..limit) that is not printable ASCII or a space,
@@ -332,13 +346,8 @@ static inline SMTPSTATUS__ALWAYS_INLINE size_t text_scan(const char *buf, size_t
         par = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, open)) & want;
         if ((stop | par) == 0)
             continue;
-        if (stop != 0) {
-            /* The 8-bit bytes before the first other stop go by. */
-            unsigned hi = (unsigned)_mm_movemask_epi8(v), real = stop & ~hi;
-            if ((hi & stop & ((real & (0u - real)) - 1u)) != 0)
-                *high = 1;
-            stop = real;
-        }
+        if (stop != 0)
+            stop = past_high(stop, (unsigned)_mm_movemask_epi8(v), high);
         /* Only a '(' before the stop counts (all of them when none). */
         par &= (stop & (0u - stop)) - 1u;
         if (par != 0) {
@@ -354,12 +363,8 @@ static inline SMTPSTATUS__ALWAYS_INLINE size_t text_scan(const char *buf, size_t
     base = limit - 16;
     v = _mm_loadu_si128((const __m128i *)(const void *)(buf + base));
     stop = TEXT_STOPS(v) >> (p - base);
-    if (stop != 0) {
-        unsigned hi = (unsigned)_mm_movemask_epi8(v) >> (p - base), real = stop & ~hi;
-        if ((hi & stop & ((real & (0u - real)) - 1u)) != 0)
-            *high = 1;
-        stop = real;
-    }
+    if (stop != 0)
+        stop = past_high(stop, (unsigned)_mm_movemask_epi8(v) >> (p - base), high);
     par = ((unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, open)) & want) >> (p - base);
     par &= (stop & (0u - stop)) - 1u;
     if (par != 0)

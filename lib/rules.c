@@ -49,36 +49,30 @@ const struct smtpstatus__rule_row *smtpstatus__rule(unsigned index)
     return index < COUNT(smtpstatus__rules) ? &smtpstatus__rules[index] : NULL;
 }
 
-void smtpstatus__set_evidence(struct smtpstatus_evidence *e, const struct smtpstatus__candidate *c)
+/* The evidence item of a kept candidate; e was cleared with the rest of
+ * the verdict, so a rule past the last leaves its id and source NULL. */
+static inline void evidence_item(struct smtpstatus_evidence *e, const struct smtpstatus__candidate *c)
 {
-    const struct smtpstatus__rule_row *r = smtpstatus__rule(c->rule);
-
-    /* e was cleared with the rest of the verdict. */
     e->kind = c->kind;
     e->reason = c->reason;
     e->confidence = c->conf;
-    e->rule = r ? smtpstatus__rstring(r->id) : NULL;
-    e->source = r ? smtpstatus__rstring(r->source) : NULL;
+    if (c->rule < COUNT(smtpstatus__rules)) {
+        e->rule = smtpstatus__rstring(smtpstatus__rules[c->rule].id);
+        e->source = smtpstatus__rstring(smtpstatus__rules[c->rule].source);
+    }
     e->span.off = c->off;
     e->span.len = c->len;
 }
 
+void smtpstatus__set_evidence(struct smtpstatus_evidence *e, const struct smtpstatus__candidate *c)
+{
+    evidence_item(e, c);
+}
+
 void smtpstatus__evidence_of(struct smtpstatus_evidence *e, const struct smtpstatus__collector *c)
 {
-    for (unsigned i = 0; i < c->count; i++) {
-        const struct smtpstatus__candidate *b = &c->best[i];
-
-        /* e was cleared with the rest of the verdict. */
-        e[i].kind = b->kind;
-        e[i].reason = b->reason;
-        e[i].confidence = b->conf;
-        if (b->rule < COUNT(smtpstatus__rules)) {
-            e[i].rule = smtpstatus__rstring(smtpstatus__rules[b->rule].id);
-            e[i].source = smtpstatus__rstring(smtpstatus__rules[b->rule].source);
-        }
-        e[i].span.off = b->off;
-        e[i].span.len = b->len;
-    }
+    for (unsigned i = 0; i < c->count; i++)
+        evidence_item(&e[i], &c->best[i]);
 }
 
 const char *smtpstatus__sisimai_name(unsigned index)
@@ -849,7 +843,7 @@ static void offer_code_keys(const struct smtpstatus__facts *f, struct smtpstatus
  * reply and pattern-less provider rules, each once, and each list is taken
  * once a verdict, so there is no duplicate to look for. */
 static inline void take_listed(const struct smtpstatus__facts *f, struct smtpstatus__collector *c,
-                        const struct smtpstatus__listed_row *e, const struct smtpstatus__listed_row *end)
+                               const struct smtpstatus__listed_row *e, const struct smtpstatus__listed_row *end)
 {
     unsigned n = c->count, pos = 0;
 
@@ -881,8 +875,8 @@ static inline void take_listed(const struct smtpstatus__facts *f, struct smtpsta
  * for the enhanced code, whose class is one of a reply's: the list of its
  * class, subject and detail, in a table of `subjects` and `details`. */
 static inline void offer_code_list(const struct smtpstatus__facts *f, struct smtpstatus__collector *c,
-                            const uint16_t *start, const struct smtpstatus__listed_row *list,
-                            unsigned subjects, unsigned details)
+                                   const uint16_t *start, const struct smtpstatus__listed_row *list,
+                                   unsigned subjects, unsigned details)
 {
     unsigned cls = f->enhanced.cls, s = f->enhanced.subject, d = f->enhanced.detail, cell;
 
