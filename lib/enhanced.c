@@ -16,6 +16,11 @@
 
 #include "internal.h"
 
+#if defined(__SSE2__) && (defined(__GNUC__) || defined(__clang__))
+#include <emmintrin.h>
+#define ENHANCED_SSE2 1
+#endif
+
 int smtpstatus__parse_enhanced_at(const char *buf, size_t len, size_t at,
                                   struct smtpstatus_enhanced *out, size_t *end)
 {
@@ -73,38 +78,84 @@ int smtpstatus_parse_enhanced(const char *buf, size_t len, unsigned flags,
     return rc;
 }
 
+/* Whether a code found in free text starts at buf[i], with buf[i + 1] a
+ * dot: sets *out and *where when it does. */
+static int code_in_text_at(const char *buf, size_t len, size_t i, struct smtpstatus_enhanced *out,
+                           struct smtpstatus_span *where)
+{
+    struct smtpstatus_enhanced code;
+    size_t end;
+    char c = buf[i];
+
+    if ((c != '2' && c != '4' && c != '5') || !smtpstatus__enhanced_boundary_before(buf, i))
+        return 0;
+    if (smtpstatus__enhanced_at(buf, len, i, &code, &end) != SMTPSTATUS_OK)
+        return 0;
+    /* RFC 3463 defines subjects 0 to 7 only; a larger "subject" in free
+     * text is far more often a version ("4.94.2") than a code. */
+    if (code.subject > 7 || !smtpstatus__enhanced_ends_at(buf, len, end))
+        return 0;
+    *out = code;
+    if (where) {
+        where->off = i;
+        where->len = end - i;
+    }
+    return 1;
+}
+
+#ifdef ENHANCED_SSE2
+/* Bit k: a dot at p[k + 1] and a digit at p[k + 2], the middle of every
+ * code ("c.s"); for the positions k of one block. A text has few such
+ * pairs (addresses, versions, codes) and many dots and digits alone. */
+static inline unsigned dot_digit_at(const char *p)
+{
+    const __m128i dot = _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(const void *)(p + 1)), _mm_set1_epi8('.'));
+    const __m128i d = _mm_sub_epi8(_mm_loadu_si128((const __m128i *)(const void *)(p + 2)), _mm_set1_epi8('0'));
+
+    return (unsigned)_mm_movemask_epi8(_mm_and_si128(dot, _mm_cmpeq_epi8(_mm_min_epu8(d, _mm_set1_epi8(9)), d)));
+}
+#endif
+
 int smtpstatus_find_enhanced(const char *buf, size_t len, unsigned flags,
                              struct smtpstatus_enhanced *out, struct smtpstatus_span *where)
 {
+    size_t i = 0;
+
     if ((buf == NULL && len != 0) || out == NULL || flags != 0)
         return SMTPSTATUS_E_INVALID_ARG;
-    /* A code is "c.s.d" with c one digit: look for the first dot with
-     * memchr (fast on long texts) and check the byte before it. */
-    for (size_t dot = 1; dot + 4 <= len; dot++) {
-        struct smtpstatus_enhanced code;
-        size_t end, i;
+    /* A code "c.s.d" starts at i with i + 5 <= len and a dot at i + 1. */
+#ifdef ENHANCED_SSE2
+    /* Only the positions with a digit after the dot are looked at, 32 a
+     * step; the last step's block ends at len and overlaps the one before
+     * (the positions already looked at are shifted out, and the last four
+     * have no room for a code). Shorter texts take the loop below. */
+    if (len >= 34) {
+        uint32_t m;
+        size_t base;
+
+        for (; len - i >= 34; i += 32)
+            for (m = dot_digit_at(buf + i) | (uint32_t)dot_digit_at(buf + i + 16) << 16; m != 0; m &= m - 1)
+                if (code_in_text_at(buf, len, i + (unsigned)__builtin_ctz(m), out, where))
+                    return SMTPSTATUS_OK;
+        if (i + 5 > len)
+            return SMTPSTATUS_E_NOT_FOUND;
+        base = len - 34;
+        m = (dot_digit_at(buf + base) | (uint32_t)dot_digit_at(buf + base + 16) << 16) & UINT32_C(0x3FFFFFFF);
+        for (m >>= i - base; m != 0; m &= m - 1)
+            if (code_in_text_at(buf, len, i + (unsigned)__builtin_ctz(m), out, where))
+                return SMTPSTATUS_OK;
+        return SMTPSTATUS_E_NOT_FOUND;
+    }
+#endif
+    /* Each dot by memchr (fast on long texts), and the byte before it. */
+    for (size_t dot = i + 1; dot + 4 <= len; dot++) {
         const char *p = memchr(buf + dot, '.', len - 4 - dot + 1);
-        char c;
 
         if (p == NULL)
             break;
         dot = (size_t)(p - buf);
-        i = dot - 1;
-        c = buf[i];
-        if ((c != '2' && c != '4' && c != '5') || !smtpstatus__enhanced_boundary_before(buf, i))
-            continue;
-        if (smtpstatus__enhanced_at(buf, len, i, &code, &end) != SMTPSTATUS_OK)
-            continue;
-        /* RFC 3463 defines subjects 0 to 7 only; a larger "subject" in free
-         * text is far more often a version ("4.94.2") than a code. */
-        if (code.subject > 7 || !smtpstatus__enhanced_ends_at(buf, len, end))
-            continue;
-        *out = code;
-        if (where) {
-            where->off = i;
-            where->len = end - i;
-        }
-        return SMTPSTATUS_OK;
+        if (code_in_text_at(buf, len, dot - 1, out, where))
+            return SMTPSTATUS_OK;
     }
     return SMTPSTATUS_E_NOT_FOUND;
 }

@@ -620,6 +620,50 @@ Test(enhanced, find_reads_exactly_len_bytes_of_an_unterminated_array)
     cr_expect(same_code(&out, &sentinel));
 }
 
+Test(enhanced, find_takes_a_code_at_any_offset_and_length_among_decoys)
+{
+    /* The search looks at a block of positions at a time, the last block
+     * ending at len: a code must be found wherever it falls against the
+     * blocks, after decoys that have a dot and a digit ("a.1", "v4.2.1",
+     * "192.0.2.1", "4.94.2") and are not codes, and nothing may be read at
+     * or past len. "5.7.12" at `at`, then text, in texts of every length
+     * up to 100; each cut at every length. */
+    static const char decoys[] = "a.1 v4.2.1 x 192.0.2.1 ver 4.94.2 end.9 5.x.1 z ";
+    char text[101];
+    void *map;
+    size_t map_len;
+    /* One page before the unreadable one, refilled for each cut. */
+    char *page_end = copy_before_guard_page("", 0, &map, &map_len);
+
+    for (size_t n = 6; n <= 100; n++) {
+        for (size_t at = 0; at + 6 <= n; at++) {
+            for (size_t k = 0; k < n; k++)
+                text[k] = decoys[k % (sizeof decoys - 1)];
+            if (at > 0)
+                text[at - 1] = ' ';
+            memcpy(text + at, "5.7.12", 6);
+            if (at + 6 < n)
+                text[at + 6] = ' ';
+            for (size_t cut = 0; cut <= n; cut++) {
+                char *buf = memcpy(page_end - cut, text, cut);
+                struct smtpstatus_enhanced out = sentinel;
+                struct smtpstatus_span where = { 999, 999 };
+                int rc = smtpstatus_find_enhanced(buf, cut, 0, &out, &where);
+
+                if (cut < at + 5) {
+                    cr_expect_eq(rc, SMTPSTATUS_E_NOT_FOUND, "n %zu at %zu cut %zu", n, at, cut);
+                } else {
+                    cr_expect_eq(rc, SMTPSTATUS_OK, "n %zu at %zu cut %zu", n, at, cut);
+                    cr_expect_eq(where.off, at, "n %zu at %zu cut %zu: off %zu", n, at, cut, where.off);
+                    cr_expect_eq(where.len, cut == at + 5 ? 5u : 6u, "n %zu at %zu cut %zu", n, at, cut);
+                    cr_expect_eq(out.detail, cut == at + 5 ? 1u : 12u, "n %zu at %zu cut %zu", n, at, cut);
+                }
+            }
+        }
+    }
+    munmap(map, map_len);
+}
+
 /* ------------------------------------------------------------------------ */
 /* smtpstatus_format_enhanced()                                              */
 /* ------------------------------------------------------------------------ */
