@@ -860,8 +860,9 @@ static int find_stage(const char *buf, size_t len, size_t reply_start, size_t fr
         }
     }
     /* Both cues have an 'f' for third byte (" after ", "refused"), a rare
-     * letter: only two bytes before one can either start. */
-    for (size_t j = reply_start; (j = last_f_before(buf, j)) != 0;) {
+     * letter: only two bytes before one can either start, and the shorter
+     * cue, " after ", ends before the reply: five bytes after its 'f'. */
+    for (size_t j = reply_start > 5 ? reply_start - 4 : 0; (j = last_f_before(buf, j)) != 0;) {
         size_t i = j - 2;
 
         if (smtpstatus__match_nocase(buf, reply_start, i, " after ")) {
@@ -889,12 +890,11 @@ static size_t trim_end(const char *buf, size_t start, size_t text_off, size_t cu
     if (start > 0 && end > text_off) {
         char open = buf[start - 1];
         char close = open == '(' ? ')' : open == '[' ? ']' : open;
-        if ((open == '\'' || open == '"' || open == '(' || open == '[') &&
-            buf[end - 1] == close)
-            end--;
+        /* The spaces before a dropped quote go too. */
+        if ((open == '\'' || open == '"' || open == '(' || open == '[') && buf[end - 1] == close)
+            while (--end > text_off && smtpstatus__is_space((unsigned char)buf[end - 1]))
+                ;
     }
-    while (end > text_off && (smtpstatus__is_space((unsigned char)buf[end - 1])))
-        end--;
     return end;
 }
 
