@@ -25,60 +25,61 @@ const char *smtpstatus_stage_name(int stage)
     return stage_names[stage];
 }
 
-/* Phrases, lower case, longest first where one is a prefix of another
- * ("end of data" before "data"; "mail from" before "mail"). They cover
- * the stage names, the SMTP verbs, and how Postfix ("in reply to RCPT TO
- * command", "in reply to end of DATA command") and Exim ("after RCPT
- * TO:<...>", "after end of data", "after initial connection") say it. */
+/* Phrases, lower case, by first letter (the one look most places need),
+ * longest first where one is a prefix of another ("end of data" before
+ * "eod"; "mail from" before "mail"). They cover the stage names, the SMTP
+ * verbs, and how Postfix ("in reply to RCPT TO command", "in reply to end
+ * of DATA command") and Exim ("after RCPT TO:<...>", "after end of data",
+ * "after initial connection") say it. A row ends at its first empty slot. */
 #define PHRASE(text, stage) { text, sizeof text - 1, stage }
+#define LETTER(c) ((c) - 'a')
+#define PHRASES_PER_LETTER 4
 static const struct {
     const char *phrase;
     uint8_t len, stage;
-} phrases[] = {
-    PHRASE("end-of-data", SMTPSTATUS_STAGE_END_OF_DATA),
-    PHRASE("end of data", SMTPSTATUS_STAGE_END_OF_DATA),
-    PHRASE("eod", SMTPSTATUS_STAGE_END_OF_DATA),
-    PHRASE("initial connection", SMTPSTATUS_STAGE_CONNECT),
-    PHRASE("initial greeting", SMTPSTATUS_STAGE_CONNECT),
-    PHRASE("greeting", SMTPSTATUS_STAGE_CONNECT),
-    PHRASE("connect", SMTPSTATUS_STAGE_CONNECT),
-    PHRASE("banner", SMTPSTATUS_STAGE_CONNECT),
-    PHRASE("ehlo", SMTPSTATUS_STAGE_EHLO),
-    PHRASE("helo", SMTPSTATUS_STAGE_EHLO),
-    PHRASE("lhlo", SMTPSTATUS_STAGE_EHLO),
-    PHRASE("starttls", SMTPSTATUS_STAGE_STARTTLS),
-    PHRASE("auth", SMTPSTATUS_STAGE_AUTH),
-    PHRASE("mail from", SMTPSTATUS_STAGE_MAIL),
-    PHRASE("mail", SMTPSTATUS_STAGE_MAIL),
-    PHRASE("rcpt to", SMTPSTATUS_STAGE_RCPT),
-    PHRASE("rcpt", SMTPSTATUS_STAGE_RCPT),
-    PHRASE("data", SMTPSTATUS_STAGE_DATA),
-    PHRASE("bdat", SMTPSTATUS_STAGE_BDAT),
+} phrases[26][PHRASES_PER_LETTER] = {
+    [LETTER('a')] = { PHRASE("auth", SMTPSTATUS_STAGE_AUTH) },
+    [LETTER('b')] = { PHRASE("banner", SMTPSTATUS_STAGE_CONNECT), PHRASE("bdat", SMTPSTATUS_STAGE_BDAT) },
+    [LETTER('c')] = { PHRASE("connect", SMTPSTATUS_STAGE_CONNECT) },
+    [LETTER('d')] = { PHRASE("data", SMTPSTATUS_STAGE_DATA) },
+    [LETTER('e')] = { PHRASE("end-of-data", SMTPSTATUS_STAGE_END_OF_DATA),
+                      PHRASE("end of data", SMTPSTATUS_STAGE_END_OF_DATA),
+                      PHRASE("eod", SMTPSTATUS_STAGE_END_OF_DATA), PHRASE("ehlo", SMTPSTATUS_STAGE_EHLO) },
+    [LETTER('g')] = { PHRASE("greeting", SMTPSTATUS_STAGE_CONNECT) },
+    [LETTER('h')] = { PHRASE("helo", SMTPSTATUS_STAGE_EHLO) },
+    [LETTER('i')] = { PHRASE("initial connection", SMTPSTATUS_STAGE_CONNECT),
+                      PHRASE("initial greeting", SMTPSTATUS_STAGE_CONNECT) },
+    [LETTER('l')] = { PHRASE("lhlo", SMTPSTATUS_STAGE_EHLO) },
+    [LETTER('m')] = { PHRASE("mail from", SMTPSTATUS_STAGE_MAIL), PHRASE("mail", SMTPSTATUS_STAGE_MAIL) },
+    [LETTER('r')] = { PHRASE("rcpt to", SMTPSTATUS_STAGE_RCPT), PHRASE("rcpt", SMTPSTATUS_STAGE_RCPT) },
+    [LETTER('s')] = { PHRASE("starttls", SMTPSTATUS_STAGE_STARTTLS) },
 };
 #undef PHRASE
 
 int smtpstatus__stage_at(const char *buf, size_t len, size_t at, size_t *end)
 {
-    unsigned char first;
+    unsigned letter;
 
     if (smtpstatus__match_nocase(buf, len, at, "pipelined "))
         at += sizeof "pipelined " - 1;
     if (at >= len)
         return SMTPSTATUS_STAGE_UNKNOWN;
     /* Most places hold none of the phrases: their first letter tells. */
-    first = smtpstatus__lower((unsigned char)buf[at]);
-    for (size_t i = 0; i < sizeof phrases / sizeof phrases[0]; i++) {
-        size_t n = phrases[i].len;
-        if ((unsigned char)phrases[i].phrase[0] == first &&
-            smtpstatus__match_at_n(buf, len, at, phrases[i].phrase, n) &&
+    letter = (unsigned)LETTER(smtpstatus__lower((unsigned char)buf[at]));
+    if (letter >= 26)
+        return SMTPSTATUS_STAGE_UNKNOWN;
+    for (size_t i = 0; i < PHRASES_PER_LETTER && phrases[letter][i].len != 0; i++) {
+        size_t n = phrases[letter][i].len;
+        if (smtpstatus__match_at_n(buf, len, at, phrases[letter][i].phrase, n) &&
             (at + n == len || !smtpstatus__is_alnum((unsigned char)buf[at + n]))) {
             if (end)
                 *end = at + n;
-            return phrases[i].stage;
+            return phrases[letter][i].stage;
         }
     }
     return SMTPSTATUS_STAGE_UNKNOWN;
 }
+#undef LETTER
 
 int smtpstatus_stage_from_name(const char *buf, size_t len)
 {
