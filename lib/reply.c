@@ -921,6 +921,26 @@ static int next_line_start(const char *buf, size_t len, unsigned flags, const st
     return 1;
 }
 
+/* A reply with nothing found, member by member: as one compound literal
+ * the compiler clears the struct with a string store (rep stos), which
+ * takes longer than these stores for its 96 bytes. */
+static inline void clear_reply(struct smtpstatus_reply *r, unsigned flags)
+{
+    r->size = sizeof *r;
+    r->code = 0;
+    r->line_count = 0;
+    r->anomalies = 0;
+    r->stage = 0;
+    r->parse_flags = flags;
+    r->has_enhanced = false;
+    r->enhanced = (struct smtpstatus_enhanced){ 0, 0, 0, 0 };
+    r->enhanced_span = (struct smtpstatus_span){ 0, 0 };
+    r->span = (struct smtpstatus_span){ 0, 0 };
+    r->text = (struct smtpstatus_span){ 0, 0 };
+    r->consumed = 0;
+    r->error_offset = 0;
+}
+
 /* `fast`: whether lines may take fast_line(); 0 for the tests that compare
  * the two paths (smtpstatus__parse_reply_general()). */
 static int parse_reply(const char *buf, size_t len, unsigned flags, struct smtpstatus_reply *out, int fast)
@@ -936,11 +956,14 @@ static int parse_reply(const char *buf, size_t len, unsigned flags, struct smtps
         return SMTPSTATUS_E_INVALID_ARG;
     if (out->size < SMTPSTATUS__REPLY_SIZE_V1)
         return SMTPSTATUS_E_STRUCT_SIZE;
-    /* The caller's struct of this version's size is filled in place. */
+    /* The caller's struct of this version's size is filled in place; for
+     * another size, local is copied out whole, its padding byte too. */
     if (out->size == sizeof local)
         r = out;
+    else
+        memset(&local, 0, sizeof local);
 
-    *r = (struct smtpstatus_reply){ .size = sizeof *r, .parse_flags = flags };
+    clear_reply(r, flags);
 
     if (is_lenient(flags) && !find_reply_start(buf, len, &at)) {
         rc = SMTPSTATUS_E_NOT_FOUND;
@@ -1043,9 +1066,7 @@ static int parse_reply(const char *buf, size_t len, unsigned flags, struct smtps
 done:
     if (rc != SMTPSTATUS_OK) {
         uint16_t code = r->code;
-        memset(r, 0, sizeof *r);
-        r->size = sizeof *r;
-        r->parse_flags = flags;
+        clear_reply(r, flags);
         r->code = code;
         r->error_offset = err;
     }
