@@ -165,6 +165,13 @@ static unsigned code_value(const char *buf, size_t at)
            (unsigned)(buf[at + 2] - '0');
 }
 
+/* smtpstatus_compare_enhanced(a, b) == 0, inline: the parser compares
+ * each line's code with the first's. */
+static inline int same_enhanced(const struct smtpstatus_enhanced *a, const struct smtpstatus_enhanced *b)
+{
+    return a->cls == b->cls && a->subject == b->subject && a->detail == b->detail;
+}
+
 /* RFC 2034 §3: "Reply-code SP status-code 1*SP text". Strip a leading
  * enhanced code from the line's text. */
 static inline SMTPSTATUS__ALWAYS_INLINE void take_enhanced(const char *buf, size_t bound, struct line *ln)
@@ -232,7 +239,7 @@ static int joined_split_at(const char *buf, size_t len, const struct line *ln, s
         return 0;
     return !ln->has_enhanced ||
            (smtpstatus__parse_enhanced_at(buf, len, s + 5, &code, &end) == SMTPSTATUS_OK &&
-            smtpstatus_compare_enhanced(&code, &ln->enhanced) == 0);
+            same_enhanced(&code, &ln->enhanced));
 }
 
 /* The first space in buf[p..stop) where a joined line splits, or stop.
@@ -1015,7 +1022,7 @@ static int parse_reply(const char *buf, size_t len, unsigned flags, struct smtps
                 r->anomalies |= SMTPSTATUS_ANOMALY_CODE_MISMATCH;
             if (ln.has_enhanced != first_has_enhanced ||
                 (ln.has_enhanced && r->has_enhanced &&
-                 smtpstatus_compare_enhanced(&ln.enhanced, &r->enhanced) != 0))
+                 !same_enhanced(&ln.enhanced, &r->enhanced)))
                 r->anomalies |= SMTPSTATUS_ANOMALY_ENHANCED_MISMATCH;
             if (ln.has_enhanced && !r->has_enhanced) {
                 r->has_enhanced = true;
