@@ -110,9 +110,10 @@ static int code_in_text_at(const char *buf, size_t len, size_t i, struct smtpsta
 static inline unsigned dot_digit_at(const char *p)
 {
     const __m128i dot = _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(const void *)(p + 1)), _mm_set1_epi8('.'));
-    const __m128i d = _mm_sub_epi8(_mm_loadu_si128((const __m128i *)(const void *)(p + 2)), _mm_set1_epi8('0'));
+    /* Adding 0x50 moves '0' to '9' to the ten smallest signed bytes. */
+    const __m128i d = _mm_add_epi8(_mm_loadu_si128((const __m128i *)(const void *)(p + 2)), _mm_set1_epi8(0x50));
 
-    return (unsigned)_mm_movemask_epi8(_mm_and_si128(dot, _mm_cmpeq_epi8(_mm_min_epu8(d, _mm_set1_epi8(9)), d)));
+    return (unsigned)_mm_movemask_epi8(_mm_and_si128(dot, _mm_cmplt_epi8(d, _mm_set1_epi8((char)0x8A))));
 }
 #endif
 

@@ -238,6 +238,41 @@ Test(reply_fast, end_at_unreadable_page)
 /* The enhanced code after the reply code, whose usual shapes ("5.1.1 ",
  * "5.7.26 ") the parser reads without its general parser: against
  * smtpstatus_parse_enhanced() over every byte at each place of "c.s.dd ". */
+Test(reply_fast, reply_start_digits_every_byte)
+{
+    /* The lenient search for the reply's start tests many bytes at once
+     * for digits: each byte value in place of each digit of the code, in
+     * texts of one block (16 to 31 bytes) and of several, must give what
+     * the byte is: the reply when it is a digit, none otherwise. */
+    static const char *const texts[] = {
+        "host said: 550 no",
+        "host said: 550 5.1.1 <bob@example.com>: Recipient address rejected in a longer text",
+    };
+
+    for (size_t t = 0; t < COUNT(texts); t++) {
+        size_t len = strlen(texts[t]), at = (size_t)(strstr(texts[t], "550") - texts[t]);
+        char *m = malloc(len);
+
+        cr_assert_not_null(m);
+        for (size_t k = 0; k < 3; k++) {
+            for (unsigned b = 0; b < 256; b++) {
+                struct smtpstatus_reply r = SMTPSTATUS_REPLY_INIT;
+                int digit = b >= '0' && b <= '9' && (k > 0 || (b >= '2' && b <= '5'));
+                int rc;
+
+                memcpy(m, texts[t], len);
+                m[at + k] = (char)b;
+                rc = smtpstatus_parse_reply(m, len, SMTPSTATUS_REPLY_LENIENT, &r);
+                cr_assert_eq(rc, digit ? SMTPSTATUS_OK : SMTPSTATUS_E_NOT_FOUND, "text %zu digit %zu byte %u", t, k, b);
+                if (digit)
+                    cr_assert_eq(r.span.off, at, "text %zu digit %zu byte %u", t, k, b);
+                same_in_place(m, len, SMTPSTATUS_REPLY_LENIENT);
+            }
+        }
+        free(m);
+    }
+}
+
 Test(reply_fast, enhanced_after_code)
 {
     static const char bytes[] = "0123456789 .\tx-";
