@@ -877,7 +877,9 @@ static int find_stage(const char *buf, size_t len, size_t reply_start, size_t fr
     /* Both cues have an 'f' for third byte (" after ", "refused"), a rare
      * letter: only two bytes before one can either start, and the shorter
      * cue, " after ", ends before the reply: five bytes after its 'f'. */
-    for (size_t j = reply_start > 5 ? reply_start - 4 : 0; (j = last_f_before(buf, j)) != 0;) {
+    if (reply_start < sizeof " after " - 1)
+        return SMTPSTATUS_STAGE_UNKNOWN; /* most replies: no room for either */
+    for (size_t j = reply_start - 4; (j = last_f_before(buf, j)) != 0;) {
         size_t i = j - 2;
 
         if (smtpstatus__match_nocase(buf, reply_start, i, " after ")) {
