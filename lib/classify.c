@@ -485,14 +485,13 @@ static int check_verdict(struct smtpstatus_verdict *out)
 static void classify_facts(struct smtpstatus__facts *f, struct smtpstatus_verdict *out)
 {
     struct smtpstatus_verdict v;
+    int direct = out->size == sizeof v;
 
     f->cls = f->reply ? f->reply / 100 : f->has_enhanced ? f->enhanced.cls : 0;
-    if (out->size == sizeof v) {
-        decide(f, out);
-        return;
-    }
-    decide(f, &v);
-    smtpstatus__copy_out(out, out->size, &v, sizeof v);
+    /* One call, so that decide() is inlined here once. */
+    decide(f, direct ? out : &v);
+    if (!direct)
+        smtpstatus__copy_out(out, out->size, &v, sizeof v);
 }
 
 int smtpstatus_classify(const struct smtpstatus_classify_input *in, struct smtpstatus_verdict *out)

@@ -514,7 +514,8 @@ void smtpstatus__match_codes(const struct smtpstatus__facts *facts, struct smtps
 void smtpstatus__match_codes_keyed(const struct smtpstatus__facts *facts, struct smtpstatus__collector *c);
 /* For tests: how many entries of the generator's lists (code, reply,
  * pattern) offer another candidate than their rule's (rank, reason,
- * confidence, kind) or leave out one of its conditions. */
+ * confidence, kind) or leave out one of its conditions, plus how many
+ * patterns list a plain rule after a provider rule. */
 size_t smtpstatus__listed_mismatches(void);
 
 const struct smtpstatus__reason_row *smtpstatus__reason(unsigned reason);

@@ -702,18 +702,24 @@ static inline int listed_holds(const struct smtpstatus__facts *f, const struct s
            (!e->rest || rule_applies(&smtpstatus__rules[e->rule], f));
 }
 
-/* Inline: its calls for every match cost as much as its work. */
+/* Inline: its calls for every match cost as much as its work. A pattern's
+ * plain rules come before its provider rules (gen-rules.py), so each pass
+ * walks only its own, in rule order. */
 static inline void offer_match(const struct smtpstatus__facts *f, struct smtpstatus__collector *c,
                                const struct smtpstatus__pattern_row *p, size_t end, int provider_rules)
 {
     const struct smtpstatus__listed_row *e = smtpstatus__pattern_rules + p->rule_first;
+    const struct smtpstatus__listed_row *last = e + p->rule_count;
 
-    for (unsigned k = 0; k < p->rule_count; k++, e++) {
+    if (provider_rules)
+        while (e < last && e->provider == 0)
+            e++;
+    /* A pattern's provider rules are never listed as holding always, so
+     * the entry names their provider. */
+    for (; e < last && (e->provider != 0) == provider_rules; e++) {
         struct smtpstatus__candidate cand;
 
-        /* A pattern's provider rules are never listed as holding always,
-         * so the entry names their provider. */
-        if ((e->provider != 0) != provider_rules || !listed_holds(f, e))
+        if (!listed_holds(f, e))
             continue;
         cand.rule = e->rule;
         cand.kind = e->kind;
@@ -842,8 +848,9 @@ static void offer_code_keys(const struct smtpstatus__facts *f, struct smtpstatus
  * no later one has. None can be a rule already kept: the lists hold code,
  * reply and pattern-less provider rules, each once, and each list is taken
  * once a verdict, so there is no duplicate to look for. */
-static inline void take_listed(const struct smtpstatus__facts *f, struct smtpstatus__collector *c,
-                               const struct smtpstatus__listed_row *e, const struct smtpstatus__listed_row *end)
+static inline SMTPSTATUS__ALWAYS_INLINE void
+take_listed(const struct smtpstatus__facts *f, struct smtpstatus__collector *c,
+            const struct smtpstatus__listed_row *e, const struct smtpstatus__listed_row *end)
 {
     unsigned n = c->count, pos = 0;
 
@@ -977,9 +984,25 @@ static size_t listed_mismatches(const struct smtpstatus__listed_row *list, size_
     return bad;
 }
 
+/* Patterns whose provider rules do not all come after their plain ones
+ * (offer_match() stops at the first provider rule). */
+static size_t pattern_order_mismatches(void)
+{
+    size_t bad = 0;
+
+    for (size_t p = 0; p < COUNT(smtpstatus__patterns); p++) {
+        const struct smtpstatus__listed_row *e = smtpstatus__pattern_rules + smtpstatus__patterns[p].rule_first;
+        for (unsigned k = 1; k < smtpstatus__patterns[p].rule_count; k++)
+            if (e[k - 1].provider != 0 && e[k].provider == 0)
+                bad++;
+    }
+    return bad;
+}
+
 size_t smtpstatus__listed_mismatches(void)
 {
-    return listed_mismatches(smtpstatus__code_list, COUNT(smtpstatus__code_list), 1u) +
+    return pattern_order_mismatches() +
+           listed_mismatches(smtpstatus__code_list, COUNT(smtpstatus__code_list), 1u) +
            listed_mismatches(smtpstatus__provider_code_list, COUNT(smtpstatus__provider_code_list), 1u) +
            listed_mismatches(smtpstatus__reply_list, COUNT(smtpstatus__reply_list), 2u | 4u) +
            listed_mismatches(smtpstatus__pattern_rules, COUNT(smtpstatus__pattern_rules), 0u);
