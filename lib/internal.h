@@ -463,6 +463,15 @@ size_t smtpstatus__pattern_count(void);
  * or NULL. */
 const unsigned char *smtpstatus__pattern_text(unsigned index, size_t *len, unsigned *flags);
 
+/* The first "c.s.d" token of t[0..len) (as smtpstatus_find_enhanced()
+ * finds them, one after another) equal to `code`: 1 with *span set, else
+ * 0 (classify.c, for an evidence span). The general form searches with
+ * smtpstatus_find_enhanced() itself, for the tests. */
+int smtpstatus__find_code_token(const char *t, size_t len, const struct smtpstatus_enhanced *code,
+                                struct smtpstatus_span *span);
+int smtpstatus__find_code_token_general(const char *t, size_t len, const struct smtpstatus_enhanced *code,
+                                        struct smtpstatus_span *span);
+
 /* The facts a classification starts from. */
 struct smtpstatus__facts {
     const char *text;
