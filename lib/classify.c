@@ -384,9 +384,9 @@ static void decide(struct smtpstatus__facts *f, struct smtpstatus_verdict *v)
 
     /* A code's span is looked for only when evidence of its kind shows it
      * (a rule that matched text has the text's span). */
-    smtpstatus__evidence_of(v->evidence, &c);
     for (unsigned i = 0, located = 0; i < c.count; i++) {
         struct smtpstatus_evidence *e = &v->evidence[i];
+        smtpstatus__evidence_item(e, &c.best[i]);
         if (c.best[i].len == 0) {
             const struct smtpstatus_span *sp;
             if (c.best[i].kind == SMTPSTATUS__KIND_REPLY) {
@@ -422,7 +422,7 @@ static void decide(struct smtpstatus__facts *f, struct smtpstatus_verdict *v)
     } else if (c.count > 0) {
         v->reason = c.best[0].reason;
         v->confidence = c.best[0].conf;
-        rule = smtpstatus__rule(c.best[0].rule);
+        rule = smtpstatus__rule_inline(c.best[0].rule);
     }
     if (outcome == SMTPSTATUS_OUTCOME_INTERMEDIATE)
         v->reason = SMTPSTATUS_REASON_UNKNOWN;
@@ -473,7 +473,7 @@ static void decide(struct smtpstatus__facts *f, struct smtpstatus_verdict *v)
                        "RFC 5321 §3.3: recipients are refused at RCPT TO; an unknown user after "
                        "DATA was refused by what read the message");
     }
-    reason = smtpstatus__reason(v->reason);
+    reason = smtpstatus__reason_inline(v->reason);
 
     if (outcome == 0 && v->reason != SMTPSTATUS_REASON_UNKNOWN) {
         /* No code at all ("stat=User unknown"): a dead address is a
@@ -492,7 +492,7 @@ static void decide(struct smtpstatus__facts *f, struct smtpstatus_verdict *v)
     v->outcome = outcome;
 
     v->party = reason->party;
-    v->sisimai_reason = smtpstatus__rstring(reason->sisimai);
+    v->sisimai_reason = smtpstatus__rstring_inline(reason->sisimai);
     if (rule && rule->sisimai)
         v->sisimai_reason = smtpstatus__sisimai_name(rule->sisimai);
     /* sisimai's hostunknown is a hard bounce, a domain that does not exist;
@@ -501,7 +501,7 @@ static void decide(struct smtpstatus__facts *f, struct smtpstatus_verdict *v)
     if (outcome == SMTPSTATUS_OUTCOME_TRANSIENT && v->sisimai_reason != NULL &&
         v->sisimai_reason[0] == 'h' && strcmp(v->sisimai_reason, "hostunknown") == 0)
         v->sisimai_reason = "networkerror";
-    v->powermta_category = smtpstatus__rstring(reason->powermta);
+    v->powermta_category = smtpstatus__rstring_inline(reason->powermta);
     v->sparkpost_class = reason->sparkpost;
     if (rule && rule->provider)
         v->provider = smtpstatus__provider_key(rule->provider - 1u);

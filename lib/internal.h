@@ -534,9 +534,58 @@ const char *smtpstatus__rstring(uint32_t off);
 /* The evidence item of a kept candidate, with its rule's id and source
  * strings (NULL past the last rule); the rest of e stays as it is. */
 void smtpstatus__set_evidence(struct smtpstatus_evidence *e, const struct smtpstatus__candidate *c);
-/* The same for every kept candidate, into e[0..c->count), in one call:
- * smtpstatus__set_evidence() is its plain form, which tests compare it with. */
-void smtpstatus__evidence_of(struct smtpstatus_evidence *e, const struct smtpstatus__collector *c);
+
+/* The classifier's tables (rules.c), so that the verdict's own reads of
+ * them are inline, not calls (LTO is not assumed). */
+struct smtpstatus__rule_tables {
+    const struct smtpstatus__reason_row *reasons;
+    const struct smtpstatus__rule_row *rules;
+    const char *pool;
+    uint32_t reason_count, rule_count;
+};
+extern const struct smtpstatus__rule_tables smtpstatus__tables;
+
+/* smtpstatus__rstring(), smtpstatus__reason() and smtpstatus__rule(), inline. */
+static inline const char *smtpstatus__rstring_inline(uint32_t off)
+{
+    return off == 0 ? NULL : smtpstatus__tables.pool + off;
+}
+
+static inline const struct smtpstatus__reason_row *smtpstatus__reason_inline(unsigned reason)
+{
+    return reason < smtpstatus__tables.reason_count ? &smtpstatus__tables.reasons[reason] : NULL;
+}
+
+static inline const struct smtpstatus__rule_row *smtpstatus__rule_inline(unsigned index)
+{
+    return index < smtpstatus__tables.rule_count ? &smtpstatus__tables.rules[index] : NULL;
+}
+
+/* What smtpstatus__set_evidence() does, inline; e was cleared with the
+ * rest of the verdict, so a rule past the last leaves its id and source
+ * NULL. */
+static inline void smtpstatus__evidence_item(struct smtpstatus_evidence *e, const struct smtpstatus__candidate *c)
+{
+    const struct smtpstatus__rule_tables *t = &smtpstatus__tables;
+
+    e->kind = c->kind;
+    e->reason = c->reason;
+    e->confidence = c->conf;
+    if (c->rule < t->rule_count) {
+        e->rule = smtpstatus__rstring_inline(t->rules[c->rule].id);
+        e->source = smtpstatus__rstring_inline(t->rules[c->rule].source);
+    }
+    e->span.off = c->off;
+    e->span.len = c->len;
+}
+
+/* The same for every kept candidate, into e[0..c->count): tests compare it
+ * with smtpstatus__set_evidence() item by item. */
+static inline void smtpstatus__evidence_of(struct smtpstatus_evidence *e, const struct smtpstatus__collector *c)
+{
+    for (unsigned i = 0; i < c->count; i++)
+        smtpstatus__evidence_item(&e[i], &c->best[i]);
+}
 const char *smtpstatus__sisimai_name(unsigned index);
 
 const char *smtpstatus__provider_key(unsigned index);

@@ -49,31 +49,15 @@ const struct smtpstatus__rule_row *smtpstatus__rule(unsigned index)
     return index < COUNT(smtpstatus__rules) ? &smtpstatus__rules[index] : NULL;
 }
 
-/* The evidence item of a kept candidate; e was cleared with the rest of
- * the verdict, so a rule past the last leaves its id and source NULL. */
-static inline void evidence_item(struct smtpstatus_evidence *e, const struct smtpstatus__candidate *c)
-{
-    e->kind = c->kind;
-    e->reason = c->reason;
-    e->confidence = c->conf;
-    if (c->rule < COUNT(smtpstatus__rules)) {
-        e->rule = smtpstatus__rstring(smtpstatus__rules[c->rule].id);
-        e->source = smtpstatus__rstring(smtpstatus__rules[c->rule].source);
-    }
-    e->span.off = c->off;
-    e->span.len = c->len;
-}
-
 void smtpstatus__set_evidence(struct smtpstatus_evidence *e, const struct smtpstatus__candidate *c)
 {
-    evidence_item(e, c);
+    smtpstatus__evidence_item(e, c);
 }
 
-void smtpstatus__evidence_of(struct smtpstatus_evidence *e, const struct smtpstatus__collector *c)
-{
-    for (unsigned i = 0; i < c->count; i++)
-        evidence_item(&e[i], &c->best[i]);
-}
+/* The tables the verdict reads through inline accessors (internal.h). */
+const struct smtpstatus__rule_tables smtpstatus__tables = {
+    smtpstatus__reasons, smtpstatus__rules, SMTPSTATUS__RPOOL, COUNT(smtpstatus__reasons), COUNT(smtpstatus__rules),
+};
 
 const char *smtpstatus__sisimai_name(unsigned index)
 {
