@@ -572,8 +572,10 @@ static inline void smtpstatus__evidence_item(struct smtpstatus_evidence *e, cons
     e->reason = c->reason;
     e->confidence = c->conf;
     if (c->rule < t->rule_count) {
-        e->rule = smtpstatus__rstring_inline(t->rules[c->rule].id);
-        e->source = smtpstatus__rstring_inline(t->rules[c->rule].source);
+        /* Every rule has an id and a source (gen-rules.py fails without),
+         * so neither offset is 0, "absent". */
+        e->rule = t->pool + t->rules[c->rule].id;
+        e->source = t->pool + t->rules[c->rule].source;
     }
     e->span.off = c->off;
     e->span.len = c->len;

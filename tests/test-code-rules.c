@@ -246,3 +246,16 @@ Test(code_rules, code_token_search_is_the_plain_one)
     }
     cr_log_info("%zu searches", checked);
 }
+
+/* The evidence reads a rule's id and source without testing for the
+ * absent string (offset 0): every rule has both. */
+Test(code_rules, every_rule_has_an_id_and_a_source)
+{
+    unsigned n = 0;
+
+    for (const struct smtpstatus__rule_row *r; (r = smtpstatus__rule(n)) != NULL; n++)
+        cr_assert(r->id != 0 && r->source != 0 && smtpstatus__rstring(r->id)[0] != '\0' &&
+                      smtpstatus__rstring(r->source)[0] != '\0',
+                  "rule %u", n);
+    cr_assert_gt(n, 100);
+}
