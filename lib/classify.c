@@ -375,7 +375,11 @@ static void decide(struct smtpstatus__facts *f, struct smtpstatus_verdict *v)
     smtpstatus__match_text(f, &c);
     smtpstatus__match_codes(f, &c);
 
-    memset(v, 0, sizeof *v);
+    /* Every byte is set, padding included: the header and the items past
+     * the kept ones cleared here, each kept item as it is filled below. */
+    memset(v, 0, offsetof(struct smtpstatus_verdict, evidence));
+    for (unsigned i = c.count; i < SMTPSTATUS_EVIDENCE_MAX; i++)
+        memset(&v->evidence[i], 0, sizeof v->evidence[i]);
     v->size = sizeof *v;
     v->reply_code = (uint16_t)f->reply;
     v->has_enhanced = f->has_enhanced != 0;
@@ -386,6 +390,7 @@ static void decide(struct smtpstatus__facts *f, struct smtpstatus_verdict *v)
      * (a rule that matched text has the text's span). */
     for (unsigned i = 0, located = 0; i < c.count; i++) {
         struct smtpstatus_evidence *e = &v->evidence[i];
+        memset(e, 0, sizeof *e);
         smtpstatus__evidence_item(e, &c.best[i]);
         if (c.best[i].len == 0) {
             const struct smtpstatus_span *sp;
@@ -546,6 +551,13 @@ static void decide(struct smtpstatus__facts *f, struct smtpstatus_verdict *v)
         v->retry_after = delay;
     }
 }
+
+/* decide() clears the verdict's header and each item of evidence apart:
+ * nothing may lie after the evidence. */
+_Static_assert(sizeof(struct smtpstatus_verdict) ==
+                   offsetof(struct smtpstatus_verdict, evidence) +
+                       SMTPSTATUS_EVIDENCE_MAX * sizeof(struct smtpstatus_evidence),
+               "the evidence ends the verdict");
 
 static int check_verdict(struct smtpstatus_verdict *out)
 {
