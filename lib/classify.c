@@ -497,7 +497,9 @@ static void decide(struct smtpstatus__facts *f, struct smtpstatus_verdict *v)
     v->outcome = outcome;
 
     v->party = reason->party;
-    v->sisimai_reason = smtpstatus__rstring_inline(reason->sisimai);
+    /* Every reason names both (gen-rules.py requires them; a test checks):
+     * no offset is 0, "absent". */
+    v->sisimai_reason = smtpstatus__tables.pool + reason->sisimai;
     if (rule && rule->sisimai)
         v->sisimai_reason = smtpstatus__sisimai_name(rule->sisimai);
     /* sisimai's hostunknown is a hard bounce, a domain that does not exist;
@@ -506,7 +508,7 @@ static void decide(struct smtpstatus__facts *f, struct smtpstatus_verdict *v)
     if (outcome == SMTPSTATUS_OUTCOME_TRANSIENT && v->sisimai_reason != NULL &&
         v->sisimai_reason[0] == 'h' && strcmp(v->sisimai_reason, "hostunknown") == 0)
         v->sisimai_reason = "networkerror";
-    v->powermta_category = smtpstatus__rstring_inline(reason->powermta);
+    v->powermta_category = smtpstatus__tables.pool + reason->powermta;
     v->sparkpost_class = reason->sparkpost;
     if (rule && rule->provider)
         v->provider = smtpstatus__provider_key(rule->provider - 1u);

@@ -259,3 +259,15 @@ Test(code_rules, every_rule_has_an_id_and_a_source)
                   "rule %u", n);
     cr_assert_gt(n, 100);
 }
+
+/* The verdict reads a reason's sisimai and PowerMTA names without testing
+ * for the absent string: every reason has both. */
+Test(code_rules, every_reason_has_its_sisimai_and_powermta_names)
+{
+    for (unsigned i = 0; i < smtpstatus__reason_count(); i++) {
+        const struct smtpstatus__reason_row *r = smtpstatus__reason(i);
+        cr_assert(r->sisimai != 0 && r->powermta != 0 && smtpstatus__rstring(r->sisimai)[0] != '\0' &&
+                      smtpstatus__rstring(r->powermta)[0] != '\0',
+                  "reason %u", i);
+    }
+}
