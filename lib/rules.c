@@ -865,9 +865,9 @@ take_listed(const struct smtpstatus__facts *f, struct smtpstatus__collector *c,
 /* The rules of a generator's code list (gen-rules.py, compile_code_lists)
  * for the enhanced code, whose class is one of a reply's: the list of its
  * class, subject and detail, in a table of `subjects` and `details`. */
-static inline void offer_code_list(const struct smtpstatus__facts *f, struct smtpstatus__collector *c,
-                                   const uint16_t *start, const struct smtpstatus__listed_row *list,
-                                   unsigned subjects, unsigned details)
+static inline SMTPSTATUS__ALWAYS_INLINE void
+offer_code_list(const struct smtpstatus__facts *f, struct smtpstatus__collector *c, const uint16_t *start,
+                const struct smtpstatus__listed_row *list, unsigned subjects, unsigned details)
 {
     unsigned cls = f->enhanced.cls, s = f->enhanced.subject, d = f->enhanced.detail, cell;
 
