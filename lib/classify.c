@@ -42,7 +42,9 @@ static void stage_evidence(struct smtpstatus_verdict *v, const char *rule, const
     v->evidence_count = n + 1;
 }
 
-/* The first "c.s.d" token in t[from..len) equal to `code`. */
+/* The first "c.s.d" token in t[from..len) equal to `code`, by
+ * smtpstatus_find_enhanced(): the plain form of smtpstatus__find_code_token(),
+ * which tests compare it with. */
 static int find_code_from(const char *t, size_t len, size_t from, const struct smtpstatus_enhanced *code,
                           struct smtpstatus_span *span)
 {
@@ -57,6 +59,80 @@ static int find_code_from(const char *t, size_t len, size_t from, const struct s
             return 1;
         }
         from += where.off + where.len;
+    }
+    return 0;
+}
+
+int smtpstatus__find_code_token_general(const char *t, size_t len, const struct smtpstatus_enhanced *code,
+                                        struct smtpstatus_span *span)
+{
+    return find_code_from(t, len, 0, code, span);
+}
+
+/* The same without smtpstatus_find_enhanced()'s stop at every dot (log
+ * lines are full of host names and addresses). A token equal to `code` is
+ * its canonical text (RFC 3463 §2: no leading zeros), so only the starts
+ * of a class digit and a dot are looked at, sixteen or eight at a time,
+ * and compared with those bytes. A start inside an earlier token follows
+ * a digit or a dot, which no token's start may
+ * (smtpstatus__enhanced_boundary_before()), so skipping past the tokens
+ * that differ, as find_code_from() does, finds the same one. */
+int smtpstatus__find_code_token(const char *t, size_t len, const struct smtpstatus_enhanced *code,
+                                struct smtpstatus_span *span)
+{
+    char canon[12];
+    size_t n = 0;
+    unsigned digit = '0' + (unsigned)code->cls;
+
+    /* smtpstatus_compare_enhanced() takes a sub-code past 999 (only a
+     * caller's smtpstatus_classify() input has one) for another code's
+     * ("5.1.1000" for "5.2.0"): such a code is left to the plain search. */
+    if (code->subject > 999 || code->detail > 999)
+        return find_code_from(t, len, 0, code, span);
+    /* Subjects past 7 are never tokens (smtpstatus_find_enhanced()). */
+    if (code->subject > 7 || (code->cls != 2 && code->cls != 4 && code->cls != 5))
+        return 0;
+    canon[n++] = (char)digit;
+    canon[n++] = '.';
+    canon[n++] = (char)('0' + code->subject);
+    canon[n++] = '.';
+    if (code->detail >= 100)
+        canon[n++] = (char)('0' + code->detail / 100);
+    if (code->detail >= 10)
+        canon[n++] = (char)('0' + code->detail / 10 % 10);
+    canon[n++] = (char)('0' + code->detail % 10);
+    for (size_t i = 0; len >= n && i <= len - n; i++) {
+#if defined(__SSE2__)
+        while (len - i >= 17) {
+            __m128i d = _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(const void *)(t + i)),
+                                       _mm_set1_epi8((char)digit));
+            __m128i dot = _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(const void *)(t + i + 1)),
+                                         _mm_set1_epi8('.'));
+            unsigned m = (unsigned)_mm_movemask_epi8(_mm_and_si128(d, dot));
+            if (m != 0) {
+                i += smtpstatus__ctz64(m);
+                break;
+            }
+            i += 16;
+        }
+#endif
+        while (len - i >= 9) {
+            uint64_t m = smtpstatus__bytes_in(smtpstatus__load64(t + i), digit, digit) &
+                         smtpstatus__bytes_in(smtpstatus__load64(t + i + 1), '.', '.');
+            if (m != 0) {
+                i += smtpstatus__first_byte(m);
+                break;
+            }
+            i += 8;
+        }
+        if (i > len - n)
+            break;
+        if (memcmp(t + i, canon, n) == 0 && smtpstatus__enhanced_boundary_before(t, i) &&
+            smtpstatus__enhanced_ends_at(t, len, i + n)) {
+            span->off = i;
+            span->len = n;
+            return 1;
+        }
     }
     return 0;
 }
@@ -134,8 +210,8 @@ static void locate_enhanced(const struct smtpstatus__facts *f, struct smtpstatus
     if (f->has_enhanced) {
         size_t bound = f->spans_known ? f->enhanced_span.off + f->enhanced_span.len : f->len;
         if (!(f->spans_known && bound <= f->len && parsed_code_first(f, enh_span)) &&
-            (bound > f->len || !find_code_from(f->text, bound, 0, &f->enhanced, enh_span)))
-            find_code_from(f->text, f->len, 0, &f->enhanced, enh_span);
+            (bound > f->len || !smtpstatus__find_code_token(f->text, bound, &f->enhanced, enh_span)))
+            smtpstatus__find_code_token(f->text, f->len, &f->enhanced, enh_span);
     }
 }
 
@@ -299,7 +375,11 @@ static void decide(struct smtpstatus__facts *f, struct smtpstatus_verdict *v)
     smtpstatus__match_text(f, &c);
     smtpstatus__match_codes(f, &c);
 
-    memset(v, 0, sizeof *v);
+    /* Every byte is set, padding included: the header and the items past
+     * the kept ones cleared here, each kept item as it is filled below. */
+    memset(v, 0, offsetof(struct smtpstatus_verdict, evidence));
+    for (unsigned i = c.count; i < SMTPSTATUS_EVIDENCE_MAX; i++)
+        memset(&v->evidence[i], 0, sizeof v->evidence[i]);
     v->size = sizeof *v;
     v->reply_code = (uint16_t)f->reply;
     v->has_enhanced = f->has_enhanced != 0;
@@ -308,9 +388,10 @@ static void decide(struct smtpstatus__facts *f, struct smtpstatus_verdict *v)
 
     /* A code's span is looked for only when evidence of its kind shows it
      * (a rule that matched text has the text's span). */
-    smtpstatus__evidence_of(v->evidence, &c);
     for (unsigned i = 0, located = 0; i < c.count; i++) {
         struct smtpstatus_evidence *e = &v->evidence[i];
+        memset(e, 0, sizeof *e);
+        smtpstatus__evidence_item(e, &c.best[i]);
         if (c.best[i].len == 0) {
             const struct smtpstatus_span *sp;
             if (c.best[i].kind == SMTPSTATUS__KIND_REPLY) {
@@ -346,7 +427,7 @@ static void decide(struct smtpstatus__facts *f, struct smtpstatus_verdict *v)
     } else if (c.count > 0) {
         v->reason = c.best[0].reason;
         v->confidence = c.best[0].conf;
-        rule = smtpstatus__rule(c.best[0].rule);
+        rule = smtpstatus__rule_inline(c.best[0].rule);
     }
     if (outcome == SMTPSTATUS_OUTCOME_INTERMEDIATE)
         v->reason = SMTPSTATUS_REASON_UNKNOWN;
@@ -397,7 +478,7 @@ static void decide(struct smtpstatus__facts *f, struct smtpstatus_verdict *v)
                        "RFC 5321 §3.3: recipients are refused at RCPT TO; an unknown user after "
                        "DATA was refused by what read the message");
     }
-    reason = smtpstatus__reason(v->reason);
+    reason = smtpstatus__reason_inline(v->reason);
 
     if (outcome == 0 && v->reason != SMTPSTATUS_REASON_UNKNOWN) {
         /* No code at all ("stat=User unknown"): a dead address is a
@@ -416,7 +497,9 @@ static void decide(struct smtpstatus__facts *f, struct smtpstatus_verdict *v)
     v->outcome = outcome;
 
     v->party = reason->party;
-    v->sisimai_reason = smtpstatus__rstring(reason->sisimai);
+    /* Every reason names both (gen-rules.py requires them; a test checks):
+     * no offset is 0, "absent". */
+    v->sisimai_reason = smtpstatus__tables.pool + reason->sisimai;
     if (rule && rule->sisimai)
         v->sisimai_reason = smtpstatus__sisimai_name(rule->sisimai);
     /* sisimai's hostunknown is a hard bounce, a domain that does not exist;
@@ -425,7 +508,7 @@ static void decide(struct smtpstatus__facts *f, struct smtpstatus_verdict *v)
     if (outcome == SMTPSTATUS_OUTCOME_TRANSIENT && v->sisimai_reason != NULL &&
         v->sisimai_reason[0] == 'h' && strcmp(v->sisimai_reason, "hostunknown") == 0)
         v->sisimai_reason = "networkerror";
-    v->powermta_category = smtpstatus__rstring(reason->powermta);
+    v->powermta_category = smtpstatus__tables.pool + reason->powermta;
     v->sparkpost_class = reason->sparkpost;
     if (rule && rule->provider)
         v->provider = smtpstatus__provider_key(rule->provider - 1u);
@@ -471,6 +554,13 @@ static void decide(struct smtpstatus__facts *f, struct smtpstatus_verdict *v)
     }
 }
 
+/* decide() clears the verdict's header and each item of evidence apart:
+ * nothing may lie after the evidence. */
+_Static_assert(sizeof(struct smtpstatus_verdict) ==
+                   offsetof(struct smtpstatus_verdict, evidence) +
+                       SMTPSTATUS_EVIDENCE_MAX * sizeof(struct smtpstatus_evidence),
+               "the evidence ends the verdict");
+
 static int check_verdict(struct smtpstatus_verdict *out)
 {
     if (out == NULL)
@@ -485,14 +575,13 @@ static int check_verdict(struct smtpstatus_verdict *out)
 static void classify_facts(struct smtpstatus__facts *f, struct smtpstatus_verdict *out)
 {
     struct smtpstatus_verdict v;
+    int direct = out->size == sizeof v;
 
     f->cls = f->reply ? f->reply / 100 : f->has_enhanced ? f->enhanced.cls : 0;
-    if (out->size == sizeof v) {
-        decide(f, out);
-        return;
-    }
-    decide(f, &v);
-    smtpstatus__copy_out(out, out->size, &v, sizeof v);
+    /* One call, so that decide() is inlined here once. */
+    decide(f, direct ? out : &v);
+    if (!direct)
+        smtpstatus__copy_out(out, out->size, &v, sizeof v);
 }
 
 int smtpstatus_classify(const struct smtpstatus_classify_input *in, struct smtpstatus_verdict *out)

@@ -463,6 +463,15 @@ size_t smtpstatus__pattern_count(void);
  * or NULL. */
 const unsigned char *smtpstatus__pattern_text(unsigned index, size_t *len, unsigned *flags);
 
+/* The first "c.s.d" token of t[0..len) (as smtpstatus_find_enhanced()
+ * finds them, one after another) equal to `code`: 1 with *span set, else
+ * 0 (classify.c, for an evidence span). The general form searches with
+ * smtpstatus_find_enhanced() itself, for the tests. */
+int smtpstatus__find_code_token(const char *t, size_t len, const struct smtpstatus_enhanced *code,
+                                struct smtpstatus_span *span);
+int smtpstatus__find_code_token_general(const char *t, size_t len, const struct smtpstatus_enhanced *code,
+                                        struct smtpstatus_span *span);
+
 /* The facts a classification starts from. */
 struct smtpstatus__facts {
     const char *text;
@@ -514,7 +523,8 @@ void smtpstatus__match_codes(const struct smtpstatus__facts *facts, struct smtps
 void smtpstatus__match_codes_keyed(const struct smtpstatus__facts *facts, struct smtpstatus__collector *c);
 /* For tests: how many entries of the generator's lists (code, reply,
  * pattern) offer another candidate than their rule's (rank, reason,
- * confidence, kind) or leave out one of its conditions. */
+ * confidence, kind) or leave out one of its conditions, plus how many
+ * patterns list a plain rule after a provider rule. */
 size_t smtpstatus__listed_mismatches(void);
 
 const struct smtpstatus__reason_row *smtpstatus__reason(unsigned reason);
@@ -524,9 +534,60 @@ const char *smtpstatus__rstring(uint32_t off);
 /* The evidence item of a kept candidate, with its rule's id and source
  * strings (NULL past the last rule); the rest of e stays as it is. */
 void smtpstatus__set_evidence(struct smtpstatus_evidence *e, const struct smtpstatus__candidate *c);
-/* The same for every kept candidate, into e[0..c->count), in one call:
- * smtpstatus__set_evidence() is its plain form, which tests compare it with. */
-void smtpstatus__evidence_of(struct smtpstatus_evidence *e, const struct smtpstatus__collector *c);
+
+/* The classifier's tables (rules.c), so that the verdict's own reads of
+ * them are inline, not calls (LTO is not assumed). */
+struct smtpstatus__rule_tables {
+    const struct smtpstatus__reason_row *reasons;
+    const struct smtpstatus__rule_row *rules;
+    const char *pool;
+    uint32_t reason_count, rule_count;
+};
+extern const struct smtpstatus__rule_tables smtpstatus__tables;
+
+/* smtpstatus__rstring(), smtpstatus__reason() and smtpstatus__rule(), inline. */
+static inline const char *smtpstatus__rstring_inline(uint32_t off)
+{
+    return off == 0 ? NULL : smtpstatus__tables.pool + off;
+}
+
+static inline const struct smtpstatus__reason_row *smtpstatus__reason_inline(unsigned reason)
+{
+    return reason < smtpstatus__tables.reason_count ? &smtpstatus__tables.reasons[reason] : NULL;
+}
+
+static inline const struct smtpstatus__rule_row *smtpstatus__rule_inline(unsigned index)
+{
+    return index < smtpstatus__tables.rule_count ? &smtpstatus__tables.rules[index] : NULL;
+}
+
+/* What smtpstatus__set_evidence() does, inline; e was cleared with the
+ * rest of the verdict, so a rule past the last leaves its id and source
+ * NULL. */
+static inline void smtpstatus__evidence_item(struct smtpstatus_evidence *e, const struct smtpstatus__candidate *c)
+{
+    const struct smtpstatus__rule_tables *t = &smtpstatus__tables;
+
+    e->kind = c->kind;
+    e->reason = c->reason;
+    e->confidence = c->conf;
+    if (c->rule < t->rule_count) {
+        /* Every rule has an id and a source (gen-rules.py fails without),
+         * so neither offset is 0, "absent". */
+        e->rule = t->pool + t->rules[c->rule].id;
+        e->source = t->pool + t->rules[c->rule].source;
+    }
+    e->span.off = c->off;
+    e->span.len = c->len;
+}
+
+/* The same for every kept candidate, into e[0..c->count): tests compare it
+ * with smtpstatus__set_evidence() item by item. */
+static inline void smtpstatus__evidence_of(struct smtpstatus_evidence *e, const struct smtpstatus__collector *c)
+{
+    for (unsigned i = 0; i < c->count; i++)
+        smtpstatus__evidence_item(&e[i], &c->best[i]);
+}
 const char *smtpstatus__sisimai_name(unsigned index);
 
 const char *smtpstatus__provider_key(unsigned index);

@@ -49,31 +49,15 @@ const struct smtpstatus__rule_row *smtpstatus__rule(unsigned index)
     return index < COUNT(smtpstatus__rules) ? &smtpstatus__rules[index] : NULL;
 }
 
-/* The evidence item of a kept candidate; e was cleared with the rest of
- * the verdict, so a rule past the last leaves its id and source NULL. */
-static inline void evidence_item(struct smtpstatus_evidence *e, const struct smtpstatus__candidate *c)
-{
-    e->kind = c->kind;
-    e->reason = c->reason;
-    e->confidence = c->conf;
-    if (c->rule < COUNT(smtpstatus__rules)) {
-        e->rule = smtpstatus__rstring(smtpstatus__rules[c->rule].id);
-        e->source = smtpstatus__rstring(smtpstatus__rules[c->rule].source);
-    }
-    e->span.off = c->off;
-    e->span.len = c->len;
-}
-
 void smtpstatus__set_evidence(struct smtpstatus_evidence *e, const struct smtpstatus__candidate *c)
 {
-    evidence_item(e, c);
+    smtpstatus__evidence_item(e, c);
 }
 
-void smtpstatus__evidence_of(struct smtpstatus_evidence *e, const struct smtpstatus__collector *c)
-{
-    for (unsigned i = 0; i < c->count; i++)
-        evidence_item(&e[i], &c->best[i]);
-}
+/* The tables the verdict reads through inline accessors (internal.h). */
+const struct smtpstatus__rule_tables smtpstatus__tables = {
+    smtpstatus__reasons, smtpstatus__rules, SMTPSTATUS__RPOOL, COUNT(smtpstatus__reasons), COUNT(smtpstatus__rules),
+};
 
 const char *smtpstatus__sisimai_name(unsigned index)
 {
@@ -702,18 +686,24 @@ static inline int listed_holds(const struct smtpstatus__facts *f, const struct s
            (!e->rest || rule_applies(&smtpstatus__rules[e->rule], f));
 }
 
-/* Inline: its calls for every match cost as much as its work. */
+/* Inline: its calls for every match cost as much as its work. A pattern's
+ * plain rules come before its provider rules (gen-rules.py), so each pass
+ * walks only its own, in rule order. */
 static inline void offer_match(const struct smtpstatus__facts *f, struct smtpstatus__collector *c,
                                const struct smtpstatus__pattern_row *p, size_t end, int provider_rules)
 {
     const struct smtpstatus__listed_row *e = smtpstatus__pattern_rules + p->rule_first;
+    const struct smtpstatus__listed_row *last = e + p->rule_count;
 
-    for (unsigned k = 0; k < p->rule_count; k++, e++) {
+    if (provider_rules)
+        while (e < last && e->provider == 0)
+            e++;
+    /* A pattern's provider rules are never listed as holding always, so
+     * the entry names their provider. */
+    for (; e < last && (e->provider != 0) == provider_rules; e++) {
         struct smtpstatus__candidate cand;
 
-        /* A pattern's provider rules are never listed as holding always,
-         * so the entry names their provider. */
-        if ((e->provider != 0) != provider_rules || !listed_holds(f, e))
+        if (!listed_holds(f, e))
             continue;
         cand.rule = e->rule;
         cand.kind = e->kind;
@@ -842,8 +832,9 @@ static void offer_code_keys(const struct smtpstatus__facts *f, struct smtpstatus
  * no later one has. None can be a rule already kept: the lists hold code,
  * reply and pattern-less provider rules, each once, and each list is taken
  * once a verdict, so there is no duplicate to look for. */
-static inline void take_listed(const struct smtpstatus__facts *f, struct smtpstatus__collector *c,
-                               const struct smtpstatus__listed_row *e, const struct smtpstatus__listed_row *end)
+static inline SMTPSTATUS__ALWAYS_INLINE void
+take_listed(const struct smtpstatus__facts *f, struct smtpstatus__collector *c,
+            const struct smtpstatus__listed_row *e, const struct smtpstatus__listed_row *end)
 {
     unsigned n = c->count, pos = 0;
 
@@ -874,9 +865,9 @@ static inline void take_listed(const struct smtpstatus__facts *f, struct smtpsta
 /* The rules of a generator's code list (gen-rules.py, compile_code_lists)
  * for the enhanced code, whose class is one of a reply's: the list of its
  * class, subject and detail, in a table of `subjects` and `details`. */
-static inline void offer_code_list(const struct smtpstatus__facts *f, struct smtpstatus__collector *c,
-                                   const uint16_t *start, const struct smtpstatus__listed_row *list,
-                                   unsigned subjects, unsigned details)
+static inline SMTPSTATUS__ALWAYS_INLINE void
+offer_code_list(const struct smtpstatus__facts *f, struct smtpstatus__collector *c, const uint16_t *start,
+                const struct smtpstatus__listed_row *list, unsigned subjects, unsigned details)
 {
     unsigned cls = f->enhanced.cls, s = f->enhanced.subject, d = f->enhanced.detail, cell;
 
@@ -977,9 +968,25 @@ static size_t listed_mismatches(const struct smtpstatus__listed_row *list, size_
     return bad;
 }
 
+/* Patterns whose provider rules do not all come after their plain ones
+ * (offer_match() stops at the first provider rule). */
+static size_t pattern_order_mismatches(void)
+{
+    size_t bad = 0;
+
+    for (size_t p = 0; p < COUNT(smtpstatus__patterns); p++) {
+        const struct smtpstatus__listed_row *e = smtpstatus__pattern_rules + smtpstatus__patterns[p].rule_first;
+        for (unsigned k = 1; k < smtpstatus__patterns[p].rule_count; k++)
+            if (e[k - 1].provider != 0 && e[k].provider == 0)
+                bad++;
+    }
+    return bad;
+}
+
 size_t smtpstatus__listed_mismatches(void)
 {
-    return listed_mismatches(smtpstatus__code_list, COUNT(smtpstatus__code_list), 1u) +
+    return pattern_order_mismatches() +
+           listed_mismatches(smtpstatus__code_list, COUNT(smtpstatus__code_list), 1u) +
            listed_mismatches(smtpstatus__provider_code_list, COUNT(smtpstatus__provider_code_list), 1u) +
            listed_mismatches(smtpstatus__reply_list, COUNT(smtpstatus__reply_list), 2u | 4u) +
            listed_mismatches(smtpstatus__pattern_rules, COUNT(smtpstatus__pattern_rules), 0u);

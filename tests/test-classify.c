@@ -595,3 +595,49 @@ Test(classify, the_host_hint_matches_whole_labels_of_a_domain)
             cr_assert(v.provider == NULL, "%s: provider %s", host, v.provider);
     }
 }
+
+/* The verdict's bytes are all the library's, padding included: a verdict
+ * filled with 0xA5 beforehand comes back byte for byte as one filled with
+ * zeros, whether 0 to 4 items of evidence are kept, a stage turned the
+ * reason, or the caller's struct is larger (filled through a copy). */
+Test(classify, every_byte_of_a_verdict_is_set)
+{
+    static const struct {
+        const char *text;
+        int stage;
+    } cases[] = {
+        { "", 0 },
+        { "250 2.0.0 Ok: queued", 0 },
+        { "354 go ahead", 0 },
+        { "550 5.1.1 <a@b.c>: Recipient address rejected: User unknown in virtual mailbox table", 0 },
+        { "421 4.7.0 Try again in 5 minutes, rate limited, too many connections", 0 },
+        { "550-5.7.1 [192.0.2.1] The IP you're using to send mail is not authorized\r\n"
+          "550 5.7.1 to send email directly to our servers. - gsmtp",
+          0 },
+        { "550 5.1.1 mailbox unavailable", SMTPSTATUS_STAGE_MAIL },
+        { "554 5.7.1 rejected", SMTPSTATUS_STAGE_CONNECT },
+        { "550 user unknown", SMTPSTATUS_STAGE_END_OF_DATA },
+        { "stat=User unknown", 0 },
+        { "host mx.example.com said: 552 5.2.2 mailbox full, quota exceeded, over quota", 0 },
+        { "\xff\xfe 5.5.5", 0 },
+    };
+
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct {
+            struct smtpstatus_verdict v;
+            unsigned char tail[16];
+        } a, b;
+        size_t len = strlen(cases[i].text);
+
+        for (int big = 0; big < 2; big++) {
+            size_t size = big ? sizeof a : sizeof a.v;
+            memset(&a, 0xA5, sizeof a);
+            memset(&b, 0, sizeof b);
+            a.v.size = b.v.size = size;
+            cr_assert_eq(smtpstatus_classify_text(cases[i].text, len, cases[i].stage, &a.v), SMTPSTATUS_OK);
+            cr_assert_eq(smtpstatus_classify_text(cases[i].text, len, cases[i].stage, &b.v), SMTPSTATUS_OK);
+            cr_assert(memcmp(&a.v, &b.v, sizeof a.v) == 0, "%s (size %zu): a byte was left as it was",
+                      cases[i].text, size);
+        }
+    }
+}

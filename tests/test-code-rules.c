@@ -12,6 +12,7 @@
  * names, every reply code, every stage and several sets of providers.
  */
 
+#include <stdlib.h>
 #include <string.h>
 
 #include <criterion/criterion.h>
@@ -189,4 +190,84 @@ Test(code_rules, evidence_of_is_set_evidence_for_each)
 Test(code_rules, listed_entries_are_their_rules)
 {
     cr_assert_eq(smtpstatus__listed_mismatches(), 0);
+}
+
+/* smtpstatus__find_code_token() looks only at a class digit before a dot
+ * and compares the code's canonical bytes: the same span as the plain
+ * search by smtpstatus_find_enhanced(), over texts of codes, near-codes,
+ * addresses and separators at every length, from blocks of the text's
+ * exact size (so that the sanitizers see a read past the end). */
+Test(code_rules, code_token_search_is_the_plain_one)
+{
+    static const char *const parts[] = {
+        "5.1.1", "5.1.10", "5.1.100", "4.2.2", "5.7.26", "5.10.1", "5.01.1", "5.1.01", "2.0.0", "5.1.1.2",
+        "192.0.2.25", "a", "-", ".", " ", "_", "/", "@", "x-", "5", "1", "55", "5.", ".5", "5.1", "5.1.1x",
+        "(#5.1.1)", "5.1.1000", "5.8.1", "4.4.1",
+    };
+    static const struct smtpstatus_enhanced codes[] = {
+        { .cls = 5, .subject = 1, .detail = 1 }, { .cls = 5, .subject = 1, .detail = 10 }, { .cls = 5, .subject = 1, .detail = 100 }, { .cls = 4, .subject = 2, .detail = 2 }, { .cls = 5, .subject = 7, .detail = 26 }, { .cls = 2, .subject = 0, .detail = 0 },
+        { .cls = 5, .subject = 10, .detail = 1 }, { .cls = 5, .subject = 8, .detail = 1 }, { .cls = 5, .subject = 1, .detail = 1000 }, { .cls = 3, .subject = 1, .detail = 1 },
+        { .cls = 4, .subject = 1000, .detail = 0 }, { .cls = 4, .subject = 1001, .detail = 1 },
+    };
+    uint64_t seed = 0x9E3779B97F4A7C15u;
+    size_t checked = 0;
+
+    for (unsigned round = 0; round < 20000; round++) {
+        char text[160];
+        size_t len = 0;
+
+        while (len < sizeof text - 16) {
+            const char *p;
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            if (seed % 11 == 0)
+                break;
+            p = parts[seed % (sizeof parts / sizeof parts[0])];
+            memcpy(text + len, p, strlen(p));
+            len += strlen(p);
+        }
+        for (size_t k = 0; k < sizeof codes / sizeof codes[0]; k++)
+            for (size_t cut = len > 12 ? len - 12 : 0; cut <= len; cut++) {
+                char *b = malloc(cut ? cut : 1);
+                struct smtpstatus_span fast = { 7, 7 }, plain = { 7, 7 };
+                int a, p;
+
+                cr_assert_not_null(b);
+                memcpy(b, text, cut);
+                a = smtpstatus__find_code_token(b, cut, &codes[k], &fast);
+                p = smtpstatus__find_code_token_general(b, cut, &codes[k], &plain);
+                cr_assert(a == p && fast.off == plain.off && fast.len == plain.len,
+                          "%.*s: code %u.%u.%u at %d %zu+%zu, want %d %zu+%zu", (int)cut, b, codes[k].cls,
+                          codes[k].subject, codes[k].detail, a, fast.off, fast.len, p, plain.off, plain.len);
+                free(b);
+                checked++;
+            }
+    }
+    cr_log_info("%zu searches", checked);
+}
+
+/* The evidence reads a rule's id and source without testing for the
+ * absent string (offset 0): every rule has both. */
+Test(code_rules, every_rule_has_an_id_and_a_source)
+{
+    unsigned n = 0;
+
+    for (const struct smtpstatus__rule_row *r; (r = smtpstatus__rule(n)) != NULL; n++)
+        cr_assert(r->id != 0 && r->source != 0 && smtpstatus__rstring(r->id)[0] != '\0' &&
+                      smtpstatus__rstring(r->source)[0] != '\0',
+                  "rule %u", n);
+    cr_assert_gt(n, 100);
+}
+
+/* The verdict reads a reason's sisimai and PowerMTA names without testing
+ * for the absent string: every reason has both. */
+Test(code_rules, every_reason_has_its_sisimai_and_powermta_names)
+{
+    for (unsigned i = 0; i < smtpstatus__reason_count(); i++) {
+        const struct smtpstatus__reason_row *r = smtpstatus__reason(i);
+        cr_assert(r->sisimai != 0 && r->powermta != 0 && smtpstatus__rstring(r->sisimai)[0] != '\0' &&
+                      smtpstatus__rstring(r->powermta)[0] != '\0',
+                  "reason %u", i);
+    }
 }

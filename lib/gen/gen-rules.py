@@ -735,6 +735,9 @@ def generate(argv):
             raise DataError("the patterns' bytes overflow uint16_t offsets")
         flags = pattern_flags[pid]
         if pid < marker_base:
+            # Plain rules first, then provider rules, each in rule order:
+            # offer_match() weighs the two apart, and so walks only its own.
+            pattern_rules[pid].sort(key=lambda i: rules[i]["provider"] != 0)
             pattern_rule_list.extend(
                 i | (LISTED_ALWAYS if rules[i]["status"] is None and not rules[i]["reply"] and
                      unconditional(rules[i]) else 0) for i in pattern_rules[pid])
