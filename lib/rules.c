@@ -432,18 +432,20 @@ static int before(size_t end_a, unsigned a, size_t end_b, unsigned b)
     return a < b;
 }
 
-/* Keep a verified match until its turn. pending[] is sorted last-first, so
- * the next one out is at the end. */
+/* Keep a verified match until its turn. The matches waiting are sorted
+ * last-first, so the next one out is at the end. */
 static void hold(struct smtpstatus__phrase_scan *s, size_t end, unsigned pattern)
 {
     unsigned i = s->count;
 
     if (i == SMTPSTATUS__PHRASE_PENDING_MAX)
         return; /* cannot happen: the generator bounds the matches waiting */
-    for (; i > 0 && before(s->pending[i - 1].end, s->pending[i - 1].pattern, end, pattern); i--)
-        s->pending[i] = s->pending[i - 1];
-    s->pending[i].end = end;
-    s->pending[i].pattern = (uint16_t)pattern;
+    for (; i > 0 && before(s->end[i - 1], s->pattern[i - 1], end, pattern); i--) {
+        s->end[i] = s->end[i - 1];
+        s->pattern[i] = s->pattern[i - 1];
+    }
+    s->end[i] = end;
+    s->pattern[i] = (uint16_t)pattern;
     s->count++;
 }
 
@@ -531,7 +533,7 @@ static int load16(const unsigned char *p)
  * The 32-bit products of key and multiplier are made from the 16-bit
  * halves of each key (lanes of lo and hi) with the multiplications SSE2
  * has; the slot is bits 16 to 29, the tag bits 9 to 15. */
-static unsigned hits16(const unsigned char *text, size_t q)
+SMTPSTATUS__ALWAYS_INLINE static inline unsigned hits16(const unsigned char *text, size_t q)
 {
     const __m128i fold = _mm_set1_epi8(0x20);
     const __m128i k_lo = _mm_set1_epi16((short)(SMTPSTATUS__ANCHOR_HASH & 0xFFFFu));
@@ -574,29 +576,69 @@ static uint32_t key_at(const unsigned char *text, size_t q, size_t len)
     return window_key(last);
 }
 
-/* Test the windows q, q + 2, ..., up to eight of them and none at or past
- * stop (len - 2): bit 2k of the result is set when the window at q + 2k
- * passes anchor_hit(). Needs q < stop. */
-static unsigned test_block(const unsigned char *text, size_t q, size_t len, size_t stop)
+/* Test the eight windows q, q + 2, ..., q + 14: bit 2k of the result is
+ * set when the window at q + 2k passes anchor_hit(). Needs q + 18 <= len. */
+static unsigned test_block(const unsigned char *text, size_t q)
+{
+#if defined(__SSE2__)
+    return hits16(text, q);
+#else
+    unsigned m = 0;
+
+    /* Eight tests, none waiting for another. */
+    for (unsigned j = 0; j < 8; j++)
+        m |= (unsigned)anchor_hit(window_key(text + q + 2 * j)) << 2 * j;
+    return m;
+#endif
+}
+
+/* Test the windows from q up to stop (len - 2), those of the text's last
+ * sixteen bytes: bit 2k of the result is set when the window at
+ * *base + 2k passes anchor_hit(), where *base is q or, with SSE2, up to
+ * sixteen before it (no bit is set for a window before q). Needs q < stop
+ * and q + 18 > len. */
+static unsigned test_tail(const unsigned char *text, size_t q, size_t len, size_t stop, size_t *base)
 {
     unsigned m = 0, k = 0;
 
+    *base = q;
 #if defined(__SSE2__)
-    if (q + 18 <= len)
-        return hits16(text, q);
-#endif
-    if (q + 18 <= len) {
-        /* Eight tests, none waiting for another. */
-        for (unsigned j = 0; j < 8; j++)
-            m |= (unsigned)anchor_hit(window_key(text + q + 2 * j)) << 2 * j;
+    if (len >= 18) {
+        /* The block of the last sixteen bytes, at an even offset, its
+         * windows before q (tested already) dropped; when len is odd, the
+         * three-byte window at len - 3 is past it. */
+        size_t b = (len - 18) & ~(size_t)1;
+
+        *base = b;
+        m = hits16(text, b) & (0xFFFFu << (q - b));
+        if (b + 16 < stop)
+            m |= (unsigned)anchor_hit(key_at(text, b + 16, len)) << 16;
         return m;
     }
-    /* The last ones; bit k for the window at q. */
+#endif
     for (; q + 4 <= len; q += 2, k += 2)
         m |= (unsigned)anchor_hit(window_key(text + q)) << k;
     if (q < stop)
         m |= (unsigned)anchor_hit(key_at(text, q, len)) << k;
     return m;
+}
+
+/* Verify the windows at base + 2k for each bit 2k set in hits. */
+static inline void verify_hits(struct smtpstatus__phrase_scan *s, size_t base, unsigned hits)
+{
+    for (; hits; hits &= hits - 1) {
+        size_t w = base + smtpstatus__ctz64(hits);
+        verify_window(s, w, key_at(s->text, w, s->len));
+    }
+}
+
+/* The next match waiting, now final. */
+static int hand_out(struct smtpstatus__phrase_scan *s, unsigned *pattern, size_t *end)
+{
+    s->count--;
+    *pattern = s->pattern[s->count];
+    *end = s->end[s->count];
+    return 1;
 }
 
 void smtpstatus__phrase_start(struct smtpstatus__phrase_scan *s, const char *text, size_t len)
@@ -605,39 +647,38 @@ void smtpstatus__phrase_start(struct smtpstatus__phrase_scan *s, const char *tex
     s->len = len;
     s->pos = 0;
     s->stop = len >= 3 ? len - 2 : 0; /* the shortest pattern has 3 bytes */
+    s->final = 0;
     s->count = 0;
-    s->block = 0;
-    s->hits = 0;
 }
 
-int smtpstatus__phrase_next(struct smtpstatus__phrase_scan *s, unsigned *pattern, size_t *end)
+/* Verify the windows a block at a time: each that passes the tag test, in
+ * one loop; then the matches that end at or before the next block's first
+ * window + 2 are final (a window at q gives ends from q + 3), all of them
+ * once the last block is verified. The matches are handed out only
+ * between blocks, which bounds how many wait (gen-rules.py,
+ * compile_anchors). */
+int smtpstatus__phrase_more(struct smtpstatus__phrase_scan *s, unsigned *pattern, size_t *end)
 {
-    for (;;) {
-        /* The next window to verify: the first hit left in the block
-         * tested last, else the first window not tested yet. */
-        size_t q = s->hits ? s->block + smtpstatus__ctz64(s->hits) : s->pos;
+    const unsigned char *text = s->text;
+    size_t len = s->len, q = s->pos;
 
-        /* A match is final when every window that could give one ending
-         * before it has been verified: a window at q gives ends from
-         * q + 3. The final ones go out before the window at q is
-         * verified, which bounds how many wait. */
-        if (s->count > 0 && (q >= s->stop || s->pending[s->count - 1].end <= q + 2)) {
-            s->count--;
-            *pattern = s->pending[s->count].pattern;
-            *end = s->pending[s->count].end;
-            return 1;
+    for (; q + 18 <= len; q += 16) {
+        verify_hits(s, q, test_block(text, q));
+        if (s->count > 0 && s->end[s->count - 1] <= q + 18) {
+            s->pos = q + 16;
+            s->final = q + 18;
+            return hand_out(s, pattern, end);
         }
-        if (s->hits) {
-            s->hits &= s->hits - 1;
-            verify_window(s, q, key_at(s->text, q, s->len));
-            continue;
-        }
-        if (q >= s->stop)
-            return 0;
-        s->block = q;
-        s->hits = test_block(s->text, q, s->len, s->stop);
-        s->pos = q + 16;
     }
+    if (q < s->stop) {
+        size_t base;
+        unsigned hits = test_tail(text, q, len, s->stop, &base);
+
+        verify_hits(s, base, hits);
+    }
+    s->pos = s->stop; /* every window verified, every match final */
+    s->final = SIZE_MAX;
+    return s->count > 0 ? hand_out(s, pattern, end) : 0;
 }
 
 size_t smtpstatus__pattern_count(void)

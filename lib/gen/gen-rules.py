@@ -300,17 +300,22 @@ def compile_anchors(patterns, pattern_flags, prose):
     if len(anchors) > 0xFFFF:
         raise DataError(f"{len(anchors)} anchors overflow uint16_t")
     # The matcher holds back each match until no earlier-ending one can still
-    # be found. A match is found at its anchor, at most `reach` bytes before
-    # its end, and the patterns that end at one offset are suffixes of the
-    # longest of them: so at most (reach - 2) * most_suffixes matches wait at
-    # once (ends from the next window + 3 to the window + reach).
+    # be found. It verifies the windows of a block of eight (16 bytes) that
+    # pass the tag test one after the other, and hands out matches only
+    # between blocks: those that end at or before the next block's first
+    # window q + 2. So when it starts a block at q, the matches waiting end
+    # at q + 3 or later, and once the block is verified, at its last window
+    # (q + 14) + reach at most, since a match is found at its anchor, at
+    # most `reach` bytes before its end. The patterns that end at one offset
+    # are suffixes of the longest of them: so at most (reach + 12) *
+    # most_suffixes matches wait at once.
     reach = max(len(patterns[pid]) - at for _, pid, at in anchors)
     count = {}
     for p in patterns:
         count[p] = count.get(p, 0) + 1
     most_suffixes = max(sum(count.get(p[i:], 0) for i in range(len(p))) for p in patterns)
     return {"anchors": anchors, "words": words, "start": start,
-            "pending": max(1, (reach - 2) * most_suffixes), "reach": reach,
+            "pending": max(1, (reach + 12) * most_suffixes), "reach": reach,
             "most_suffixes": most_suffixes, "masked": len(masked)}
 
 
@@ -882,7 +887,7 @@ def generate(argv):
     o.append(f"#define SMTPSTATUS__ANCHOR_SLOT_BITS {ANCHOR_SLOT_BITS}")
     o.append(f"#define SMTPSTATUS__ANCHOR_TAG_ANY {TAG_ANY}")
     o.append(f"#define SMTPSTATUS__ANCHOR_GROUP_BITS {ANCHOR_GROUP_BITS}")
-    o.append(f"/* (reach {anchors['reach']} - 2) * {anchors['most_suffixes']} patterns "
+    o.append(f"/* (reach {anchors['reach']} + 12) * {anchors['most_suffixes']} patterns "
              "that end at one offset */")
     o.append(f"#define SMTPSTATUS__PHRASE_PENDING {anchors['pending']}")
     o.extend(array("uint8_t", "smtpstatus__anchor_tags", anchors['words'], 24))
