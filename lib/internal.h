@@ -472,6 +472,8 @@ static inline int smtpstatus__phrase_next(struct smtpstatus__phrase_scan *s, uns
     }
     return smtpstatus__phrase_more(s, pattern, end);
 }
+/* The generator's bound on the matches waiting at once (tests). */
+size_t smtpstatus__phrase_pending_bound(void);
 size_t smtpstatus__pattern_count(void);
 /* Pattern `index`'s lower-case bytes and its flags (SMTPSTATUS__PATTERN_*),
  * or NULL. */

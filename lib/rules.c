@@ -681,6 +681,11 @@ int smtpstatus__phrase_more(struct smtpstatus__phrase_scan *s, unsigned *pattern
     return s->count > 0 ? hand_out(s, pattern, end) : 0;
 }
 
+size_t smtpstatus__phrase_pending_bound(void)
+{
+    return SMTPSTATUS__PHRASE_PENDING;
+}
+
 size_t smtpstatus__pattern_count(void)
 {
     return SMTPSTATUS__PATTERN_COUNT;
