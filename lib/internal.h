@@ -421,15 +421,17 @@ struct smtpstatus__pattern_row {
 
 /* An anchor of the phrase matcher: the 4-byte window `key` (loaded
  * little-endian, every byte ORed with 0x20) is at offset `at` of the
- * pattern (-1: it starts one byte before a 3-byte pattern). `check` is the
- * pattern's 4 bytes at offset `check_at`, the same way, tested before the
- * pattern is compared (0xFF: none, for 3-byte patterns). */
+ * pattern (-1: it starts one byte before a 3-byte pattern). `check` is 4
+ * bytes of the pattern, the same way, that the window at q has at q + rel,
+ * tested before the pattern is compared: one compare rejects most anchors
+ * found in a text without their pattern (0: none, for a masked anchor of a
+ * 3-byte pattern). */
 struct smtpstatus__anchor {
     uint32_t key;
     uint32_t check;
     uint16_t pattern;
     int8_t at;
-    uint8_t check_at;
+    int8_t rel;
 };
 
 /* Finding the patterns in a text (rules.c): every occurrence of a pattern

@@ -450,14 +450,16 @@ static void hold(struct smtpstatus__phrase_scan *s, size_t end, unsigned pattern
 }
 
 /* Compare the pattern whose anchor and quick check held where they put it
- * (text[start..]), and hold it when it is there. Out of the walk over a
- * hash's anchors (verify_window), which keeps its few values in
- * registers. */
+ * (text[start..]), and hold it when it is there. start wraps past the
+ * text's length when the anchor puts the pattern before the text's start.
+ * Out of the walk over a hash's anchors (verify_window), which keeps its
+ * few values in registers. */
 SMTPSTATUS__NOINLINE static void verify_pattern(struct smtpstatus__phrase_scan *s, size_t start, unsigned pattern)
 {
     const struct smtpstatus__pattern_row *p = &smtpstatus__patterns[pattern];
 
-    if (p->len > s->len - start || !same_folded(s->text + start, smtpstatus__pattern_bytes + p->text, p->len) ||
+    if (start > s->len || p->len > s->len - start ||
+        !same_folded(s->text + start, smtpstatus__pattern_bytes + p->text, p->len) ||
         !word_boundary((const char *)s->text, s->len, start, start + p->len, p->flags))
         return;
     hold(s, start + p->len, pattern);
@@ -465,11 +467,13 @@ SMTPSTATUS__NOINLINE static void verify_pattern(struct smtpstatus__phrase_scan *
 
 /* Verify the anchors of the window at q, whose key is `key`: those listed
  * with its group (the anchors of its four bytes, and the masked anchors of
- * its first three). */
+ * its first three). Needs len >= 3. */
 static void verify_window(struct smtpstatus__phrase_scan *s, size_t q, uint32_t key)
 {
     const unsigned char *text = s->text;
-    size_t len = s->len;
+    /* The check's window at c is in the text when c < past, also when c
+     * wraps below 0. */
+    size_t past = s->len - 3;
     unsigned group = anchor_group(key);
     const struct smtpstatus__anchor *a = smtpstatus__anchors + smtpstatus__anchor_start[group];
     const struct smtpstatus__anchor *last = smtpstatus__anchors + smtpstatus__anchor_start[group + 1];
@@ -478,23 +482,18 @@ static void verify_window(struct smtpstatus__phrase_scan *s, size_t q, uint32_t 
     uint32_t key3 = key & 0xFFFFFFu;
 
     for (; a < last; a++) {
-        size_t start;
+        size_t c;
 
         if (a->key != key && a->key != key3)
             continue;
-        /* at is -1 (the window starts a byte before the pattern) or more;
-         * when it is more than q the pattern would start before the text,
-         * and start wraps past q + 1. */
-        start = q - (size_t)(ptrdiff_t)a->at;
-        if (start > q + 1)
+        /* Most anchors found are in a text without their pattern: four
+         * more of its bytes, folded as the key, reject them before its row
+         * and bytes are read. They are in the text wherever the pattern
+         * is. */
+        c = q + (size_t)(ptrdiff_t)a->rel;
+        if ((c >= past || window_key(text + c) != a->check) && a->check != 0)
             continue;
-        /* Most anchors found are in a text without their pattern: four more
-         * of its bytes, folded as the key, reject them before its row and
-         * bytes are read. */
-        if (a->check_at != 0xFF &&
-            (len - start < a->check_at + 4u || window_key(text + start + a->check_at) != a->check))
-            continue;
-        verify_pattern(s, start, a->pattern);
+        verify_pattern(s, q - (size_t)(ptrdiff_t)a->at, a->pattern);
     }
 }
 

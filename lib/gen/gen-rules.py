@@ -259,15 +259,20 @@ def choose_anchors(patterns, pattern_flags, prose):
     return anchors, masked
 
 
-def anchor_check(p, at):
-    """-> (offset, key) of the pattern's 4 bytes that the matcher tests before
-    comparing it all: those at its start or end, whichever is farther from
-    the anchor's window; (0xFF, 0) for a 3-byte pattern, which the window
-    holds whole."""
+def anchor_check(p, key, at):
+    """-> (rel, check): the pattern's 4 bytes that the matcher tests before
+    comparing it all, those at its start or end, whichever is farther from
+    the anchor's window, as their key (check), and where they are from the
+    window (rel: the window at q has them at q + rel). A 3-byte pattern's
+    window holds it whole: an anchor from the byte before it checks the
+    window again (it is all in the text when the pattern is); a masked one
+    checks nothing, which check 0 says (no window's key is 0)."""
     if len(p) < 4:
-        return 0xFF, 0
+        return 0, (key if key >> 24 else 0)
     c = 0 if at >= (len(p) - 4) - at else len(p) - 4
-    return c, fold_window(p[c:c + 4])
+    if not -128 <= c - at <= 127:
+        raise DataError(f"pattern {p!r}: its check is {c - at} bytes from its anchor")
+    return c - at, fold_window(p[c:c + 4])
 
 
 def compile_anchors(patterns, pattern_flags, prose):
@@ -894,8 +899,8 @@ def generate(argv):
     o.extend(array("uint16_t", "smtpstatus__anchor_start", anchors['start']))
     o.append("static const struct smtpstatus__anchor smtpstatus__anchors[] = {")
     for key, pid, at in anchors['anchors']:
-        check_at, check = anchor_check(patterns[pid], at)
-        o.append(f"    {{ 0x{key:08X}u, 0x{check:08X}u, {pid}, {at}, {check_at} }},")
+        rel, check = anchor_check(patterns[pid], key, at)
+        o.append(f"    {{ 0x{key:08X}u, 0x{check:08X}u, {pid}, {at}, {rel} }},")
     o.append("};")
     o.append("")
     o.append("")
