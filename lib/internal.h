@@ -421,15 +421,17 @@ struct smtpstatus__pattern_row {
 
 /* An anchor of the phrase matcher: the 4-byte window `key` (loaded
  * little-endian, every byte ORed with 0x20) is at offset `at` of the
- * pattern (-1: it starts one byte before a 3-byte pattern). `check` is the
- * pattern's 4 bytes at offset `check_at`, the same way, tested before the
- * pattern is compared (0xFF: none, for 3-byte patterns). */
+ * pattern (-1: it starts one byte before a 3-byte pattern). `check` is 4
+ * bytes of the pattern, the same way, that the window at q has at q + rel,
+ * tested before the pattern is compared: one compare rejects most anchors
+ * found in a text without their pattern (0: none, for a masked anchor of a
+ * 3-byte pattern). */
 struct smtpstatus__anchor {
     uint32_t key;
     uint32_t check;
     uint16_t pattern;
     int8_t at;
-    uint8_t check_at;
+    int8_t rel;
 };
 
 /* Finding the patterns in a text (rules.c): every occurrence of a pattern
@@ -438,26 +440,42 @@ struct smtpstatus__anchor {
  * longer first, then by pattern id. The scanner holds the matches it has
  * verified but cannot hand out yet (an earlier-ending one may still be
  * found); `pending` is sized by the generator so that it never fills. */
-#define SMTPSTATUS__PHRASE_PENDING_MAX 192
+#define SMTPSTATUS__PHRASE_PENDING_MAX 256
 
 struct smtpstatus__phrase_scan {
     const unsigned char *text;
     size_t len;
     size_t pos;   /* the next window to test */
     size_t stop;  /* past the last window */
-    size_t block; /* the first window of the eight tested last */
-    unsigned hits; /* bit 2k: the window at block + 2k is still to verify */
+    size_t final; /* the matches waiting that end at or before it are final */
     unsigned count;
-    struct {
-        size_t end;
-        uint16_t pattern;
-    } pending[SMTPSTATUS__PHRASE_PENDING_MAX];
+    /* The matches waiting, sorted last-first: the next one out is at
+     * count - 1. Two arrays: a match's end and pattern in one struct
+     * would take 16 bytes. */
+    size_t end[SMTPSTATUS__PHRASE_PENDING_MAX];
+    uint16_t pattern[SMTPSTATUS__PHRASE_PENDING_MAX];
 };
 
 void smtpstatus__phrase_start(struct smtpstatus__phrase_scan *s, const char *text, size_t len);
+/* Verify the windows of the text up to the next final match:
+ * smtpstatus__phrase_next() when no match waiting is final. */
+int smtpstatus__phrase_more(struct smtpstatus__phrase_scan *s, unsigned *pattern, size_t *end);
+
 /* The next occurrence: 1 with *pattern and *end set, or 0 when there are
- * no more. */
-int smtpstatus__phrase_next(struct smtpstatus__phrase_scan *s, unsigned *pattern, size_t *end);
+ * no more. Inline: a match that is already final is handed out without a
+ * call (most are: the matcher verifies sixteen bytes of windows at once). */
+static inline int smtpstatus__phrase_next(struct smtpstatus__phrase_scan *s, unsigned *pattern, size_t *end)
+{
+    if (s->count > 0 && s->end[s->count - 1] <= s->final) {
+        s->count--;
+        *pattern = s->pattern[s->count];
+        *end = s->end[s->count];
+        return 1;
+    }
+    return smtpstatus__phrase_more(s, pattern, end);
+}
+/* The generator's bound on the matches waiting at once (tests). */
+size_t smtpstatus__phrase_pending_bound(void);
 size_t smtpstatus__pattern_count(void);
 /* Pattern `index`'s lower-case bytes and its flags (SMTPSTATUS__PATTERN_*),
  * or NULL. */

@@ -416,30 +416,34 @@ static int before(size_t end_a, unsigned a, size_t end_b, unsigned b)
     return a < b;
 }
 
-/* Keep a verified match until its turn. pending[] is sorted last-first, so
- * the next one out is at the end. */
+/* Keep a verified match until its turn. The matches waiting are sorted
+ * last-first, so the next one out is at the end. */
 static void hold(struct smtpstatus__phrase_scan *s, size_t end, unsigned pattern)
 {
     unsigned i = s->count;
 
     if (i == SMTPSTATUS__PHRASE_PENDING_MAX)
         return; /* cannot happen: the generator bounds the matches waiting */
-    for (; i > 0 && before(s->pending[i - 1].end, s->pending[i - 1].pattern, end, pattern); i--)
-        s->pending[i] = s->pending[i - 1];
-    s->pending[i].end = end;
-    s->pending[i].pattern = (uint16_t)pattern;
+    for (; i > 0 && before(s->end[i - 1], s->pattern[i - 1], end, pattern); i--) {
+        s->end[i] = s->end[i - 1];
+        s->pattern[i] = s->pattern[i - 1];
+    }
+    s->end[i] = end;
+    s->pattern[i] = (uint16_t)pattern;
     s->count++;
 }
 
 /* Compare the pattern whose anchor and quick check held where they put it
- * (text[start..]), and hold it when it is there. Out of the walk over a
- * hash's anchors (verify_window), which keeps its few values in
- * registers. */
+ * (text[start..]), and hold it when it is there. start wraps past the
+ * text's length when the anchor puts the pattern before the text's start.
+ * Out of the walk over a hash's anchors (verify_window), which keeps its
+ * few values in registers. */
 SMTPSTATUS__NOINLINE static void verify_pattern(struct smtpstatus__phrase_scan *s, size_t start, unsigned pattern)
 {
     const struct smtpstatus__pattern_row *p = &smtpstatus__patterns[pattern];
 
-    if (p->len > s->len - start || !same_folded(s->text + start, smtpstatus__pattern_bytes + p->text, p->len) ||
+    if (start > s->len || p->len > s->len - start ||
+        !same_folded(s->text + start, smtpstatus__pattern_bytes + p->text, p->len) ||
         !word_boundary((const char *)s->text, s->len, start, start + p->len, p->flags))
         return;
     hold(s, start + p->len, pattern);
@@ -447,11 +451,13 @@ SMTPSTATUS__NOINLINE static void verify_pattern(struct smtpstatus__phrase_scan *
 
 /* Verify the anchors of the window at q, whose key is `key`: those listed
  * with its group (the anchors of its four bytes, and the masked anchors of
- * its first three). */
+ * its first three). Needs len >= 3. */
 static void verify_window(struct smtpstatus__phrase_scan *s, size_t q, uint32_t key)
 {
     const unsigned char *text = s->text;
-    size_t len = s->len;
+    /* The check's window at c is in the text when c < past, also when c
+     * wraps below 0. */
+    size_t past = s->len - 3;
     unsigned group = anchor_group(key);
     const struct smtpstatus__anchor *a = smtpstatus__anchors + smtpstatus__anchor_start[group];
     const struct smtpstatus__anchor *last = smtpstatus__anchors + smtpstatus__anchor_start[group + 1];
@@ -460,23 +466,18 @@ static void verify_window(struct smtpstatus__phrase_scan *s, size_t q, uint32_t 
     uint32_t key3 = key & 0xFFFFFFu;
 
     for (; a < last; a++) {
-        size_t start;
+        size_t c;
 
         if (a->key != key && a->key != key3)
             continue;
-        /* at is -1 (the window starts a byte before the pattern) or more;
-         * when it is more than q the pattern would start before the text,
-         * and start wraps past q + 1. */
-        start = q - (size_t)(ptrdiff_t)a->at;
-        if (start > q + 1)
+        /* Most anchors found are in a text without their pattern: four
+         * more of its bytes, folded as the key, reject them before its row
+         * and bytes are read. They are in the text wherever the pattern
+         * is. */
+        c = q + (size_t)(ptrdiff_t)a->rel;
+        if ((c >= past || window_key(text + c) != a->check) && a->check != 0)
             continue;
-        /* Most anchors found are in a text without their pattern: four more
-         * of its bytes, folded as the key, reject them before its row and
-         * bytes are read. */
-        if (a->check_at != 0xFF &&
-            (len - start < a->check_at + 4u || window_key(text + start + a->check_at) != a->check))
-            continue;
-        verify_pattern(s, start, a->pattern);
+        verify_pattern(s, q - (size_t)(ptrdiff_t)a->at, a->pattern);
     }
 }
 
@@ -515,7 +516,7 @@ static int load16(const unsigned char *p)
  * The 32-bit products of key and multiplier are made from the 16-bit
  * halves of each key (lanes of lo and hi) with the multiplications SSE2
  * has; the slot is bits 16 to 29, the tag bits 9 to 15. */
-static unsigned hits16(const unsigned char *text, size_t q)
+SMTPSTATUS__ALWAYS_INLINE static inline unsigned hits16(const unsigned char *text, size_t q)
 {
     const __m128i fold = _mm_set1_epi8(0x20);
     const __m128i k_lo = _mm_set1_epi16((short)(SMTPSTATUS__ANCHOR_HASH & 0xFFFFu));
@@ -558,29 +559,69 @@ static uint32_t key_at(const unsigned char *text, size_t q, size_t len)
     return window_key(last);
 }
 
-/* Test the windows q, q + 2, ..., up to eight of them and none at or past
- * stop (len - 2): bit 2k of the result is set when the window at q + 2k
- * passes anchor_hit(). Needs q < stop. */
-static unsigned test_block(const unsigned char *text, size_t q, size_t len, size_t stop)
+/* Test the eight windows q, q + 2, ..., q + 14: bit 2k of the result is
+ * set when the window at q + 2k passes anchor_hit(). Needs q + 18 <= len. */
+static unsigned test_block(const unsigned char *text, size_t q)
+{
+#if defined(__SSE2__)
+    return hits16(text, q);
+#else
+    unsigned m = 0;
+
+    /* Eight tests, none waiting for another. */
+    for (unsigned j = 0; j < 8; j++)
+        m |= (unsigned)anchor_hit(window_key(text + q + 2 * j)) << 2 * j;
+    return m;
+#endif
+}
+
+/* Test the windows from q up to stop (len - 2), those of the text's last
+ * sixteen bytes: bit 2k of the result is set when the window at
+ * *base + 2k passes anchor_hit(), where *base is q or, with SSE2, up to
+ * sixteen before it (no bit is set for a window before q). Needs q < stop
+ * and q + 18 > len. */
+static unsigned test_tail(const unsigned char *text, size_t q, size_t len, size_t stop, size_t *base)
 {
     unsigned m = 0, k = 0;
 
+    *base = q;
 #if defined(__SSE2__)
-    if (q + 18 <= len)
-        return hits16(text, q);
-#endif
-    if (q + 18 <= len) {
-        /* Eight tests, none waiting for another. */
-        for (unsigned j = 0; j < 8; j++)
-            m |= (unsigned)anchor_hit(window_key(text + q + 2 * j)) << 2 * j;
+    if (len >= 18) {
+        /* The block of the last sixteen bytes, at an even offset, its
+         * windows before q (tested already) dropped; when len is odd, the
+         * three-byte window at len - 3 is past it. */
+        size_t b = (len - 18) & ~(size_t)1;
+
+        *base = b;
+        m = hits16(text, b) & (0xFFFFu << (q - b));
+        if (b + 16 < stop)
+            m |= (unsigned)anchor_hit(key_at(text, b + 16, len)) << 16;
         return m;
     }
-    /* The last ones; bit k for the window at q. */
+#endif
     for (; q + 4 <= len; q += 2, k += 2)
         m |= (unsigned)anchor_hit(window_key(text + q)) << k;
     if (q < stop)
         m |= (unsigned)anchor_hit(key_at(text, q, len)) << k;
     return m;
+}
+
+/* Verify the windows at base + 2k for each bit 2k set in hits. */
+static inline void verify_hits(struct smtpstatus__phrase_scan *s, size_t base, unsigned hits)
+{
+    for (; hits; hits &= hits - 1) {
+        size_t w = base + smtpstatus__ctz64(hits);
+        verify_window(s, w, key_at(s->text, w, s->len));
+    }
+}
+
+/* The next match waiting, now final. */
+static int hand_out(struct smtpstatus__phrase_scan *s, unsigned *pattern, size_t *end)
+{
+    s->count--;
+    *pattern = s->pattern[s->count];
+    *end = s->end[s->count];
+    return 1;
 }
 
 void smtpstatus__phrase_start(struct smtpstatus__phrase_scan *s, const char *text, size_t len)
@@ -589,39 +630,43 @@ void smtpstatus__phrase_start(struct smtpstatus__phrase_scan *s, const char *tex
     s->len = len;
     s->pos = 0;
     s->stop = len >= 3 ? len - 2 : 0; /* the shortest pattern has 3 bytes */
+    s->final = 0;
     s->count = 0;
-    s->block = 0;
-    s->hits = 0;
 }
 
-int smtpstatus__phrase_next(struct smtpstatus__phrase_scan *s, unsigned *pattern, size_t *end)
+/* Verify the windows a block at a time: each that passes the tag test, in
+ * one loop; then the matches that end at or before the next block's first
+ * window + 2 are final (a window at q gives ends from q + 3), all of them
+ * once the last block is verified. The matches are handed out only
+ * between blocks, which bounds how many wait (gen-rules.py,
+ * compile_anchors). */
+int smtpstatus__phrase_more(struct smtpstatus__phrase_scan *s, unsigned *pattern, size_t *end)
 {
-    for (;;) {
-        /* The next window to verify: the first hit left in the block
-         * tested last, else the first window not tested yet. */
-        size_t q = s->hits ? s->block + smtpstatus__ctz64(s->hits) : s->pos;
+    const unsigned char *text = s->text;
+    size_t len = s->len, q = s->pos;
 
-        /* A match is final when every window that could give one ending
-         * before it has been verified: a window at q gives ends from
-         * q + 3. The final ones go out before the window at q is
-         * verified, which bounds how many wait. */
-        if (s->count > 0 && (q >= s->stop || s->pending[s->count - 1].end <= q + 2)) {
-            s->count--;
-            *pattern = s->pending[s->count].pattern;
-            *end = s->pending[s->count].end;
-            return 1;
+    for (; q + 18 <= len; q += 16) {
+        verify_hits(s, q, test_block(text, q));
+        if (s->count > 0 && s->end[s->count - 1] <= q + 18) {
+            s->pos = q + 16;
+            s->final = q + 18;
+            return hand_out(s, pattern, end);
         }
-        if (s->hits) {
-            s->hits &= s->hits - 1;
-            verify_window(s, q, key_at(s->text, q, s->len));
-            continue;
-        }
-        if (q >= s->stop)
-            return 0;
-        s->block = q;
-        s->hits = test_block(s->text, q, s->len, s->stop);
-        s->pos = q + 16;
     }
+    if (q < s->stop) {
+        size_t base;
+        unsigned hits = test_tail(text, q, len, s->stop, &base);
+
+        verify_hits(s, base, hits);
+    }
+    s->pos = s->stop; /* every window verified, every match final */
+    s->final = SIZE_MAX;
+    return s->count > 0 ? hand_out(s, pattern, end) : 0;
+}
+
+size_t smtpstatus__phrase_pending_bound(void)
+{
+    return SMTPSTATUS__PHRASE_PENDING;
 }
 
 size_t smtpstatus__pattern_count(void)

@@ -27,7 +27,25 @@
 #define NVECTORS (sizeof vectors / sizeof vectors[0])
 
 static struct phrase_hits want, got;
-static size_t texts_checked, matches_checked;
+static size_t texts_checked, matches_checked, most_waiting;
+
+/* The scanner again, noting how many matches waited at most: when it
+ * hands one out, that one and those still held (scan.count) waited. The
+ * generator's bound must hold (SMTPSTATUS__PHRASE_PENDING): the scanner
+ * drops a match that does not fit. */
+static void note_waiting(const char *text, size_t len)
+{
+    struct smtpstatus__phrase_scan scan;
+    unsigned pid;
+    size_t end;
+
+    smtpstatus__phrase_start(&scan, text, len);
+    while (smtpstatus__phrase_next(&scan, &pid, &end)) {
+        if (scan.count + 1 > most_waiting)
+            most_waiting = scan.count + 1;
+    }
+    cr_assert_leq(most_waiting, smtpstatus__phrase_pending_bound(), "more matches waited than the generator's bound");
+}
 
 /* Compare the matcher with the reference on text[0..len); `what` names the
  * text in a failure. */
@@ -42,6 +60,7 @@ static void check(const char *bytes, size_t len, const char *what)
         memcpy(text, bytes, len);
     phrase_reference(text, len, &want);
     phrase_matcher(text, len, &got);
+    note_waiting(text, len);
     diff = phrase_first_difference(&want, &got);
     if (diff >= 0) {
         size_t i = (size_t)diff;
@@ -105,7 +124,8 @@ static size_t check_tree(const char *dir, int depth)
 
 static void report(const char *what)
 {
-    cr_log_info("%s: %zu texts, %zu matches", what, texts_checked, matches_checked);
+    cr_log_info("%s: %zu texts, %zu matches, at most %zu waiting (bound %zu)", what, texts_checked,
+                matches_checked, most_waiting, smtpstatus__phrase_pending_bound());
 }
 
 Test(phrases, labelled_replies)
@@ -132,6 +152,36 @@ Test(phrases, bounce_corpus_when_there)
 {
     check_tree(SMTPSTATUS_SOURCE_ROOT "/../shared/corpus/emails/bsd", 0);
     report("bounce corpus");
+}
+
+/* The matcher tests the windows of the text's last sixteen bytes apart
+ * (with SSE2, from a block that overlaps the one before; the last window
+ * of an odd length has three bytes): the longest labelled replies cut at
+ * every length, so that each match waits at and ends at every place
+ * relative to the blocks and the text's end. */
+Test(phrases, texts_ending_at_every_length)
+{
+    size_t longest[8] = { 0 }, done = 0;
+
+    for (size_t i = 0; i < NVECTORS; i++) {
+        size_t k = 0;
+        while (k < 8 && vectors[longest[k]].len >= vectors[i].len)
+            k++;
+        if (k < 8) {
+            memmove(longest + k + 1, longest + k, (7 - k) * sizeof *longest);
+            longest[k] = i;
+        }
+    }
+    for (size_t k = 0; k < 8; k++) {
+        for (size_t n = 0; n <= vectors[longest[k]].len; n++, done++) {
+            char what[64];
+            snprintf(what, sizeof what, "replies.tsv line %d cut", vectors[longest[k]].line);
+            check(vectors[longest[k]].text, n, what);
+            check(vectors[longest[k]].text + vectors[longest[k]].len - n, n, what);
+        }
+    }
+    cr_assert_gt(done, 8 * 100);
+    report("every length");
 }
 
 /* Each pattern alone, at the start and the end, between letters, digits
@@ -343,6 +393,11 @@ Test(phrases, dense_repeats)
             buf[len++] = (char)(pid % 2 ? ' ' : p[0]);
         }
         check(buf, len, "a pattern repeated");
+        /* With nothing between: a match at every n bytes. */
+        for (len = 0; len + n <= sizeof buf && len < 400; len += n)
+            memcpy(buf + len, p, n);
+        check(buf, len, "a pattern repeated, nothing between");
     }
+    cr_assert_gt(most_waiting, 1);
     report("repeats");
 }

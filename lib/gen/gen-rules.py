@@ -259,15 +259,20 @@ def choose_anchors(patterns, pattern_flags, prose):
     return anchors, masked
 
 
-def anchor_check(p, at):
-    """-> (offset, key) of the pattern's 4 bytes that the matcher tests before
-    comparing it all: those at its start or end, whichever is farther from
-    the anchor's window; (0xFF, 0) for a 3-byte pattern, which the window
-    holds whole."""
+def anchor_check(p, key, at):
+    """-> (rel, check): the pattern's 4 bytes that the matcher tests before
+    comparing it all, those at its start or end, whichever is farther from
+    the anchor's window, as their key (check), and where they are from the
+    window (rel: the window at q has them at q + rel). A 3-byte pattern's
+    window holds it whole: an anchor from the byte before it checks the
+    window again (it is all in the text when the pattern is); a masked one
+    checks nothing, which check 0 says (no window's key is 0)."""
     if len(p) < 4:
-        return 0xFF, 0
+        return 0, (key if key >> 24 else 0)
     c = 0 if at >= (len(p) - 4) - at else len(p) - 4
-    return c, fold_window(p[c:c + 4])
+    if not -128 <= c - at <= 127:
+        raise DataError(f"pattern {p!r}: its check is {c - at} bytes from its anchor")
+    return c - at, fold_window(p[c:c + 4])
 
 
 def compile_anchors(patterns, pattern_flags, prose):
@@ -300,17 +305,22 @@ def compile_anchors(patterns, pattern_flags, prose):
     if len(anchors) > 0xFFFF:
         raise DataError(f"{len(anchors)} anchors overflow uint16_t")
     # The matcher holds back each match until no earlier-ending one can still
-    # be found. A match is found at its anchor, at most `reach` bytes before
-    # its end, and the patterns that end at one offset are suffixes of the
-    # longest of them: so at most (reach - 2) * most_suffixes matches wait at
-    # once (ends from the next window + 3 to the window + reach).
+    # be found. It verifies the windows of a block of eight (16 bytes) that
+    # pass the tag test one after the other, and hands out matches only
+    # between blocks: those that end at or before the next block's first
+    # window q + 2. So when it starts a block at q, the matches waiting end
+    # at q + 3 or later, and once the block is verified, at its last window
+    # (q + 14) + reach at most, since a match is found at its anchor, at
+    # most `reach` bytes before its end. The patterns that end at one offset
+    # are suffixes of the longest of them: so at most (reach + 12) *
+    # most_suffixes matches wait at once.
     reach = max(len(patterns[pid]) - at for _, pid, at in anchors)
     count = {}
     for p in patterns:
         count[p] = count.get(p, 0) + 1
     most_suffixes = max(sum(count.get(p[i:], 0) for i in range(len(p))) for p in patterns)
     return {"anchors": anchors, "words": words, "start": start,
-            "pending": max(1, (reach - 2) * most_suffixes), "reach": reach,
+            "pending": max(1, (reach + 12) * most_suffixes), "reach": reach,
             "most_suffixes": most_suffixes, "masked": len(masked)}
 
 
@@ -885,15 +895,15 @@ def generate(argv):
     o.append(f"#define SMTPSTATUS__ANCHOR_SLOT_BITS {ANCHOR_SLOT_BITS}")
     o.append(f"#define SMTPSTATUS__ANCHOR_TAG_ANY {TAG_ANY}")
     o.append(f"#define SMTPSTATUS__ANCHOR_GROUP_BITS {ANCHOR_GROUP_BITS}")
-    o.append(f"/* (reach {anchors['reach']} - 2) * {anchors['most_suffixes']} patterns "
+    o.append(f"/* (reach {anchors['reach']} + 12) * {anchors['most_suffixes']} patterns "
              "that end at one offset */")
     o.append(f"#define SMTPSTATUS__PHRASE_PENDING {anchors['pending']}")
     o.extend(array("uint8_t", "smtpstatus__anchor_tags", anchors['words'], 24))
     o.extend(array("uint16_t", "smtpstatus__anchor_start", anchors['start']))
     o.append("static const struct smtpstatus__anchor smtpstatus__anchors[] = {")
     for key, pid, at in anchors['anchors']:
-        check_at, check = anchor_check(patterns[pid], at)
-        o.append(f"    {{ 0x{key:08X}u, 0x{check:08X}u, {pid}, {at}, {check_at} }},")
+        rel, check = anchor_check(patterns[pid], key, at)
+        o.append(f"    {{ 0x{key:08X}u, 0x{check:08X}u, {pid}, {at}, {rel} }},")
     o.append("};")
     o.append("")
     o.append("")
