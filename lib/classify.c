@@ -84,13 +84,10 @@ int smtpstatus__find_code_token(const char *t, size_t len, const struct smtpstat
     size_t n = 0;
     unsigned digit = '0' + (unsigned)code->cls;
 
-    /* smtpstatus_compare_enhanced() takes a sub-code past 999 (only a
-     * caller's smtpstatus_classify() input has one) for another code's
-     * ("5.1.1000" for "5.2.0"): such a code is left to the plain search. */
-    if (code->subject > 999 || code->detail > 999)
-        return find_code_from(t, len, 0, code, span);
-    /* Subjects past 7 are never tokens (smtpstatus_find_enhanced()). */
-    if (code->subject > 7 || (code->cls != 2 && code->cls != 4 && code->cls != 5))
+    /* Subjects past 7 are never tokens (smtpstatus_find_enhanced()), nor
+     * is a detail past 999 (only a caller's smtpstatus_classify() input
+     * holds one). */
+    if (code->subject > 7 || code->detail > 999 || (code->cls != 2 && code->cls != 4 && code->cls != 5))
         return 0;
     canon[n++] = (char)digit;
     canon[n++] = '.';

@@ -178,7 +178,10 @@ int smtpstatus_format_enhanced(const struct smtpstatus_enhanced *code, char *buf
 int smtpstatus_compare_enhanced(const struct smtpstatus_enhanced *a,
                                 const struct smtpstatus_enhanced *b)
 {
-    uint32_t ka = (uint32_t)a->cls * 1000000u + a->subject * 1000u + a->detail;
-    uint32_t kb = (uint32_t)b->cls * 1000000u + b->subject * 1000u + b->detail;
+    /* Each field in its own bits: a caller's struct may hold a subject or
+     * detail past the documented 999 (up to 65535), and a decimal key
+     * would let 5.1.1000 equal 5.2.0. */
+    uint64_t ka = (uint64_t)a->cls << 32 | (uint64_t)a->subject << 16 | a->detail;
+    uint64_t kb = (uint64_t)b->cls << 32 | (uint64_t)b->subject << 16 | b->detail;
     return (ka > kb) - (ka < kb);
 }

@@ -807,6 +807,24 @@ Test(enhanced, compare_puts_class_before_subject_and_detail)
                  0);
 }
 
+Test(enhanced, compare_orders_fields_past_the_documented_range)
+{
+    /* The fields are uint16_t; a caller's struct may hold more than 999.
+     * A decimal key (cls * 10^6 + subject * 10^3 + detail) made 5.1.1000
+     * equal 5.2.0 and 5.1000.0 equal 6.0.0. */
+    static const struct smtpstatus_enhanced ascending[] = {
+        { 5, 0, 1, 999 }, { 5, 0, 1, 1000 }, { 5, 0, 1, 65535 }, { 5, 0, 2, 0 },
+        { 5, 0, 999, 0 }, { 5, 0, 1000, 0 }, { 5, 0, 65535, 65535 }, { 6, 0, 0, 0 },
+        { 255, 0, 0, 0 },
+    };
+
+    for (size_t i = 0; i < COUNT(ascending); i++)
+        for (size_t j = 0; j < COUNT(ascending); j++)
+            cr_expect_eq(sign(smtpstatus_compare_enhanced(&ascending[i], &ascending[j])), (i > j) - (i < j),
+                         "%u.%u.%u vs %u.%u.%u", ascending[i].cls, ascending[i].subject, ascending[i].detail,
+                         ascending[j].cls, ascending[j].subject, ascending[j].detail);
+}
+
 /* ------------------------------------------------------------------------ */
 /* Round trips                                                               */
 /* ------------------------------------------------------------------------ */
