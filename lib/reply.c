@@ -520,6 +520,100 @@ static int fast_line(const char *buf, size_t len, unsigned flags, size_t at, str
 }
 
 /*
+ * The direct path: a whole reply of one line, "NNN SP text" with the code
+ * where the reply starts, in fast_line()'s shape (the most common reply).
+ * It reads the line by fast_line()'s rules but keeps what it finds in
+ * locals, the struct line too: it never leaves this function, so the
+ * compiler keeps its fields in registers, where fast_line()'s, passed to
+ * calls, live on the stack and are copied into the result after. Fills
+ * every field of *r except span.len and returns 1, with the line's text
+ * end, the start of its content (past an enhanced code) and where the
+ * stage search starts; parse_reply() does the rest (stage, trimming, an
+ * enhanced code in the text, the registry's anomalies). Returns 0, *r
+ * untouched, for any other reply: the general loop reads it.
+ */
+static inline SMTPSTATUS__ALWAYS_INLINE int direct_reply(const char *buf, size_t len, unsigned flags, size_t at,
+                                                         struct smtpstatus_reply *r, size_t *text_end,
+                                                         size_t *content_off, size_t *paren_from)
+{
+    struct line ln;
+    size_t p = at + 4, limit, next, paren = NO_PAREN;
+    uint32_t anomalies = 0;
+    int high = 0;
+
+    if (len - at < 4 || !code_digits_at(buf, at) || buf[at + 3] != ' ')
+        return 0;
+    limit = len - at > RFC5321_REPLY_LINE ? at + RFC5321_REPLY_LINE : len;
+    for (;;) {
+        unsigned char c;
+
+        p = text_scan(buf, p, limit, &paren, 0, &high);
+        if (p >= limit)
+            break;
+        c = (unsigned char)buf[p];
+        if (c == '\r' || c == '\n')
+            break;
+        if (c == '(') {
+            if (paren == NO_PAREN)
+                paren = p;
+        } else if (!text_byte[c]) {
+            if (c == '\0' && !is_lenient(flags))
+                return 0;
+            anomalies = SMTPSTATUS_ANOMALY_8BIT;
+        }
+        p++;
+    }
+    if (high)
+        anomalies = SMTPSTATUS_ANOMALY_8BIT;
+    if (p == len) {
+        if (!at_eof(flags))
+            return 0; /* incomplete: scan_line() says so */
+        next = len;
+    } else if (p == limit) {
+        return 0; /* a long line */
+    } else if (buf[p] == '\r' && p + 1 < len && buf[p + 1] == '\n') {
+        next = p + 2;
+    } else if (buf[p] == '\n' && !(flags & SMTPSTATUS_REPLY_STRICT_CRLF)) {
+        anomalies |= SMTPSTATUS_ANOMALY_BARE_LF;
+        next = p + 1;
+    } else {
+        return 0;
+    }
+    if (next - at > RFC5321_REPLY_LINE ||
+        (is_lenient(flags) && next < len && smtpstatus__is_space((unsigned char)buf[next])))
+        return 0; /* a long line, or a folded one */
+    ln.text_off = at + 4;
+    ln.has_enhanced = 0;
+    take_enhanced(buf, p, &ln);
+
+    r->size = sizeof *r;
+    r->code = (uint16_t)code_value(buf, at);
+    r->line_count = 1;
+    r->anomalies = anomalies;
+    r->stage = 0;
+    r->parse_flags = flags;
+    r->has_enhanced = ln.has_enhanced != 0;
+    if (ln.has_enhanced) {
+        r->enhanced = ln.enhanced;
+        r->enhanced_span.off = ln.enhanced_off;
+        r->enhanced_span.len = ln.enhanced_end - ln.enhanced_off;
+    } else {
+        r->enhanced = (struct smtpstatus_enhanced){ 0, 0, 0, 0 };
+        r->enhanced_span = (struct smtpstatus_span){ 0, 0 };
+    }
+    r->span.off = at;
+    r->text.off = ln.content_off;
+    r->text.len = p - ln.content_off;
+    r->consumed = next;
+    r->error_offset = 0;
+    *text_end = p;
+    *content_off = ln.content_off;
+    /* The text has no '(' before `paren`, and its line end none. */
+    *paren_from = paren != NO_PAREN ? paren : next;
+    return 1;
+}
+
+/*
  * Scan one line whose code starts at `at`. Returns SMTPSTATUS_OK, or
  * SMTPSTATUS_INCOMPLETE when the buffer ends first (default mode), or an
  * error with *err set to the offending offset.
@@ -964,7 +1058,7 @@ static int parse_reply(const char *buf, size_t len, unsigned flags, struct smtps
 {
     struct smtpstatus_reply local, *r = &local;
     struct line ln;
-    size_t at = 0, err = 0, last_text_end = 0, paren, paren_from;
+    size_t at = 0, err = 0, last_text_end = 0, content_off, paren, paren_from;
     int first_has_enhanced = 0;
     int rc = SMTPSTATUS_OK;
 
@@ -980,13 +1074,15 @@ static int parse_reply(const char *buf, size_t len, unsigned flags, struct smtps
     else
         memset(&local, 0, sizeof local);
 
-    clear_reply(r, flags);
-
     if (is_lenient(flags) && !find_reply_start(buf, len, &at)) {
+        r->code = 0; /* done: clears the rest */
         rc = SMTPSTATUS_E_NOT_FOUND;
         err = len;
         goto done;
     }
+    if (fast && direct_reply(buf, len, flags, at, r, &last_text_end, &content_off, &paren_from))
+        goto whole;
+    clear_reply(r, flags);
     r->span.off = at;
 
     for (;;) {
@@ -1052,12 +1148,15 @@ static int parse_reply(const char *buf, size_t len, unsigned flags, struct smtps
         }
     }
 
+    content_off = ln.content_off;
+
+whole:
     if (is_lenient(flags)) {
         /* One search for "(in reply to " after the text starts serves both. */
         size_t cut;
 
         r->stage = (uint32_t)find_stage(buf, len, r->span.off, paren_from, &cut);
-        last_text_end = trim_end(buf, r->span.off, ln.content_off, cut, last_text_end);
+        last_text_end = trim_end(buf, r->span.off, content_off, cut, last_text_end);
         if (r->line_count == 1)
             r->text.len = last_text_end - r->text.off;
     }
