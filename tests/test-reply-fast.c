@@ -235,6 +235,61 @@ Test(reply_fast, end_at_unreadable_page)
     }
 }
 
+/* The direct path for a whole one-line reply ("NNN SP text"): each such
+ * line after each prefix (where the lenient search puts the reply start)
+ * and before each ending (none, CRLF, a bare LF or CR, a fold, another
+ * reply), flush against an unreadable page, in every mode. */
+Test(reply_fast, one_line_direct_path)
+{
+#define L(s) { s, sizeof s - 1 }
+    static const struct {
+        const char *s;
+        size_t n;
+    } prefixes[] = { L(""), L("smtp; "), L("host said: "), L("'"), L("("), L("Out: 250 ok Out: ") },
+      lines[] = {
+          L("550 5.1.1 User unknown"),
+          L("550 5.7.26 DMARC (policy)"),
+          L("550 5.1.1  two spaces"),
+          L("550 5.1.10 x"),
+          L("550 05.1.1 leading zero"),
+          L("550 5.1.1"),
+          L("550 5.1.1\t"),
+          L("550 "),
+          L("550"),
+          L("550 (x) 5.1.1"),
+          L("250 2.0.0 Ok: queued as 4Bxyz"),
+          L("354 3.0.0 go ahead"),
+          L("421 4.7.0 caf\xc3\xa9 try later"),
+          L("550 No such user (#5.1.1)"),
+          L("550 a\x01b"),
+          L("550 a\0b"),
+          L("552 5.3.4 message too big (in reply to end of DATA command)"),
+      },
+      ends[] = { L(""), L("\r\n"), L("\n"), L("\r"), L("\r\n "), L("\r\n\tmore"), L("\r\n250 next\r\n"), L("\n550 x") };
+#undef L
+    char text[160];
+    struct guard g;
+
+    compared = 0;
+    for (size_t i = 0; i < COUNT(prefixes); i++) {
+        for (size_t j = 0; j < COUNT(lines); j++) {
+            for (size_t k = 0; k < COUNT(ends); k++) {
+                size_t a = prefixes[i].n, b = lines[j].n, c = ends[k].n;
+                const char *p;
+
+                memcpy(text, prefixes[i].s, a);
+                memcpy(text + a, lines[j].s, b);
+                memcpy(text + a + b, ends[k].s, c);
+                p = guard_place(&g, text, a + b + c);
+                for (size_t m = 0; m < COUNT(modes); m++)
+                    same_in_place(p, a + b + c, modes[m]);
+                guard_release(&g);
+            }
+        }
+    }
+    cr_assert_eq(compared, COUNT(prefixes) * COUNT(lines) * COUNT(ends) * COUNT(modes));
+}
+
 /* The enhanced code after the reply code, whose usual shapes ("5.1.1 ",
  * "5.7.26 ") the parser reads without its general parser: against
  * smtpstatus_parse_enhanced() over every byte at each place of "c.s.dd ". */
