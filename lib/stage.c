@@ -34,8 +34,11 @@ const char *smtpstatus_stage_name(int stage)
 #define PHRASE(text, stage) { text, sizeof text - 1, stage }
 #define LETTER(c) ((c) - 'a')
 #define PHRASES_PER_LETTER 4
+/* Each phrase zero-padded to a multiple of eight bytes: phrase_at() reads
+ * it eight at a time. The longest, "initial connection", takes 24. */
+#define PHRASE_ROOM 24
 static const struct {
-    const char *phrase;
+    char phrase[PHRASE_ROOM];
     uint8_t len, stage;
 } phrases[26][PHRASES_PER_LETTER] = {
     [LETTER('a')] = { PHRASE("auth", SMTPSTATUS_STAGE_AUTH) },
@@ -56,6 +59,28 @@ static const struct {
 };
 #undef PHRASE
 
+/* smtpstatus__match_at_n(buf, len, at, lower, n) for a phrase of the
+ * table (at < len): eight bytes at a time when the text has them past
+ * the phrase's end, else byte by byte. A byte matches when it is the
+ * phrase's, or, where the phrase has a letter, its capital: the text's
+ * bytes get 0x20 set at the phrase's letters only (a space or '-' must
+ * match exactly, and only 'A' to 'Z' and 'a' to 'z' become a letter). */
+static inline int phrase_at(const char *buf, size_t len, size_t at, const char *lower, size_t n)
+{
+    if (len - at < ((n + 7) & ~(size_t)7))
+        return smtpstatus__match_at_n(buf, len, at, lower, n);
+    for (size_t k = 0; k < n; k += 8) {
+        uint64_t p = smtpstatus__load64(lower + k);
+        uint64_t diff = (smtpstatus__load64(buf + at + k) | (smtpstatus__bytes_in(p, 'a', 'z') >> 2)) ^ p;
+
+        if (n - k < 8)
+            diff &= (UINT64_C(1) << (8 * (n - k))) - 1u;
+        if (diff != 0)
+            return 0;
+    }
+    return 1;
+}
+
 int smtpstatus__stage_at(const char *buf, size_t len, size_t at, size_t *end)
 {
     unsigned letter;
@@ -70,7 +95,7 @@ int smtpstatus__stage_at(const char *buf, size_t len, size_t at, size_t *end)
         return SMTPSTATUS_STAGE_UNKNOWN;
     for (size_t i = 0; i < PHRASES_PER_LETTER && phrases[letter][i].len != 0; i++) {
         size_t n = phrases[letter][i].len;
-        if (smtpstatus__match_at_n(buf, len, at, phrases[letter][i].phrase, n) &&
+        if (phrase_at(buf, len, at, phrases[letter][i].phrase, n) &&
             (at + n == len || !smtpstatus__is_alnum((unsigned char)buf[at + n]))) {
             if (end)
                 *end = at + n;

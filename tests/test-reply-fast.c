@@ -290,6 +290,103 @@ Test(reply_fast, one_line_direct_path)
     cr_assert_eq(compared, COUNT(prefixes) * COUNT(lines) * COUNT(ends) * COUNT(modes));
 }
 
+/* smtpstatus__stage_at() reads its phrases eight bytes at a time when the
+ * text has room: against a byte-by-byte reading of the same phrases (in
+ * stage.c's order), over each phrase in three cases, each byte of it
+ * changed to what must not match (its 0x20 flip where it is not a letter:
+ * a space to NUL, '-' to CR; another letter), before each tail, in blocks
+ * of exactly their size. */
+static int stage_bytewise(const char *buf, size_t len, size_t at, size_t *end)
+{
+    static const struct {
+        const char *phrase;
+        int stage;
+    } phrases[] = {
+        { "auth", SMTPSTATUS_STAGE_AUTH },
+        { "banner", SMTPSTATUS_STAGE_CONNECT },
+        { "bdat", SMTPSTATUS_STAGE_BDAT },
+        { "connect", SMTPSTATUS_STAGE_CONNECT },
+        { "data", SMTPSTATUS_STAGE_DATA },
+        { "end-of-data", SMTPSTATUS_STAGE_END_OF_DATA },
+        { "end of data", SMTPSTATUS_STAGE_END_OF_DATA },
+        { "eod", SMTPSTATUS_STAGE_END_OF_DATA },
+        { "ehlo", SMTPSTATUS_STAGE_EHLO },
+        { "greeting", SMTPSTATUS_STAGE_CONNECT },
+        { "helo", SMTPSTATUS_STAGE_EHLO },
+        { "initial connection", SMTPSTATUS_STAGE_CONNECT },
+        { "initial greeting", SMTPSTATUS_STAGE_CONNECT },
+        { "lhlo", SMTPSTATUS_STAGE_EHLO },
+        { "mail from", SMTPSTATUS_STAGE_MAIL },
+        { "mail", SMTPSTATUS_STAGE_MAIL },
+        { "rcpt to", SMTPSTATUS_STAGE_RCPT },
+        { "rcpt", SMTPSTATUS_STAGE_RCPT },
+        { "starttls", SMTPSTATUS_STAGE_STARTTLS },
+    };
+
+    if (smtpstatus__match_nocase(buf, len, at, "pipelined "))
+        at += sizeof "pipelined " - 1;
+    for (size_t i = 0; i < COUNT(phrases); i++) {
+        size_t n = strlen(phrases[i].phrase);
+        if (smtpstatus__match_at_n(buf, len, at, phrases[i].phrase, n) &&
+            (at + n == len || !smtpstatus__is_alnum((unsigned char)buf[at + n]))) {
+            *end = at + n;
+            return phrases[i].stage;
+        }
+    }
+    return SMTPSTATUS_STAGE_UNKNOWN;
+}
+
+static void same_stage(const char *text, size_t len)
+{
+    struct guard g;
+    const char *b = guard_place(&g, text, len);
+    size_t e1 = 0, e2 = 0;
+    int s1 = smtpstatus__stage_at(b, len, 0, &e1), s2 = stage_bytewise(b, len, 0, &e2);
+
+    cr_assert_eq(s1, s2, "stage %d vs %d: \"%.*s\"", s1, s2, (int)len, text);
+    if (s1 != SMTPSTATUS_STAGE_UNKNOWN)
+        cr_assert_eq(e1, e2, "end %zu vs %zu: \"%.*s\"", e1, e2, (int)len, text);
+    guard_release(&g);
+}
+
+Test(reply_fast, stage_phrases_eight_at_a_time)
+{
+    static const char *const phrases[] = {
+        "auth", "banner", "bdat", "connect", "data", "end-of-data", "end of data", "eod", "ehlo",
+        "greeting", "helo", "initial connection", "initial greeting", "lhlo", "mail from", "mail",
+        "rcpt to", "rcpt", "starttls", "pipelined rcpt to", "pipelined end of data",
+    };
+    static const char *const tails[] = { "", " ", "x", ":", " command)", ":<bob@example.com>: 550 5.1.1 no such user" };
+    char text[128];
+
+    for (size_t i = 0; i < COUNT(phrases); i++) {
+        size_t n = strlen(phrases[i]);
+
+        for (size_t t = 0; t < COUNT(tails); t++) {
+            size_t len = n + strlen(tails[t]);
+
+            for (unsigned c = 0; c < 3; c++) {
+                for (size_t k = 0; k < n; k++) {
+                    char ch = phrases[i][k];
+                    text[k] = c == 1 && ch >= 'a' && ch <= 'z' ? (char)(ch - 32)
+                              : c == 2 && k % 2 && ch >= 'a' && ch <= 'z' ? (char)(ch - 32) : ch;
+                }
+                memcpy(text + n, tails[t], strlen(tails[t]));
+                for (size_t cut = 0; cut <= len; cut++)
+                    same_stage(text, cut);
+                for (size_t k = 0; k < n; k++) {
+                    char keep = text[k];
+                    text[k] = (char)(keep ^ 0x20);
+                    same_stage(text, len);
+                    text[k] = keep == 'z' || keep == 'Z' ? (char)(keep - 1) : (char)(keep + 1);
+                    same_stage(text, len);
+                    text[k] = keep;
+                }
+            }
+        }
+    }
+}
+
 /* The enhanced code after the reply code, whose usual shapes ("5.1.1 ",
  * "5.7.26 ") the parser reads without its general parser: against
  * smtpstatus_parse_enhanced() over every byte at each place of "c.s.dd ". */
