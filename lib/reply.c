@@ -471,8 +471,11 @@ static int fast_line(const char *buf, size_t len, unsigned flags, size_t at, str
             break;
         if (c == ' ') {
             /* Only a lenient continuation line (digit set) can split; the
-             * bytewise tail of a short text stops at every space. */
-            if (digit != 0 && joined_split_at(buf, len, ln, p)) {
+             * bytewise tail of a short text stops at every space, and the
+             * scan at one that ends a block: a split has the digit next,
+             * tested here before the call. */
+            if (digit != 0 && p + 1 < len && (unsigned char)buf[p + 1] == digit &&
+                joined_split_at(buf, len, ln, p)) {
                 /* The line ends at the space, the next starts after it;
                  * content_off is at or before it (joined_split_at()). */
                 if (high)
