@@ -121,13 +121,22 @@ static int is_ws(char c)
     return c == ' ' || c == '\t';
 }
 
+/* Whether c is one of the bytes trim_text() strips: space, tab, CR, LF.
+ * One compare rules out every byte above the space (most bytes looked
+ * at: the first and last of a value), before the four tests. */
+static inline int is_trimmed(char c)
+{
+    unsigned char u = (unsigned char)c;
+    return u <= ' ' && (u == ' ' || u == '\t' || u == '\r' || u == '\n');
+}
+
 static inline struct smtpstatus_text trim_text(struct smtpstatus_text t)
 {
-    while (t.len > 0 && (is_ws(t.ptr[0]) || t.ptr[0] == '\r' || t.ptr[0] == '\n')) {
+    while (t.len > 0 && is_trimmed(t.ptr[0])) {
         t.ptr++;
         t.len--;
     }
-    while (t.len > 0 && (is_ws(t.ptr[t.len - 1]) || t.ptr[t.len - 1] == '\r' || t.ptr[t.len - 1] == '\n'))
+    while (t.len > 0 && is_trimmed(t.ptr[t.len - 1]))
         t.len--;
     if (t.len == 0)
         t.ptr = NULL;
