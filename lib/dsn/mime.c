@@ -121,33 +121,6 @@ static int is_ws(char c)
     return c == ' ' || c == '\t';
 }
 
-/* Whether c is one of the bytes trim_text() strips: space, tab, CR, LF.
- * One compare rules out every byte above the space (most bytes looked
- * at: the first and last of a value), before the four tests. */
-static inline int is_trimmed(char c)
-{
-    unsigned char u = (unsigned char)c;
-    return u <= ' ' && (u == ' ' || u == '\t' || u == '\r' || u == '\n');
-}
-
-static inline struct smtpstatus_text trim_text(struct smtpstatus_text t)
-{
-    while (t.len > 0 && is_trimmed(t.ptr[0])) {
-        t.ptr++;
-        t.len--;
-    }
-    while (t.len > 0 && is_trimmed(t.ptr[t.len - 1]))
-        t.len--;
-    if (t.len == 0)
-        t.ptr = NULL;
-    return t;
-}
-
-struct smtpstatus_text smtpstatus__trim(struct smtpstatus_text t)
-{
-    return trim_text(t);
-}
-
 /* A field's value, buf[from, to) trimmed. */
 static inline struct smtpstatus_text field_value(const char *buf, size_t from, size_t to)
 {
@@ -155,7 +128,7 @@ static inline struct smtpstatus_text field_value(const char *buf, size_t from, s
 
     v.ptr = buf + from;
     v.len = to - from;
-    return trim_text(v);
+    return smtpstatus__trim(v);
 }
 
 /* The offset of the first byte in [i, end) that cannot be in a field name

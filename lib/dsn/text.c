@@ -9,17 +9,6 @@
 #include <emmintrin.h>
 #endif
 
-struct smtpstatus_text smtpstatus__slice(const char *buf, size_t off, size_t end)
-{
-    struct smtpstatus_text t = { NULL, 0 };
-
-    if (buf == NULL)
-        return t;
-    t.ptr = buf + off;
-    t.len = end > off ? end - off : 0;
-    return smtpstatus__trim(t);
-}
-
 /* In the order of enum smtpstatus__late_field. */
 static const struct smtpstatus__field_name late_names[SMTPSTATUS__LATE_COUNT] = {
     SMTPSTATUS__LATE_FIELDS(SMTPSTATUS__LATE_NAME)
