@@ -563,6 +563,8 @@ void smtpstatus__parse_ctype(const struct smtpstatus_text *value, struct smtpsta
         ct->subtype.ptr = s + start;
         ct->subtype.len = i - start;
     }
+    if (!smtpstatus__text_is(&ct->type, "multipart"))
+        return;
     while (i < len) {
         struct smtpstatus_text name, v;
         i = smtpstatus__find_either(s, i, len, ';', ';');
@@ -580,10 +582,6 @@ void smtpstatus__parse_ctype(const struct smtpstatus_text *value, struct smtpsta
         v = param_value(s, len, &i);
         if (smtpstatus__text_is(&name, "boundary"))
             ct->boundary = v;
-        else if (smtpstatus__text_is(&name, "report-type"))
-            ct->report_type = v;
-        else if (smtpstatus__text_is(&name, "charset"))
-            ct->charset = v;
     }
 }
 

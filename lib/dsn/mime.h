@@ -231,9 +231,12 @@ static inline struct smtpstatus_text smtpstatus__trim(struct smtpstatus_text t)
     return t;
 }
 
-/* A Content-Type value (RFC 2045 §5.1). Missing parts are empty. */
+/* A Content-Type value (RFC 2045 §5.1). Missing parts are empty. Of the
+ * parameters only a multipart type's boundary is read (RFC 2046 §5.1.1):
+ * the reader needs no other, and most parts are not multipart, so their
+ * parameters are not parsed at all. */
 struct smtpstatus__ctype {
-    struct smtpstatus_text type, subtype, boundary, report_type, charset;
+    struct smtpstatus_text type, subtype, boundary;
 };
 
 void smtpstatus__parse_ctype(const struct smtpstatus_text *value, struct smtpstatus__ctype *ct);
