@@ -482,3 +482,22 @@ Test(lines, trim_is_its_bytewise_definition)
             cr_assert(got.ptr == tmp + s && got.len == e - s, "round %u", round);
     }
 }
+
+/* Every byte value in the local part and in the domain of an address,
+ * against the plain definition. */
+Test(lines, find_address_classifies_every_byte)
+{
+    for (unsigned c = 0; c < 256; c++) {
+        char tmp[16];
+        struct smtpstatus_text got, want;
+        size_t e_got, e_want;
+
+        memcpy(tmp, "xQy@exQmple.com", 15);
+        tmp[1] = (char)c;
+        tmp[6] = (char)c;
+        e_got = smtpstatus__find_address(tmp, 15, 0, &got);
+        e_want = plain_find_address(tmp, 15, 0, &want);
+        cr_assert_eq(e_got, e_want, "byte 0x%02X", c);
+        cr_assert(got.ptr == want.ptr && got.len == want.len, "byte 0x%02X", c);
+    }
+}
