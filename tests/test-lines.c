@@ -8,6 +8,8 @@
  * that matter (CR, LF, NUL, blanks, ':', '=', quotes, bytes from 0x7F up)
  * at every length and offset around the block sizes. Every input ends
  * flush against an unreadable page (guard.h): a read past len faults.
+ * And two text helpers that use them or are inline: the address search
+ * (text.c) and the trim (mime.h), against their plain definitions.
  */
 
 #include <stdio.h>
@@ -16,6 +18,7 @@
 
 #include <criterion/criterion.h>
 
+#include "dsn/dsn.h"
 #include "dsn/lines.h"
 #include "dsn/mime.h"
 #include "guard.h"
@@ -382,4 +385,119 @@ Test(lines, empty_and_tiny_texts)
     cr_assert_eq(v.len, 1);
     cr_assert_eq(hdr_len, 3);
     cr_assert_eq(smtpstatus__first_fold(NULL, 0), 0);
+}
+
+/* smtpstatus__find_address() as it was written before its '@' search
+ * went sixteen bytes at a time: every byte tested in turn. */
+static int plain_local(unsigned char c)
+{
+    return smtpstatus__is_alnum(c) || c >= 0x80 || (c && strchr("!#$%&'*+-/=?^_`{|}~.", c));
+}
+
+static int plain_domain(unsigned char c)
+{
+    return smtpstatus__is_alnum(c) || c >= 0x80 || c == '-' || c == '.';
+}
+
+static size_t plain_find_address(const char *buf, size_t len, size_t at, struct smtpstatus_text *addr)
+{
+    for (size_t i = at; i < len; i++) {
+        size_t s, e;
+
+        if (buf[i] != '@')
+            continue;
+        s = i;
+        while (s > at && plain_local((unsigned char)buf[s - 1]))
+            s--;
+        e = i + 1;
+        while (e < len && plain_domain((unsigned char)buf[e]))
+            e++;
+        while (e > i + 1 && buf[e - 1] == '.')
+            e--;
+        while (s < i && buf[s] == '.')
+            s++;
+        if (s == i || e <= i + 1 || memchr(buf + i + 1, '.', e - i - 1) == NULL)
+            continue;
+        addr->ptr = buf + s;
+        addr->len = e - s;
+        return e;
+    }
+    addr->ptr = NULL;
+    addr->len = 0;
+    return 0;
+}
+
+Test(lines, find_address_is_its_bytewise_definition)
+{
+    static const char bytes[] = { '@', '@', '.', '.', ' ', '<', '>', '-', '\n', '\0', 'a', 'b', 'x', '1',
+                                  (char)0xC3, '!', '(' };
+    char tmp[MAXLEN];
+
+    for (unsigned round = 0; round < 3000; round++) {
+        size_t len = rnd(MAXLEN), at = len > 0 ? rnd((unsigned)len + 1) : 0;
+        unsigned dense = rnd(3);
+        struct smtpstatus_text got, want;
+        struct guard g;
+        const char *buf;
+        size_t e_got, e_want;
+
+        for (size_t i = 0; i < len; i++)
+            tmp[i] = rnd(16) < 1 + dense * 4 ? bytes[rnd(sizeof bytes)] : (char)('a' + rnd(26));
+        buf = guard_place(&g, tmp, len);
+        /* Every start on the short texts, one on the long ones. */
+        for (size_t from = len < 40 ? 0 : at; from <= (len < 40 ? len : at); from++) {
+            e_got = smtpstatus__find_address(buf, len, from, &got);
+            e_want = plain_find_address(buf, len, from, &want);
+            cr_assert_eq(e_got, e_want, "round %u len %zu from %zu", round, len, from);
+            cr_assert(got.ptr == want.ptr && got.len == want.len, "round %u len %zu from %zu", round, len,
+                      from);
+        }
+        guard_release(&g);
+    }
+}
+
+/* smtpstatus__trim() (inline, mime.h) against the plain definition: the
+ * four white-space bytes stripped from both ends, NULL when none is left. */
+Test(lines, trim_is_its_bytewise_definition)
+{
+    char tmp[40];
+
+    for (unsigned round = 0; round < 100000; round++) {
+        size_t len = rnd(sizeof tmp), s = 0, e;
+        struct smtpstatus_text t, got;
+
+        for (size_t i = 0; i < len; i++)
+            tmp[i] = rnd(2) ? interesting[rnd(sizeof interesting)] : (char)rnd(256);
+        e = len;
+        while (s < e && (tmp[s] == ' ' || tmp[s] == '\t' || tmp[s] == '\r' || tmp[s] == '\n'))
+            s++;
+        while (e > s && (tmp[e - 1] == ' ' || tmp[e - 1] == '\t' || tmp[e - 1] == '\r' || tmp[e - 1] == '\n'))
+            e--;
+        t.ptr = tmp;
+        t.len = len;
+        got = smtpstatus__trim(t);
+        if (s == e)
+            cr_assert(got.ptr == NULL && got.len == 0, "round %u", round);
+        else
+            cr_assert(got.ptr == tmp + s && got.len == e - s, "round %u", round);
+    }
+}
+
+/* Every byte value in the local part and in the domain of an address,
+ * against the plain definition. */
+Test(lines, find_address_classifies_every_byte)
+{
+    for (unsigned c = 0; c < 256; c++) {
+        char tmp[16];
+        struct smtpstatus_text got, want;
+        size_t e_got, e_want;
+
+        memcpy(tmp, "xQy@exQmple.com", 15);
+        tmp[1] = (char)c;
+        tmp[6] = (char)c;
+        e_got = smtpstatus__find_address(tmp, 15, 0, &got);
+        e_want = plain_find_address(tmp, 15, 0, &want);
+        cr_assert_eq(e_got, e_want, "byte 0x%02X", c);
+        cr_assert(got.ptr == want.ptr && got.len == want.len, "byte 0x%02X", c);
+    }
 }

@@ -347,3 +347,42 @@ Test(mime, quoted_printable_body_decodes_as_its_definition)
         }
     }
 }
+
+static int text_eq(struct smtpstatus_text t, const char *want)
+{
+    if (want == NULL)
+        return t.len == 0;
+    return t.len == strlen(want) && memcmp(t.ptr, want, t.len) == 0;
+}
+
+/* Content-Type: type and subtype always; the boundary of a multipart type
+ * only (the one parameter the reader uses; other types' parameters are
+ * not parsed). */
+Test(mime, content_type_reads_a_multipart_boundary_only)
+{
+    static const struct {
+        const char *value, *type, *subtype, *boundary;
+    } cases[] = {
+        { "multipart/report; report-type=delivery-status;\r\n\tboundary=\"abc def\"", "multipart", "report",
+          "abc def" },
+        { "Multipart/Mixed; BOUNDARY=xyz", "Multipart", "Mixed", "xyz" },
+        { "multipart/alternative; boundary=\"a\"; boundary=\"b\"", "multipart", "alternative", "b" },
+        { "multipart/mixed;boundary=\"q\\\"r\"", "multipart", "mixed", "q\\\"r" },
+        { "  multipart/mixed ; charset=us-ascii", "multipart", "mixed", NULL },
+        { "text/plain; boundary=\"zzz\"", "text", "plain", NULL },
+        { "message/rfc822", "message", "rfc822", NULL },
+        { "multiparty/mixed; boundary=x", "multiparty", "mixed", NULL },
+        { "multipart", "multipart", NULL, NULL },
+        { "", NULL, NULL, NULL },
+    };
+
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        struct smtpstatus_text v = { cases[k].value, strlen(cases[k].value) };
+        struct smtpstatus__ctype ct;
+
+        smtpstatus__parse_ctype(&v, &ct);
+        cr_assert(text_eq(ct.type, cases[k].type), "case %zu type", k);
+        cr_assert(text_eq(ct.subtype, cases[k].subtype), "case %zu subtype", k);
+        cr_assert(text_eq(ct.boundary, cases[k].boundary), "case %zu boundary", k);
+    }
+}

@@ -151,7 +151,16 @@ size_t smtpstatus__find_marks(const char *buf, size_t len, const char *word, con
                               size_t count);
 
 /* A text from [off, end) of a buffer, trimmed. */
-struct smtpstatus_text smtpstatus__slice(const char *buf, size_t off, size_t end);
+static inline struct smtpstatus_text smtpstatus__slice(const char *buf, size_t off, size_t end)
+{
+    struct smtpstatus_text t = { NULL, 0 };
+
+    if (buf == NULL)
+        return t;
+    t.ptr = buf + off;
+    t.len = end > off ? end - off : 0;
+    return smtpstatus__trim(t);
+}
 
 /* ISO-2022-JP (charset.c): whether the text switches to JIS X 0208, and its
  * conversion to UTF-8 into out[0..cap), stopping where out is full;

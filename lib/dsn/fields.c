@@ -20,12 +20,14 @@
  */
 
 #include "fields.h"
+#include "lines.h"
 
 /* "type; value" -> type and value; a value without ';' is untyped. */
 static void split_typed(const struct smtpstatus_text *v, struct smtpstatus_text *type,
                         struct smtpstatus_text *value)
 {
-    const char *semi = v->ptr ? memchr(v->ptr, ';', v->len) : NULL;
+    size_t at = v->ptr ? smtpstatus__find_either(v->ptr, 0, v->len, ';', ';') : 0;
+    const char *semi = v->ptr && at < v->len ? v->ptr + at : NULL;
 
     type->ptr = NULL;
     type->len = 0;
@@ -60,12 +62,10 @@ static void address_of(const struct smtpstatus_text *v, struct smtpstatus_text *
                 *addr = smtpstatus__slice(lt + 1, 0, (size_t)(gt - lt - 1));
         }
     }
-    /* "bob@example.com (Bob)": drop the comment. */
-    for (size_t i = 0; i < addr->len; i++)
-        if (addr->ptr[i] == ' ' || addr->ptr[i] == '(' || addr->ptr[i] == '\t') {
-            addr->len = i;
-            break;
-        }
+    /* "bob@example.com (Bob)": drop the comment. Sixteen bytes a step
+     * (lines.h): most addresses have none, and are read to their end. */
+    if (addr->len > 0)
+        addr->len = smtpstatus__find_of5(addr->ptr, 0, addr->len, ' ', '(', '\t', '\t', '\t');
     while (addr->len >= 2 && addr->ptr[0] == '"' && addr->ptr[addr->len - 1] == '"') {
         addr->ptr++;
         addr->len -= 2;

@@ -121,24 +121,6 @@ static int is_ws(char c)
     return c == ' ' || c == '\t';
 }
 
-static inline struct smtpstatus_text trim_text(struct smtpstatus_text t)
-{
-    while (t.len > 0 && (is_ws(t.ptr[0]) || t.ptr[0] == '\r' || t.ptr[0] == '\n')) {
-        t.ptr++;
-        t.len--;
-    }
-    while (t.len > 0 && (is_ws(t.ptr[t.len - 1]) || t.ptr[t.len - 1] == '\r' || t.ptr[t.len - 1] == '\n'))
-        t.len--;
-    if (t.len == 0)
-        t.ptr = NULL;
-    return t;
-}
-
-struct smtpstatus_text smtpstatus__trim(struct smtpstatus_text t)
-{
-    return trim_text(t);
-}
-
 /* A field's value, buf[from, to) trimmed. */
 static inline struct smtpstatus_text field_value(const char *buf, size_t from, size_t to)
 {
@@ -146,7 +128,7 @@ static inline struct smtpstatus_text field_value(const char *buf, size_t from, s
 
     v.ptr = buf + from;
     v.len = to - from;
-    return trim_text(v);
+    return smtpstatus__trim(v);
 }
 
 /* The offset of the first byte in [i, end) that cannot be in a field name
@@ -581,6 +563,8 @@ void smtpstatus__parse_ctype(const struct smtpstatus_text *value, struct smtpsta
         ct->subtype.ptr = s + start;
         ct->subtype.len = i - start;
     }
+    if (!smtpstatus__text_is(&ct->type, "multipart"))
+        return;
     while (i < len) {
         struct smtpstatus_text name, v;
         i = smtpstatus__find_either(s, i, len, ';', ';');
@@ -598,10 +582,6 @@ void smtpstatus__parse_ctype(const struct smtpstatus_text *value, struct smtpsta
         v = param_value(s, len, &i);
         if (smtpstatus__text_is(&name, "boundary"))
             ct->boundary = v;
-        else if (smtpstatus__text_is(&name, "report-type"))
-            ct->report_type = v;
-        else if (smtpstatus__text_is(&name, "charset"))
-            ct->charset = v;
     }
 }
 

@@ -206,12 +206,37 @@ static inline int smtpstatus__text_is_n(const struct smtpstatus_text *t, const c
  * end at the length without a call to strlen. */
 #define smtpstatus__text_is(t, lower) smtpstatus__text_is_n((t), (lower), strlen(lower))
 
-/* Trim ASCII white space (and CR/LF) from both ends. */
-struct smtpstatus_text smtpstatus__trim(struct smtpstatus_text t);
+/* Whether c is one of the bytes smtpstatus__trim() strips: space, tab,
+ * CR, LF. One compare rules out every byte above the space (most bytes
+ * looked at: the first and last of a value), before the four tests. */
+static inline int smtpstatus__is_trimmed(char c)
+{
+    unsigned char u = (unsigned char)c;
+    return u <= ' ' && (u == ' ' || u == '\t' || u == '\r' || u == '\n');
+}
 
-/* A Content-Type value (RFC 2045 §5.1). Missing parts are empty. */
+/* Trim ASCII white space (and CR/LF) from both ends. Inline: the readers
+ * call it on every field value and type, where a call cost about as much
+ * as the trimming. */
+static inline struct smtpstatus_text smtpstatus__trim(struct smtpstatus_text t)
+{
+    while (t.len > 0 && smtpstatus__is_trimmed(t.ptr[0])) {
+        t.ptr++;
+        t.len--;
+    }
+    while (t.len > 0 && smtpstatus__is_trimmed(t.ptr[t.len - 1]))
+        t.len--;
+    if (t.len == 0)
+        t.ptr = NULL;
+    return t;
+}
+
+/* A Content-Type value (RFC 2045 §5.1). Missing parts are empty. Of the
+ * parameters only a multipart type's boundary is read (RFC 2046 §5.1.1):
+ * the reader needs no other, and most parts are not multipart, so their
+ * parameters are not parsed at all. */
 struct smtpstatus__ctype {
-    struct smtpstatus_text type, subtype, boundary, report_type, charset;
+    struct smtpstatus_text type, subtype, boundary;
 };
 
 void smtpstatus__parse_ctype(const struct smtpstatus_text *value, struct smtpstatus__ctype *ct);
