@@ -433,12 +433,22 @@ static void hold(struct smtpstatus__phrase_scan *s, size_t end, unsigned pattern
     s->count++;
 }
 
+/* The key of the window at q; the text's last window, when it starts at
+ * len - 3, is completed with a NUL, as the generator expects. */
+static uint32_t key_at(const unsigned char *text, size_t q, size_t len)
+{
+    unsigned char last[4] = { 0, 0, 0, 0 };
+
+    if (q + 4 <= len)
+        return window_key(text + q);
+    memcpy(last, text + q, 3);
+    return window_key(last);
+}
+
 /* Compare the pattern whose anchor and quick check held where they put it
  * (text[start..]), and hold it when it is there. start wraps past the
- * text's length when the anchor puts the pattern before the text's start.
- * Out of the walk over a hash's anchors (verify_window), which keeps its
- * few values in registers. */
-SMTPSTATUS__NOINLINE static void verify_pattern(struct smtpstatus__phrase_scan *s, size_t start, unsigned pattern)
+ * text's length when the anchor puts the pattern before the text's start. */
+static inline void verify_pattern(struct smtpstatus__phrase_scan *s, size_t start, unsigned pattern)
 {
     const struct smtpstatus__pattern_row *p = &smtpstatus__patterns[pattern];
 
@@ -449,36 +459,71 @@ SMTPSTATUS__NOINLINE static void verify_pattern(struct smtpstatus__phrase_scan *
     hold(s, start + p->len, pattern);
 }
 
-/* Verify the anchors of the window at q, whose key is `key`: those listed
- * with its group (the anchors of its four bytes, and the masked anchors of
- * its first three). Needs len >= 3. */
-static void verify_window(struct smtpstatus__phrase_scan *s, size_t q, uint32_t key)
+/* The patterns of a block's windows whose anchor's key and quick check
+ * held, and where they would start: a block has at most nine windows, each
+ * looked up in one group. */
+#define CANDIDATES_MAX (9 * SMTPSTATUS__ANCHOR_GROUP_MAX)
+
+struct candidates {
+    size_t start[CANDIDATES_MAX];
+    uint16_t pattern[CANDIDATES_MAX];
+};
+
+/* Find the candidates (above) of the windows at base + k, for each bit k
+ * set in hits, into cand; returns how many. `whole`: every window has its
+ * four bytes in the text (a block's), else the last may have three. No
+ * call, so that its few values stay in registers; the candidates, about
+ * one a reply in five blocks, are compared after (verify_candidates).
+ * Needs len >= 3.
+ *
+ * A window is looked up among the anchors of its group (the anchors of
+ * its four bytes, and the masked anchors of its first three). Most anchors
+ * found are in a text without their pattern: four more of its bytes,
+ * folded as the key, reject them before the pattern's row and bytes are
+ * read. They are in the text wherever the pattern is. */
+SMTPSTATUS__ALWAYS_INLINE static inline unsigned find_candidates(const unsigned char *text, size_t len,
+                                                                 size_t base, unsigned hits, int whole,
+                                                                 struct candidates *cand)
 {
-    const unsigned char *text = s->text;
     /* The check's window at c is in the text when c < past, also when c
      * wraps below 0. */
-    size_t past = s->len - 3;
-    unsigned group = anchor_group(key);
-    const struct smtpstatus__anchor *a = smtpstatus__anchors + smtpstatus__anchor_start[group];
-    const struct smtpstatus__anchor *last = smtpstatus__anchors + smtpstatus__anchor_start[group + 1];
-    /* A masked anchor's key is three bytes and a zero, which no window's
-     * key has: it is compared with the window's first three. */
-    uint32_t key3 = key & 0xFFFFFFu;
+    size_t past = len - 3;
+    unsigned n = 0;
 
-    for (; a < last; a++) {
-        size_t c;
+    for (; hits; hits &= hits - 1) {
+        unsigned k = smtpstatus__ctz64(hits);
+        size_t q = base + k;
+        uint32_t key = whole ? window_key(text + q) : key_at(text, q, len);
+        unsigned group = anchor_group(key);
+        const struct smtpstatus__anchor *a = smtpstatus__anchors + smtpstatus__anchor_start[group];
+        const struct smtpstatus__anchor *last = smtpstatus__anchors + smtpstatus__anchor_start[group + 1];
+        /* A masked anchor's key is three bytes and a zero, which no
+         * window's key has: it is compared with the window's first three. */
+        uint32_t key3 = key & 0xFFFFFFu;
 
-        if (a->key != key && a->key != key3)
-            continue;
-        /* Most anchors found are in a text without their pattern: four
-         * more of its bytes, folded as the key, reject them before its row
-         * and bytes are read. They are in the text wherever the pattern
-         * is. */
-        c = q + (size_t)(ptrdiff_t)a->rel;
-        if ((c >= past || window_key(text + c) != a->check) && a->check != 0)
-            continue;
-        verify_pattern(s, q - (size_t)(ptrdiff_t)a->at, a->pattern);
+        for (; a < last; a++) {
+            size_t c;
+
+            if (a->key != key && a->key != key3)
+                continue;
+            c = q + (size_t)(ptrdiff_t)a->rel;
+            if ((c >= past || window_key(text + c) != a->check) && a->check != 0)
+                continue;
+            cand->start[n] = q - (size_t)(ptrdiff_t)a->at;
+            cand->pattern[n] = a->pattern;
+            n++;
+        }
     }
+    return n;
+}
+
+/* Compare the patterns of a block's candidates. Out of the block's loop,
+ * which keeps its few values in registers. */
+SMTPSTATUS__NOINLINE static void verify_candidates(struct smtpstatus__phrase_scan *s, const struct candidates *cand,
+                                                   unsigned n)
+{
+    for (unsigned i = 0; i < n; i++)
+        verify_pattern(s, cand->start[i], cand->pattern[i]);
 }
 
 /* Whether the window with this key may be an anchor's: the byte of the
@@ -547,18 +592,6 @@ SMTPSTATUS__ALWAYS_INLINE static inline unsigned hits16(const unsigned char *tex
 }
 #endif
 
-/* The key of the window at q; the text's last window, when it starts at
- * len - 3, is completed with a NUL, as the generator expects. */
-static uint32_t key_at(const unsigned char *text, size_t q, size_t len)
-{
-    unsigned char last[4] = { 0, 0, 0, 0 };
-
-    if (q + 4 <= len)
-        return window_key(text + q);
-    memcpy(last, text + q, 3);
-    return window_key(last);
-}
-
 /* Test the eight windows q, q + 2, ..., q + 14: bit 2k of the result is
  * set when the window at q + 2k passes anchor_hit(). Needs q + 18 <= len. */
 static unsigned test_block(const unsigned char *text, size_t q)
@@ -606,13 +639,19 @@ static unsigned test_tail(const unsigned char *text, size_t q, size_t len, size_
     return m;
 }
 
-/* Verify the windows at base + 2k for each bit 2k set in hits. */
-static inline void verify_hits(struct smtpstatus__phrase_scan *s, size_t base, unsigned hits)
+/* Verify the windows at base + k for each bit k set in hits (`whole`: as
+ * find_candidates). */
+SMTPSTATUS__ALWAYS_INLINE static inline void verify_hits(struct smtpstatus__phrase_scan *s, size_t base,
+                                                         unsigned hits, int whole)
 {
-    for (; hits; hits &= hits - 1) {
-        size_t w = base + smtpstatus__ctz64(hits);
-        verify_window(s, w, key_at(s->text, w, s->len));
-    }
+    struct candidates cand;
+    unsigned n;
+
+    if (hits == 0)
+        return;
+    n = find_candidates(s->text, s->len, base, hits, whole, &cand);
+    if (n > 0)
+        verify_candidates(s, &cand, n);
 }
 
 /* The next match waiting, now final. */
@@ -646,7 +685,7 @@ int smtpstatus__phrase_more(struct smtpstatus__phrase_scan *s, unsigned *pattern
     size_t len = s->len, q = s->pos;
 
     for (; q + 18 <= len; q += 16) {
-        verify_hits(s, q, test_block(text, q));
+        verify_hits(s, q, test_block(text, q), 1);
         if (s->count > 0 && s->end[s->count - 1] <= q + 18) {
             s->pos = q + 16;
             s->final = q + 18;
@@ -657,7 +696,7 @@ int smtpstatus__phrase_more(struct smtpstatus__phrase_scan *s, unsigned *pattern
         size_t base;
         unsigned hits = test_tail(text, q, len, s->stop, &base);
 
-        verify_hits(s, base, hits);
+        verify_hits(s, base, hits, 0);
     }
     s->pos = s->stop; /* every window verified, every match final */
     s->final = SIZE_MAX;

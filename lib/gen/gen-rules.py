@@ -320,6 +320,7 @@ def compile_anchors(patterns, pattern_flags, prose):
         count[p] = count.get(p, 0) + 1
     most_suffixes = max(sum(count.get(p[i:], 0) for i in range(len(p))) for p in patterns)
     return {"anchors": anchors, "words": words, "start": start,
+            "group_max": max(start[g + 1] - start[g] for g in range(len(start) - 1)),
             "pending": max(1, (reach + 12) * most_suffixes), "reach": reach,
             "most_suffixes": most_suffixes, "masked": len(masked)}
 
@@ -895,6 +896,9 @@ def generate(argv):
     o.append(f"#define SMTPSTATUS__ANCHOR_SLOT_BITS {ANCHOR_SLOT_BITS}")
     o.append(f"#define SMTPSTATUS__ANCHOR_TAG_ANY {TAG_ANY}")
     o.append(f"#define SMTPSTATUS__ANCHOR_GROUP_BITS {ANCHOR_GROUP_BITS}")
+    o.append("/* The most anchors listed in one group: the matcher keeps the candidates")
+    o.append(" * of a block's windows (at most nine) in an array of nine times this. */")
+    o.append(f"#define SMTPSTATUS__ANCHOR_GROUP_MAX {anchors['group_max']}")
     o.append(f"/* (reach {anchors['reach']} + 12) * {anchors['most_suffixes']} patterns "
              "that end at one offset */")
     o.append(f"#define SMTPSTATUS__PHRASE_PENDING {anchors['pending']}")
