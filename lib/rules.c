@@ -310,14 +310,6 @@ static uint32_t load32(const unsigned char *p)
     return w;
 }
 
-static uint64_t load64(const unsigned char *p)
-{
-    uint64_t w;
-
-    memcpy(&w, p, sizeof w);
-    return w;
-}
-
 /* The key of the window at p: its bytes as a little-endian number, as the
  * generator computes them, with 0x20 ORed into every byte. */
 static uint32_t window_key(const unsigned char *p)
@@ -338,6 +330,33 @@ static unsigned anchor_group(uint32_t key)
            ((1u << SMTPSTATUS__ANCHOR_GROUP_BITS) - 1u);
 }
 
+#if defined(__SSE2__)
+/* ASCII upper case to lower in every byte, other bytes as they are: an
+ * add moves 'A'..'Z' to the 26 lowest signed bytes, where one compare
+ * finds them. */
+static inline __m128i fold128(__m128i t)
+{
+    __m128i from_a = _mm_add_epi8(t, _mm_set1_epi8(0x80 - 'A'));
+    __m128i upper = _mm_cmplt_epi8(from_a, _mm_set1_epi8(-128 + 26));
+
+    return _mm_or_si128(t, _mm_and_si128(upper, _mm_set1_epi8(0x20)));
+}
+
+/* Two 8-byte pieces in one vector (loads of eight bytes, none past them). */
+static inline __m128i load_8_8(const unsigned char *a, const unsigned char *b)
+{
+    return _mm_unpacklo_epi64(_mm_loadl_epi64((const __m128i *)(const void *)a),
+                              _mm_loadl_epi64((const __m128i *)(const void *)b));
+}
+#else
+static uint64_t load64(const unsigned char *p)
+{
+    uint64_t w;
+
+    memcpy(&w, p, sizeof w);
+    return w;
+}
+
 /* ASCII upper case to lower in every byte of a word, other bytes as they
  * are (SWAR: a byte's high bit says whether it lies in 'A'..'Z'). */
 static uint64_t fold64(uint64_t x)
@@ -354,24 +373,21 @@ static uint32_t fold32(uint32_t x)
 {
     return (uint32_t)fold64(x);
 }
+#endif
 
 /* Whether text[0..n) folded is the lower-case p[0..n); reads nothing
  * outside either. */
 static int same_folded(const unsigned char *text, const unsigned char *p, size_t n)
 {
 #if defined(__SSE2__)
-    /* Sixteen bytes at a time (the last sixteen overlapping), 'A'..'Z'
-     * folded by ORing 0x20 where a signed compare puts them. */
+    /* Sixteen bytes at a time (the last sixteen overlapping); from 8 to 15
+     * bytes, the first and last eight in one vector; from 4 to 7, the
+     * first and last four. */
     if (n >= 16) {
-        const __m128i below_a = _mm_set1_epi8('A' - 1), past_z = _mm_set1_epi8('Z' + 1);
-        size_t i = 0;
-
-        for (;; i += 16) {
+        for (size_t i = 0;; i += 16) {
             size_t at = i + 16 < n ? i : n - 16;
-            __m128i t = _mm_loadu_si128((const __m128i *)(const void *)(text + at));
-            __m128i upper = _mm_and_si128(_mm_cmpgt_epi8(t, below_a), _mm_cmpgt_epi8(past_z, t));
-            __m128i folded = _mm_or_si128(t, _mm_and_si128(upper, _mm_set1_epi8(0x20)));
-            __m128i same = _mm_cmpeq_epi8(folded, _mm_loadu_si128((const __m128i *)(const void *)(p + at)));
+            __m128i t = fold128(_mm_loadu_si128((const __m128i *)(const void *)(text + at)));
+            __m128i same = _mm_cmpeq_epi8(t, _mm_loadu_si128((const __m128i *)(const void *)(p + at)));
 
             if (_mm_movemask_epi8(same) != 0xFFFF)
                 return 0;
@@ -379,7 +395,16 @@ static int same_folded(const unsigned char *text, const unsigned char *p, size_t
                 return 1;
         }
     }
-#endif
+    if (n >= 8)
+        return _mm_movemask_epi8(_mm_cmpeq_epi8(fold128(load_8_8(text, text + n - 8)), load_8_8(p, p + n - 8))) ==
+               0xFFFF;
+    if (n >= 4) {
+        __m128i t = _mm_unpacklo_epi32(_mm_cvtsi32_si128((int)load32(text)), _mm_cvtsi32_si128((int)load32(text + n - 4)));
+        __m128i w = _mm_unpacklo_epi32(_mm_cvtsi32_si128((int)load32(p)), _mm_cvtsi32_si128((int)load32(p + n - 4)));
+
+        return (_mm_movemask_epi8(_mm_cmpeq_epi8(fold128(t), w)) & 0xFF) == 0xFF;
+    }
+#else
     if (n >= 8) {
         for (size_t i = 0; i + 8 < n; i += 8)
             if (fold64(load64(text + i)) != load64(p + i))
@@ -388,6 +413,7 @@ static int same_folded(const unsigned char *text, const unsigned char *p, size_t
     }
     if (n >= 4)
         return fold32(load32(text)) == load32(p) && fold32(load32(text + n - 4)) == load32(p + n - 4);
+#endif
     for (size_t i = 0; i < n; i++)
         if (smtpstatus__lower(text[i]) != p[i])
             return 0;
