@@ -408,14 +408,17 @@ struct smtpstatus__listed_row {
     uint8_t reason, conf, kind, stage, provider, rest;
 };
 
-/* Pattern flags: word boundary before, after; some rule has a provider. */
+/* Pattern flags: word boundary before, after. */
 #define SMTPSTATUS__PATTERN_WORD_BEFORE 1u
 #define SMTPSTATUS__PATTERN_WORD_AFTER 2u
-#define SMTPSTATUS__PATTERN_HAS_PROVIDER_RULES 4u
 
+/* A pattern: its rules are smtpstatus__pattern_rules[rule_first..], its
+ * `plain` rules (no provider) first, then its `provider_rules`. */
 struct smtpstatus__pattern_row {
     uint8_t len, flags, marker; /* marker: provider index + 1, or 0 */
-    uint16_t rule_first, rule_count;
+    uint8_t plain;
+    uint16_t rule_first;
+    uint8_t provider_rules;
     uint16_t text; /* its bytes: smtpstatus__pattern_bytes + text */
 };
 

@@ -796,31 +796,27 @@ static inline int listed_holds(const struct smtpstatus__facts *f, const struct s
            (!e->rest || rule_applies(&smtpstatus__rules[e->rule], f));
 }
 
-/* Inline: its calls for every match cost as much as its work. A pattern's
- * plain rules come before its provider rules (gen-rules.py), so each pass
- * walks only its own, in rule order. */
-static inline void offer_match(const struct smtpstatus__facts *f, struct smtpstatus__collector *c,
-                               const struct smtpstatus__pattern_row *p, size_t end, int provider_rules)
+/* Offer the candidates of a pattern's rules e[0..n) that hold, for its
+ * match at off: its plain rules (`provider_rules` 0: no provider to test)
+ * or its provider rules (1: a provider always). Inline: its calls for
+ * every match cost as much as its work. */
+static inline SMTPSTATUS__ALWAYS_INLINE void
+offer_match(const struct smtpstatus__facts *f, struct smtpstatus__collector *c,
+            const struct smtpstatus__listed_row *e, unsigned n, size_t off, size_t len, int provider_rules)
 {
-    const struct smtpstatus__listed_row *e = smtpstatus__pattern_rules + p->rule_first;
-    const struct smtpstatus__listed_row *last = e + p->rule_count;
-
-    if (provider_rules)
-        while (e < last && e->provider == 0)
-            e++;
-    /* A pattern's provider rules are never listed as holding always, so
-     * the entry names their provider. */
-    for (; e < last && (e->provider != 0) == provider_rules; e++) {
+    for (const struct smtpstatus__listed_row *last = e + n; e < last; e++) {
         struct smtpstatus__candidate cand;
 
-        if (!listed_holds(f, e))
+        if ((e->stage != 0 && e->stage != f->stage) ||
+            (provider_rules && !(f->providers & ((uint64_t)1 << (e->provider - 1)))) ||
+            (e->rest && !rule_applies(&smtpstatus__rules[e->rule], f)))
             continue;
         cand.rule = e->rule;
         cand.kind = e->kind;
         cand.conf = e->conf;
         cand.reason = e->reason;
-        cand.off = end - p->len;
-        cand.len = p->len;
+        cand.off = off;
+        cand.len = len;
         collect_ranked(c, &cand, e->rank);
     }
 }
@@ -845,17 +841,19 @@ void smtpstatus__match_text(struct smtpstatus__facts *f, struct smtpstatus__coll
         const struct smtpstatus__pattern_row *p = &smtpstatus__patterns[pid];
         if (p->marker)
             f->providers |= (uint64_t)1 << (p->marker - 1);
-        if (p->rule_count == 0)
-            continue;
-        offer_match(f, c, p, end, 0);
-        if ((p->flags & SMTPSTATUS__PATTERN_HAS_PROVIDER_RULES) && nlater < MATCHES_MAX) {
+        if (p->plain)
+            offer_match(f, c, smtpstatus__pattern_rules + p->rule_first, p->plain, end - p->len, p->len, 0);
+        if (p->provider_rules && nlater < MATCHES_MAX) {
             later[nlater].pattern = (uint16_t)pid;
             later[nlater].end = end;
             nlater++;
         }
     }
-    for (unsigned m = 0; m < nlater; m++)
-        offer_match(f, c, &smtpstatus__patterns[later[m].pattern], later[m].end, 1);
+    for (unsigned m = 0; m < nlater; m++) {
+        const struct smtpstatus__pattern_row *p = &smtpstatus__patterns[later[m].pattern];
+        offer_match(f, c, smtpstatus__pattern_rules + p->rule_first + p->plain, p->provider_rules,
+                    later[m].end - p->len, p->len, 1);
+    }
 }
 
 /* A code or reply rule that holds: its candidate, with no span (the
@@ -1078,16 +1076,18 @@ static size_t listed_mismatches(const struct smtpstatus__listed_row *list, size_
     return bad;
 }
 
-/* Patterns whose provider rules do not all come after their plain ones
- * (offer_match() stops at the first provider rule). */
+/* Patterns whose first `plain` rules are not the plain ones and the
+ * `provider_rules` after them the provider ones (offer_match() walks each
+ * part apart and tests no provider in the first). */
 static size_t pattern_order_mismatches(void)
 {
     size_t bad = 0;
 
     for (size_t p = 0; p < COUNT(smtpstatus__patterns); p++) {
-        const struct smtpstatus__listed_row *e = smtpstatus__pattern_rules + smtpstatus__patterns[p].rule_first;
-        for (unsigned k = 1; k < smtpstatus__patterns[p].rule_count; k++)
-            if (e[k - 1].provider != 0 && e[k].provider == 0)
+        const struct smtpstatus__pattern_row *row = &smtpstatus__patterns[p];
+        const struct smtpstatus__listed_row *e = smtpstatus__pattern_rules + row->rule_first;
+        for (unsigned k = 0; k < (unsigned)row->plain + row->provider_rules; k++)
+            if ((e[k].provider != 0) != (k >= row->plain))
                 bad++;
     }
     return bad;

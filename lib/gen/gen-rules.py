@@ -752,11 +752,12 @@ def generate(argv):
             pattern_rule_list.extend(
                 i | (LISTED_ALWAYS if rules[i]["status"] is None and not rules[i]["reply"] and
                      unconditional(rules[i]) else 0) for i in pattern_rules[pid])
-            if any(rules[i]["provider"] for i in pattern_rules[pid]):
-                flags |= 4  # SMTPSTATUS__PATTERN_HAS_PROVIDER_RULES
+        plain = sum(1 for i in pattern_rules[pid] if rules[i]["provider"] == 0) if pid < marker_base else 0
+        provider_rules = len(pattern_rule_list) - first - plain
+        if max(plain, provider_rules) > 0xFF:
+            raise DataError(f"pattern {p!r}: more than 255 plain or provider rules overflow uint8_t")
         marker = marker_of.get(pid, -1) + 1
-        pattern_rows.append(f"    {{ {len(p)}, {flags}, {marker}, {first}, "
-                            f"{len(pattern_rule_list) - first}, {text} }},")
+        pattern_rows.append(f"    {{ {len(p)}, {flags}, {marker}, {plain}, {first}, {provider_rules}, {text} }},")
 
     prose = "\n".join(t[col] for t in texts.values() for col in ("meaning", "causes", "remedy"))
     prose += "\n".join(a[col] for a in advice.values() for col in ("meaning", "causes", "remedy"))
@@ -877,7 +878,7 @@ def generate(argv):
     o.extend(listed("smtpstatus__reply_list", reply_lists["list"]))
     o.append("")
     o.append("static const struct smtpstatus__pattern_row smtpstatus__patterns[] = {")
-    o.extend(pattern_rows or ["    { 0, 0, 0, 0, 0, 0 },"])
+    o.extend(pattern_rows or ["    { 0, 0, 0, 0, 0, 0, 0 },"])
     o.append("};")
     o.append(f"#define SMTPSTATUS__PATTERN_COUNT {len(patterns)}")
     o.append("/* Each pattern's rules as the candidates they offer. */")
