@@ -162,7 +162,8 @@ def parse_pattern(path, lineno, value):
 
 ANCHOR_HASH = 0x9E3779B1  # Knuth's multiplicative constant; any odd number works
 ANCHOR_SLOT_BITS = 14     # bits 16 to 29 of the product pick a byte of the tag table (16 KB)
-ANCHOR_GROUP_BITS = 13    # the anchors are listed by bits 17 to 29 of the product (the slot's top 13)
+ANCHOR_GROUP_BITS = 14    # the anchors are listed by bits 16 to 29 of the product: the slot itself
+# (with 13, the slot's top, the start table is 16 KB, not 32, and a window walks more anchors)
 ANCHOR_GROUP_SHIFT = 16 + ANCHOR_SLOT_BITS - ANCHOR_GROUP_BITS
 TAG_EMPTY, TAG_ANY = 0, 1  # the tag table's bytes for no anchor and for several
 
@@ -286,7 +287,7 @@ def compile_anchors(patterns, pattern_flags, prose):
         slot, tag = anchor_slot_tag(key)
         words[slot] = tag if words[slot] in (TAG_EMPTY, tag) else TAG_ANY
     # An anchor is listed in its group (anchor_group): the anchors of group
-    # g are anchors[start[g]..start[g + 1]), about half a one a group. A
+    # g are anchors[start[g]..start[g + 1]), fewer than a third of one a group. A
     # masked anchor is listed in the group of each of its windows: the
     # fourth byte of a window adds to bits 24 to 29 of the product, which
     # its 5 low bits set (0x20 is always set), so at most 32 groups.
