@@ -466,15 +466,20 @@ int smtpstatus__phrase_more(struct smtpstatus__phrase_scan *s, unsigned *pattern
 
 /* The next occurrence: 1 with *pattern and *end set, or 0 when there are
  * no more. Inline: a match that is already final is handed out without a
- * call (most are: the matcher verifies sixteen bytes of windows at once). */
+ * call (most are: the matcher verifies sixteen bytes of windows at once),
+ * and so is the end, once the whole text is verified (final is SIZE_MAX)
+ * and no match waits. */
 static inline int smtpstatus__phrase_next(struct smtpstatus__phrase_scan *s, unsigned *pattern, size_t *end)
 {
-    if (s->count > 0 && s->end[s->count - 1] <= s->final) {
-        s->count--;
-        *pattern = s->pattern[s->count];
-        *end = s->end[s->count];
-        return 1;
-    }
+    if (s->count > 0) {
+        if (s->end[s->count - 1] <= s->final) {
+            s->count--;
+            *pattern = s->pattern[s->count];
+            *end = s->end[s->count];
+            return 1;
+        }
+    } else if (s->final == SIZE_MAX)
+        return 0;
     return smtpstatus__phrase_more(s, pattern, end);
 }
 /* The generator's bound on the matches waiting at once (tests). */
