@@ -550,7 +550,8 @@ void smtpstatus__match_codes_keyed(const struct smtpstatus__facts *facts, struct
 /* For tests: how many entries of the generator's lists (code, reply,
  * pattern) offer another candidate than their rule's (rank, reason,
  * confidence, kind) or leave out one of its conditions, plus how many
- * patterns list a plain rule after a provider rule. */
+ * of the patterns' rules are not where their row's counts put them (the
+ * `plain` ones first, then the provider ones). */
 size_t smtpstatus__listed_mismatches(void);
 
 const struct smtpstatus__reason_row *smtpstatus__reason(unsigned reason);
