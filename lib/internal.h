@@ -408,14 +408,17 @@ struct smtpstatus__listed_row {
     uint8_t reason, conf, kind, stage, provider, rest;
 };
 
-/* Pattern flags: word boundary before, after; some rule has a provider. */
+/* Pattern flags: word boundary before, after. */
 #define SMTPSTATUS__PATTERN_WORD_BEFORE 1u
 #define SMTPSTATUS__PATTERN_WORD_AFTER 2u
-#define SMTPSTATUS__PATTERN_HAS_PROVIDER_RULES 4u
 
+/* A pattern: its rules are smtpstatus__pattern_rules[rule_first..], its
+ * `plain` rules (no provider) first, then its `provider_rules`. */
 struct smtpstatus__pattern_row {
     uint8_t len, flags, marker; /* marker: provider index + 1, or 0 */
-    uint16_t rule_first, rule_count;
+    uint8_t plain;
+    uint16_t rule_first;
+    uint8_t provider_rules;
     uint16_t text; /* its bytes: smtpstatus__pattern_bytes + text */
 };
 
@@ -463,15 +466,20 @@ int smtpstatus__phrase_more(struct smtpstatus__phrase_scan *s, unsigned *pattern
 
 /* The next occurrence: 1 with *pattern and *end set, or 0 when there are
  * no more. Inline: a match that is already final is handed out without a
- * call (most are: the matcher verifies sixteen bytes of windows at once). */
+ * call (most are: the matcher verifies sixteen bytes of windows at once),
+ * and so is the end, once the whole text is verified (final is SIZE_MAX)
+ * and no match waits. */
 static inline int smtpstatus__phrase_next(struct smtpstatus__phrase_scan *s, unsigned *pattern, size_t *end)
 {
-    if (s->count > 0 && s->end[s->count - 1] <= s->final) {
-        s->count--;
-        *pattern = s->pattern[s->count];
-        *end = s->end[s->count];
-        return 1;
-    }
+    if (s->count > 0) {
+        if (s->end[s->count - 1] <= s->final) {
+            s->count--;
+            *pattern = s->pattern[s->count];
+            *end = s->end[s->count];
+            return 1;
+        }
+    } else if (s->final == SIZE_MAX)
+        return 0;
     return smtpstatus__phrase_more(s, pattern, end);
 }
 /* The generator's bound on the matches waiting at once (tests). */
@@ -542,7 +550,8 @@ void smtpstatus__match_codes_keyed(const struct smtpstatus__facts *facts, struct
 /* For tests: how many entries of the generator's lists (code, reply,
  * pattern) offer another candidate than their rule's (rank, reason,
  * confidence, kind) or leave out one of its conditions, plus how many
- * patterns list a plain rule after a provider rule. */
+ * of the patterns' rules are not where their row's counts put them (the
+ * `plain` ones first, then the provider ones). */
 size_t smtpstatus__listed_mismatches(void);
 
 const struct smtpstatus__reason_row *smtpstatus__reason(unsigned reason);

@@ -310,14 +310,6 @@ static uint32_t load32(const unsigned char *p)
     return w;
 }
 
-static uint64_t load64(const unsigned char *p)
-{
-    uint64_t w;
-
-    memcpy(&w, p, sizeof w);
-    return w;
-}
-
 /* The key of the window at p: its bytes as a little-endian number, as the
  * generator computes them, with 0x20 ORed into every byte. */
 static uint32_t window_key(const unsigned char *p)
@@ -338,6 +330,33 @@ static unsigned anchor_group(uint32_t key)
            ((1u << SMTPSTATUS__ANCHOR_GROUP_BITS) - 1u);
 }
 
+#if defined(__SSE2__)
+/* ASCII upper case to lower in every byte, other bytes as they are: an
+ * add moves 'A'..'Z' to the 26 lowest signed bytes, where one compare
+ * finds them. */
+static inline __m128i fold128(__m128i t)
+{
+    __m128i from_a = _mm_add_epi8(t, _mm_set1_epi8(0x80 - 'A'));
+    __m128i upper = _mm_cmplt_epi8(from_a, _mm_set1_epi8(-128 + 26));
+
+    return _mm_or_si128(t, _mm_and_si128(upper, _mm_set1_epi8(0x20)));
+}
+
+/* Two 8-byte pieces in one vector (loads of eight bytes, none past them). */
+static inline __m128i load_8_8(const unsigned char *a, const unsigned char *b)
+{
+    return _mm_unpacklo_epi64(_mm_loadl_epi64((const __m128i *)(const void *)a),
+                              _mm_loadl_epi64((const __m128i *)(const void *)b));
+}
+#else
+static uint64_t load64(const unsigned char *p)
+{
+    uint64_t w;
+
+    memcpy(&w, p, sizeof w);
+    return w;
+}
+
 /* ASCII upper case to lower in every byte of a word, other bytes as they
  * are (SWAR: a byte's high bit says whether it lies in 'A'..'Z'). */
 static uint64_t fold64(uint64_t x)
@@ -354,24 +373,21 @@ static uint32_t fold32(uint32_t x)
 {
     return (uint32_t)fold64(x);
 }
+#endif
 
 /* Whether text[0..n) folded is the lower-case p[0..n); reads nothing
  * outside either. */
 static int same_folded(const unsigned char *text, const unsigned char *p, size_t n)
 {
 #if defined(__SSE2__)
-    /* Sixteen bytes at a time (the last sixteen overlapping), 'A'..'Z'
-     * folded by ORing 0x20 where a signed compare puts them. */
+    /* Sixteen bytes at a time (the last sixteen overlapping); from 8 to 15
+     * bytes, the first and last eight in one vector; from 4 to 7, the
+     * first and last four. */
     if (n >= 16) {
-        const __m128i below_a = _mm_set1_epi8('A' - 1), past_z = _mm_set1_epi8('Z' + 1);
-        size_t i = 0;
-
-        for (;; i += 16) {
+        for (size_t i = 0;; i += 16) {
             size_t at = i + 16 < n ? i : n - 16;
-            __m128i t = _mm_loadu_si128((const __m128i *)(const void *)(text + at));
-            __m128i upper = _mm_and_si128(_mm_cmpgt_epi8(t, below_a), _mm_cmpgt_epi8(past_z, t));
-            __m128i folded = _mm_or_si128(t, _mm_and_si128(upper, _mm_set1_epi8(0x20)));
-            __m128i same = _mm_cmpeq_epi8(folded, _mm_loadu_si128((const __m128i *)(const void *)(p + at)));
+            __m128i t = fold128(_mm_loadu_si128((const __m128i *)(const void *)(text + at)));
+            __m128i same = _mm_cmpeq_epi8(t, _mm_loadu_si128((const __m128i *)(const void *)(p + at)));
 
             if (_mm_movemask_epi8(same) != 0xFFFF)
                 return 0;
@@ -379,7 +395,16 @@ static int same_folded(const unsigned char *text, const unsigned char *p, size_t
                 return 1;
         }
     }
-#endif
+    if (n >= 8)
+        return _mm_movemask_epi8(_mm_cmpeq_epi8(fold128(load_8_8(text, text + n - 8)), load_8_8(p, p + n - 8))) ==
+               0xFFFF;
+    if (n >= 4) {
+        __m128i t = _mm_unpacklo_epi32(_mm_cvtsi32_si128((int)load32(text)), _mm_cvtsi32_si128((int)load32(text + n - 4)));
+        __m128i w = _mm_unpacklo_epi32(_mm_cvtsi32_si128((int)load32(p)), _mm_cvtsi32_si128((int)load32(p + n - 4)));
+
+        return (_mm_movemask_epi8(_mm_cmpeq_epi8(fold128(t), w)) & 0xFF) == 0xFF;
+    }
+#else
     if (n >= 8) {
         for (size_t i = 0; i + 8 < n; i += 8)
             if (fold64(load64(text + i)) != load64(p + i))
@@ -388,6 +413,7 @@ static int same_folded(const unsigned char *text, const unsigned char *p, size_t
     }
     if (n >= 4)
         return fold32(load32(text)) == load32(p) && fold32(load32(text + n - 4)) == load32(p + n - 4);
+#endif
     for (size_t i = 0; i < n; i++)
         if (smtpstatus__lower(text[i]) != p[i])
             return 0;
@@ -433,12 +459,22 @@ static void hold(struct smtpstatus__phrase_scan *s, size_t end, unsigned pattern
     s->count++;
 }
 
+/* The key of the window at q; the text's last window, when it starts at
+ * len - 3, is completed with a NUL, as the generator expects. */
+static uint32_t key_at(const unsigned char *text, size_t q, size_t len)
+{
+    unsigned char last[4] = { 0, 0, 0, 0 };
+
+    if (q + 4 <= len)
+        return window_key(text + q);
+    memcpy(last, text + q, 3);
+    return window_key(last);
+}
+
 /* Compare the pattern whose anchor and quick check held where they put it
  * (text[start..]), and hold it when it is there. start wraps past the
- * text's length when the anchor puts the pattern before the text's start.
- * Out of the walk over a hash's anchors (verify_window), which keeps its
- * few values in registers. */
-SMTPSTATUS__NOINLINE static void verify_pattern(struct smtpstatus__phrase_scan *s, size_t start, unsigned pattern)
+ * text's length when the anchor puts the pattern before the text's start. */
+static inline void verify_pattern(struct smtpstatus__phrase_scan *s, size_t start, unsigned pattern)
 {
     const struct smtpstatus__pattern_row *p = &smtpstatus__patterns[pattern];
 
@@ -449,36 +485,71 @@ SMTPSTATUS__NOINLINE static void verify_pattern(struct smtpstatus__phrase_scan *
     hold(s, start + p->len, pattern);
 }
 
-/* Verify the anchors of the window at q, whose key is `key`: those listed
- * with its group (the anchors of its four bytes, and the masked anchors of
- * its first three). Needs len >= 3. */
-static void verify_window(struct smtpstatus__phrase_scan *s, size_t q, uint32_t key)
+/* The patterns of a block's windows whose anchor's key and quick check
+ * held, and where they would start: a block has at most nine windows, each
+ * looked up in one group. */
+#define CANDIDATES_MAX (9 * SMTPSTATUS__ANCHOR_GROUP_MAX)
+
+struct candidates {
+    size_t start[CANDIDATES_MAX];
+    uint16_t pattern[CANDIDATES_MAX];
+};
+
+/* Find the candidates (above) of the windows at base + k, for each bit k
+ * set in hits, into cand; returns how many. `whole`: every window has its
+ * four bytes in the text (a block's), else the last may have three. No
+ * call, so that its few values stay in registers; the candidates, about
+ * one a reply in five blocks, are compared after (verify_candidates).
+ * Needs len >= 3.
+ *
+ * A window is looked up among the anchors of its group (the anchors of
+ * its four bytes, and the masked anchors of its first three). Most anchors
+ * found are in a text without their pattern: four more of its bytes,
+ * folded as the key, reject them before the pattern's row and bytes are
+ * read. They are in the text wherever the pattern is. */
+SMTPSTATUS__ALWAYS_INLINE static inline unsigned find_candidates(const unsigned char *text, size_t len,
+                                                                 size_t base, unsigned hits, int whole,
+                                                                 struct candidates *cand)
 {
-    const unsigned char *text = s->text;
     /* The check's window at c is in the text when c < past, also when c
      * wraps below 0. */
-    size_t past = s->len - 3;
-    unsigned group = anchor_group(key);
-    const struct smtpstatus__anchor *a = smtpstatus__anchors + smtpstatus__anchor_start[group];
-    const struct smtpstatus__anchor *last = smtpstatus__anchors + smtpstatus__anchor_start[group + 1];
-    /* A masked anchor's key is three bytes and a zero, which no window's
-     * key has: it is compared with the window's first three. */
-    uint32_t key3 = key & 0xFFFFFFu;
+    size_t past = len - 3;
+    unsigned n = 0;
 
-    for (; a < last; a++) {
-        size_t c;
+    for (; hits; hits &= hits - 1) {
+        unsigned k = smtpstatus__ctz64(hits);
+        size_t q = base + k;
+        uint32_t key = whole ? window_key(text + q) : key_at(text, q, len);
+        unsigned group = anchor_group(key);
+        const struct smtpstatus__anchor *a = smtpstatus__anchors + smtpstatus__anchor_start[group];
+        const struct smtpstatus__anchor *last = smtpstatus__anchors + smtpstatus__anchor_start[group + 1];
+        /* A masked anchor's key is three bytes and a zero, which no
+         * window's key has: it is compared with the window's first three. */
+        uint32_t key3 = key & 0xFFFFFFu;
 
-        if (a->key != key && a->key != key3)
-            continue;
-        /* Most anchors found are in a text without their pattern: four
-         * more of its bytes, folded as the key, reject them before its row
-         * and bytes are read. They are in the text wherever the pattern
-         * is. */
-        c = q + (size_t)(ptrdiff_t)a->rel;
-        if ((c >= past || window_key(text + c) != a->check) && a->check != 0)
-            continue;
-        verify_pattern(s, q - (size_t)(ptrdiff_t)a->at, a->pattern);
+        for (; a < last; a++) {
+            size_t c;
+
+            if (a->key != key && a->key != key3)
+                continue;
+            c = q + (size_t)(ptrdiff_t)a->rel;
+            if ((c >= past || window_key(text + c) != a->check) && a->check != 0)
+                continue;
+            cand->start[n] = q - (size_t)(ptrdiff_t)a->at;
+            cand->pattern[n] = a->pattern;
+            n++;
+        }
     }
+    return n;
+}
+
+/* Compare the patterns of a block's candidates. Out of the block's loop,
+ * which keeps its few values in registers. */
+SMTPSTATUS__NOINLINE static void verify_candidates(struct smtpstatus__phrase_scan *s, const struct candidates *cand,
+                                                   unsigned n)
+{
+    for (unsigned i = 0; i < n; i++)
+        verify_pattern(s, cand->start[i], cand->pattern[i]);
 }
 
 /* Whether the window with this key may be an anchor's: the byte of the
@@ -547,18 +618,6 @@ SMTPSTATUS__ALWAYS_INLINE static inline unsigned hits16(const unsigned char *tex
 }
 #endif
 
-/* The key of the window at q; the text's last window, when it starts at
- * len - 3, is completed with a NUL, as the generator expects. */
-static uint32_t key_at(const unsigned char *text, size_t q, size_t len)
-{
-    unsigned char last[4] = { 0, 0, 0, 0 };
-
-    if (q + 4 <= len)
-        return window_key(text + q);
-    memcpy(last, text + q, 3);
-    return window_key(last);
-}
-
 /* Test the eight windows q, q + 2, ..., q + 14: bit 2k of the result is
  * set when the window at q + 2k passes anchor_hit(). Needs q + 18 <= len. */
 static unsigned test_block(const unsigned char *text, size_t q)
@@ -606,13 +665,19 @@ static unsigned test_tail(const unsigned char *text, size_t q, size_t len, size_
     return m;
 }
 
-/* Verify the windows at base + 2k for each bit 2k set in hits. */
-static inline void verify_hits(struct smtpstatus__phrase_scan *s, size_t base, unsigned hits)
+/* Verify the windows at base + k for each bit k set in hits (`whole`: as
+ * find_candidates). */
+SMTPSTATUS__ALWAYS_INLINE static inline void verify_hits(struct smtpstatus__phrase_scan *s, size_t base,
+                                                         unsigned hits, int whole)
 {
-    for (; hits; hits &= hits - 1) {
-        size_t w = base + smtpstatus__ctz64(hits);
-        verify_window(s, w, key_at(s->text, w, s->len));
-    }
+    struct candidates cand;
+    unsigned n;
+
+    if (hits == 0)
+        return;
+    n = find_candidates(s->text, s->len, base, hits, whole, &cand);
+    if (n > 0)
+        verify_candidates(s, &cand, n);
 }
 
 /* The next match waiting, now final. */
@@ -646,7 +711,7 @@ int smtpstatus__phrase_more(struct smtpstatus__phrase_scan *s, unsigned *pattern
     size_t len = s->len, q = s->pos;
 
     for (; q + 18 <= len; q += 16) {
-        verify_hits(s, q, test_block(text, q));
+        verify_hits(s, q, test_block(text, q), 1);
         if (s->count > 0 && s->end[s->count - 1] <= q + 18) {
             s->pos = q + 16;
             s->final = q + 18;
@@ -657,7 +722,7 @@ int smtpstatus__phrase_more(struct smtpstatus__phrase_scan *s, unsigned *pattern
         size_t base;
         unsigned hits = test_tail(text, q, len, s->stop, &base);
 
-        verify_hits(s, base, hits);
+        verify_hits(s, base, hits, 0);
     }
     s->pos = s->stop; /* every window verified, every match final */
     s->final = SIZE_MAX;
@@ -731,31 +796,27 @@ static inline int listed_holds(const struct smtpstatus__facts *f, const struct s
            (!e->rest || rule_applies(&smtpstatus__rules[e->rule], f));
 }
 
-/* Inline: its calls for every match cost as much as its work. A pattern's
- * plain rules come before its provider rules (gen-rules.py), so each pass
- * walks only its own, in rule order. */
-static inline void offer_match(const struct smtpstatus__facts *f, struct smtpstatus__collector *c,
-                               const struct smtpstatus__pattern_row *p, size_t end, int provider_rules)
+/* Offer the candidates of a pattern's rules e[0..n) that hold, for its
+ * match at off: its plain rules (`provider_rules` 0: no provider to test)
+ * or its provider rules (1: a provider always). Inline: its calls for
+ * every match cost as much as its work. */
+static inline SMTPSTATUS__ALWAYS_INLINE void
+offer_match(const struct smtpstatus__facts *f, struct smtpstatus__collector *c,
+            const struct smtpstatus__listed_row *e, unsigned n, size_t off, size_t len, int provider_rules)
 {
-    const struct smtpstatus__listed_row *e = smtpstatus__pattern_rules + p->rule_first;
-    const struct smtpstatus__listed_row *last = e + p->rule_count;
-
-    if (provider_rules)
-        while (e < last && e->provider == 0)
-            e++;
-    /* A pattern's provider rules are never listed as holding always, so
-     * the entry names their provider. */
-    for (; e < last && (e->provider != 0) == provider_rules; e++) {
+    for (const struct smtpstatus__listed_row *last = e + n; e < last; e++) {
         struct smtpstatus__candidate cand;
 
-        if (!listed_holds(f, e))
+        if ((e->stage != 0 && e->stage != f->stage) ||
+            (provider_rules && !(f->providers & ((uint64_t)1 << (e->provider - 1)))) ||
+            (e->rest && !rule_applies(&smtpstatus__rules[e->rule], f)))
             continue;
         cand.rule = e->rule;
         cand.kind = e->kind;
         cand.conf = e->conf;
         cand.reason = e->reason;
-        cand.off = end - p->len;
-        cand.len = p->len;
+        cand.off = off;
+        cand.len = len;
         collect_ranked(c, &cand, e->rank);
     }
 }
@@ -780,17 +841,19 @@ void smtpstatus__match_text(struct smtpstatus__facts *f, struct smtpstatus__coll
         const struct smtpstatus__pattern_row *p = &smtpstatus__patterns[pid];
         if (p->marker)
             f->providers |= (uint64_t)1 << (p->marker - 1);
-        if (p->rule_count == 0)
-            continue;
-        offer_match(f, c, p, end, 0);
-        if ((p->flags & SMTPSTATUS__PATTERN_HAS_PROVIDER_RULES) && nlater < MATCHES_MAX) {
+        if (p->plain)
+            offer_match(f, c, smtpstatus__pattern_rules + p->rule_first, p->plain, end - p->len, p->len, 0);
+        if (p->provider_rules && nlater < MATCHES_MAX) {
             later[nlater].pattern = (uint16_t)pid;
             later[nlater].end = end;
             nlater++;
         }
     }
-    for (unsigned m = 0; m < nlater; m++)
-        offer_match(f, c, &smtpstatus__patterns[later[m].pattern], later[m].end, 1);
+    for (unsigned m = 0; m < nlater; m++) {
+        const struct smtpstatus__pattern_row *p = &smtpstatus__patterns[later[m].pattern];
+        offer_match(f, c, smtpstatus__pattern_rules + p->rule_first + p->plain, p->provider_rules,
+                    later[m].end - p->len, p->len, 1);
+    }
 }
 
 /* A code or reply rule that holds: its candidate, with no span (the
@@ -1013,16 +1076,18 @@ static size_t listed_mismatches(const struct smtpstatus__listed_row *list, size_
     return bad;
 }
 
-/* Patterns whose provider rules do not all come after their plain ones
- * (offer_match() stops at the first provider rule). */
+/* Patterns whose first `plain` rules are not the plain ones and the
+ * `provider_rules` after them the provider ones (offer_match() walks each
+ * part apart and tests no provider in the first). */
 static size_t pattern_order_mismatches(void)
 {
     size_t bad = 0;
 
     for (size_t p = 0; p < COUNT(smtpstatus__patterns); p++) {
-        const struct smtpstatus__listed_row *e = smtpstatus__pattern_rules + smtpstatus__patterns[p].rule_first;
-        for (unsigned k = 1; k < smtpstatus__patterns[p].rule_count; k++)
-            if (e[k - 1].provider != 0 && e[k].provider == 0)
+        const struct smtpstatus__pattern_row *row = &smtpstatus__patterns[p];
+        const struct smtpstatus__listed_row *e = smtpstatus__pattern_rules + row->rule_first;
+        for (unsigned k = 0; k < (unsigned)row->plain + row->provider_rules; k++)
+            if ((e[k].provider != 0) != (k >= row->plain))
                 bad++;
     }
     return bad;

@@ -401,3 +401,36 @@ Test(phrases, dense_repeats)
     cr_assert_gt(most_waiting, 1);
     report("repeats");
 }
+
+/* A pattern is compared in full, case folded, by the matcher's wide loads
+ * (sixteen bytes, or the first and last eight or four, overlapping): every
+ * pattern with each of its bytes changed in the bit that folds case (0x20),
+ * the high bit, or both, alone and after 1 to 3 other bytes, so that every
+ * byte of every length is met in each part of those loads: a letter of
+ * either case is the same, 'A' | 0x80 or a space without 0x20 is not. The
+ * anchor's window folds 0x20 itself, so most of these texts get as far as
+ * the full compare. */
+Test(phrases, every_byte_of_every_pattern_changed)
+{
+    static const unsigned char flip[] = { 0x20, 0x80, 0xA0 };
+    size_t count = smtpstatus__pattern_count();
+    char buf[300];
+
+    for (unsigned pid = 0; pid < count; pid++) {
+        size_t n;
+        unsigned flags;
+        const unsigned char *p = smtpstatus__pattern_text(pid, &n, &flags);
+        size_t lead = pid % 4;
+
+        memset(buf, ' ', lead);
+        for (size_t i = 0; i < n; i++) {
+            for (size_t f = 0; f < sizeof flip; f++) {
+                memcpy(buf + lead, p, n);
+                buf[lead + i] = (char)(p[i] ^ flip[f]);
+                buf[lead + n] = '.';
+                check(buf, lead + n + 1, "a pattern with a byte changed");
+            }
+        }
+    }
+    report("bytes changed");
+}

@@ -162,7 +162,8 @@ def parse_pattern(path, lineno, value):
 
 ANCHOR_HASH = 0x9E3779B1  # Knuth's multiplicative constant; any odd number works
 ANCHOR_SLOT_BITS = 14     # bits 16 to 29 of the product pick a byte of the tag table (16 KB)
-ANCHOR_GROUP_BITS = 13    # the anchors are listed by bits 17 to 29 of the product (the slot's top 13)
+ANCHOR_GROUP_BITS = 14    # the anchors are listed by bits 16 to 29 of the product: the slot itself
+# (with 13, the slot's top, the start table is 16 KB, not 32, and a window walks more anchors)
 ANCHOR_GROUP_SHIFT = 16 + ANCHOR_SLOT_BITS - ANCHOR_GROUP_BITS
 TAG_EMPTY, TAG_ANY = 0, 1  # the tag table's bytes for no anchor and for several
 
@@ -286,7 +287,7 @@ def compile_anchors(patterns, pattern_flags, prose):
         slot, tag = anchor_slot_tag(key)
         words[slot] = tag if words[slot] in (TAG_EMPTY, tag) else TAG_ANY
     # An anchor is listed in its group (anchor_group): the anchors of group
-    # g are anchors[start[g]..start[g + 1]), about half a one a group. A
+    # g are anchors[start[g]..start[g + 1]), fewer than a third of one a group. A
     # masked anchor is listed in the group of each of its windows: the
     # fourth byte of a window adds to bits 24 to 29 of the product, which
     # its 5 low bits set (0x20 is always set), so at most 32 groups.
@@ -320,6 +321,7 @@ def compile_anchors(patterns, pattern_flags, prose):
         count[p] = count.get(p, 0) + 1
     most_suffixes = max(sum(count.get(p[i:], 0) for i in range(len(p))) for p in patterns)
     return {"anchors": anchors, "words": words, "start": start,
+            "group_max": max(start[g + 1] - start[g] for g in range(len(start) - 1)),
             "pending": max(1, (reach + 12) * most_suffixes), "reach": reach,
             "most_suffixes": most_suffixes, "masked": len(masked)}
 
@@ -751,11 +753,12 @@ def generate(argv):
             pattern_rule_list.extend(
                 i | (LISTED_ALWAYS if rules[i]["status"] is None and not rules[i]["reply"] and
                      unconditional(rules[i]) else 0) for i in pattern_rules[pid])
-            if any(rules[i]["provider"] for i in pattern_rules[pid]):
-                flags |= 4  # SMTPSTATUS__PATTERN_HAS_PROVIDER_RULES
+        plain = sum(1 for i in pattern_rules[pid] if rules[i]["provider"] == 0) if pid < marker_base else 0
+        provider_rules = len(pattern_rule_list) - first - plain
+        if max(plain, provider_rules) > 0xFF:
+            raise DataError(f"pattern {p!r}: more than 255 plain or provider rules overflow uint8_t")
         marker = marker_of.get(pid, -1) + 1
-        pattern_rows.append(f"    {{ {len(p)}, {flags}, {marker}, {first}, "
-                            f"{len(pattern_rule_list) - first}, {text} }},")
+        pattern_rows.append(f"    {{ {len(p)}, {flags}, {marker}, {plain}, {first}, {provider_rules}, {text} }},")
 
     prose = "\n".join(t[col] for t in texts.values() for col in ("meaning", "causes", "remedy"))
     prose += "\n".join(a[col] for a in advice.values() for col in ("meaning", "causes", "remedy"))
@@ -876,7 +879,7 @@ def generate(argv):
     o.extend(listed("smtpstatus__reply_list", reply_lists["list"]))
     o.append("")
     o.append("static const struct smtpstatus__pattern_row smtpstatus__patterns[] = {")
-    o.extend(pattern_rows or ["    { 0, 0, 0, 0, 0, 0 },"])
+    o.extend(pattern_rows or ["    { 0, 0, 0, 0, 0, 0, 0 },"])
     o.append("};")
     o.append(f"#define SMTPSTATUS__PATTERN_COUNT {len(patterns)}")
     o.append("/* Each pattern's rules as the candidates they offer. */")
@@ -895,6 +898,9 @@ def generate(argv):
     o.append(f"#define SMTPSTATUS__ANCHOR_SLOT_BITS {ANCHOR_SLOT_BITS}")
     o.append(f"#define SMTPSTATUS__ANCHOR_TAG_ANY {TAG_ANY}")
     o.append(f"#define SMTPSTATUS__ANCHOR_GROUP_BITS {ANCHOR_GROUP_BITS}")
+    o.append("/* The most anchors listed in one group: the matcher keeps the candidates")
+    o.append(" * of a block's windows (at most nine) in an array of nine times this. */")
+    o.append(f"#define SMTPSTATUS__ANCHOR_GROUP_MAX {anchors['group_max']}")
     o.append(f"/* (reach {anchors['reach']} + 12) * {anchors['most_suffixes']} patterns "
              "that end at one offset */")
     o.append(f"#define SMTPSTATUS__PHRASE_PENDING {anchors['pending']}")
