@@ -42,6 +42,23 @@ static void stage_evidence(struct smtpstatus_verdict *v, const char *rule, const
     v->evidence_count = n + 1;
 }
 
+/* smtpstatus__enhanced_boundary_before(), with its usual answer in line:
+ * a space before a code, or none, leaves it a token of its own. */
+static inline int boundary_before(const char *t, size_t at)
+{
+    return at == 0 || t[at - 1] == ' ' || smtpstatus__enhanced_boundary_before(t, at);
+}
+
+/* memcmp(a, b, n) == 0 for a code's few bytes (n <= 7), without a call. */
+static inline int same_bytes(const char *a, const char *b, size_t n)
+{
+    size_t k = 0;
+
+    while (k < n && a[k] == b[k])
+        k++;
+    return k == n;
+}
+
 /* The first "c.s.d" token in t[from..len) equal to `code`, by
  * smtpstatus_find_enhanced(): the plain form of smtpstatus__find_code_token(),
  * which tests compare it with. */
@@ -100,12 +117,16 @@ int smtpstatus__find_code_token(const char *t, size_t len, const struct smtpstat
     canon[n++] = (char)('0' + code->detail % 10);
     for (size_t i = 0; len >= n && i <= len - n; i++) {
 #if defined(__SSE2__)
-        while (len - i >= 17) {
+        /* Its first three bytes (class, dot, subject): an address or a
+         * version with the class digit and a dot rarely has the subject. */
+        while (len - i >= 18) {
             __m128i d = _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(const void *)(t + i)),
                                        _mm_set1_epi8((char)digit));
             __m128i dot = _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(const void *)(t + i + 1)),
                                          _mm_set1_epi8('.'));
-            unsigned m = (unsigned)_mm_movemask_epi8(_mm_and_si128(d, dot));
+            __m128i sub = _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(const void *)(t + i + 2)),
+                                         _mm_set1_epi8(canon[2]));
+            unsigned m = (unsigned)_mm_movemask_epi8(_mm_and_si128(_mm_and_si128(d, dot), sub));
             if (m != 0) {
                 i += smtpstatus__ctz64(m);
                 break;
@@ -124,7 +145,7 @@ int smtpstatus__find_code_token(const char *t, size_t len, const struct smtpstat
         }
         if (i > len - n)
             break;
-        if (memcmp(t + i, canon, n) == 0 && smtpstatus__enhanced_boundary_before(t, i) &&
+        if (same_bytes(t + i, canon, n) && boundary_before(t, i) &&
             smtpstatus__enhanced_ends_at(t, len, i + n)) {
             span->off = i;
             span->len = n;
@@ -134,14 +155,32 @@ int smtpstatus__find_code_token(const char *t, size_t len, const struct smtpstat
     return 0;
 }
 
-/* The first 3-digit token in t[0..len) equal to `reply`. Eight bytes at a
- * time to the next byte equal to its first digit. */
+/* The first 3-digit token in t[0..len) equal to `reply`. Sixteen starts
+ * at a time to the next of its three digits (a log line has many digits,
+ * few of them a reply's), else eight bytes at a time to the next byte
+ * equal to its first digit. */
 static int find_reply_token(const char *t, size_t len, unsigned reply, struct smtpstatus_span *span)
 {
     char digits[3] = { (char)('0' + reply / 100), (char)('0' + reply / 10 % 10),
                        (char)('0' + reply % 10) };
 
     for (size_t i = 0; i + 3 <= len; i++) {
+#if defined(__SSE2__)
+        while (len - i >= 18) {
+            __m128i d0 = _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(const void *)(t + i)),
+                                        _mm_set1_epi8(digits[0]));
+            __m128i d1 = _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(const void *)(t + i + 1)),
+                                        _mm_set1_epi8(digits[1]));
+            __m128i d2 = _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(const void *)(t + i + 2)),
+                                        _mm_set1_epi8(digits[2]));
+            unsigned m = (unsigned)_mm_movemask_epi8(_mm_and_si128(_mm_and_si128(d0, d1), d2));
+            if (m != 0) {
+                i += smtpstatus__ctz64(m);
+                break;
+            }
+            i += 16;
+        }
+#endif
         i = smtpstatus__skip_to_range(t, len, i, (unsigned char)digits[0], (unsigned char)digits[0]);
         if (i + 3 > len)
             break;
@@ -154,6 +193,11 @@ static int find_reply_token(const char *t, size_t len, unsigned reply, struct sm
         }
     }
     return 0;
+}
+
+int smtpstatus__find_reply_token(const char *t, size_t len, unsigned reply, struct smtpstatus_span *span)
+{
+    return find_reply_token(t, len, reply, span);
 }
 
 /* Where the codes are in the text, for the evidence span of code rules:
@@ -189,8 +233,7 @@ static int parsed_code_first(const struct smtpstatus__facts *f, struct smtpstatu
     }
     if (smtpstatus__enhanced_at(t, end, off, &code, &stop) != SMTPSTATUS_OK || stop != end ||
         code.subject > 7 || code.cls != f->enhanced.cls || code.subject != f->enhanced.subject ||
-        code.detail != f->enhanced.detail ||
-        !smtpstatus__enhanced_boundary_before(t, off))
+        code.detail != f->enhanced.detail || !boundary_before(t, off))
         return 0;
     span->off = off;
     span->len = end - off;

@@ -495,6 +495,9 @@ const unsigned char *smtpstatus__pattern_text(unsigned index, size_t *len, unsig
  * smtpstatus_find_enhanced() itself, for the tests. */
 int smtpstatus__find_code_token(const char *t, size_t len, const struct smtpstatus_enhanced *code,
                                 struct smtpstatus_span *span);
+/* The first 3-digit token in t[0..len) equal to `reply` (no letter or
+ * digit on either side), for the verdict's evidence span: for the tests. */
+int smtpstatus__find_reply_token(const char *t, size_t len, unsigned reply, struct smtpstatus_span *span);
 int smtpstatus__find_code_token_general(const char *t, size_t len, const struct smtpstatus_enhanced *code,
                                         struct smtpstatus_span *span);
 

@@ -12,6 +12,7 @@
  * names, every reply code, every stage and several sets of providers.
  */
 
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -240,6 +241,75 @@ Test(code_rules, code_token_search_is_the_plain_one)
                 cr_assert(a == p && fast.off == plain.off && fast.len == plain.len,
                           "%.*s: code %u.%u.%u at %d %zu+%zu, want %d %zu+%zu", (int)cut, b, codes[k].cls,
                           codes[k].subject, codes[k].detail, a, fast.off, fast.len, p, plain.off, plain.len);
+                free(b);
+                checked++;
+            }
+    }
+    cr_log_info("%zu searches", checked);
+}
+
+/* The plain form of smtpstatus__find_reply_token(): every start, in turn. */
+static int reply_token_plain(const char *t, size_t len, unsigned reply, struct smtpstatus_span *span)
+{
+    for (size_t i = 0; i + 3 <= len; i++) {
+        unsigned v = 0;
+        int digits = 1;
+        for (size_t k = 0; k < 3; k++) {
+            digits &= t[i + k] >= '0' && t[i + k] <= '9';
+            v = v * 10 + (unsigned)(t[i + k] - '0');
+        }
+        if (digits && v == reply && (i == 0 || !isalnum((unsigned char)t[i - 1])) &&
+            (i + 3 == len || !isalnum((unsigned char)t[i + 3]))) {
+            span->off = i;
+            span->len = 3;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* smtpstatus__find_reply_token() looks sixteen starts at a time for the
+ * code's three digits: the same span as a plain walk over every start,
+ * over log-like texts of codes, near-codes, numbers and separators at
+ * every length, from blocks of the text's exact size. */
+Test(code_rules, reply_token_search_is_the_plain_one)
+{
+    static const char *const parts[] = {
+        "550", "5500", "1550", "55", "50", "0", "5", "451", "450", "a", "x550", "550x", " ", "-", ".",
+        ":", "192.0.2.55", "(550)", "5.5.0", "250", "25", "2", "055", "5505", "x", "\xff",
+    };
+    static const unsigned codes[] = { 550, 451, 250, 505, 555, 200, 599, 421 };
+    uint64_t seed = 0x2545F4914F6CDD1Du;
+    size_t checked = 0;
+
+    for (unsigned round = 0; round < 10000; round++) {
+        char text[160];
+        size_t len = 0;
+
+        while (len < sizeof text - 16) {
+            const char *p;
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            if (seed % 13 == 0)
+                break;
+            p = parts[seed % (sizeof parts / sizeof parts[0])];
+            memcpy(text + len, p, strlen(p));
+            len += strlen(p);
+        }
+        for (size_t k = 0; k < sizeof codes / sizeof codes[0]; k++)
+            for (size_t cut = len > 20 ? len - 20 : 0; cut <= len; cut++) {
+                char *b = malloc(cut ? cut : 1);
+                struct smtpstatus_span fast = { 7, 7 }, plain = { 7, 7 };
+                int a, p;
+
+                cr_assert_not_null(b);
+                memcpy(b, text, cut);
+                a = smtpstatus__find_reply_token(b, cut, codes[k], &fast);
+                p = reply_token_plain(b, cut, codes[k], &plain);
+                cr_assert(a == p && fast.off == plain.off && fast.len == plain.len,
+                          "%.*s: reply %u at %d %zu+%zu, want %d %zu+%zu", (int)cut, b, codes[k], a, fast.off,
+                          fast.len, p, plain.off, plain.len);
                 free(b);
                 checked++;
             }
