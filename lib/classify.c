@@ -416,7 +416,8 @@ static void decide(struct smtpstatus__facts *f, struct smtpstatus_verdict *v)
     smtpstatus__match_codes(f, &c);
 
     /* Every byte is set, padding included: the header and the items past
-     * the kept ones cleared here, each kept item as it is filled below. */
+     * the kept ones cleared here, each kept item whole as it is filled
+     * below (smtpstatus__evidence_item()). */
     memset(v, 0, offsetof(struct smtpstatus_verdict, evidence));
     for (unsigned i = c.count; i < SMTPSTATUS_EVIDENCE_MAX; i++)
         memset(&v->evidence[i], 0, sizeof v->evidence[i]);
@@ -430,7 +431,6 @@ static void decide(struct smtpstatus__facts *f, struct smtpstatus_verdict *v)
      * (a rule that matched text has the text's span). */
     for (unsigned i = 0, located = 0; i < c.count; i++) {
         struct smtpstatus_evidence *e = &v->evidence[i];
-        memset(e, 0, sizeof *e);
         smtpstatus__evidence_item(e, &c.best[i]);
         if (c.best[i].len == 0) {
             const struct smtpstatus_span *sp;

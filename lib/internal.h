@@ -591,21 +591,39 @@ static inline const struct smtpstatus__rule_row *smtpstatus__rule_inline(unsigne
     return index < smtpstatus__tables.rule_count ? &smtpstatus__tables.rules[index] : NULL;
 }
 
-/* What smtpstatus__set_evidence() does, inline; e was cleared with the
- * rest of the verdict, so a rule past the last leaves its id and source
- * NULL. */
+/* What smtpstatus__set_evidence() does, inline. Every byte of e is set,
+ * the padding after the confidence included (the verdict is returned byte
+ * for byte, and clearing each item first cost as much as filling it): the
+ * three numbers and that padding in one copy, then the fields after it,
+ * which have none between them. A rule past the last has NULL id and
+ * source. */
+_Static_assert(offsetof(struct smtpstatus_evidence, kind) == 0 &&
+                   offsetof(struct smtpstatus_evidence, reason) == 4 &&
+                   offsetof(struct smtpstatus_evidence, confidence) == 8 &&
+                   offsetof(struct smtpstatus_evidence, rule) <= 4 * sizeof(uint32_t),
+               "the evidence's numbers fill its head");
+_Static_assert(offsetof(struct smtpstatus_evidence, source) ==
+                       offsetof(struct smtpstatus_evidence, rule) + sizeof(const char *) &&
+                   offsetof(struct smtpstatus_evidence, span) ==
+                       offsetof(struct smtpstatus_evidence, source) + sizeof(const char *) &&
+                   sizeof(struct smtpstatus_span) == 2 * sizeof(size_t) &&
+                   sizeof(struct smtpstatus_evidence) ==
+                       offsetof(struct smtpstatus_evidence, span) + sizeof(struct smtpstatus_span),
+               "no padding after the evidence's head");
 static inline void smtpstatus__evidence_item(struct smtpstatus_evidence *e, const struct smtpstatus__candidate *c)
 {
     const struct smtpstatus__rule_tables *t = &smtpstatus__tables;
+    const uint32_t head[4] = { c->kind, c->reason, c->conf, 0 };
 
-    e->kind = c->kind;
-    e->reason = c->reason;
-    e->confidence = c->conf;
+    memcpy(e, head, offsetof(struct smtpstatus_evidence, rule));
     if (c->rule < t->rule_count) {
         /* Every rule has an id and a source (gen-rules.py fails without),
          * so neither offset is 0, "absent". */
         e->rule = t->pool + t->rules[c->rule].id;
         e->source = t->pool + t->rules[c->rule].source;
+    } else {
+        e->rule = NULL;
+        e->source = NULL;
     }
     e->span.off = c->off;
     e->span.len = c->len;

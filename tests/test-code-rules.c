@@ -160,7 +160,8 @@ Test(code_rules, every_reply_code_with_every_enhanced_cell)
 
 /* smtpstatus__evidence_of() fills every kept candidate's item in one call:
  * the same bytes as smtpstatus__set_evidence() item by item, for every
- * rule, a rule index past the last, and spans with and without length. */
+ * rule, a rule index past the last, and spans with and without length;
+ * every byte of an item is set, whatever the item held before. */
 Test(code_rules, evidence_of_is_set_evidence_for_each)
 {
     for (unsigned first = 0; first < 0x10000u; first += first < 4000 ? 3 : 997) {
@@ -177,8 +178,11 @@ Test(code_rules, evidence_of_is_set_evidence_for_each)
             c.best[i].off = first % 3 ? first + i : 0;
             c.best[i].len = first % 3 ? i + 3 : 0;
         }
-        memset(one, 0, sizeof one);
-        memset(all, 0, sizeof all);
+        /* Filled apart: each kept item is the same whatever was there. */
+        memset(one, 0xA5, sizeof one);
+        memset(all, 0xA5, sizeof all);
+        for (unsigned i = 0; i < c.count; i++)
+            memset(&all[i], 0x5A, sizeof all[i]);
         for (unsigned i = 0; i < c.count; i++)
             smtpstatus__set_evidence(&one[i], &c.best[i]);
         smtpstatus__evidence_of(all, &c);
