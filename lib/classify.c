@@ -396,6 +396,15 @@ static int find_delay(const char *t, size_t len, uint32_t *seconds)
     return 0;
 }
 
+/* Reasons that are no bounce at all (auto-replies, complaints,
+ * unsubscribe requests), a bit each. */
+#define NOT_BOUNCES                                                                                      \
+    ((uint64_t)1 << SMTPSTATUS_REASON_AUTO_REPLY | (uint64_t)1 << SMTPSTATUS_REASON_COMPLAINT |         \
+     (uint64_t)1 << SMTPSTATUS_REASON_UNSUBSCRIBE_REQUEST)
+_Static_assert(SMTPSTATUS_REASON_AUTO_REPLY < 64 && SMTPSTATUS_REASON_COMPLAINT < 64 &&
+                   SMTPSTATUS_REASON_UNSUBSCRIBE_REQUEST < 64,
+               "NOT_BOUNCES holds a bit of each");
+
 static int is_retry_action(unsigned action)
 {
     return action == SMTPSTATUS_ACTION_RETRY || action == SMTPSTATUS_ACTION_RETRY_LATER ||
@@ -451,12 +460,9 @@ static void decide(struct smtpstatus__facts *f, struct smtpstatus_verdict *v)
     }
     v->evidence_count = c.count;
 
-    if (f->reply)
-        outcome = f->reply / 100;
-    else if (f->has_enhanced)
-        outcome = f->enhanced.cls;
-    else
-        outcome = 0;
+    /* The reply code's first digit, else the enhanced class, else none:
+     * the class classify_facts() worked out for the rules. */
+    outcome = f->cls;
 
     if (outcome == SMTPSTATUS_OUTCOME_SUCCESS) {
         /* A 2xx to RCPT or to the end of data (or to an unknown command)
@@ -471,52 +477,62 @@ static void decide(struct smtpstatus__facts *f, struct smtpstatus_verdict *v)
     }
     if (outcome == SMTPSTATUS_OUTCOME_INTERMEDIATE)
         v->reason = SMTPSTATUS_REASON_UNKNOWN;
-    /* A refusal of MAIL FROM is about the sender (RFC 5321 §3.3): what
-     * would read as a recipient's or a generic policy problem is the
-     * sender address being rejected. Sender-side reasons (a block, an
-     * authentication failure, a rate limit) stay as they are. */
-    if (f->stage == SMTPSTATUS_STAGE_MAIL &&
-        (outcome == SMTPSTATUS_OUTCOME_PERMANENT || outcome == SMTPSTATUS_OUTCOME_TRANSIENT) &&
-        (v->reason == SMTPSTATUS_REASON_UNKNOWN || v->reason == SMTPSTATUS_REASON_POLICY ||
-         v->reason == SMTPSTATUS_REASON_RECIPIENT_UNKNOWN ||
-         v->reason == SMTPSTATUS_REASON_ADDRESS_INVALID || v->reason == SMTPSTATUS_REASON_DOMAIN_UNKNOWN)) {
-        v->reason = SMTPSTATUS_REASON_SENDER_REJECTED;
-        rule = NULL; /* the mapping of this reason, not the rule's */
-        stage_evidence(v, "stage.mail.sender",
-                       "RFC 5321 §3.3: a refusal of MAIL FROM is about the sender");
-    }
-    /* A permanent refusal of the greeting or of EHLO comes before any
-     * sender or recipient is named: all the server knows is the client's
-     * address and name, so a generic refusal is a refusal of the client. */
-    if ((f->stage == SMTPSTATUS_STAGE_CONNECT || f->stage == SMTPSTATUS_STAGE_EHLO) &&
-        outcome == SMTPSTATUS_OUTCOME_PERMANENT &&
-        (v->reason == SMTPSTATUS_REASON_UNKNOWN || v->reason == SMTPSTATUS_REASON_POLICY)) {
-        v->reason = SMTPSTATUS_REASON_BLOCKLISTED;
-        rule = NULL;
-        stage_evidence(v, "stage.connect.client",
-                       "RFC 5321 §3.1, §4.1.1.1: before MAIL FROM the server knows only the client");
-    }
-    /* Recipients are accepted or refused at RCPT TO (RFC 5321 §3.3); one
-     * that was accepted and then called unknown once the message was sent
-     * was refused by something that read the message: a content filter, a
-     * gateway that checks recipients late, or a personal reception filter
-     * (Japanese carriers answer "550 Unknown user" after DATA to senders a
-     * subscriber has not allowed). That says nothing certain about the
-     * address. An addressing code (X.1.y, RFC 3463 §3.2) is the server's
-     * own word that the address is bad, and with PIPELINING (RFC 2920) a
-     * refusal of RCPT TO can arrive after DATA was sent, so it stays. So
-     * does a provider's documented reply: Yahoo checks recipients after
-     * DATA ("dd This user doesn't have a yahoo.com account"). */
-    if ((f->stage == SMTPSTATUS_STAGE_DATA || f->stage == SMTPSTATUS_STAGE_END_OF_DATA ||
-         f->stage == SMTPSTATUS_STAGE_BDAT) &&
-        (outcome == SMTPSTATUS_OUTCOME_PERMANENT || outcome == SMTPSTATUS_OUTCOME_TRANSIENT) &&
-        v->reason == SMTPSTATUS_REASON_RECIPIENT_UNKNOWN &&
-        !(f->has_enhanced && f->enhanced.subject == 1) && !(rule != NULL && rule->provider)) {
-        v->reason = SMTPSTATUS_REASON_FILTERED;
-        rule = NULL;
-        stage_evidence(v, "stage.data.filtered",
-                       "RFC 5321 §3.3: recipients are refused at RCPT TO; an unknown user after "
-                       "DATA was refused by what read the message");
+    /* Only a few stages can turn the reason: one switch passes the rest by. */
+    switch (f->stage) {
+    case SMTPSTATUS_STAGE_MAIL:
+        /* A refusal of MAIL FROM is about the sender (RFC 5321 §3.3): what
+         * would read as a recipient's or a generic policy problem is the
+         * sender address being rejected. Sender-side reasons (a block, an
+         * authentication failure, a rate limit) stay as they are. */
+        if ((outcome == SMTPSTATUS_OUTCOME_PERMANENT || outcome == SMTPSTATUS_OUTCOME_TRANSIENT) &&
+            (v->reason == SMTPSTATUS_REASON_UNKNOWN || v->reason == SMTPSTATUS_REASON_POLICY ||
+             v->reason == SMTPSTATUS_REASON_RECIPIENT_UNKNOWN || v->reason == SMTPSTATUS_REASON_ADDRESS_INVALID ||
+             v->reason == SMTPSTATUS_REASON_DOMAIN_UNKNOWN)) {
+            v->reason = SMTPSTATUS_REASON_SENDER_REJECTED;
+            rule = NULL; /* the mapping of this reason, not the rule's */
+            stage_evidence(v, "stage.mail.sender",
+                           "RFC 5321 §3.3: a refusal of MAIL FROM is about the sender");
+        }
+        break;
+    case SMTPSTATUS_STAGE_CONNECT:
+    case SMTPSTATUS_STAGE_EHLO:
+        /* A permanent refusal of the greeting or of EHLO comes before any
+         * sender or recipient is named: all the server knows is the client's
+         * address and name, so a generic refusal is a refusal of the client. */
+        if (outcome == SMTPSTATUS_OUTCOME_PERMANENT &&
+            (v->reason == SMTPSTATUS_REASON_UNKNOWN || v->reason == SMTPSTATUS_REASON_POLICY)) {
+            v->reason = SMTPSTATUS_REASON_BLOCKLISTED;
+            rule = NULL;
+            stage_evidence(v, "stage.connect.client",
+                           "RFC 5321 §3.1, §4.1.1.1: before MAIL FROM the server knows only the client");
+        }
+        break;
+    case SMTPSTATUS_STAGE_DATA:
+    case SMTPSTATUS_STAGE_END_OF_DATA:
+    case SMTPSTATUS_STAGE_BDAT:
+        /* Recipients are accepted or refused at RCPT TO (RFC 5321 §3.3); one
+         * that was accepted and then called unknown once the message was sent
+         * was refused by something that read the message: a content filter, a
+         * gateway that checks recipients late, or a personal reception filter
+         * (Japanese carriers answer "550 Unknown user" after DATA to senders a
+         * subscriber has not allowed). That says nothing certain about the
+         * address. An addressing code (X.1.y, RFC 3463 §3.2) is the server's
+         * own word that the address is bad, and with PIPELINING (RFC 2920) a
+         * refusal of RCPT TO can arrive after DATA was sent, so it stays. So
+         * does a provider's documented reply: Yahoo checks recipients after
+         * DATA ("dd This user doesn't have a yahoo.com account"). */
+        if ((outcome == SMTPSTATUS_OUTCOME_PERMANENT || outcome == SMTPSTATUS_OUTCOME_TRANSIENT) &&
+            v->reason == SMTPSTATUS_REASON_RECIPIENT_UNKNOWN && !(f->has_enhanced && f->enhanced.subject == 1) &&
+            !(rule != NULL && rule->provider)) {
+            v->reason = SMTPSTATUS_REASON_FILTERED;
+            rule = NULL;
+            stage_evidence(v, "stage.data.filtered",
+                           "RFC 5321 §3.3: recipients are refused at RCPT TO; an unknown user after "
+                           "DATA was refused by what read the message");
+        }
+        break;
+    default:
+        break;
     }
     reason = smtpstatus__reason_inline(v->reason);
 
@@ -532,7 +548,7 @@ static void decide(struct smtpstatus__facts *f, struct smtpstatus_verdict *v)
         outcome = SMTPSTATUS_OUTCOME_TRANSIENT;
         v->flags |= SMTPSTATUS_VERDICT_552_AS_452;
     }
-    if (f->reply && f->has_enhanced && f->enhanced.cls != f->reply / 100)
+    if (f->reply && f->has_enhanced && f->enhanced.cls != f->cls)
         v->flags |= SMTPSTATUS_VERDICT_CLASS_MISMATCH;
     v->outcome = outcome;
 
@@ -553,10 +569,8 @@ static void decide(struct smtpstatus__facts *f, struct smtpstatus_verdict *v)
     if (rule && rule->provider)
         v->provider = smtpstatus__provider_key(rule->provider - 1u);
     else if (f->providers != 0) {
-        unsigned p = 0;
-        while (!(f->providers & ((uint64_t)1 << p)))
-            p++;
-        v->provider = smtpstatus__provider_key(p);
+        /* The first provider recognised. */
+        v->provider = smtpstatus__provider_key(smtpstatus__ctz64(f->providers));
     }
 
     switch (outcome) {
@@ -579,8 +593,7 @@ static void decide(struct smtpstatus__facts *f, struct smtpstatus_verdict *v)
         break;
     }
     /* Auto-replies and complaints are not bounces at all. */
-    if (v->reason == SMTPSTATUS_REASON_AUTO_REPLY || v->reason == SMTPSTATUS_REASON_COMPLAINT ||
-        v->reason == SMTPSTATUS_REASON_UNSUBSCRIBE_REQUEST)
+    if (v->reason < 64 && (NOT_BOUNCES >> v->reason & 1u))
         v->bounce = SMTPSTATUS_BOUNCE_NONE;
 
     if (is_retry_action(v->action)) {
