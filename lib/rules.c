@@ -429,7 +429,14 @@ static int word_boundary(const char *text, size_t len, size_t start, size_t end,
     return 1;
 }
 
-_Static_assert(SMTPSTATUS__PHRASE_PENDING <= SMTPSTATUS__PHRASE_PENDING_MAX,
+/* The scanner goes on past a block after which matches are final while
+ * no more than this many wait, rather than return one and be called again
+ * at once: most texts are scanned in one call. So at a block's start, at
+ * most this many final matches wait, and the generator's bound of the
+ * others (SMTPSTATUS__PHRASE_PENDING); when more wait, none is final. */
+#define PHRASE_KEEP 8
+
+_Static_assert(SMTPSTATUS__PHRASE_PENDING + PHRASE_KEEP <= SMTPSTATUS__PHRASE_PENDING_MAX,
                "the generator's bound on waiting matches exceeds struct smtpstatus__phrase_scan");
 
 /* Whether match (end, a) is handed out before (end, b). */
@@ -442,15 +449,25 @@ static int before(size_t end_a, unsigned a, size_t end_b, unsigned b)
     return a < b;
 }
 
-/* Keep a verified match until its turn. The matches waiting are sorted
- * last-first, so the next one out is at the end. */
+/* Keep a verified match until its turn. The matches waiting,
+ * [first, count), are sorted first-first, so the next one out is at
+ * `first`: a block's matches are found in about the order of their ends,
+ * so most go last, with one comparison and no move. */
 static void hold(struct smtpstatus__phrase_scan *s, size_t end, unsigned pattern)
 {
-    unsigned i = s->count;
+    unsigned i;
 
-    if (i == SMTPSTATUS__PHRASE_PENDING_MAX)
-        return; /* cannot happen: the generator bounds the matches waiting */
-    for (; i > 0 && before(s->end[i - 1], s->pattern[i - 1], end, pattern); i--) {
+    if (s->count == SMTPSTATUS__PHRASE_PENDING_MAX) {
+        /* Out of room past the last: those handed out make room before
+         * the first. */
+        if (s->first == 0)
+            return; /* cannot happen: the generator bounds the matches waiting */
+        memmove(s->end, s->end + s->first, (s->count - s->first) * sizeof s->end[0]);
+        memmove(s->pattern, s->pattern + s->first, (s->count - s->first) * sizeof s->pattern[0]);
+        s->count -= s->first;
+        s->first = 0;
+    }
+    for (i = s->count; i > s->first && before(end, pattern, s->end[i - 1], s->pattern[i - 1]); i--) {
         s->end[i] = s->end[i - 1];
         s->pattern[i] = s->pattern[i - 1];
     }
@@ -545,11 +562,12 @@ SMTPSTATUS__ALWAYS_INLINE static inline unsigned find_candidates(const unsigned 
 
 /* Compare the patterns of a block's candidates. Out of the block's loop,
  * which keeps its few values in registers. */
-SMTPSTATUS__NOINLINE static void verify_candidates(struct smtpstatus__phrase_scan *s, const struct candidates *cand,
-                                                   unsigned n)
+SMTPSTATUS__NOINLINE static unsigned verify_candidates(struct smtpstatus__phrase_scan *s,
+                                                       const struct candidates *cand, unsigned n)
 {
     for (unsigned i = 0; i < n; i++)
         verify_pattern(s, cand->start[i], cand->pattern[i]);
+    return s->count - s->first;
 }
 
 /* Whether the window with this key may be an anchor's: the byte of the
@@ -666,9 +684,9 @@ static unsigned test_tail(const unsigned char *text, size_t q, size_t len, size_
 }
 
 /* Verify the windows at base + k for each bit k set in hits (`whole`: as
- * find_candidates). */
+ * find_candidates); *waiting: how many matches wait, kept up to date. */
 SMTPSTATUS__ALWAYS_INLINE static inline void verify_hits(struct smtpstatus__phrase_scan *s, size_t base,
-                                                         unsigned hits, int whole)
+                                                         unsigned hits, int whole, unsigned *waiting)
 {
     struct candidates cand;
     unsigned n;
@@ -677,15 +695,15 @@ SMTPSTATUS__ALWAYS_INLINE static inline void verify_hits(struct smtpstatus__phra
         return;
     n = find_candidates(s->text, s->len, base, hits, whole, &cand);
     if (n > 0)
-        verify_candidates(s, &cand, n);
+        *waiting = verify_candidates(s, &cand, n);
 }
 
 /* The next match waiting, now final. */
 static int hand_out(struct smtpstatus__phrase_scan *s, unsigned *pattern, size_t *end)
 {
-    s->count--;
-    *pattern = s->pattern[s->count];
-    *end = s->end[s->count];
+    *pattern = s->pattern[s->first];
+    *end = s->end[s->first];
+    s->first++;
     return 1;
 }
 
@@ -696,6 +714,7 @@ void smtpstatus__phrase_start(struct smtpstatus__phrase_scan *s, const char *tex
     s->pos = 0;
     s->stop = len >= 3 ? len - 2 : 0; /* the shortest pattern has 3 bytes */
     s->final = 0;
+    s->first = 0;
     s->count = 0;
 }
 
@@ -704,15 +723,22 @@ void smtpstatus__phrase_start(struct smtpstatus__phrase_scan *s, const char *tex
  * window + 2 are final (a window at q gives ends from q + 3), all of them
  * once the last block is verified. The matches are handed out only
  * between blocks, which bounds how many wait (gen-rules.py,
- * compile_anchors). */
+ * compile_anchors), and only once more than PHRASE_KEEP wait or the text
+ * ends: most texts take one call. */
 int smtpstatus__phrase_more(struct smtpstatus__phrase_scan *s, unsigned *pattern, size_t *end)
 {
     const unsigned char *text = s->text;
     size_t len = s->len, q = s->pos;
+    /* Only verify_candidates() changes it here: a register, not two
+     * fields, is tested at each block. */
+    unsigned waiting = s->count - s->first;
+
+    if (waiting == 0) /* the next go at the arrays' start */
+        s->first = s->count = 0;
 
     for (; q + 18 <= len; q += 16) {
-        verify_hits(s, q, test_block(text, q), 1);
-        if (s->count > 0 && s->end[s->count - 1] <= q + 18) {
+        verify_hits(s, q, test_block(text, q), 1, &waiting);
+        if (waiting > PHRASE_KEEP && s->end[s->first] <= q + 18) {
             s->pos = q + 16;
             s->final = q + 18;
             return hand_out(s, pattern, end);
@@ -722,16 +748,16 @@ int smtpstatus__phrase_more(struct smtpstatus__phrase_scan *s, unsigned *pattern
         size_t base;
         unsigned hits = test_tail(text, q, len, s->stop, &base);
 
-        verify_hits(s, base, hits, 0);
+        verify_hits(s, base, hits, 0, &waiting);
     }
     s->pos = s->stop; /* every window verified, every match final */
     s->final = SIZE_MAX;
-    return s->count > 0 ? hand_out(s, pattern, end) : 0;
+    return waiting > 0 ? hand_out(s, pattern, end) : 0;
 }
 
 size_t smtpstatus__phrase_pending_bound(void)
 {
-    return SMTPSTATUS__PHRASE_PENDING;
+    return SMTPSTATUS__PHRASE_PENDING + PHRASE_KEEP;
 }
 
 size_t smtpstatus__pattern_count(void)
