@@ -431,9 +431,13 @@ static int word_boundary(const char *text, size_t len, size_t start, size_t end,
 
 /* The scanner goes on past a block after which matches are final while
  * no more than this many wait, rather than return one and be called again
- * at once: most texts are scanned in one call. So at a block's start, at
- * most this many final matches wait, and the generator's bound of the
- * others (SMTPSTATUS__PHRASE_PENDING); when more wait, none is final. */
+ * at once, and it compares the candidates of several blocks at once while
+ * they and the matches waiting are no more than this many: most texts are
+ * scanned in one call. So before a block, either at most this many
+ * matches wait or candidates are held, or no match waiting is final; after
+ * it, at most this many more than the generator's bound on the matches that
+ * end from the block's first window + 3 on (SMTPSTATUS__PHRASE_PENDING)
+ * wait. */
 #define PHRASE_KEEP 8
 
 _Static_assert(SMTPSTATUS__PHRASE_PENDING + PHRASE_KEEP <= SMTPSTATUS__PHRASE_PENDING_MAX,
@@ -502,10 +506,11 @@ static inline void verify_pattern(struct smtpstatus__phrase_scan *s, size_t star
     hold(s, start + p->len, pattern);
 }
 
-/* The patterns of a block's windows whose anchor's key and quick check
- * held, and where they would start: a block has at most nine windows, each
- * looked up in one group. */
-#define CANDIDATES_MAX (9 * SMTPSTATUS__ANCHOR_GROUP_MAX)
+/* The patterns of the windows whose anchor's key and quick check held,
+ * and where they would start, not yet compared: at most PHRASE_KEEP before
+ * a block (phrase_more), and a block's, which has at most nine windows,
+ * each looked up in one group. */
+#define CANDIDATES_MAX (PHRASE_KEEP + 9 * SMTPSTATUS__ANCHOR_GROUP_MAX)
 
 struct candidates {
     size_t start[CANDIDATES_MAX];
@@ -513,7 +518,7 @@ struct candidates {
 };
 
 /* Find the candidates (above) of the windows at base + k, for each bit k
- * set in hits, into cand; returns how many. `whole`: every window has its
+ * set in hits, into cand after its first n; returns how many it has. `whole`: every window has its
  * four bytes in the text (a block's), else the last may have three. No
  * call, so that its few values stay in registers; the candidates, about
  * one a reply in five blocks, are compared after (verify_candidates).
@@ -526,12 +531,11 @@ struct candidates {
  * read. They are in the text wherever the pattern is. */
 SMTPSTATUS__ALWAYS_INLINE static inline unsigned find_candidates(const unsigned char *text, size_t len,
                                                                  size_t base, unsigned hits, int whole,
-                                                                 struct candidates *cand)
+                                                                 struct candidates *cand, unsigned n)
 {
     /* The check's window at c is in the text when c < past, also when c
      * wraps below 0. */
     size_t past = len - 3;
-    unsigned n = 0;
 
     for (; hits; hits &= hits - 1) {
         unsigned k = smtpstatus__ctz64(hits);
@@ -560,8 +564,9 @@ SMTPSTATUS__ALWAYS_INLINE static inline unsigned find_candidates(const unsigned 
     return n;
 }
 
-/* Compare the patterns of a block's candidates. Out of the block's loop,
- * which keeps its few values in registers. */
+/* Compare the patterns of the candidates, and return how many matches
+ * wait. Out of the blocks' loop, which keeps its few values in registers;
+ * called about once a text. */
 SMTPSTATUS__NOINLINE static unsigned verify_candidates(struct smtpstatus__phrase_scan *s,
                                                        const struct candidates *cand, unsigned n)
 {
@@ -683,21 +688,6 @@ static unsigned test_tail(const unsigned char *text, size_t q, size_t len, size_
     return m;
 }
 
-/* Verify the windows at base + k for each bit k set in hits (`whole`: as
- * find_candidates); *waiting: how many matches wait, kept up to date. */
-SMTPSTATUS__ALWAYS_INLINE static inline void verify_hits(struct smtpstatus__phrase_scan *s, size_t base,
-                                                         unsigned hits, int whole, unsigned *waiting)
-{
-    struct candidates cand;
-    unsigned n;
-
-    if (hits == 0)
-        return;
-    n = find_candidates(s->text, s->len, base, hits, whole, &cand);
-    if (n > 0)
-        *waiting = verify_candidates(s, &cand, n);
-}
-
 /* The next match waiting, now final. */
 static int hand_out(struct smtpstatus__phrase_scan *s, unsigned *pattern, size_t *end)
 {
@@ -718,38 +708,55 @@ void smtpstatus__phrase_start(struct smtpstatus__phrase_scan *s, const char *tex
     s->count = 0;
 }
 
-/* Verify the windows a block at a time: each that passes the tag test, in
- * one loop; then the matches that end at or before the next block's first
- * window + 2 are final (a window at q gives ends from q + 3), all of them
- * once the last block is verified. The matches are handed out only
- * between blocks, which bounds how many wait (gen-rules.py,
- * compile_anchors), and only once more than PHRASE_KEEP wait or the text
- * ends: most texts take one call. */
+/* Test the windows a block at a time, and gather the candidates of each
+ * that passes the tag test; compare them once they and the matches waiting
+ * may be more than PHRASE_KEEP, and at the text's end. After a block, the
+ * matches that end at or before the next block's first window + 2 are
+ * final (a window at q gives ends from q + 3), all of them once the last
+ * block is verified. The matches are handed out only between blocks, which
+ * bounds how many wait (gen-rules.py, compile_anchors), and only once more
+ * than PHRASE_KEEP wait or the text ends: most texts take one call, and
+ * one call to verify_candidates(). */
 int smtpstatus__phrase_more(struct smtpstatus__phrase_scan *s, unsigned *pattern, size_t *end)
 {
     const unsigned char *text = s->text;
     size_t len = s->len, q = s->pos;
+    struct candidates cand;
+    unsigned n = 0;
     /* Only verify_candidates() changes it here: a register, not two
      * fields, is tested at each block. */
     unsigned waiting = s->count - s->first;
 
     if (waiting == 0) /* the next go at the arrays' start */
         s->first = s->count = 0;
-
     for (; q + 18 <= len; q += 16) {
-        verify_hits(s, q, test_block(text, q), 1, &waiting);
-        if (waiting > PHRASE_KEEP && s->end[s->first] <= q + 18) {
-            s->pos = q + 16;
-            s->final = q + 18;
-            return hand_out(s, pattern, end);
+        unsigned hits = test_block(text, q);
+
+        if (hits != 0)
+            n = find_candidates(text, len, q, hits, 1, &cand, n);
+        /* The candidates are compared once they and the matches waiting
+         * may be more than PHRASE_KEEP (most texts: at their end, in one
+         * call), and before any match is handed out. */
+        if (waiting + n > PHRASE_KEEP) {
+            if (n > 0)
+                waiting = verify_candidates(s, &cand, n);
+            n = 0;
+            if (waiting > PHRASE_KEEP && s->end[s->first] <= q + 18) {
+                s->pos = q + 16;
+                s->final = q + 18;
+                return hand_out(s, pattern, end);
+            }
         }
     }
     if (q < s->stop) {
         size_t base;
         unsigned hits = test_tail(text, q, len, s->stop, &base);
 
-        verify_hits(s, base, hits, 0, &waiting);
+        if (hits != 0)
+            n = find_candidates(text, len, base, hits, 0, &cand, n);
     }
+    if (n > 0)
+        waiting = verify_candidates(s, &cand, n);
     s->pos = s->stop; /* every window verified, every match final */
     s->final = SIZE_MAX;
     return waiting > 0 ? hand_out(s, pattern, end) : 0;
