@@ -625,7 +625,9 @@ SMTPSTATUS__ALWAYS_INLINE static inline unsigned hits16(const unsigned char *tex
                                 _mm_mullo_epi16(hi, k_lo));
     __m128i slot = _mm_and_si128(top, _mm_set1_epi16(0x3FFF));
     __m128i tag = _mm_or_si128(_mm_srli_epi16(low, 9), _mm_set1_epi16(0x80));
-    __m128i v = _mm_setzero_si128();
+    /* Every lane is written by GATHER: any vector done with will do (no
+     * instruction to clear one). */
+    __m128i v = hi;
 
     GATHER(0);
     GATHER(1);
@@ -635,8 +637,9 @@ SMTPSTATUS__ALWAYS_INLINE static inline unsigned hits16(const unsigned char *tex
     GATHER(5);
     GATHER(6);
     GATHER(7);
-    v = _mm_and_si128(v, _mm_set1_epi16(0xFF));
-    v = _mm_or_si128(_mm_cmpeq_epi16(v, tag), _mm_cmpeq_epi16(v, _mm_set1_epi16(SMTPSTATUS__ANCHOR_TAG_ANY)));
+    /* Byte compares: the low byte of each lane is the slot's, its result
+     * the even bit of the mask (the high byte, the next slot's, is left out). */
+    v = _mm_or_si128(_mm_cmpeq_epi8(v, tag), _mm_cmpeq_epi8(v, _mm_set1_epi16(SMTPSTATUS__ANCHOR_TAG_ANY)));
     return (unsigned)_mm_movemask_epi8(v) & 0x5555u;
 }
 #endif
