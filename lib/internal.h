@@ -451,10 +451,11 @@ struct smtpstatus__phrase_scan {
     size_t pos;   /* the next window to test */
     size_t stop;  /* past the last window */
     size_t final; /* the matches waiting that end at or before it are final */
-    unsigned count;
-    /* The matches waiting, sorted last-first: the next one out is at
-     * count - 1. Two arrays: a match's end and pattern in one struct
-     * would take 16 bytes. */
+    /* The matches waiting are [first, count), sorted first-first: the
+     * next one out is at `first`, and most new ones go at `count`. Two
+     * arrays: a match's end and pattern in one struct would take 16
+     * bytes. */
+    unsigned first, count;
     size_t end[SMTPSTATUS__PHRASE_PENDING_MAX];
     uint16_t pattern[SMTPSTATUS__PHRASE_PENDING_MAX];
 };
@@ -471,11 +472,11 @@ int smtpstatus__phrase_more(struct smtpstatus__phrase_scan *s, unsigned *pattern
  * and no match waits. */
 static inline int smtpstatus__phrase_next(struct smtpstatus__phrase_scan *s, unsigned *pattern, size_t *end)
 {
-    if (s->count > 0) {
-        if (s->end[s->count - 1] <= s->final) {
-            s->count--;
-            *pattern = s->pattern[s->count];
-            *end = s->end[s->count];
+    if (s->first < s->count) {
+        if (s->end[s->first] <= s->final) {
+            *pattern = s->pattern[s->first];
+            *end = s->end[s->first];
+            s->first++;
             return 1;
         }
     } else if (s->final == SIZE_MAX)

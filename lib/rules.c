@@ -429,7 +429,18 @@ static int word_boundary(const char *text, size_t len, size_t start, size_t end,
     return 1;
 }
 
-_Static_assert(SMTPSTATUS__PHRASE_PENDING <= SMTPSTATUS__PHRASE_PENDING_MAX,
+/* The scanner goes on past a block after which matches are final while
+ * no more than this many wait, rather than return one and be called again
+ * at once, and it compares the candidates of several blocks at once while
+ * they and the matches waiting are no more than this many: most texts are
+ * scanned in one call. So before a block, either at most this many
+ * matches wait or candidates are held, or no match waiting is final; after
+ * it, at most this many more than the generator's bound on the matches that
+ * end from the block's first window + 3 on (SMTPSTATUS__PHRASE_PENDING)
+ * wait. */
+#define PHRASE_KEEP 8
+
+_Static_assert(SMTPSTATUS__PHRASE_PENDING + PHRASE_KEEP <= SMTPSTATUS__PHRASE_PENDING_MAX,
                "the generator's bound on waiting matches exceeds struct smtpstatus__phrase_scan");
 
 /* Whether match (end, a) is handed out before (end, b). */
@@ -442,15 +453,25 @@ static int before(size_t end_a, unsigned a, size_t end_b, unsigned b)
     return a < b;
 }
 
-/* Keep a verified match until its turn. The matches waiting are sorted
- * last-first, so the next one out is at the end. */
+/* Keep a verified match until its turn. The matches waiting,
+ * [first, count), are sorted first-first, so the next one out is at
+ * `first`: a block's matches are found in about the order of their ends,
+ * so most go last, with one comparison and no move. */
 static void hold(struct smtpstatus__phrase_scan *s, size_t end, unsigned pattern)
 {
-    unsigned i = s->count;
+    unsigned i;
 
-    if (i == SMTPSTATUS__PHRASE_PENDING_MAX)
-        return; /* cannot happen: the generator bounds the matches waiting */
-    for (; i > 0 && before(s->end[i - 1], s->pattern[i - 1], end, pattern); i--) {
+    if (s->count == SMTPSTATUS__PHRASE_PENDING_MAX) {
+        /* Out of room past the last: those handed out make room before
+         * the first. */
+        if (s->first == 0)
+            return; /* cannot happen: the generator bounds the matches waiting */
+        memmove(s->end, s->end + s->first, (s->count - s->first) * sizeof s->end[0]);
+        memmove(s->pattern, s->pattern + s->first, (s->count - s->first) * sizeof s->pattern[0]);
+        s->count -= s->first;
+        s->first = 0;
+    }
+    for (i = s->count; i > s->first && before(end, pattern, s->end[i - 1], s->pattern[i - 1]); i--) {
         s->end[i] = s->end[i - 1];
         s->pattern[i] = s->pattern[i - 1];
     }
@@ -485,10 +506,11 @@ static inline void verify_pattern(struct smtpstatus__phrase_scan *s, size_t star
     hold(s, start + p->len, pattern);
 }
 
-/* The patterns of a block's windows whose anchor's key and quick check
- * held, and where they would start: a block has at most nine windows, each
- * looked up in one group. */
-#define CANDIDATES_MAX (9 * SMTPSTATUS__ANCHOR_GROUP_MAX)
+/* The patterns of the windows whose anchor's key and quick check held,
+ * and where they would start, not yet compared: at most PHRASE_KEEP before
+ * a block (phrase_more), and a block's, which has at most nine windows,
+ * each looked up in one group. */
+#define CANDIDATES_MAX (PHRASE_KEEP + 9 * SMTPSTATUS__ANCHOR_GROUP_MAX)
 
 struct candidates {
     size_t start[CANDIDATES_MAX];
@@ -496,7 +518,7 @@ struct candidates {
 };
 
 /* Find the candidates (above) of the windows at base + k, for each bit k
- * set in hits, into cand; returns how many. `whole`: every window has its
+ * set in hits, into cand after its first n; returns how many it has. `whole`: every window has its
  * four bytes in the text (a block's), else the last may have three. No
  * call, so that its few values stay in registers; the candidates, about
  * one a reply in five blocks, are compared after (verify_candidates).
@@ -509,12 +531,11 @@ struct candidates {
  * read. They are in the text wherever the pattern is. */
 SMTPSTATUS__ALWAYS_INLINE static inline unsigned find_candidates(const unsigned char *text, size_t len,
                                                                  size_t base, unsigned hits, int whole,
-                                                                 struct candidates *cand)
+                                                                 struct candidates *cand, unsigned n)
 {
     /* The check's window at c is in the text when c < past, also when c
      * wraps below 0. */
     size_t past = len - 3;
-    unsigned n = 0;
 
     for (; hits; hits &= hits - 1) {
         unsigned k = smtpstatus__ctz64(hits);
@@ -543,13 +564,15 @@ SMTPSTATUS__ALWAYS_INLINE static inline unsigned find_candidates(const unsigned 
     return n;
 }
 
-/* Compare the patterns of a block's candidates. Out of the block's loop,
- * which keeps its few values in registers. */
-SMTPSTATUS__NOINLINE static void verify_candidates(struct smtpstatus__phrase_scan *s, const struct candidates *cand,
-                                                   unsigned n)
+/* Compare the patterns of the candidates, and return how many matches
+ * wait. Out of the blocks' loop, which keeps its few values in registers;
+ * called about once a text. */
+SMTPSTATUS__NOINLINE static unsigned verify_candidates(struct smtpstatus__phrase_scan *s,
+                                                       const struct candidates *cand, unsigned n)
 {
     for (unsigned i = 0; i < n; i++)
         verify_pattern(s, cand->start[i], cand->pattern[i]);
+    return s->count - s->first;
 }
 
 /* Whether the window with this key may be an anchor's: the byte of the
@@ -602,7 +625,9 @@ SMTPSTATUS__ALWAYS_INLINE static inline unsigned hits16(const unsigned char *tex
                                 _mm_mullo_epi16(hi, k_lo));
     __m128i slot = _mm_and_si128(top, _mm_set1_epi16(0x3FFF));
     __m128i tag = _mm_or_si128(_mm_srli_epi16(low, 9), _mm_set1_epi16(0x80));
-    __m128i v = _mm_setzero_si128();
+    /* Every lane is written by GATHER: any vector done with will do (no
+     * instruction to clear one). */
+    __m128i v = hi;
 
     GATHER(0);
     GATHER(1);
@@ -612,8 +637,9 @@ SMTPSTATUS__ALWAYS_INLINE static inline unsigned hits16(const unsigned char *tex
     GATHER(5);
     GATHER(6);
     GATHER(7);
-    v = _mm_and_si128(v, _mm_set1_epi16(0xFF));
-    v = _mm_or_si128(_mm_cmpeq_epi16(v, tag), _mm_cmpeq_epi16(v, _mm_set1_epi16(SMTPSTATUS__ANCHOR_TAG_ANY)));
+    /* Byte compares: the low byte of each lane is the slot's, its result
+     * the even bit of the mask (the high byte, the next slot's, is left out). */
+    v = _mm_or_si128(_mm_cmpeq_epi8(v, tag), _mm_cmpeq_epi8(v, _mm_set1_epi16(SMTPSTATUS__ANCHOR_TAG_ANY)));
     return (unsigned)_mm_movemask_epi8(v) & 0x5555u;
 }
 #endif
@@ -665,27 +691,12 @@ static unsigned test_tail(const unsigned char *text, size_t q, size_t len, size_
     return m;
 }
 
-/* Verify the windows at base + k for each bit k set in hits (`whole`: as
- * find_candidates). */
-SMTPSTATUS__ALWAYS_INLINE static inline void verify_hits(struct smtpstatus__phrase_scan *s, size_t base,
-                                                         unsigned hits, int whole)
-{
-    struct candidates cand;
-    unsigned n;
-
-    if (hits == 0)
-        return;
-    n = find_candidates(s->text, s->len, base, hits, whole, &cand);
-    if (n > 0)
-        verify_candidates(s, &cand, n);
-}
-
 /* The next match waiting, now final. */
 static int hand_out(struct smtpstatus__phrase_scan *s, unsigned *pattern, size_t *end)
 {
-    s->count--;
-    *pattern = s->pattern[s->count];
-    *end = s->end[s->count];
+    *pattern = s->pattern[s->first];
+    *end = s->end[s->first];
+    s->first++;
     return 1;
 }
 
@@ -696,42 +707,67 @@ void smtpstatus__phrase_start(struct smtpstatus__phrase_scan *s, const char *tex
     s->pos = 0;
     s->stop = len >= 3 ? len - 2 : 0; /* the shortest pattern has 3 bytes */
     s->final = 0;
+    s->first = 0;
     s->count = 0;
 }
 
-/* Verify the windows a block at a time: each that passes the tag test, in
- * one loop; then the matches that end at or before the next block's first
- * window + 2 are final (a window at q gives ends from q + 3), all of them
- * once the last block is verified. The matches are handed out only
- * between blocks, which bounds how many wait (gen-rules.py,
- * compile_anchors). */
+/* Test the windows a block at a time, and gather the candidates of each
+ * that passes the tag test; compare them once they and the matches waiting
+ * may be more than PHRASE_KEEP, and at the text's end. After a block, the
+ * matches that end at or before the next block's first window + 2 are
+ * final (a window at q gives ends from q + 3), all of them once the last
+ * block is verified. The matches are handed out only between blocks, which
+ * bounds how many wait (gen-rules.py, compile_anchors), and only once more
+ * than PHRASE_KEEP wait or the text ends: most texts take one call, and
+ * one call to verify_candidates(). */
 int smtpstatus__phrase_more(struct smtpstatus__phrase_scan *s, unsigned *pattern, size_t *end)
 {
     const unsigned char *text = s->text;
     size_t len = s->len, q = s->pos;
+    struct candidates cand;
+    unsigned n = 0;
+    /* Only verify_candidates() changes it here: a register, not two
+     * fields, is tested at each block. */
+    unsigned waiting = s->count - s->first;
 
+    if (waiting == 0) /* the next go at the arrays' start */
+        s->first = s->count = 0;
     for (; q + 18 <= len; q += 16) {
-        verify_hits(s, q, test_block(text, q), 1);
-        if (s->count > 0 && s->end[s->count - 1] <= q + 18) {
-            s->pos = q + 16;
-            s->final = q + 18;
-            return hand_out(s, pattern, end);
+        unsigned hits = test_block(text, q);
+
+        if (hits != 0)
+            n = find_candidates(text, len, q, hits, 1, &cand, n);
+        /* The candidates are compared once they and the matches waiting
+         * may be more than PHRASE_KEEP (most texts: at their end, in one
+         * call), and before any match is handed out. */
+        if (waiting + n > PHRASE_KEEP) {
+            if (n > 0)
+                waiting = verify_candidates(s, &cand, n);
+            n = 0;
+            if (waiting > PHRASE_KEEP && s->end[s->first] <= q + 18) {
+                s->pos = q + 16;
+                s->final = q + 18;
+                return hand_out(s, pattern, end);
+            }
         }
     }
     if (q < s->stop) {
         size_t base;
         unsigned hits = test_tail(text, q, len, s->stop, &base);
 
-        verify_hits(s, base, hits, 0);
+        if (hits != 0)
+            n = find_candidates(text, len, base, hits, 0, &cand, n);
     }
+    if (n > 0)
+        waiting = verify_candidates(s, &cand, n);
     s->pos = s->stop; /* every window verified, every match final */
     s->final = SIZE_MAX;
-    return s->count > 0 ? hand_out(s, pattern, end) : 0;
+    return waiting > 0 ? hand_out(s, pattern, end) : 0;
 }
 
 size_t smtpstatus__phrase_pending_bound(void)
 {
-    return SMTPSTATUS__PHRASE_PENDING;
+    return SMTPSTATUS__PHRASE_PENDING + PHRASE_KEEP;
 }
 
 size_t smtpstatus__pattern_count(void)
