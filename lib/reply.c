@@ -429,6 +429,39 @@ static inline SMTPSTATUS__ALWAYS_INLINE size_t text_scan(const char *buf, size_t
 }
 
 /*
+ * How the fast paths' line at `at`, whose text scan stopped at p, ends:
+ * the start of the next line (never 0: it is past the reply code), with
+ * BARE_LF added to *anomalies for a bare LF; or 0 for a line they leave
+ * to scan_line():
+ * one not complete yet, too long (RFC 5321 section 4.5.3.1.5), ended by
+ * another byte, or folded onto the next (lenient).
+ */
+static inline SMTPSTATUS__ALWAYS_INLINE size_t line_end(const char *buf, size_t len, unsigned flags, size_t at,
+                                                        size_t p, size_t limit, uint32_t *anomalies)
+{
+    size_t next;
+
+    if (p == len) {
+        if (!at_eof(flags))
+            return 0; /* incomplete: scan_line() says so */
+        next = len;
+    } else if (p == limit) {
+        return 0; /* a long line */
+    } else if (buf[p] == '\r' && p + 1 < len && buf[p + 1] == '\n') {
+        next = p + 2;
+    } else if (buf[p] == '\n' && !(flags & SMTPSTATUS_REPLY_STRICT_CRLF)) {
+        *anomalies |= SMTPSTATUS_ANOMALY_BARE_LF;
+        next = p + 1;
+    } else {
+        return 0;
+    }
+    if (next - at > RFC5321_REPLY_LINE ||
+        (is_lenient(flags) && next < len && smtpstatus__is_space((unsigned char)buf[next])))
+        return 0;
+    return next;
+}
+
+/*
  * One line at `at` by the fast path: fills *ln as scan_line() would, with
  * *paren the first '(' in its text (or NO_PAREN), and returns 1; returns 0
  * for any line it does not take, which scan_line() then reads.
@@ -496,22 +529,8 @@ static int fast_line(const char *buf, size_t len, unsigned flags, size_t at, str
     }
     if (high)
         ln->anomalies = SMTPSTATUS_ANOMALY_8BIT;
-    if (p == len) {
-        if (!at_eof(flags))
-            return 0; /* incomplete: scan_line() says so */
-        next = len;
-    } else if (p == limit) {
-        return 0; /* a long line */
-    } else if (buf[p] == '\r' && p + 1 < len && buf[p + 1] == '\n') {
-        next = p + 2;
-    } else if (buf[p] == '\n' && !(flags & SMTPSTATUS_REPLY_STRICT_CRLF)) {
-        ln->anomalies |= SMTPSTATUS_ANOMALY_BARE_LF;
-        next = p + 1;
-    } else {
-        return 0;
-    }
-    if (next - at > RFC5321_REPLY_LINE ||
-        (is_lenient(flags) && next < len && smtpstatus__is_space((unsigned char)buf[next])))
+    next = line_end(buf, len, flags, at, p, limit, &ln->anomalies);
+    if (next == 0)
         return 0;
     ln->text_end = p;
     ln->next = next;
@@ -568,23 +587,9 @@ static inline SMTPSTATUS__ALWAYS_INLINE int direct_reply(const char *buf, size_t
     }
     if (high)
         anomalies = SMTPSTATUS_ANOMALY_8BIT;
-    if (p == len) {
-        if (!at_eof(flags))
-            return 0; /* incomplete: scan_line() says so */
-        next = len;
-    } else if (p == limit) {
-        return 0; /* a long line */
-    } else if (buf[p] == '\r' && p + 1 < len && buf[p + 1] == '\n') {
-        next = p + 2;
-    } else if (buf[p] == '\n' && !(flags & SMTPSTATUS_REPLY_STRICT_CRLF)) {
-        anomalies |= SMTPSTATUS_ANOMALY_BARE_LF;
-        next = p + 1;
-    } else {
+    next = line_end(buf, len, flags, at, p, limit, &anomalies);
+    if (next == 0)
         return 0;
-    }
-    if (next - at > RFC5321_REPLY_LINE ||
-        (is_lenient(flags) && next < len && smtpstatus__is_space((unsigned char)buf[next])))
-        return 0; /* a long line, or a folded one */
     ln.text_off = at + 4;
     ln.has_enhanced = 0;
     take_enhanced(buf, p, &ln);
