@@ -80,6 +80,26 @@ static int find_code_from(const char *t, size_t len, size_t from, const struct s
     return 0;
 }
 
+#if defined(__SSE2__)
+/* From i, sixteen starts a step while eighteen bytes remain: the first
+ * start of the bytes a, b, c in a row, else the first start with fewer
+ * than eighteen bytes after it. The evidence-span searches go to the next
+ * place worth a full test with it. */
+static inline size_t skip_to_three(const char *t, size_t len, size_t i, char a, char b, char c)
+{
+    for (; len - i >= 18; i += 16) {
+        __m128i x = _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(const void *)(t + i)), _mm_set1_epi8(a));
+        __m128i y = _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(const void *)(t + i + 1)), _mm_set1_epi8(b));
+        __m128i z = _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(const void *)(t + i + 2)), _mm_set1_epi8(c));
+        unsigned m = (unsigned)_mm_movemask_epi8(_mm_and_si128(_mm_and_si128(x, y), z));
+
+        if (m != 0)
+            return i + smtpstatus__ctz64(m);
+    }
+    return i;
+}
+#endif
+
 int smtpstatus__find_code_token_general(const char *t, size_t len, const struct smtpstatus_enhanced *code,
                                         struct smtpstatus_span *span)
 {
@@ -119,20 +139,7 @@ int smtpstatus__find_code_token(const char *t, size_t len, const struct smtpstat
 #if defined(__SSE2__)
         /* Its first three bytes (class, dot, subject): an address or a
          * version with the class digit and a dot rarely has the subject. */
-        while (len - i >= 18) {
-            __m128i d = _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(const void *)(t + i)),
-                                       _mm_set1_epi8((char)digit));
-            __m128i dot = _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(const void *)(t + i + 1)),
-                                         _mm_set1_epi8('.'));
-            __m128i sub = _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(const void *)(t + i + 2)),
-                                         _mm_set1_epi8(canon[2]));
-            unsigned m = (unsigned)_mm_movemask_epi8(_mm_and_si128(_mm_and_si128(d, dot), sub));
-            if (m != 0) {
-                i += smtpstatus__ctz64(m);
-                break;
-            }
-            i += 16;
-        }
+        i = skip_to_three(t, len, i, (char)digit, '.', canon[2]);
 #endif
         while (len - i >= 9) {
             uint64_t m = smtpstatus__bytes_in(smtpstatus__load64(t + i), digit, digit) &
@@ -166,20 +173,7 @@ static int find_reply_token(const char *t, size_t len, unsigned reply, struct sm
 
     for (size_t i = 0; i + 3 <= len; i++) {
 #if defined(__SSE2__)
-        while (len - i >= 18) {
-            __m128i d0 = _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(const void *)(t + i)),
-                                        _mm_set1_epi8(digits[0]));
-            __m128i d1 = _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(const void *)(t + i + 1)),
-                                        _mm_set1_epi8(digits[1]));
-            __m128i d2 = _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(const void *)(t + i + 2)),
-                                        _mm_set1_epi8(digits[2]));
-            unsigned m = (unsigned)_mm_movemask_epi8(_mm_and_si128(_mm_and_si128(d0, d1), d2));
-            if (m != 0) {
-                i += smtpstatus__ctz64(m);
-                break;
-            }
-            i += 16;
-        }
+        i = skip_to_three(t, len, i, digits[0], digits[1], digits[2]);
 #endif
         i = smtpstatus__skip_to_range(t, len, i, (unsigned char)digits[0], (unsigned char)digits[0]);
         if (i + 3 > len)
