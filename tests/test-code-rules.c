@@ -197,6 +197,29 @@ Test(code_rules, listed_entries_are_their_rules)
     cr_assert_eq(smtpstatus__listed_mismatches(), 0);
 }
 
+/* A text of random parts (each of 16 bytes or fewer) into text[0..room),
+ * ending after a part when the xorshift state is a multiple of `stop` or
+ * when fewer than 16 bytes are left; returns its length. */
+static size_t parts_text(char *text, size_t room, const char *const *parts, size_t count, unsigned stop,
+                         uint64_t *seed)
+{
+    size_t len = 0;
+
+    while (len < room - 16) {
+        const char *p;
+
+        *seed ^= *seed << 13;
+        *seed ^= *seed >> 7;
+        *seed ^= *seed << 17;
+        if (*seed % stop == 0)
+            break;
+        p = parts[*seed % count];
+        memcpy(text + len, p, strlen(p));
+        len += strlen(p);
+    }
+    return len;
+}
+
 /* smtpstatus__find_code_token() looks only at a class digit before a dot
  * and compares the code's canonical bytes: the same span as the plain
  * search by smtpstatus_find_enhanced(), over texts of codes, near-codes,
@@ -219,19 +242,8 @@ Test(code_rules, code_token_search_is_the_plain_one)
 
     for (unsigned round = 0; round < 20000; round++) {
         char text[160];
-        size_t len = 0;
+        size_t len = parts_text(text, sizeof text, parts, sizeof parts / sizeof parts[0], 11, &seed);
 
-        while (len < sizeof text - 16) {
-            const char *p;
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            if (seed % 11 == 0)
-                break;
-            p = parts[seed % (sizeof parts / sizeof parts[0])];
-            memcpy(text + len, p, strlen(p));
-            len += strlen(p);
-        }
         for (size_t k = 0; k < sizeof codes / sizeof codes[0]; k++)
             for (size_t cut = len > 12 ? len - 12 : 0; cut <= len; cut++) {
                 char *b = malloc(cut ? cut : 1);
@@ -288,19 +300,8 @@ Test(code_rules, reply_token_search_is_the_plain_one)
 
     for (unsigned round = 0; round < 10000; round++) {
         char text[160];
-        size_t len = 0;
+        size_t len = parts_text(text, sizeof text, parts, sizeof parts / sizeof parts[0], 13, &seed);
 
-        while (len < sizeof text - 16) {
-            const char *p;
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            if (seed % 13 == 0)
-                break;
-            p = parts[seed % (sizeof parts / sizeof parts[0])];
-            memcpy(text + len, p, strlen(p));
-            len += strlen(p);
-        }
         for (size_t k = 0; k < sizeof codes / sizeof codes[0]; k++)
             for (size_t cut = len > 20 ? len - 20 : 0; cut <= len; cut++) {
                 char *b = malloc(cut ? cut : 1);
