@@ -562,9 +562,6 @@ const struct smtpstatus__reason_row *smtpstatus__reason(unsigned reason);
 size_t smtpstatus__reason_count(void);
 const struct smtpstatus__rule_row *smtpstatus__rule(unsigned index);
 const char *smtpstatus__rstring(uint32_t off);
-/* The evidence item of a kept candidate, with its rule's id and source
- * strings (NULL past the last rule); the rest of e stays as it is. */
-void smtpstatus__set_evidence(struct smtpstatus_evidence *e, const struct smtpstatus__candidate *c);
 
 /* The classifier's tables (rules.c), so that the verdict's own reads of
  * them are inline, not calls (LTO is not assumed). */
@@ -576,12 +573,7 @@ struct smtpstatus__rule_tables {
 };
 extern const struct smtpstatus__rule_tables smtpstatus__tables;
 
-/* smtpstatus__rstring(), smtpstatus__reason() and smtpstatus__rule(), inline. */
-static inline const char *smtpstatus__rstring_inline(uint32_t off)
-{
-    return off == 0 ? NULL : smtpstatus__tables.pool + off;
-}
-
+/* smtpstatus__reason() and smtpstatus__rule(), inline. */
 static inline const struct smtpstatus__reason_row *smtpstatus__reason_inline(unsigned reason)
 {
     return reason < smtpstatus__tables.reason_count ? &smtpstatus__tables.reasons[reason] : NULL;
@@ -592,7 +584,8 @@ static inline const struct smtpstatus__rule_row *smtpstatus__rule_inline(unsigne
     return index < smtpstatus__tables.rule_count ? &smtpstatus__tables.rules[index] : NULL;
 }
 
-/* What smtpstatus__set_evidence() does, inline. Every byte of e is set,
+/* The evidence item of a kept candidate, with its rule's id and source
+ * strings (NULL past the last rule). Every byte of e is set,
  * the padding after the confidence included (the verdict is returned byte
  * for byte, and clearing each item first cost as much as filling it): the
  * three numbers and that padding in one copy, then the fields after it,
@@ -630,13 +623,6 @@ static inline void smtpstatus__evidence_item(struct smtpstatus_evidence *e, cons
     e->span.len = c->len;
 }
 
-/* The same for every kept candidate, into e[0..c->count): tests compare it
- * with smtpstatus__set_evidence() item by item. */
-static inline void smtpstatus__evidence_of(struct smtpstatus_evidence *e, const struct smtpstatus__collector *c)
-{
-    for (unsigned i = 0; i < c->count; i++)
-        smtpstatus__evidence_item(&e[i], &c->best[i]);
-}
 const char *smtpstatus__sisimai_name(unsigned index);
 
 const char *smtpstatus__provider_key(unsigned index);

@@ -49,11 +49,6 @@ const struct smtpstatus__rule_row *smtpstatus__rule(unsigned index)
     return index < COUNT(smtpstatus__rules) ? &smtpstatus__rules[index] : NULL;
 }
 
-void smtpstatus__set_evidence(struct smtpstatus_evidence *e, const struct smtpstatus__candidate *c)
-{
-    smtpstatus__evidence_item(e, c);
-}
-
 /* The tables the verdict reads through inline accessors (internal.h). */
 const struct smtpstatus__rule_tables smtpstatus__tables = {
     smtpstatus__reasons, smtpstatus__rules, SMTPSTATUS__RPOOL, COUNT(smtpstatus__reasons), COUNT(smtpstatus__rules),
@@ -834,8 +829,10 @@ static inline int listed_holds(const struct smtpstatus__facts *f, const struct s
 
 /* Offer the candidates of a pattern's rules e[0..n) that hold, for its
  * match at off: its plain rules (`provider_rules` 0: no provider to test)
- * or its provider rules (1: a provider always). Inline: its calls for
- * every match cost as much as its work. */
+ * or its provider rules (1: a provider always). The test is
+ * listed_holds() with the provider's part only where there is one (calling
+ * it measured 13 instructions a reply more). Inline: its calls for every
+ * match cost as much as its work. */
 static inline SMTPSTATUS__ALWAYS_INLINE void
 offer_match(const struct smtpstatus__facts *f, struct smtpstatus__collector *c,
             const struct smtpstatus__listed_row *e, unsigned n, size_t off, size_t len, int provider_rules)

@@ -158,35 +158,35 @@ Test(code_rules, every_reply_code_with_every_enhanced_cell)
     cr_log_info("%zu sets of facts", checked);
 }
 
-/* smtpstatus__evidence_of() fills every kept candidate's item in one call:
- * the same bytes as smtpstatus__set_evidence() item by item, for every
- * rule, a rule index past the last, and spans with and without length;
- * every byte of an item is set, whatever the item held before. */
-Test(code_rules, evidence_of_is_set_evidence_for_each)
+/* smtpstatus__evidence_item() fills a kept candidate's item: its numbers,
+ * its rule's id and source as the rule table gives them (NULL for a rule
+ * index past the last), its span; and every byte of the item is set,
+ * whatever the item held before. */
+Test(code_rules, evidence_item_sets_every_byte)
 {
     for (unsigned first = 0; first < 0x10000u; first += first < 4000 ? 3 : 997) {
-        struct smtpstatus__collector c;
-        struct smtpstatus_evidence one[SMTPSTATUS_EVIDENCE_MAX], all[SMTPSTATUS_EVIDENCE_MAX];
+        struct smtpstatus__candidate cand;
+        struct smtpstatus_evidence a, b;
+        const struct smtpstatus__rule_row *rule = smtpstatus__rule(first);
 
-        memset(&c, 0, sizeof c);
-        c.count = first % (SMTPSTATUS_EVIDENCE_MAX + 1);
-        for (unsigned i = 0; i < SMTPSTATUS_EVIDENCE_MAX; i++) {
-            c.best[i].rule = (uint16_t)(first + i);
-            c.best[i].kind = (uint8_t)(1 + (first + i) % 4);
-            c.best[i].conf = (uint8_t)(first * 7 + i);
-            c.best[i].reason = (uint8_t)(first + 3 * i);
-            c.best[i].off = first % 3 ? first + i : 0;
-            c.best[i].len = first % 3 ? i + 3 : 0;
-        }
-        /* Filled apart: each kept item is the same whatever was there. */
-        memset(one, 0xA5, sizeof one);
-        memset(all, 0xA5, sizeof all);
-        for (unsigned i = 0; i < c.count; i++)
-            memset(&all[i], 0x5A, sizeof all[i]);
-        for (unsigned i = 0; i < c.count; i++)
-            smtpstatus__set_evidence(&one[i], &c.best[i]);
-        smtpstatus__evidence_of(all, &c);
-        cr_assert(memcmp(one, all, sizeof one) == 0, "rules from %u, %u kept", first, c.count);
+        memset(&cand, 0, sizeof cand);
+        cand.rule = (uint16_t)first;
+        cand.kind = (uint8_t)(1 + first % 4);
+        cand.conf = (uint8_t)(first * 7);
+        cand.reason = (uint8_t)(first * 3);
+        cand.off = first % 3 ? first : 0;
+        cand.len = first % 3 ? first % 5 + 3 : 0;
+        memset(&a, 0xA5, sizeof a);
+        memset(&b, 0x5A, sizeof b);
+        smtpstatus__evidence_item(&a, &cand);
+        smtpstatus__evidence_item(&b, &cand);
+        cr_assert(memcmp(&a, &b, sizeof a) == 0, "rule %u: an item keeps bytes it held before", first);
+        cr_assert(a.kind == cand.kind && a.reason == cand.reason && a.confidence == cand.conf &&
+                      a.span.off == cand.off && a.span.len == cand.len,
+                  "rule %u", first);
+        cr_assert(a.rule == (rule ? smtpstatus__rstring(rule->id) : NULL) &&
+                      a.source == (rule ? smtpstatus__rstring(rule->source) : NULL),
+                  "rule %u: id and source", first);
     }
 }
 
