@@ -452,13 +452,21 @@ struct smtpstatus__phrase_scan {
     size_t stop;  /* past the last window */
     size_t final; /* the matches waiting that end at or before it are final */
     /* The matches waiting are [first, count), sorted first-first: the
-     * next one out is at `first`, and most new ones go at `count`. Two
-     * arrays: a match's end and pattern in one struct would take 16
-     * bytes. */
+     * next one out is at `first`, and most new ones go at `count`. A
+     * match is one number whose order is the order they are handed out in
+     * (SMTPSTATUS__PHRASE_ORDER): placing one takes one compare a match
+     * passed, not three loads and up to three compares. */
     unsigned first, count;
-    size_t end[SMTPSTATUS__PHRASE_PENDING_MAX];
-    uint16_t pattern[SMTPSTATUS__PHRASE_PENDING_MAX];
+    uint64_t order[SMTPSTATUS__PHRASE_PENDING_MAX];
 };
+
+/* A waiting match as one number: its end from bit 24 (so texts are matched
+ * in their first 2^40 - 1 bytes: smtpstatus__phrase_start), 255 less its
+ * pattern's length in bits 16 to 23 (the longer first on one end), and its
+ * pattern in the low 16 bits (then by pattern). */
+#define SMTPSTATUS__PHRASE_ORDER(end, len, pattern) \
+    ((uint64_t)(end) << 24 | (uint64_t)(255u - (len)) << 16 | (uint64_t)(pattern))
+#define SMTPSTATUS__PHRASE_TEXT_MAX (((uint64_t)1 << 40) - 1)
 
 void smtpstatus__phrase_start(struct smtpstatus__phrase_scan *s, const char *text, size_t len);
 /* Verify the windows of the text up to the next final match:
@@ -473,9 +481,11 @@ int smtpstatus__phrase_more(struct smtpstatus__phrase_scan *s, unsigned *pattern
 static inline int smtpstatus__phrase_next(struct smtpstatus__phrase_scan *s, unsigned *pattern, size_t *end)
 {
     if (s->first < s->count) {
-        if (s->end[s->first] <= s->final) {
-            *pattern = s->pattern[s->first];
-            *end = s->end[s->first];
+        uint64_t o = s->order[s->first];
+
+        if ((size_t)(o >> 24) <= s->final) {
+            *pattern = (unsigned)(o & 0xFFFFu);
+            *end = (size_t)(o >> 24);
             s->first++;
             return 1;
         }

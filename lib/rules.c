@@ -438,22 +438,13 @@ static int word_boundary(const char *text, size_t len, size_t start, size_t end,
 _Static_assert(SMTPSTATUS__PHRASE_PENDING + PHRASE_KEEP <= SMTPSTATUS__PHRASE_PENDING_MAX,
                "the generator's bound on waiting matches exceeds struct smtpstatus__phrase_scan");
 
-/* Whether match (end, a) is handed out before (end, b). */
-static int before(size_t end_a, unsigned a, size_t end_b, unsigned b)
-{
-    if (end_a != end_b)
-        return end_a < end_b;
-    if (smtpstatus__patterns[a].len != smtpstatus__patterns[b].len)
-        return smtpstatus__patterns[a].len > smtpstatus__patterns[b].len;
-    return a < b;
-}
-
 /* Keep a verified match until its turn. The matches waiting,
  * [first, count), are sorted first-first, so the next one out is at
  * `first`: a block's matches are found in about the order of their ends,
  * so most go last, with one comparison and no move. */
 static void hold(struct smtpstatus__phrase_scan *s, size_t end, unsigned pattern)
 {
+    uint64_t o = SMTPSTATUS__PHRASE_ORDER(end, smtpstatus__patterns[pattern].len, pattern);
     unsigned i;
 
     if (s->count == SMTPSTATUS__PHRASE_PENDING_MAX) {
@@ -461,17 +452,13 @@ static void hold(struct smtpstatus__phrase_scan *s, size_t end, unsigned pattern
          * the first. */
         if (s->first == 0)
             return; /* cannot happen: the generator bounds the matches waiting */
-        memmove(s->end, s->end + s->first, (s->count - s->first) * sizeof s->end[0]);
-        memmove(s->pattern, s->pattern + s->first, (s->count - s->first) * sizeof s->pattern[0]);
+        memmove(s->order, s->order + s->first, (s->count - s->first) * sizeof s->order[0]);
         s->count -= s->first;
         s->first = 0;
     }
-    for (i = s->count; i > s->first && before(end, pattern, s->end[i - 1], s->pattern[i - 1]); i--) {
-        s->end[i] = s->end[i - 1];
-        s->pattern[i] = s->pattern[i - 1];
-    }
-    s->end[i] = end;
-    s->pattern[i] = (uint16_t)pattern;
+    for (i = s->count; i > s->first && o < s->order[i - 1]; i--)
+        s->order[i] = s->order[i - 1];
+    s->order[i] = o;
     s->count++;
 }
 
@@ -689,8 +676,10 @@ static unsigned test_tail(const unsigned char *text, size_t q, size_t len, size_
 /* The next match waiting, now final. */
 static int hand_out(struct smtpstatus__phrase_scan *s, unsigned *pattern, size_t *end)
 {
-    *pattern = s->pattern[s->first];
-    *end = s->end[s->first];
+    uint64_t o = s->order[s->first];
+
+    *pattern = (unsigned)(o & 0xFFFFu);
+    *end = (size_t)(o >> 24);
     s->first++;
     return 1;
 }
@@ -698,6 +687,10 @@ static int hand_out(struct smtpstatus__phrase_scan *s, unsigned *pattern, size_t
 void smtpstatus__phrase_start(struct smtpstatus__phrase_scan *s, const char *text, size_t len)
 {
     s->text = (const unsigned char *)text;
+    /* A match's end has 40 bits (SMTPSTATUS__PHRASE_ORDER): a text of a
+     * terabyte or more is matched in its first 2^40 - 1 bytes. */
+    if ((uint64_t)len > SMTPSTATUS__PHRASE_TEXT_MAX)
+        len = (size_t)SMTPSTATUS__PHRASE_TEXT_MAX;
     s->len = len;
     s->pos = 0;
     s->stop = len >= 3 ? len - 2 : 0; /* the shortest pattern has 3 bytes */
@@ -739,7 +732,7 @@ int smtpstatus__phrase_more(struct smtpstatus__phrase_scan *s, unsigned *pattern
             if (n > 0)
                 waiting = verify_candidates(s, &cand, n);
             n = 0;
-            if (waiting > PHRASE_KEEP && s->end[s->first] <= q + 18) {
+            if (waiting > PHRASE_KEEP && (size_t)(s->order[s->first] >> 24) <= q + 18) {
                 s->pos = q + 16;
                 s->final = q + 18;
                 return hand_out(s, pattern, end);

@@ -431,8 +431,7 @@ Test(phrases, matches_waiting_at_the_arrays_end)
             if (i++ == 0 && scan.first < scan.count) {
                 unsigned waiting = scan.count - scan.first, to = SMTPSTATUS__PHRASE_PENDING_MAX - waiting;
 
-                memmove(scan.end + to, scan.end + scan.first, waiting * sizeof scan.end[0]);
-                memmove(scan.pattern + to, scan.pattern + scan.first, waiting * sizeof scan.pattern[0]);
+                memmove(scan.order + to, scan.order + scan.first, waiting * sizeof scan.order[0]);
                 scan.first = to;
                 scan.count = SMTPSTATUS__PHRASE_PENDING_MAX;
                 moved++;
