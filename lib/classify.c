@@ -388,30 +388,41 @@ static inline unsigned spaced_digits16(const char *p)
 
     return (unsigned)_mm_movemask_epi8(_mm_and_si128(digit, space));
 }
+
+/* A delay at t[i + k] for a bit k of m, the first. */
+static inline int delay_in(const char *t, size_t len, size_t i, uint32_t m, uint32_t *seconds)
+{
+    for (; m != 0; m &= m - 1) {
+        size_t k = i + (unsigned)smtpstatus__ctz64(m);
+        if (cue_may_end(t, k) && delay_at(t, len, k, seconds))
+            return 1;
+    }
+    return 0;
+}
 #endif
 
 /* The same, looking only where delay_at() can say yes. A cue word ends in
  * a letter, and a number right after a letter is not a number's start: so
  * a number that can be cued has a space before it, and before that its
  * cue's last letter or more spaces (cue_may_end()). A number at t[1] has
- * only a space before it: no cue. The spaced digits are found sixteen
- * places at a time (SSE2; the last sixteen overlap the ones before), each
- * of a block tried in turn; else eight byte pairs at a time. */
+ * only a space before it: no cue. The spaced digits are found 32 places
+ * at a time (SSE2; then 16, and a last 16 that overlap the ones before),
+ * each of a block tried in turn; else eight byte pairs at a time. */
 static inline int find_delay(const char *t, size_t len, uint32_t *seconds)
 {
     size_t i = 2;
 
 #if defined(__SSE2__)
     if (len >= 18) {
-        for (; i < len; i += 16) {
-            size_t at = len - i >= 16 ? i : len - 16;
-            for (unsigned m = spaced_digits16(t + at) >> (i - at); m != 0; m &= m - 1) {
-                size_t k = i + (unsigned)smtpstatus__ctz64(m);
-                if (cue_may_end(t, k) && delay_at(t, len, k, seconds))
-                    return 1;
-            }
+        for (; len - i >= 32; i += 32)
+            if (delay_in(t, len, i, spaced_digits16(t + i) | spaced_digits16(t + i + 16) << 16, seconds))
+                return 1;
+        if (len - i >= 16) {
+            if (delay_in(t, len, i, spaced_digits16(t + i), seconds))
+                return 1;
+            i += 16;
         }
-        return 0;
+        return i < len && delay_in(t, len, i, spaced_digits16(t + len - 16) >> (i - (len - 16)), seconds);
     }
 #endif
     for (; i < len; i++) {
