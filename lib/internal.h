@@ -419,7 +419,8 @@ struct smtpstatus__pattern_row {
     uint8_t plain;
     uint16_t rule_first;
     uint8_t provider_rules;
-    uint16_t text; /* its bytes: smtpstatus__pattern_bytes + text */
+    uint8_t plain_tested; /* 0: no plain rule has a stage or more to test */
+    uint16_t text;        /* its bytes: smtpstatus__pattern_bytes + text */
 };
 
 /* An anchor of the phrase matcher: the 4-byte window `key` (loaded
