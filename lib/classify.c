@@ -310,12 +310,14 @@ static int delay_at(const char *t, size_t len, size_t i, uint32_t *seconds)
         { "hours", 5, 3600 }, { "hour", 4, 3600 }, { "hrs", 3, 3600 }, { "hr", 2, 3600 }, { "h", 1, 3600 },
         { "days", 4, 86400 }, { "day", 3, 86400 },
     };
+    /* By their last letter: n, y, r, t. */
     static const struct delay_word cues[] = {
-        { "again", 5, 0 }, { "retry", 5, 0 }, { "later", 5, 0 }, { "after", 5, 0 },
-        { "wait", 4, 0 }, { "in", 2, 0 }, { "for", 3, 0 }, { "within", 6, 0 },
+        { "again", 5, 0 }, { "in", 2, 0 }, { "within", 6, 0 }, { "retry", 5, 0 },
+        { "later", 5, 0 }, { "after", 5, 0 }, { "for", 3, 0 }, { "wait", 4, 0 },
     };
     uint64_t n = 0;
     size_t j, k, cue_end;
+    unsigned char first;
     int cued = 0;
 
     if (i == 0 || i >= len || !smtpstatus__is_digit((unsigned char)t[i]) || t[i - 1] != ' ')
@@ -329,10 +331,25 @@ static int delay_at(const char *t, size_t len, size_t i, uint32_t *seconds)
     /* Every cue ends in n, y, r or t: most numbers have none before, and
      * only the cues that end in the letter there are compared. */
     if (cue_end > 0) {
-        unsigned char last = smtpstatus__lower((unsigned char)t[cue_end - 1]);
-        if (last == 'n' || last == 'y' || last == 'r' || last == 't')
-            for (size_t c = 0; c < sizeof cues / sizeof cues[0] && !cued; c++)
-                cued = (unsigned char)cues[c].word[cues[c].len - 1] == last && cue_before(t, cue_end, &cues[c]);
+        size_t from = 0, to = 0;
+        switch (smtpstatus__lower((unsigned char)t[cue_end - 1])) {
+        case 'n':
+            to = 3;
+            break;
+        case 'y':
+            from = 3, to = 4;
+            break;
+        case 'r':
+            from = 4, to = 7;
+            break;
+        case 't':
+            from = 7, to = 8;
+            break;
+        default:
+            break;
+        }
+        for (size_t c = from; c < to && !cued; c++)
+            cued = cue_before(t, cue_end, &cues[c]);
     }
     if (!cued)
         return 0;
@@ -344,8 +361,12 @@ static int delay_at(const char *t, size_t len, size_t i, uint32_t *seconds)
     k = j;
     while (k < len && t[k] == ' ')
         k++;
+    if (k >= len)
+        return 0;
+    first = smtpstatus__lower((unsigned char)t[k]);
     for (size_t u = 0; u < sizeof units / sizeof units[0]; u++) {
-        if (unit_at(t, len, k, &units[u])) {
+        /* Only the units that start with the letter there. */
+        if (units[u].word[0] == first && unit_at(t, len, k, &units[u])) {
             uint64_t secs = n * units[u].factor;
             /* Anything beyond a week is not a retry hint. */
             if (secs == 0 || secs > 7u * 86400u)
