@@ -300,8 +300,9 @@ static int unit_at(const char *t, size_t len, size_t at, const struct delay_word
 }
 
 /* "try again in 5 minutes", "retry after 300 seconds", "wait 1 hour":
- * a number with a time unit, after a word that speaks of waiting. */
-static int find_delay(const char *t, size_t len, uint32_t *seconds)
+ * a number with a time unit, after a word that speaks of waiting, at
+ * t[i]: whether there is one, and its seconds. */
+static int delay_at(const char *t, size_t len, size_t i, uint32_t *seconds)
 {
     static const struct delay_word units[] = {
         { "seconds", 7, 1 }, { "second", 6, 1 }, { "secs", 4, 1 }, { "sec", 3, 1 }, { "s", 1, 1 },
@@ -309,37 +310,143 @@ static int find_delay(const char *t, size_t len, uint32_t *seconds)
         { "hours", 5, 3600 }, { "hour", 4, 3600 }, { "hrs", 3, 3600 }, { "hr", 2, 3600 }, { "h", 1, 3600 },
         { "days", 4, 86400 }, { "day", 3, 86400 },
     };
+    /* By their last letter: n, y, r, t. */
     static const struct delay_word cues[] = {
-        { "again", 5, 0 }, { "retry", 5, 0 }, { "later", 5, 0 }, { "after", 5, 0 },
-        { "wait", 4, 0 }, { "in", 2, 0 }, { "for", 3, 0 }, { "within", 6, 0 },
+        { "again", 5, 0 }, { "in", 2, 0 }, { "within", 6, 0 }, { "retry", 5, 0 },
+        { "later", 5, 0 }, { "after", 5, 0 }, { "for", 3, 0 }, { "wait", 4, 0 },
     };
+    uint64_t n = 0;
+    size_t j, k, cue_end;
+    unsigned char first;
+    int cued = 0;
 
-    /* A cue word ends in a letter, and a number right after a letter is
-     * not a number's start: so a number that can be cued has a space
-     * before it. Only those are looked at, eight byte pairs at a time to
-     * the next space and digit (a number at the text's start has no cue). */
-    for (size_t i = 1; i < len; i++) {
-        uint64_t n = 0;
-        size_t j, k, cue_end;
-        int cued = 0;
+    if (i == 0 || i >= len || !smtpstatus__is_digit((unsigned char)t[i]) || t[i - 1] != ' ')
+        return 0;
+    /* The cue word must end just before the number (tested first: most
+     * numbers, an enhanced code's first digit after the reply code,
+     * have none, and the number need not be read). */
+    cue_end = i;
+    while (cue_end > 0 && t[cue_end - 1] == ' ')
+        cue_end--;
+    /* Every cue ends in n, y, r or t: most numbers have none before, and
+     * only the cues that end in the letter there are compared. */
+    if (cue_end > 0) {
+        size_t from = 0, to = 0;
+        switch (smtpstatus__lower((unsigned char)t[cue_end - 1])) {
+        case 'n':
+            to = 3;
+            break;
+        case 'y':
+            from = 3, to = 4;
+            break;
+        case 'r':
+            from = 4, to = 7;
+            break;
+        case 't':
+            from = 7, to = 8;
+            break;
+        default:
+            break;
+        }
+        for (size_t c = from; c < to && !cued; c++)
+            cued = cue_before(t, cue_end, &cues[c]);
+    }
+    if (!cued)
+        return 0;
+    j = i;
+    while (j < len && smtpstatus__is_digit((unsigned char)t[j]) && n < 1000000)
+        n = n * 10 + (uint64_t)(t[j++] - '0');
+    if (j < len && (smtpstatus__is_digit((unsigned char)t[j]) || t[j] == '.'))
+        return 0; /* too long, or a decimal or address */
+    k = j;
+    while (k < len && t[k] == ' ')
+        k++;
+    if (k >= len)
+        return 0;
+    first = smtpstatus__lower((unsigned char)t[k]);
+    for (size_t u = 0; u < sizeof units / sizeof units[0]; u++) {
+        /* Only the units that start with the letter there. */
+        if (units[u].word[0] == first && unit_at(t, len, k, &units[u])) {
+            uint64_t secs = n * units[u].factor;
+            /* Anything beyond a week is not a retry hint. */
+            if (secs == 0 || secs > 7u * 86400u)
+                return 0;
+            *seconds = (uint32_t)secs;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* The first delay in the text, by its definition: every number in turn. */
+int smtpstatus__find_delay_general(const char *t, size_t len, uint32_t *seconds)
+{
+    for (size_t i = 1; i < len; i++)
+        if (delay_at(t, len, i, seconds))
+            return 1;
+    return 0;
+}
+
+/* Whether a number at t[k] (k >= 2, a space at t[k - 1]) can have a cue
+ * word before it: the cue's last letter (n, y, r or t) at t[k - 2], or
+ * more spaces. ORed with 0x20 a few other bytes pass too: delay_at() sees
+ * to them. */
+static inline int cue_may_end(const char *t, size_t k)
+{
+    unsigned c = (unsigned char)t[k - 2] | 0x20u;
+
+    return c == 'n' || c == 'y' || c == 'r' || c == 't' || c == ' ';
+}
 
 #if defined(__SSE2__)
-        /* The same sixteen pairs at a time: a byte is a digit when
-         * subtracting '0' leaves it at most 9. */
-        while (len - i >= 16) {
-            __m128i x = _mm_sub_epi8(_mm_loadu_si128((const __m128i *)(const void *)(t + i)),
-                                     _mm_set1_epi8('0'));
-            __m128i digit = _mm_cmpeq_epi8(_mm_min_epu8(x, _mm_set1_epi8(9)), x);
-            __m128i space = _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(const void *)(t + i - 1)),
-                                           _mm_set1_epi8(' '));
-            unsigned m = (unsigned)_mm_movemask_epi8(_mm_and_si128(digit, space));
-            if (m != 0) {
-                i += (unsigned)smtpstatus__ctz64(m);
-                break;
-            }
+/* Bit k: p[k] is a digit and p[k - 1] a space (p[-1] is read). A byte is
+ * a digit when subtracting '0' leaves it at most 9. */
+static inline unsigned spaced_digits16(const char *p)
+{
+    __m128i x = _mm_sub_epi8(_mm_loadu_si128((const __m128i *)(const void *)p), _mm_set1_epi8('0'));
+    __m128i digit = _mm_cmpeq_epi8(_mm_min_epu8(x, _mm_set1_epi8(9)), x);
+    __m128i space = _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(const void *)(p - 1)), _mm_set1_epi8(' '));
+
+    return (unsigned)_mm_movemask_epi8(_mm_and_si128(digit, space));
+}
+
+/* A delay at t[i + k] for a bit k of m, the first. */
+static inline int delay_in(const char *t, size_t len, size_t i, uint32_t m, uint32_t *seconds)
+{
+    for (; m != 0; m &= m - 1) {
+        size_t k = i + (unsigned)smtpstatus__ctz64(m);
+        if (cue_may_end(t, k) && delay_at(t, len, k, seconds))
+            return 1;
+    }
+    return 0;
+}
+#endif
+
+/* The same, looking only where delay_at() can say yes. A cue word ends in
+ * a letter, and a number right after a letter is not a number's start: so
+ * a number that can be cued has a space before it, and before that its
+ * cue's last letter or more spaces (cue_may_end()). A number at t[1] has
+ * only a space before it: no cue. The spaced digits are found 32 places
+ * at a time (SSE2; then 16, and a last 16 that overlap the ones before),
+ * each of a block tried in turn; else eight byte pairs at a time. */
+static inline int find_delay(const char *t, size_t len, uint32_t *seconds)
+{
+    size_t i = 2;
+
+#if defined(__SSE2__)
+    if (len >= 18) {
+        for (; len - i >= 32; i += 32)
+            if (delay_in(t, len, i, spaced_digits16(t + i) | spaced_digits16(t + i + 16) << 16, seconds))
+                return 1;
+        if (len - i >= 16) {
+            if (delay_in(t, len, i, spaced_digits16(t + i), seconds))
+                return 1;
             i += 16;
         }
+        return i < len && delay_in(t, len, i, spaced_digits16(t + len - 16) >> (i - (len - 16)), seconds);
+    }
 #endif
+    for (; i < len; i++) {
         while (len - i >= 8) {
             uint64_t m = smtpstatus__bytes_in(smtpstatus__load64(t + i), '0', '9') &
                          smtpstatus__bytes_in(smtpstatus__load64(t + i - 1), ' ', ' ');
@@ -351,43 +458,17 @@ static int find_delay(const char *t, size_t len, uint32_t *seconds)
         }
         if (i >= len)
             break;
-        if (!smtpstatus__is_digit((unsigned char)t[i]) || t[i - 1] != ' ')
-            continue;
-        /* The cue word must end just before the number (tested first: most
-         * numbers, an enhanced code's first digit after the reply code,
-         * have none, and the number need not be read). */
-        cue_end = i;
-        while (cue_end > 0 && t[cue_end - 1] == ' ')
-            cue_end--;
-        /* Every cue ends in n, y, r or t: most numbers have none before. */
-        if (cue_end > 0) {
-            unsigned char last = smtpstatus__lower((unsigned char)t[cue_end - 1]);
-            if (last == 'n' || last == 'y' || last == 'r' || last == 't')
-                for (size_t c = 0; c < sizeof cues / sizeof cues[0] && !cued; c++)
-                    cued = cue_before(t, cue_end, &cues[c]);
-        }
-        if (!cued)
-            continue;
-        j = i;
-        while (j < len && smtpstatus__is_digit((unsigned char)t[j]) && n < 1000000)
-            n = n * 10 + (uint64_t)(t[j++] - '0');
-        if (j < len && (smtpstatus__is_digit((unsigned char)t[j]) || t[j] == '.'))
-            continue; /* too long, or a decimal or address */
-        k = j;
-        while (k < len && t[k] == ' ')
-            k++;
-        for (size_t u = 0; u < sizeof units / sizeof units[0]; u++) {
-            if (unit_at(t, len, k, &units[u])) {
-                uint64_t secs = n * units[u].factor;
-                /* Anything beyond a week is not a retry hint. */
-                if (secs == 0 || secs > 7u * 86400u)
-                    break;
-                *seconds = (uint32_t)secs;
-                return 1;
-            }
-        }
+        /* The last few bytes come here one at a time: the usual no in line. */
+        if (smtpstatus__is_digit((unsigned char)t[i]) && t[i - 1] == ' ' && cue_may_end(t, i) &&
+            delay_at(t, len, i, seconds))
+            return 1;
     }
     return 0;
+}
+
+int smtpstatus__find_delay(const char *t, size_t len, uint32_t *seconds)
+{
+    return find_delay(t, len, seconds);
 }
 
 /* Reasons that are no bounce at all (auto-replies, complaints,

@@ -419,7 +419,8 @@ struct smtpstatus__pattern_row {
     uint8_t plain;
     uint16_t rule_first;
     uint8_t provider_rules;
-    uint16_t text; /* its bytes: smtpstatus__pattern_bytes + text */
+    uint8_t plain_tested; /* 0: no plain rule has a stage or more to test */
+    uint16_t text;        /* its bytes: smtpstatus__pattern_bytes + text */
 };
 
 /* An anchor of the phrase matcher: the 4-byte window `key` (loaded
@@ -511,6 +512,11 @@ int smtpstatus__find_code_token(const char *t, size_t len, const struct smtpstat
 int smtpstatus__find_reply_token(const char *t, size_t len, unsigned reply, struct smtpstatus_span *span);
 int smtpstatus__find_code_token_general(const char *t, size_t len, const struct smtpstatus_enhanced *code,
                                         struct smtpstatus_span *span);
+/* The first delay a text states ("try again in 5 minutes": 300 seconds),
+ * as the verdict reads it, and the same by its definition (every number
+ * in turn): for the tests. */
+int smtpstatus__find_delay(const char *t, size_t len, uint32_t *seconds);
+int smtpstatus__find_delay_general(const char *t, size_t len, uint32_t *seconds);
 
 /* The facts a classification starts from. */
 struct smtpstatus__facts {

@@ -824,18 +824,21 @@ static inline int listed_holds(const struct smtpstatus__facts *f, const struct s
  * match at off: its plain rules (`provider_rules` 0: no provider to test)
  * or its provider rules (1: a provider always). The test is
  * listed_holds() with the provider's part only where there is one (calling
- * it measured 13 instructions a reply more). Inline: its calls for every
- * match cost as much as its work. */
+ * it measured 13 instructions a reply more), and none at all (`tested` 0)
+ * for plain rules the generator found nothing to test in (most of them:
+ * the pattern row's plain_tested). Inline: its calls for every match cost
+ * as much as its work. */
 static inline SMTPSTATUS__ALWAYS_INLINE void
 offer_match(const struct smtpstatus__facts *f, struct smtpstatus__collector *c,
-            const struct smtpstatus__listed_row *e, unsigned n, size_t off, size_t len, int provider_rules)
+            const struct smtpstatus__listed_row *e, unsigned n, size_t off, size_t len, int provider_rules,
+            int tested)
 {
     for (const struct smtpstatus__listed_row *last = e + n; e < last; e++) {
         struct smtpstatus__candidate cand;
 
-        if ((e->stage != 0 && e->stage != f->stage) ||
-            (provider_rules && !(f->providers & ((uint64_t)1 << (e->provider - 1)))) ||
-            (e->rest && !rule_applies(&smtpstatus__rules[e->rule], f)))
+        if (tested && ((e->stage != 0 && e->stage != f->stage) ||
+                       (provider_rules && !(f->providers & ((uint64_t)1 << (e->provider - 1)))) ||
+                       (e->rest && !rule_applies(&smtpstatus__rules[e->rule], f))))
             continue;
         cand.rule = e->rule;
         cand.kind = e->kind;
@@ -867,8 +870,10 @@ void smtpstatus__match_text(struct smtpstatus__facts *f, struct smtpstatus__coll
         const struct smtpstatus__pattern_row *p = &smtpstatus__patterns[pid];
         if (p->marker)
             f->providers |= (uint64_t)1 << (p->marker - 1);
-        if (p->plain)
-            offer_match(f, c, smtpstatus__pattern_rules + p->rule_first, p->plain, end - p->len, p->len, 0);
+        if (p->plain_tested)
+            offer_match(f, c, smtpstatus__pattern_rules + p->rule_first, p->plain, end - p->len, p->len, 0, 1);
+        else if (p->plain)
+            offer_match(f, c, smtpstatus__pattern_rules + p->rule_first, p->plain, end - p->len, p->len, 0, 0);
         if (p->provider_rules && nlater < MATCHES_MAX) {
             later[nlater].pattern = (uint16_t)pid;
             later[nlater].end = end;
@@ -878,7 +883,7 @@ void smtpstatus__match_text(struct smtpstatus__facts *f, struct smtpstatus__coll
     for (unsigned m = 0; m < nlater; m++) {
         const struct smtpstatus__pattern_row *p = &smtpstatus__patterns[later[m].pattern];
         offer_match(f, c, smtpstatus__pattern_rules + p->rule_first + p->plain, p->provider_rules,
-                    later[m].end - p->len, p->len, 1);
+                    later[m].end - p->len, p->len, 1, 1);
     }
 }
 
@@ -1104,7 +1109,8 @@ static size_t listed_mismatches(const struct smtpstatus__listed_row *list, size_
 
 /* Patterns whose first `plain` rules are not the plain ones and the
  * `provider_rules` after them the provider ones (offer_match() walks each
- * part apart and tests no provider in the first). */
+ * part apart and tests no provider in the first), or that have a plain rule
+ * with something to test but no plain_tested (it would be taken untested). */
 static size_t pattern_order_mismatches(void)
 {
     size_t bad = 0;
@@ -1113,7 +1119,8 @@ static size_t pattern_order_mismatches(void)
         const struct smtpstatus__pattern_row *row = &smtpstatus__patterns[p];
         const struct smtpstatus__listed_row *e = smtpstatus__pattern_rules + row->rule_first;
         for (unsigned k = 0; k < (unsigned)row->plain + row->provider_rules; k++)
-            if ((e[k].provider != 0) != (k >= row->plain))
+            if ((e[k].provider != 0) != (k >= row->plain) ||
+                (k < row->plain && !row->plain_tested && (e[k].stage != 0 || e[k].rest)))
                 bad++;
     }
     return bad;

@@ -346,3 +346,41 @@ Test(code_rules, every_reason_has_its_sisimai_and_powermta_names)
                   "reason %u", i);
     }
 }
+
+/* smtpstatus__find_delay() looks only at a digit after a space after a
+ * cue's last letter or a space, sixteen places at a time: the same delay
+ * as trying every number in turn, over texts of cues, numbers, units and
+ * look-alikes at every length, from blocks of the text's exact size (so
+ * that the sanitizers see a read past the end). */
+Test(code_rules, delay_search_is_the_plain_one)
+{
+    static const char *const parts[] = {
+        "again ", "retry ", "later ", "after", "wait ", " in ", "for ", "within ", "IN  ", "Later", " ", " ",
+        "  ", "5 ", "15", "300 ", "1.2", "0 ", "12345678 ", "minutes", "min ", "s", "h ", "hours", "Days",
+        "day", "x", "tin ", "n ", "y ", "r", "t ", ".", "-", "550 5.7.1 ", "4.2.2", "\t", "(", "3x",
+    };
+    char text[160];
+    uint64_t seed = 0x9E3779B97F4A7C15u;
+    size_t checked = 0, found = 0;
+
+    for (int round = 0; round < 3000; round++) {
+        size_t len = parts_text(text, sizeof text, parts, sizeof parts / sizeof parts[0], 23, &seed);
+
+        for (size_t cut = len > 40 ? len - 40 : 0; cut <= len; cut++) {
+            char *b = malloc(cut ? cut : 1);
+            uint32_t fast = 7, plain = 7;
+            int a, p;
+
+            cr_assert_not_null(b);
+            memcpy(b, text, cut);
+            a = smtpstatus__find_delay(b, cut, &fast);
+            p = smtpstatus__find_delay_general(b, cut, &plain);
+            cr_assert(a == p && fast == plain, "%.*s: %d %u, want %d %u", (int)cut, b, a, fast, p, plain);
+            found += (size_t)a;
+            free(b);
+            checked++;
+        }
+    }
+    cr_assert_gt(found, checked / 100, "the texts hold delays (%zu of %zu)", found, checked);
+    cr_log_info("%zu searches, %zu delays", checked, found);
+}

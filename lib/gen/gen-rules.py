@@ -758,7 +758,14 @@ def generate(argv):
         if max(plain, provider_rules) > 0xFF:
             raise DataError(f"pattern {p!r}: more than 255 plain or provider rules overflow uint8_t")
         marker = marker_of.get(pid, -1) + 1
-        pattern_rows.append(f"    {{ {len(p)}, {flags}, {marker}, {plain}, {first}, {provider_rules}, {text} }},")
+        # Whether a plain rule has a condition left (listed(): a stage, or
+        # a class, status or reply): with none, offer_match() tests nothing.
+        plain_tested = int(any(
+            not e & LISTED_ALWAYS and (rules[e]["stage"] != 0 or rules[e]["cls"] != 0 or
+                                       rules[e]["status"] is not None or bool(rules[e]["reply"]))
+            for e in pattern_rule_list[first:first + plain]))
+        pattern_rows.append(f"    {{ {len(p)}, {flags}, {marker}, {plain}, {first}, {provider_rules}, "
+                            f"{plain_tested}, {text} }},")
 
     prose = "\n".join(t[col] for t in texts.values() for col in ("meaning", "causes", "remedy"))
     prose += "\n".join(a[col] for a in advice.values() for col in ("meaning", "causes", "remedy"))
