@@ -344,6 +344,58 @@ Test(reply_fast, repeated_enhanced_code)
     cr_assert_eq(compared, COUNT(forms) * COUNT(codes) * COUNT(codes) * 3 * COUNT(modes));
 }
 
+/* The stage cue before a reply (" after ", "refused") is found by its 'f'
+ * from the reply backwards, sixteen or eight bytes at a time: the cue at
+ * every offset of a filler with an 'f' or 'F' decoy at every offset (or
+ * none, or all 'f'), and a cue one letter short, flush against an
+ * unreadable page; the stage must be the cue's. */
+Test(reply_fast, stage_cue_before_reply)
+{
+    static const struct {
+        const char *cue;
+        int stage;
+    } cues[] = {
+        { " after RCPT TO:<a@example.org>: ", SMTPSTATUS_STAGE_RCPT },
+        { " AFTER rcpt to: ", SMTPSTATUS_STAGE_RCPT },
+        { " refused to talk to me: ", SMTPSTATUS_STAGE_CONNECT },
+        { " afte RCPT TO: ", SMTPSTATUS_STAGE_UNKNOWN },
+        { " after  RCPT TO: ", SMTPSTATUS_STAGE_UNKNOWN },
+    };
+    char text[160];
+    struct guard g;
+
+    for (size_t c = 0; c < COUNT(cues); c++) {
+        for (size_t pad = 0; pad <= 40; pad++) {
+            for (size_t tail = 0; tail <= 40; tail += 5) {
+                for (size_t decoy = 0; decoy <= pad + tail + 1; decoy++) {
+                    size_t n = 0, cl = strlen(cues[c].cue);
+                    struct smtpstatus_reply r = SMTPSTATUS_REPLY_INIT;
+                    const char *b;
+
+                    memset(text, decoy == pad + tail + 1 ? 'f' : 'x', pad);
+                    n = pad;
+                    memcpy(text + n, cues[c].cue, cl);
+                    n += cl;
+                    memset(text + n, decoy == pad + tail + 1 ? 'F' : 'y', tail);
+                    n += tail;
+                    if (decoy < pad)
+                        text[decoy] = 'F';
+                    else if (decoy < pad + tail)
+                        text[pad + cl + decoy - pad] = 'f';
+                    memcpy(text + n, " 550 5.1.1 x", 12);
+                    n += 12;
+                    b = guard_place(&g, text, n);
+                    cr_assert_eq(smtpstatus_parse_reply(b, n, SMTPSTATUS_REPLY_LENIENT, &r), SMTPSTATUS_OK);
+                    cr_assert_eq(r.stage, (uint32_t)cues[c].stage, "stage %u for \"%.*s\"", (unsigned)r.stage,
+                                 (int)n, b);
+                    same_in_place(b, n, SMTPSTATUS_REPLY_LENIENT);
+                    guard_release(&g);
+                }
+            }
+        }
+    }
+}
+
 /* smtpstatus__stage_at() reads its phrases eight bytes at a time when the
  * text has room: against a byte-by-byte reading of the same phrases (in
  * stage.c's order), over each phrase in three cases, each byte of it
