@@ -290,6 +290,112 @@ Test(reply_fast, one_line_direct_path)
     cr_assert_eq(compared, COUNT(prefixes) * COUNT(lines) * COUNT(ends) * COUNT(modes));
 }
 
+/* A later line whose text starts with the bytes of the code an earlier
+ * line gave the reply (and its space) takes that code in one compare: over
+ * pairs of a first and a later line's code, equal, near (a digit more or
+ * changed, a comma after it or no space, a longer code, one of more than
+ * eight bytes with its space), or none, in wire lines and joined ones,
+ * each later line also cut right after its code, flush against an
+ * unreadable page, in every mode. The comma with spaces after it is the
+ * case where content_off would differ without the space test. */
+Test(reply_fast, repeated_enhanced_code)
+{
+    static const char *const codes[] = {
+        "",         "5.1.1 ",       "5.1.1  x",  "5.1.1",     "5.1.10 ",   "5.1.1x ",   "5.1.1.2 ", "5.1.12 ",
+        "05.1.1 ",  "5.100.200 ",   "5.10.200 ", "5.1.1\t",   "4.1.1 ",    "5.1.1,",    "5.7.26 ",  "5.7.2 ",
+        "5.7.260 ", "5.1.1\r\n ", "5.1.1,  ",
+    };
+    static const char *const forms[][4] = {
+        /* before the first code, between the lines, after the last code */
+        { "", "550-", " first\r\n550-", " second\r\n550 " },
+        { "smtp; ", "550-", " first 550-", " second 550 " },
+        { "", "550-", " first\n550-", " second\n550 " },
+    };
+    char text[200];
+    struct guard g;
+
+    compared = 0;
+    for (size_t f = 0; f < COUNT(forms); f++) {
+        for (size_t i = 0; i < COUNT(codes); i++) {
+            for (size_t j = 0; j < COUNT(codes); j++) {
+                int n = snprintf(text, sizeof text, "%s%s%s%s%s%s%s third", forms[f][0], forms[f][1], codes[i],
+                                 forms[f][2], codes[j], forms[f][3], codes[j]);
+                size_t len = (size_t)n;
+
+                cr_assert(n > 0 && len < sizeof text);
+                /* Whole, and cut after each later line's code. */
+                for (size_t cut = 0; cut < 3; cut++) {
+                    size_t m = len;
+                    const char *b;
+
+                    if (cut == 1)
+                        m = strlen(forms[f][0]) + strlen(forms[f][1]) + strlen(codes[i]) + strlen(forms[f][2]) +
+                            strlen(codes[j]);
+                    else if (cut == 2)
+                        m = len - strlen(" third");
+                    b = guard_place(&g, text, m);
+                    for (size_t k = 0; k < COUNT(modes); k++)
+                        same_in_place(b, m, modes[k]);
+                    guard_release(&g);
+                }
+            }
+        }
+    }
+    cr_assert_eq(compared, COUNT(forms) * COUNT(codes) * COUNT(codes) * 3 * COUNT(modes));
+}
+
+/* The stage cue before a reply (" after ", "refused") is found by its 'f'
+ * from the reply backwards, sixteen or eight bytes at a time: the cue at
+ * every offset of a filler with an 'f' or 'F' decoy at every offset (or
+ * none, or all 'f'), and a cue one letter short, flush against an
+ * unreadable page; the stage must be the cue's. */
+Test(reply_fast, stage_cue_before_reply)
+{
+    static const struct {
+        const char *cue;
+        int stage;
+    } cues[] = {
+        { " after RCPT TO:<a@example.org>: ", SMTPSTATUS_STAGE_RCPT },
+        { " AFTER rcpt to: ", SMTPSTATUS_STAGE_RCPT },
+        { " refused to talk to me: ", SMTPSTATUS_STAGE_CONNECT },
+        { " afte RCPT TO: ", SMTPSTATUS_STAGE_UNKNOWN },
+        { " after  RCPT TO: ", SMTPSTATUS_STAGE_UNKNOWN },
+    };
+    char text[160];
+    struct guard g;
+
+    for (size_t c = 0; c < COUNT(cues); c++) {
+        for (size_t pad = 0; pad <= 40; pad++) {
+            for (size_t tail = 0; tail <= 40; tail += 5) {
+                for (size_t decoy = 0; decoy <= pad + tail + 1; decoy++) {
+                    size_t n = 0, cl = strlen(cues[c].cue);
+                    struct smtpstatus_reply r = SMTPSTATUS_REPLY_INIT;
+                    const char *b;
+
+                    memset(text, decoy == pad + tail + 1 ? 'f' : 'x', pad);
+                    n = pad;
+                    memcpy(text + n, cues[c].cue, cl);
+                    n += cl;
+                    memset(text + n, decoy == pad + tail + 1 ? 'F' : 'y', tail);
+                    n += tail;
+                    if (decoy < pad)
+                        text[decoy] = 'F';
+                    else if (decoy < pad + tail)
+                        text[pad + cl + decoy - pad] = 'f';
+                    memcpy(text + n, " 550 5.1.1 x", 12);
+                    n += 12;
+                    b = guard_place(&g, text, n);
+                    cr_assert_eq(smtpstatus_parse_reply(b, n, SMTPSTATUS_REPLY_LENIENT, &r), SMTPSTATUS_OK);
+                    cr_assert_eq(r.stage, (uint32_t)cues[c].stage, "stage %u for \"%.*s\"", (unsigned)r.stage,
+                                 (int)n, b);
+                    same_in_place(b, n, SMTPSTATUS_REPLY_LENIENT);
+                    guard_release(&g);
+                }
+            }
+        }
+    }
+}
+
 /* smtpstatus__stage_at() reads its phrases eight bytes at a time when the
  * text has room: against a byte-by-byte reading of the same phrases (in
  * stage.c's order), over each phrase in three cases, each byte of it
