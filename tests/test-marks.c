@@ -99,3 +99,31 @@ Test(marks, a_text_shorter_than_the_window_or_empty)
     check_text("FOLLOWIN", 8);
     check_text("xfollowing", 10);
 }
+
+/* The scan compares a candidate eight bytes at a time, folding case with
+ * a mask (marks.c phrase_at()): each phrase with one byte flipped by 0x20,
+ * which is the other case of a letter but a different byte anywhere else
+ * ('@' and '`', ' ' and NUL, '[' and '{'), or set to a byte past ASCII;
+ * at every offset in a word, so that the flipped byte falls in each
+ * position of the eight compared at once, the overlapping last eight too. */
+Test(marks, one_byte_off_by_case_or_not_at_each_position)
+{
+    static char text[65536];
+
+    for (unsigned id = 0; id < SMTPSTATUS__MARK_COUNT; id++) {
+        const char *p = phrase(id);
+        size_t n = smtpstatus__mark_phrases[id].len;
+        for (size_t k = 0; k < n; k++)
+            for (unsigned how = 0; how < 2; how++) {
+                size_t len = 0;
+                for (size_t lead = 0; lead < 3; lead++)
+                    text[len++] = 'x';
+                memcpy(text + len, p, n);
+                text[len + k] = how == 0 ? (char)(p[k] ^ 0x20) : (char)0xC1;
+                len += n;
+                text[len++] = '.';
+                check_text(text, len);
+                check_text(text + 3, n); /* the phrase alone, ending the text */
+            }
+    }
+}

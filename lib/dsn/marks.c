@@ -39,6 +39,40 @@ static inline unsigned mark_hash(uint32_t word)
     return (unsigned)((uint32_t)(word * SMTPSTATUS__MARK_MULTIPLIER) >> (32 - SMTPSTATUS__MARK_HASH_BITS));
 }
 
+/* phrase_at() reads the last eight bytes of a phrase within it. */
+_Static_assert(SMTPSTATUS__MARK_WINDOW >= 8, "every phrase is at least eight bytes");
+
+static inline uint64_t load8(const void *p)
+{
+    uint64_t v;
+
+    memcpy(&v, p, sizeof v);
+    return v;
+}
+
+/* Whether phrase `id` occurs at text[s], ignoring case: what
+ * smtpstatus__match_at_n() answers, eight bytes at a time. OR-ing 0x20
+ * into a byte where the phrase holds a lower-case letter lets either case
+ * of it through, and no other byte; elsewhere the bytes must be equal
+ * (smtpstatus__mark_fold). Every phrase is at least WINDOW (9) bytes, so
+ * the last eight, read last, start within it. A true key block meets this
+ * comparison often ("delivered" and "following" are in most bounces),
+ * byte by byte it was a third of the scan's work. */
+static int phrase_at(const char *text, size_t len, size_t s, unsigned id)
+{
+    size_t n = smtpstatus__mark_phrases[id].len, off = smtpstatus__mark_phrases[id].off, k;
+    const char *p = SMTPSTATUS__MARK_POOL + off;
+    const uint8_t *fold = smtpstatus__mark_fold + off;
+
+    if (s > len || n > len - s)
+        return 0;
+    for (k = 0; k + 8 < n; k += 8)
+        if (((load8(text + s + k) | load8(fold + k)) ^ load8(p + k)) != 0)
+            return 0;
+    k = n - 8;
+    return ((load8(text + s + k) | load8(fold + k)) ^ load8(p + k)) == 0;
+}
+
 /* The phrases whose key may end at the window starting at pos, whose last
  * block is `word`. A phrase's occurrences are met in the order of their
  * starts (the window moves forward only, and stops at every window where
@@ -55,8 +89,7 @@ static void compare(struct smtpstatus__marks *mk, const char *text, size_t len, 
         if (word != smtpstatus__mark_phrases[id].tail || pos < key)
             continue;
         s = pos - key;
-        if (smtpstatus__match_at_n(text, len, s,
-                                   SMTPSTATUS__MARK_POOL + smtpstatus__mark_phrases[id].off, n)) {
+        if (phrase_at(text, len, s, id)) {
             if (mk->first[id].end == SIZE_MAX) {
                 mk->first[id].at = s;
                 mk->first[id].end = s + n;

@@ -151,6 +151,19 @@ def generate(path):
             ""]
     out += pool.emit("smtpstatus__mark_pool")
     pool.freeze()
+    # The pool as bytes, as the compiler lays it out (each string then its
+    # NUL), for the fold mask below.
+    raw_pool = b"".join(s.encode("utf-8") + b"\0" for s in pool.strings)
+    assert len(raw_pool) == pool.size
+    out += ["",
+            "/* By byte of the pool: 0x20 where it holds a letter, 0 elsewhere. A byte",
+            " * of the text OR-ed with it equals the pool's byte exactly when the",
+            " * text's byte, lower-cased, does (marks.c compares eight at once). */",
+            f"static const uint8_t smtpstatus__mark_fold[{len(raw_pool)}] = {{"]
+    fold = [0x20 if 0x61 <= x <= 0x7A else 0 for x in raw_pool]
+    for k in range(0, len(fold), 16):
+        out.append("    " + ", ".join(str(v) for v in fold[k:k + 16]) + ",")
+    out += ["};"]
     out += ["",
             "/* Each phrase: its offset in the pool, its length, where its key starts,",
             " * and the word of its key's last block (block_word()): a block of the text",
