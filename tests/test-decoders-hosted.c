@@ -1577,3 +1577,45 @@ Test(decoders_hosted, crlf_line_endings)
         free(crlf);
     }
 }
+
+/* The Exchange decoder's one pass over a From for the names that say
+ * Outlook.com or Office 365, against a search of the From for each, on
+ * Froms made of the names, their near misses ("hotmai", "@msn.co",
+ * ".onmicrosoft"), the names in other cases and bytes between, cut at
+ * every length. */
+Test(exchange, from_signs_answer_as_searches)
+{
+    static const char *const names[] = { "hotmail", "outlook", "@msn.com", "@live.", ".onmicrosoft.com",
+                                         "postmaster@outlook.com" };
+    static const char *const pieces[] = {
+        "hotmail", "HotMail", "hotmai", "outlook", "OUTLOOK", "outloo", "@msn.com", "@MSN.Com", "@msn.co",
+        "@live.", "@LIVE.", "@live", ".onmicrosoft.com", ".OnMicrosoft.COM", ".onmicrosoft", "postmaster@",
+        "POSTMASTER@", "postmaster", ".com", ".COM", "p", "o", "h", "@", ".", " <", ">", "x", "\xc8", "\x8f",
+    };
+    unsigned long long state = 0x9E3779B97F4A7C15ull;
+    char from[96];
+
+    for (unsigned round = 0; round < 20000; round++) {
+        size_t len = 0;
+        unsigned got, want = 0;
+
+        while (len < 64) {
+            const char *p;
+            size_t k;
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            p = pieces[state % (sizeof pieces / sizeof pieces[0])];
+            k = strlen(p);
+            memcpy(from + len, p, k);
+            len += k;
+        }
+        len = round % (len + 1);
+        got = smtpstatus__exchange_from_signs(from, len);
+        for (unsigned k = 0; k < sizeof names / sizeof names[0]; k++)
+            if (smtpstatus__find_nocase(from, len, 0, names[k]) < len)
+                want |= 1u << k;
+        cr_assert_eq(got, want, "From \"%.*s\": %#x, searches %#x", (int)len, from, got, want);
+    }
+    cr_assert_eq(smtpstatus__exchange_from_signs(NULL, 0), 0u);
+}

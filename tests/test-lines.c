@@ -10,6 +10,8 @@
  * flush against an unreadable page (guard.h): a read past len faults.
  * And two text helpers that use them or are inline: the address search
  * (text.c) and the trim (mime.h), against their plain definitions.
+ * And the stage phrases' one pass (text-hints.c), whose candidates are
+ * turned away on the bytes before the space, against three plain searches.
  */
 
 #include <stdio.h>
@@ -21,6 +23,7 @@
 #include "dsn/dsn.h"
 #include "dsn/lines.h"
 #include "dsn/mime.h"
+#include "dsn/text-hints.h"
 #include "guard.h"
 #define RND_SEED 0x9E3779B97F4A7C15ull
 #include "xorshift.h"
@@ -499,5 +502,59 @@ Test(lines, find_address_classifies_every_byte)
         e_want = plain_find_address(tmp, 15, 0, &want);
         cr_assert_eq(e_got, e_want, "byte 0x%02X", c);
         cr_assert(got.ptr == want.ptr && got.len == want.len, "byte 0x%02X", c);
+    }
+}
+
+/* The first lower[0, n) in t[0, len), ignoring the case of t, or len. */
+static size_t find_plain_nocase(const char *t, size_t len, const char *lower, size_t n)
+{
+    for (size_t i = 0; i + n <= len; i++) {
+        size_t k = 0;
+        while (k < n && smtpstatus__lower((unsigned char)t[i + k]) == (unsigned char)lower[k])
+            k++;
+        if (k == n)
+            return i;
+    }
+    return len;
+}
+
+/* smtpstatus__stage_phrases() turns a candidate ("o ", "r ", "> ") away on
+ * the bytes before it ("y t", "e", ">") folded with 0x20 before comparing
+ * the phrase. Texts of near misses in every case ("x to ", "AFTER ",
+ * "> >> "), bytes that fold onto the letters tested ('T' 0x54, 'Y', 'E',
+ * 0x1E onto '>'), and the phrases in mixed case, at every length around
+ * the 64- and 32-byte rounds. */
+Test(lines, stage_phrases_reject_as_three_searches)
+{
+    static const char *const phrases[] = { "reply to ", "mail server after ", ">>> " };
+    static const char *const pieces[] = {
+        "reply to ", "REPLY TO ", "RePlY tO ", "x to ", "y to ", "Y TO ", "repl to ", "replyto ",
+        "mail server after ", "MAIL SERVER AFTER ", "Mail Server AfTeR ", "after ", "AFTER ", "ter ",
+        "server  after ", ">>> ", "> ", ">> ", "> >> ", "\x1e> ", "\x1e\x1e> ", "o ", "r ", "\n", " ",
+        "\x54o ", "\x59 to ", "\xc5r ",
+    };
+    char tmp[400];
+
+    for (size_t len = 0; len <= 300; len++) {
+        for (unsigned round = 0; round < 12; round++) {
+            struct guard g;
+            const char *buf;
+            size_t got[3], n = 0;
+
+            while (n < len) {
+                const char *p = pieces[rnd(sizeof pieces / sizeof pieces[0])];
+                size_t k = strlen(p);
+                if (k > len - n)
+                    k = len - n;
+                memcpy(tmp + n, p, k);
+                n += k;
+            }
+            buf = guard_place(&g, tmp, len);
+            smtpstatus__stage_phrases(buf, len, &got[0], &got[1], &got[2]);
+            for (unsigned k = 0; k < 3; k++)
+                cr_assert_eq(got[k], find_plain_nocase(buf, len, phrases[k], strlen(phrases[k])),
+                             "phrase \"%s\", length %zu, round %u", phrases[k], len, round);
+            guard_release(&g);
+        }
     }
 }

@@ -50,10 +50,61 @@ static size_t in_line(const char *t, const struct smtpstatus__line *ln, const ch
     return smtpstatus__find_nocase(t, ln->end, ln->off, lower);
 }
 
-/* Headers only Exchange and Office 365 write on their reports.
- * `outlook`: whether the From may hold "outlook" (the caller's test for
- * Outlook.com found none: "postmaster@outlook.com" is not looked for). */
-static int exchange_headers(const struct smtpstatus__bounce *b, int outlook)
+/* FROM_OUTLOOK_COM: the names that say Outlook.com. */
+enum {
+    FROM_OUTLOOK_COM = SMTPSTATUS__FROM_HOTMAIL | SMTPSTATUS__FROM_OUTLOOK | SMTPSTATUS__FROM_MSN |
+                       SMTPSTATUS__FROM_LIVE,
+};
+
+/* The bytes that start a name of smtpstatus__exchange_from_signs(), in
+ * either case. */
+static const unsigned char from_lead[256] = {
+    ['h'] = 1, ['H'] = 1, ['o'] = 1, ['O'] = 1, ['p'] = 1, ['P'] = 1, ['@'] = 1, ['.'] = 1,
+};
+
+/* One pass over the From rather than a search of it for each name. */
+unsigned smtpstatus__exchange_from_signs(const char *f, size_t n)
+{
+    unsigned found = 0;
+
+    if (f == NULL)
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!from_lead[(unsigned char)f[i]])
+            continue;
+        switch (smtpstatus__lower((unsigned char)f[i])) {
+        case 'h':
+            if (smtpstatus__match_nocase(f, n, i, "hotmail"))
+                found |= SMTPSTATUS__FROM_HOTMAIL;
+            break;
+        case 'o':
+            if (smtpstatus__match_nocase(f, n, i, "outlook"))
+                found |= SMTPSTATUS__FROM_OUTLOOK;
+            break;
+        case 'p':
+            if (smtpstatus__match_nocase(f, n, i, "postmaster@outlook.com"))
+                found |= SMTPSTATUS__FROM_POSTMASTER_OUTLOOK;
+            break;
+        case '@':
+            if (smtpstatus__match_nocase(f, n, i, "@msn.com"))
+                found |= SMTPSTATUS__FROM_MSN;
+            else if (smtpstatus__match_nocase(f, n, i, "@live."))
+                found |= SMTPSTATUS__FROM_LIVE;
+            break;
+        default: /* '.' */
+            if (smtpstatus__match_nocase(f, n, i, ".onmicrosoft.com"))
+                found |= SMTPSTATUS__FROM_ONMICROSOFT;
+            break;
+        }
+    }
+    return found;
+}
+
+/* Headers only Exchange and Office 365 write on their reports. `from`:
+ * smtpstatus__exchange_from_signs() of the report's From. `outlook`:
+ * whether the From may hold "outlook" (the caller's test for Outlook.com
+ * found none: "postmaster@outlook.com" is not looked for). */
+static int exchange_headers(const struct smtpstatus__bounce *b, unsigned from, int outlook)
 {
     struct smtpstatus_text v;
 
@@ -64,15 +115,14 @@ static int exchange_headers(const struct smtpstatus__bounce *b, int outlook)
            (smtpstatus__late_field(b, SMTPSTATUS__LATE_X_MIMEOLE, &v) &&
             has(v.ptr, v.len, "microsoft exchange")) ||
            smtpstatus__late_field(b, SMTPSTATUS__LATE_X_MS_EXCHANGE_MESSAGE_IS_NDR, &v) ||
-           (b->from.ptr && ((outlook && smtpstatus__find_nocase(b->from.ptr, b->from.len, 0,
-                                                                "postmaster@outlook.com") < b->from.len) ||
-                            smtpstatus__find_nocase(b->from.ptr, b->from.len, 0,
-                                                    ".onmicrosoft.com") < b->from.len));
+           (outlook && (from & SMTPSTATUS__FROM_POSTMASTER_OUTLOOK)) ||
+           (from & SMTPSTATUS__FROM_ONMICROSOFT);
 }
 
 /* Called only for a From without "outlook" (decode_exchange()'s test for
  * Outlook.com). */
-static int is_exchange(const struct smtpstatus__bounce *b, const struct smtpstatus__marks *mk)
+static int is_exchange(const struct smtpstatus__bounce *b, const struct smtpstatus__marks *mk,
+                       unsigned from)
 {
     /* The signs in the text (marks.tsv), found by the scan; the two too
      * short for it are searched for, after the header block is read. '#'
@@ -99,7 +149,7 @@ static int is_exchange(const struct smtpstatus__bounce *b, const struct smtpstat
     for (size_t i = 0; i < sizeof signs / sizeof signs[0]; i++)
         if (smtpstatus__mark_in(mk, signs[i], w))
             return 1;
-    return exchange_headers(b, 0) || has(t, w, "msexch:") || smtpstatus__find_rare_n(t, w, 0, "#< #", 4) < w;
+    return exchange_headers(b, from, 0) || has(t, w, "msexch:") || smtpstatus__find_rare_n(t, w, 0, "#< #", 4) < w;
 }
 
 /* Where the copy of the original headers starts: the English heading
@@ -555,13 +605,11 @@ size_t smtpstatus__decode_exchange(const struct smtpstatus__bounce *b,
     unsigned action;
     struct smtpstatus_text receiving;
     int has_receiving, hotmail;
+    unsigned from;
 
-    hotmail = b->from.ptr &&
-              (smtpstatus__find_nocase(b->from.ptr, b->from.len, 0, "hotmail") < b->from.len ||
-               smtpstatus__find_nocase(b->from.ptr, b->from.len, 0, "outlook") < b->from.len ||
-               smtpstatus__find_nocase(b->from.ptr, b->from.len, 0, "@msn.com") < b->from.len ||
-               smtpstatus__find_nocase(b->from.ptr, b->from.len, 0, "@live.") < b->from.len);
-    if (!hotmail && !is_exchange(b, mk))
+    from = smtpstatus__exchange_from_signs(b->from.ptr, b->from.len);
+    hotmail = (from & FROM_OUTLOOK_COM) != 0;
+    if (!hotmail && !is_exchange(b, mk, from))
         return 0;
     end = report_end(mk, t, b->text.len);
     action = action_of(b, window(end));
@@ -574,7 +622,7 @@ size_t smtpstatus__decode_exchange(const struct smtpstatus__bounce *b,
     /* The part for people alone says who failed only in Exchange's own
      * layout; in anything else an address on a line means nothing. */
     if (n == 0 && (smtpstatus__mark_in(mk, SMTPSTATUS__MARK_EXCHANGE_FAILED_TO, window(end)) ||
-                   (has(t, window(end), "<mailto:") && exchange_headers(b, hotmail))))
+                   (has(t, window(end), "<mailto:") && exchange_headers(b, from, hotmail))))
         n = read_blocks(t, end, sink, action, 1, NULL);
     if (n == 0 && hotmail)
         n = read_hotmail(t, end, sink);

@@ -77,6 +77,11 @@ static size_t find_phrase(const char *t, size_t len, size_t at, const char *firs
     return 0;
 }
 
+/* The first words the entries share: one object each, so that entries of
+ * a group are told by comparing pointers, not strings, per bounce. */
+static const char w_addresses[] = "address(es)", w_following[] = "following", w_which[] = "which",
+                  w_have[] = "have", w_incorrectly[] = "incorrectly";
+
 /* The sentences before each kind of list. `need` is a word of the phrase
  * (marks.tsv) that the scan of the text looked for: phrase_at() matches the
  * bytes between the phrase's spaces as they are, so the phrase cannot occur
@@ -88,19 +93,19 @@ static const struct {
     enum smtpstatus__mark need;
     int first_is_need;
 } lists[] = {
-    { "address(es)", "address(es) failed:", SMTPSTATUS_DSN_ACTION_FAILED,
+    { w_addresses, "address(es) failed:", SMTPSTATUS_DSN_ACTION_FAILED,
       SMTPSTATUS__MARK_EXIM_ADDRESSES, 1 },
-    { "following", "following address failed:", SMTPSTATUS_DSN_ACTION_FAILED,
+    { w_following, "following address failed:", SMTPSTATUS_DSN_ACTION_FAILED,
       SMTPSTATUS__MARK_EXIM_FOLLOWING, 1 },
-    { "following", "following addresses failed:", SMTPSTATUS_DSN_ACTION_FAILED,
+    { w_following, "following addresses failed:", SMTPSTATUS_DSN_ACTION_FAILED,
       SMTPSTATUS__MARK_EXIM_FOLLOWING, 1 },
-    { "which", "which the message has not yet been delivered is:", SMTPSTATUS_DSN_ACTION_DELAYED,
+    { w_which, "which the message has not yet been delivered is:", SMTPSTATUS_DSN_ACTION_DELAYED,
       SMTPSTATUS__MARK_EXIM_DELIVERED, 0 },
-    { "which", "which the message has not yet been delivered are:", SMTPSTATUS_DSN_ACTION_DELAYED,
+    { w_which, "which the message has not yet been delivered are:", SMTPSTATUS_DSN_ACTION_DELAYED,
       SMTPSTATUS__MARK_EXIM_DELIVERED, 0 },
-    { "have", "have not yet been delivered:", SMTPSTATUS_DSN_ACTION_DELAYED,
+    { w_have, "have not yet been delivered:", SMTPSTATUS_DSN_ACTION_DELAYED,
       SMTPSTATUS__MARK_EXIM_DELIVERED, 0 },
-    { "incorrectly", "incorrectly constructed:", SMTPSTATUS_DSN_ACTION_FAILED,
+    { w_incorrectly, "incorrectly constructed:", SMTPSTATUS_DSN_ACTION_FAILED,
       SMTPSTATUS__MARK_EXIM_INCORRECTLY, 1 },
 };
 
@@ -469,7 +474,7 @@ size_t smtpstatus__decode_exim(const struct smtpstatus__bounce *b,
     for (size_t i = 0, hi; i < sizeof lists / sizeof lists[0] && start == 0; i = hi) {
         size_t which = i;
         for (hi = i + 1; hi < sizeof lists / sizeof lists[0] && hi - i < PHRASES_MAX &&
-                         strcmp(lists[hi].first, lists[i].first) == 0;
+                         lists[hi].first == lists[i].first;
              hi++)
             ;
         start = find_phrases(t, len, mk, i, hi, &which);

@@ -38,6 +38,19 @@ size_t smtpstatus__decode_courier(const struct smtpstatus__bounce *b,
 size_t smtpstatus__decode_opensmtpd(const struct smtpstatus__bounce *b,
                                     const struct smtpstatus__marks *mk,
                                     struct smtpstatus__sink *sink);
+/* The names in a report's From that say Outlook.com or Office 365 to the
+ * Exchange decoder: bit k is set when the k-th occurs in from[0, len),
+ * ignoring case, as smtpstatus__find_nocase() would find it. */
+enum {
+    SMTPSTATUS__FROM_HOTMAIL = 1 << 0,            /* "hotmail" */
+    SMTPSTATUS__FROM_OUTLOOK = 1 << 1,            /* "outlook" */
+    SMTPSTATUS__FROM_MSN = 1 << 2,                /* "@msn.com" */
+    SMTPSTATUS__FROM_LIVE = 1 << 3,               /* "@live." */
+    SMTPSTATUS__FROM_ONMICROSOFT = 1 << 4,        /* ".onmicrosoft.com" */
+    SMTPSTATUS__FROM_POSTMASTER_OUTLOOK = 1 << 5, /* "postmaster@outlook.com" */
+};
+unsigned smtpstatus__exchange_from_signs(const char *from, size_t len);
+
 size_t smtpstatus__decode_exchange(const struct smtpstatus__bounce *b,
                                    const struct smtpstatus__marks *mk,
                                    struct smtpstatus__sink *sink);

@@ -163,25 +163,40 @@ static inline unsigned ends16(const struct phrase_scan *s, const char *p)
                                    _mm_cmpeq_epi8(x, s->gt))));
 }
 
-/* Compare the phrases at the positions base + k, k a bit of m, in order. */
+/* Compare the phrases at the positions base + k, k a bit of m, in order.
+ * Most positions are ordinary words ending in "o", "r" or ">" ("to ",
+ * "for ", "<user@host> "): the byte two before the space ("reply t|o",
+ * "afte|r", ">|>") and one more for "to" ("repl|y to") reject them before
+ * the full comparison. OR-ing 0x20 keeps every byte that folds to the
+ * phrase's (and a few more, which the comparison then turns away). */
 static void take(struct phrase_scan *s, const char *t, size_t len, size_t base, uint64_t m)
 {
     for (; m != 0; m &= m - 1) {
         size_t at = base + smtpstatus__ctz64(m);
-        unsigned c = (unsigned char)t[at] | 0x20u;
+        unsigned c, prev;
 
-        if (c == 'o' && (s->want & 1) && at >= AT_REPLY &&
-            smtpstatus__match_at_n(t, len, at - AT_REPLY, reply_to, sizeof reply_to - 1)) {
+        if (at < AT_CMD)
+            continue;
+        c = (unsigned char)t[at] | 0x20u;
+        prev = (unsigned char)t[at - 1] | 0x20u;
+        if (c == 'o') {
+            if (prev != 't' || at < AT_REPLY || ((unsigned char)t[at - 3] | 0x20u) != 'y' ||
+                !(s->want & 1) || !smtpstatus__match_at_n(t, len, at - AT_REPLY, reply_to, sizeof reply_to - 1))
+                continue;
             *s->reply = at - AT_REPLY;
             s->want &= ~1u;
             s->o = _mm_setzero_si128();
-        } else if (c == 'r' && (s->want & 2) && at >= AT_EXIM &&
-                   smtpstatus__match_at_n(t, len, at - AT_EXIM, exim_after, sizeof exim_after - 1)) {
+        } else if (c == 'r') {
+            if (prev != 'e' || at < AT_EXIM || !(s->want & 2) ||
+                !smtpstatus__match_at_n(t, len, at - AT_EXIM, exim_after, sizeof exim_after - 1))
+                continue;
             *s->exim = at - AT_EXIM;
             s->want &= ~2u;
             s->r = _mm_setzero_si128();
-        } else if (c == '>' && (s->want & 4) && at >= AT_CMD &&
-                   smtpstatus__match_at_n(t, len, at - AT_CMD, transcript, sizeof transcript - 1)) {
+        } else if (c == '>') {
+            if (prev != '>' || !(s->want & 4) ||
+                !smtpstatus__match_at_n(t, len, at - AT_CMD, transcript, sizeof transcript - 1))
+                continue;
             *s->cmd = at - AT_CMD;
             s->want &= ~4u;
             s->gt = _mm_setzero_si128();
