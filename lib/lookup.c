@@ -67,29 +67,34 @@ int smtpstatus__basic_allows(const struct smtpstatus__code_row *row, unsigned re
 }
 
 /* The reply parser asks this of every reply: a few loads in tables that
- * gen-tables.py derives from the two registries (whether the reply code is
- * known, and which rows allow it: smtpstatus__basic_allows() as a mask). */
+ * gen-tables.py derives from the two registries. The code's entry holds
+ * all that depends on the code alone (the anomalies without an enhanced
+ * code, or with one before the code's own tests, the class to test and
+ * the code's column); the enhanced code's pairing mask says both whether
+ * it is registered (entry 0 is not) and whether its row allows the reply
+ * (smtpstatus__basic_allows() as a bit). */
 uint32_t smtpstatus__registry_anomalies(unsigned code, const struct smtpstatus_enhanced *enhanced)
 {
-    unsigned pairing, cls = code / 100, row;
-    uint32_t a;
+    unsigned cls, row = 0;
+    uint32_t entry, a;
+    uint64_t pairs;
 
     /* The parser's codes are 200 to 599; the tables cover 100 to 599. */
-    if (code - 100u >= COUNT(smtpstatus__reply_pairing))
+    if (code - 100u >= COUNT(smtpstatus__reply_registry))
         return smtpstatus__registry_anomalies_plain(code, enhanced);
-    pairing = smtpstatus__reply_pairing[code - 100u];
-    a = (pairing & SMTPSTATUS__PAIRING_KNOWN) != 0 ? 0 : SMTPSTATUS_ANOMALY_UNKNOWN_CODE;
-
+    entry = smtpstatus__reply_registry[code - 100u];
     if (enhanced == NULL)
-        return cls != 3 ? a | SMTPSTATUS_ANOMALY_NO_ENHANCED : a;
-    if (cls == 3)
-        a |= SMTPSTATUS_ANOMALY_ENHANCED_ON_3XX;
-    else if (enhanced->cls != cls)
+        return entry >> 24;
+    a = entry & 0xFFFu;
+    cls = (entry >> 12) & 7u; /* 0 for a 3xx: ENHANCED_ON_3XX instead */
+    if (cls != 0 && enhanced->cls != cls)
         a |= SMTPSTATUS_ANOMALY_CLASS_MISMATCH;
-    if (enhanced->subject >= SMTPSTATUS__CODE_SUBJECTS || enhanced->detail >= SMTPSTATUS__CODE_DETAILS ||
-        (row = smtpstatus__code_index[enhanced->subject][enhanced->detail]) == 0)
+    if (enhanced->subject < SMTPSTATUS__CODE_SUBJECTS && enhanced->detail < SMTPSTATUS__CODE_DETAILS)
+        row = smtpstatus__code_index[enhanced->subject][enhanced->detail];
+    pairs = smtpstatus__code_pairs[row];
+    if (pairs == 0)
         a |= SMTPSTATUS_ANOMALY_UNREGISTERED;
-    else if (((smtpstatus__code_pairs[row - 1] >> (pairing & ~SMTPSTATUS__PAIRING_KNOWN)) & 1u) == 0)
+    else if (((pairs >> ((entry >> 16) & 63u)) & 1u) == 0)
         a |= SMTPSTATUS_ANOMALY_UNUSUAL_PAIRING;
     return a;
 }

@@ -977,6 +977,10 @@ take_listed(const struct smtpstatus__facts *f, struct smtpstatus__collector *c,
 {
     unsigned n = c->count, pos = 0;
 
+    /* Full, and the list's strongest no stronger than the last kept: the
+     * walk below would reach the end for it and stop. */
+    if (n == SMTPSTATUS_EVIDENCE_MAX && (e == end || c->best[n - 1].rank >= e->rank))
+        return;
     for (; e < end; e++) {
         struct smtpstatus__candidate *b;
 

@@ -43,7 +43,7 @@ Test(code_rules, lists_offer_what_the_keyed_search_offers)
     static const unsigned subjects[] = { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 40, 999 };
     static const uint64_t providers[] = { 0, 1, 0x5, ~(uint64_t)0 };
     static const unsigned replies[] = { 0, 1, 99, 199, 600, 999 };
-    struct smtpstatus__collector empty, one_text, full_strong, full_weak;
+    struct smtpstatus__collector empty, one_text, full_strong, full_weak, full_ties;
     size_t checked = 0;
 
     memset(&empty, 0, sizeof empty);
@@ -65,6 +65,15 @@ Test(code_rules, lists_offer_what_the_keyed_search_offers)
         full_weak.best[i] = full_strong.best[i];
         full_weak.best[i].rank = (uint16_t)((30 - 5 * i) << 2 | 2);
     }
+    /* Full of code and reply ranks without length, each confidence a code
+     * rule may have: take_listed() returns at once when a list's first
+     * rank is no stronger than the last kept, which ties test. */
+    full_ties = full_strong;
+    for (unsigned i = 0; i < SMTPSTATUS_EVIDENCE_MAX; i++) {
+        full_ties.best[i].kind = SMTPSTATUS__KIND_CODE;
+        full_ties.best[i].rule = (uint16_t)(0xFFFF - i); /* no rule's index */
+        full_ties.best[i].len = 0;
+    }
 
     for (size_t k = 0; k < sizeof classes / sizeof classes[0]; k++)
         for (size_t s = 0; s < sizeof subjects / sizeof subjects[0]; s++)
@@ -85,6 +94,11 @@ Test(code_rules, lists_offer_what_the_keyed_search_offers)
                         same_offers(&f, &one_text);
                         same_offers(&f, &full_strong);
                         same_offers(&f, &full_weak);
+                        for (unsigned conf = 5; conf <= 95; conf += 5) {
+                            for (unsigned i = 0; i < SMTPSTATUS_EVIDENCE_MAX; i++)
+                                full_ties.best[i].rank = (uint16_t)((conf + 15 - 5 * i) << 2 | 1);
+                            same_offers(&f, &full_ties);
+                        }
                         checked++;
                     }
     for (unsigned reply = 200; reply < 600 + sizeof replies / sizeof replies[0]; reply++)

@@ -240,8 +240,12 @@ def emit_indexes(code_keys, reply_codes):
     return out
 
 
-PAIRING_COLUMNS_MAX = 64  # bits in a smtpstatus__code_pairs entry
-PAIRING_KNOWN = 0x80      # in smtpstatus__reply_pairing: a standard or deprecated code
+PAIRING_COLUMNS_MAX = 63  # bits in a smtpstatus__code_pairs entry, less PAIRS_REGISTERED
+PAIRS_REGISTERED = 1 << 63  # in smtpstatus__code_pairs: the row is a registered code
+# smtpstatus_anomaly bits (include/smtpstatus.h) that the registry test sets
+ANOMALY_NO_ENHANCED = 1 << 3
+ANOMALY_UNKNOWN_CODE = 1 << 7
+ANOMALY_ENHANCED_ON_3XX = 1 << 11
 
 
 def emit_pairing(code_rows, replies):
@@ -251,9 +255,14 @@ def emit_pairing(code_rows, replies):
     only through whether its basic codes list that reply or its class
     (RFC 3463's "4XX"). So each reply code from 100 to 599 gets a column:
     its own when some row lists it, else its class's; each row gets a mask
-    of the columns it allows, and a test is one load and a shift. The reply table
-    also says, per code, whether it is known (PAIRING_KNOWN): its first row
-    standard or deprecated, second digit 0 to 5."""
+    of the columns it allows, and a test is one load and a shift. Entry 0
+    of the masks stands for an unregistered code (smtpstatus__code_index's
+    0), the others have PAIRS_REGISTERED, so one load says which of the two
+    anomalies applies. Per reply code, one 32-bit entry holds what depends
+    on the code alone: the anomalies without an enhanced code (bits 24 to
+    31: unknown code, none on a 2xx/4xx/5xx), those with one (bits 0 to 11:
+    unknown code, one on a 3xx), the class an enhanced code must have (bits
+    12 to 14, 0 for a 3xx: no test) and the column (bits 16 to 21)."""
     listed = sorted({b for _, flags, basic in code_rows for b in basic if b >= 100})
     column = {code: i for i, code in enumerate(listed)}
     class_column = {cls: len(listed) + cls - 1 for cls in range(1, 6)}
@@ -266,25 +275,32 @@ def emit_pairing(code_rows, replies):
     known = {}
     for _, code, r in replies:
         known.setdefault(code, REPLY_KINDS[r["kind"]] in (REPLY_KINDS["standard"], REPLY_KINDS["deprecated"]))
-    out = ["/* Reply code - 100 -> its column in smtpstatus__code_pairs, plus",
-           f" * SMTPSTATUS__PAIRING_KNOWN ({PAIRING_KNOWN:#x}) for a standard or deprecated code. */",
-           f"#define SMTPSTATUS__PAIRING_KNOWN {PAIRING_KNOWN:#x}u",
-           "static const uint8_t smtpstatus__reply_pairing[500] = {"]
-    for base in range(100, 600, 20):
+    out = ["/* Reply code - 100 -> the registry test's part that depends on the code",
+           " * alone (gen-tables.py, emit_pairing()): bits 0-11 the anomalies with an",
+           " * enhanced code, 12-14 the class it must have (0: none tested), 16-21 the",
+           " * code's column in smtpstatus__code_pairs, 24-31 the anomalies without one. */",
+           "static const uint32_t smtpstatus__reply_registry[500] = {"]
+    for base in range(100, 600, 8):
         cells = []
-        for c in range(base, base + 20):
-            v = column.get(c, class_column[c // 100])
-            if known.get(c, False) and c % 100 < 60:
-                v |= PAIRING_KNOWN
-            cells.append(str(v))
+        for c in range(base, min(base + 8, 600)):
+            cls = c // 100
+            unknown = 0 if known.get(c, False) and c % 100 < 60 else ANOMALY_UNKNOWN_CODE
+            with_enh = unknown | (ANOMALY_ENHANCED_ON_3XX if cls == 3 else 0)
+            bare = unknown | (ANOMALY_NO_ENHANCED if cls != 3 else 0)
+            tested = 0 if cls == 3 else cls
+            v = with_enh | tested << 12 | column.get(c, class_column[cls]) << 16 | bare << 24
+            cells.append(f"{v:#x}")
         out.append(f"    {', '.join(cells)}, /* {base}.. */")
     out.append("};")
     out.append("")
-    out.append("/* Per row of smtpstatus__codes: bit k set when the row allows the reply")
-    out.append(" * codes of column k (smtpstatus__basic_allows()). */")
+    out.append("/* Entry 0: an unregistered code; entry i: row i - 1 of smtpstatus__codes,")
+    out.append(" * bit 63 set and bit k when the row allows the reply codes of column k")
+    out.append(" * (smtpstatus__basic_allows()). */")
+    out.append(f"#define SMTPSTATUS__PAIRS_REGISTERED UINT64_C({PAIRS_REGISTERED:#x})")
     out.append("static const uint64_t smtpstatus__code_pairs[] = {")
+    out.append("    UINT64_C(0), /* unregistered */")
     for (subject, detail), flags, basic in code_rows:
-        mask = 0
+        mask = PAIRS_REGISTERED
         for code, k in column.items():
             if allows(flags, basic, code):
                 mask |= 1 << k
