@@ -467,6 +467,9 @@ struct smtpstatus__phrase_scan {
  * pattern in the low 16 bits (then by pattern). */
 #define SMTPSTATUS__PHRASE_ORDER(end, len, pattern) \
     ((uint64_t)(end) << 24 | (uint64_t)(255u - (len)) << 16 | (uint64_t)(pattern))
+/* A waiting match's end and pattern, back from its number. */
+#define SMTPSTATUS__PHRASE_END(order) ((size_t)((order) >> 24))
+#define SMTPSTATUS__PHRASE_PATTERN(order) ((unsigned)((order) & 0xFFFFu))
 #define SMTPSTATUS__PHRASE_TEXT_MAX (((uint64_t)1 << 40) - 1)
 
 void smtpstatus__phrase_start(struct smtpstatus__phrase_scan *s, const char *text, size_t len);
@@ -484,9 +487,9 @@ static inline int smtpstatus__phrase_next(struct smtpstatus__phrase_scan *s, uns
     if (s->first < s->count) {
         uint64_t o = s->order[s->first];
 
-        if ((size_t)(o >> 24) <= s->final) {
-            *pattern = (unsigned)(o & 0xFFFFu);
-            *end = (size_t)(o >> 24);
+        if (SMTPSTATUS__PHRASE_END(o) <= s->final) {
+            *pattern = SMTPSTATUS__PHRASE_PATTERN(o);
+            *end = SMTPSTATUS__PHRASE_END(o);
             s->first++;
             return 1;
         }

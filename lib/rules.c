@@ -678,8 +678,8 @@ static int hand_out(struct smtpstatus__phrase_scan *s, unsigned *pattern, size_t
 {
     uint64_t o = s->order[s->first];
 
-    *pattern = (unsigned)(o & 0xFFFFu);
-    *end = (size_t)(o >> 24);
+    *pattern = SMTPSTATUS__PHRASE_PATTERN(o);
+    *end = SMTPSTATUS__PHRASE_END(o);
     s->first++;
     return 1;
 }
@@ -732,7 +732,7 @@ int smtpstatus__phrase_more(struct smtpstatus__phrase_scan *s, unsigned *pattern
             if (n > 0)
                 waiting = verify_candidates(s, &cand, n);
             n = 0;
-            if (waiting > PHRASE_KEEP && (size_t)(s->order[s->first] >> 24) <= q + 18) {
+            if (waiting > PHRASE_KEEP && SMTPSTATUS__PHRASE_END(s->order[s->first]) <= q + 18) {
                 s->pos = q + 16;
                 s->final = q + 18;
                 return hand_out(s, pattern, end);
